@@ -1,0 +1,97 @@
+# gupbench: top-level build. Plain make, quiet unless V=1.
+#
+#   make            build bench/gupbench (static) and harness/gupharness
+#   make check      every test (unit, sanitizer, fault injection, end-to-end)
+#   make demo       the main job: 6.1 vs 6.12 seed run, comparison and chart
+#   make deps       install the Debian packages the project needs (root)
+#   make SANITIZE=1 build with ASan/UBSan into build-san/
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wno-error=unused-parameter
+BASEFL  := -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) -Iresults -Iharness -Ibench
+.DELETE_ON_ERROR:
+
+ifeq ($(SANITIZE),1)
+O       := build-san
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BENCH_STATIC :=
+BENCH_BIN := $(O)/gupbench
+HARNESS_BIN := $(O)/gupharness
+else
+O       := build
+BENCH_STATIC := -static
+BENCH_BIN := bench/gupbench
+HARNESS_BIN := harness/gupharness
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) results/stats.c
+HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) \
+               $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c
+BENCH_OBJ   := $(patsubst %.c,$(O)/%.o,$(BENCH_SRC))
+HARNESS_OBJ := $(patsubst %.c,$(O)/%.o,$(HARNESS_SRC))
+
+BENCH_LIBS   := -ljansson -lnuma -lm
+HARNESS_LIBS := -lsqlite3 -ljansson -lm -lpthread
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+
+all: $(BENCH_BIN) $(HARNESS_BIN)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASEFL) $(CFLAGS) -DGUPBENCH_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(O)/libbench.a: $(BENCH_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/libharness.a: $(HARNESS_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BENCH_BIN): $(O)/bench/gupbench.o $(O)/libbench.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $(BENCH_STATIC) -o $@ $^ $(BENCH_LIBS)
+
+$(HARNESS_BIN): $(O)/harness/gupharness.o $(O)/libharness.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS)
+
+# Unit tests: test_bench_* link the bench library, everything else the harness one.
+$(O)/tests/test_bench_%: tests/unit/test_bench_%.c $(O)/libbench.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_LIBS)
+
+$(O)/tests/test_%: tests/unit/test_%.c $(O)/libharness.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS)
+
+unit: all $(UNIT_BIN)
+
+deps:
+	$(Q)bash harness/install-deps.sh
+
+check: deps
+	$(Q)bash tests/run-all.sh
+
+demo: deps
+	$(Q)bash harness/demo.sh
+
+clean:
+	rm -rf build build-san bench/gupbench harness/gupharness tests/out
+
+.PHONY: all unit deps check demo clean
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
