@@ -1,0 +1,42 @@
+#!/bin/bash
+# demo: the main job on the built-in default (`make demo`). Builds linux 6.1
+# and 6.12 from Debian's source packages plus 6.12 with the project's
+# known-effect patch, runs harness/matrices/seed.json on all three in QEMU,
+# stores the samples in results/gupbench.db, prints the comparison and
+# writes the before/after chart and a short report into plots/out/.
+# Cached kernels make a second run take about a minute.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+H=harness/gupharness
+SERIES=kernel-patches/gupbench-no-thp-batch
+OUT=plots/out
+T0=$(date +%s)
+
+step() { echo "== $*" >&2; }
+
+step "building the tools"
+make -s -j"$(nproc)" all
+
+step "kernels (cached after the first run)"
+$H kernel build --source /usr/src/linux-source-6.1.tar.xz --name linux-6.1
+$H kernel build --source /usr/src/linux-source-6.12.tar.xz --name linux-6.12
+$H kernel build --source /usr/src/linux-source-6.12.tar.xz --series "$SERIES" \
+	--name linux-6.12+gupbench-no-thp-batch
+
+step "seed matrix in QEMU on all three kernels"
+LABEL="demo-$(date -u +%Y%m%dT%H%M%SZ)"
+$H run --matrix harness/matrices/seed.json --label "$LABEL" \
+	--kernel linux-6.1 --kernel linux-6.12 --kernel linux-6.12+gupbench-no-thp-batch
+
+mkdir -p "$OUT"
+step "comparison: linux-6.1 -> linux-6.12 (the seed series and its successors)"
+$H compare linux-6.1 linux-6.12 || true
+step "comparison: linux-6.12 -> linux-6.12+gupbench-no-thp-batch (expected: THP pin case regresses)"
+$H compare linux-6.12 linux-6.12+gupbench-no-thp-batch || true
+
+step "charts and report in $OUT/"
+$H plot beforeafter linux-6.1 linux-6.12 --out "$OUT" --format both
+$H plot beforeafter linux-6.12 linux-6.12+gupbench-no-thp-batch --out "$OUT" --format both
+$H plot dist linux-6.1 linux-6.12 --out "$OUT" --format both
+$H compare linux-6.1 linux-6.12 --format report >"$OUT/demo-report.md" || true
+echo "demo: done in $(( $(date +%s) - T0 )) s; report $OUT/demo-report.md, charts listed in $OUT/index.md" >&2

@@ -1,0 +1,37 @@
+#!/bin/bash
+# install-deps: installs, only when missing, the Debian packages gupbench
+# needs on a fresh Debian 12 machine (compiler, libraries, gnuplot, QEMU,
+# the Debian kernel source tarballs used as the built-in default, and the
+# kernel's build dependencies). Used by `make demo` and `make check`.
+set -u
+PKGS=(
+	gcc make libc6-dev git             # our C code
+	libsqlite3-dev libjansson-dev libnuma-dev
+	gnuplot-nox                        # plots
+	qemu-system-x86                    # guests
+	flex bison bc libelf-dev libssl-dev xz-utils ccache   # kernel builds
+	linux-source-6.1 linux-source-6.12 # the default kernels (tarballs in /usr/src)
+	jq sqlite3                         # used by the tests to inspect outputs
+)
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages ${missing[*]}; run 'sudo make deps' or install them with apt-get" >&2
+	exit 3
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get update -q >/tmp/gupbench-apt.log 2>&1; then
+	echo "install-deps: 'apt-get update' failed (offline? see /tmp/gupbench-apt.log); install ${missing[*]} by hand" >&2
+	exit 3
+fi
+if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >>/tmp/gupbench-apt.log 2>&1; then
+	echo "install-deps: 'apt-get install' failed (offline or no space? see /tmp/gupbench-apt.log)" >&2
+	exit 3
+fi
+echo "install-deps: done" >&2
