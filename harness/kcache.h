@@ -29,4 +29,31 @@ void kernel_entry_free(struct kernel_entry *e);
 /* Does the entry's .config have CONFIG_<opt>=y? (e.g. "NUMA") */
 int kcache_config_has(const struct kernel_entry *e, const char *opt);
 
+/*
+ * The writer side, used by kbuild and `kernel rm`. Functions returning int
+ * give 0, or -1 after one "error:" line with errno kept (ENOSPC for a full
+ * disk).
+ */
+/* <cache_root()>/kernels/<key>, freshly allocated. */
+char *kcache_entry_dir(const char *key);
+/* Does kernels/<key> exist (a complete entry)? */
+int kcache_has_key(const char *key);
+/* A new empty kernels/.tmp-<key>-<pid> directory, freshly allocated, or NULL. */
+char *kcache_tmp_dir(const char *key);
+/* Rename tmp to kernels/<key> (an existing entry wins; tmp is then removed). */
+int kcache_commit(const char *tmp, const char *key);
+/* Point names/<name> at kernels/<key>, replacing an older target atomically. */
+int kcache_set_name(const char *name, const char *key);
+/* Drop names/<name>; the entry too when no other name points at it. */
+int kcache_remove(const char *name);
+/* Remove kernels/.tmp-* left by builds whose process is gone. */
+void kcache_sweep_tmp(void);
+/*
+ * The request memo: a hash of everything a build is asked for (source id,
+ * series hash, fragments, compiler, arch) maps to the key of the entry it
+ * produced, so a repeated request is answered without running Kconfig.
+ */
+int kcache_memo_get(const char *request, char key[65]);
+int kcache_memo_put(const char *request, const char *key);
+
 #endif

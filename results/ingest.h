@@ -8,6 +8,7 @@
 #define GUPBENCH_INGEST_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ingest_ctx {

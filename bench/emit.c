@@ -1,0 +1,250 @@
+/*
+ * emit: text and JSON sinks for finished cases, and the sequenced results
+ * stream. Every record is built as a jansson object and dumped compact on
+ * one line: a line is the unit the harness checks (seq, completeness).
+ */
+#include "emit.h"
+#include "diag.h"
+#include "hugetlb.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TOOL_FORMAT_STREAM "gupbench-stream-1"
+
+const char *case_status_name(enum case_status st)
+{
+	static const char *const names[] = { [CASE_OK] = "ok", [CASE_SKIP] = "skip", [CASE_ERROR] = "error" };
+
+	return names[st];
+}
+
+void human_sample(const struct bench_opts *o, const struct sample *s, void *file)
+{
+	FILE *f = file;
+	const struct gup_cmd_info *ci = gup_cmd_info(o->cmd);
+
+	if (!ci->timed) {
+		fprintf(f, "%s: done\n", ci->ioctl_name);
+		if (s->truncated)
+			fprintf(f, "Truncated (size: %llu)\n", (unsigned long long)s->size);
+		return;
+	}
+	fprintf(f, "%s: Time: get:%llu put:%llu us", ci->ioctl_name, (unsigned long long)s->get_us,
+		(unsigned long long)s->put_us);
+	if (s->truncated)
+		fprintf(f, ", truncated (size: %llu)", (unsigned long long)s->size);
+	if (s->warmup)
+		fputs(" (warm-up)", f);
+	fputc('\n', f);
+	fflush(f);
+}
+
+/* get or put times of the measured (non-warm-up) samples */
+static double *measured(const struct case_result *r, int put, size_t *n)
+{
+	double *x = bench_xcalloc(r->nr_samples, sizeof(double));
+
+	*n = 0;
+	for (size_t i = 0; i < r->nr_samples; i++)
+		if (!r->samples[i].warmup)
+			x[(*n)++] = (double)(put ? r->samples[i].put_us : r->samples[i].get_us);
+	return x;
+}
+
+static void summarize(const struct case_result *r, int put, struct summary *s)
+{
+	size_t n;
+	double *x = measured(r, put, &n);
+
+	stats_summary(x, n, s);
+	free(x);
+}
+
+void human_summary(FILE *f, const struct bench_opts *o, const struct case_result *r)
+{
+	const struct gup_cmd_info *ci = gup_cmd_info(o->cmd);
+	struct summary g, p;
+	size_t warm = 0, trunc = 0;
+
+	if (o->cmd == CMD_PIN_LONGTERM_TEST && r->status == CASE_OK) {
+		fprintf(f, "%s: ok: %lu MiB pinned, writes after the pin seen through it\n", ci->ioctl_name,
+			o->size_mb);
+		return;
+	}
+	if (!ci->timed || !r->nr_samples)
+		return;
+	for (size_t i = 0; i < r->nr_samples; i++)
+		warm += r->samples[i].warmup, trunc += r->samples[i].truncated;
+	summarize(r, 0, &g);
+	summarize(r, 1, &p);
+	fprintf(f, "%s: summary: get median %.1f us (mean %.1f, stddev %.1f, min %.0f, max %.0f), "
+		"put median %.1f us; %zu samples, %zu warm-up excluded, %zu truncated\n",
+		ci->ioctl_name, g.median, g.mean, g.stddev, g.min, g.max, p.median, g.n, warm, trunc);
+}
+
+static json_t *summary_obj(const struct summary *s)
+{
+	return json_pack("{s:I,s:f,s:f,s:f,s:f,s:f}", "n", (json_int_t)s->n, "mean", s->mean,
+			 "median", s->median, "stddev", s->stddev, "min", s->min, "max", s->max);
+}
+
+json_t *summary_json(const struct case_result *r)
+{
+	struct summary g, p;
+
+	summarize(r, 0, &g);
+	summarize(r, 1, &p);
+	return json_pack("{s:o,s:o}", "get", summary_obj(&g), "put", summary_obj(&p));
+}
+
+json_t *params_json(const struct bench_opts *o)
+{
+	static const char *const thp[] = { "system", "off", "on" };
+	unsigned long hkb = o->hugetlb ? (o->hugetlb_kb ? o->hugetlb_kb : hugetlb_default_kb()) : 0;
+	unsigned long flags = o->gup_flags | (o->write ? GUP_FOLL_WRITE : 0) | (o->touch ? GUP_FOLL_TOUCH : 0);
+
+	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:b,s:I,s:b,s:b,s:s,s:I,s:I,s:I,s:I,s:I,s:b}",
+			 "cmd", gup_cmd_info(o->cmd)->name,
+			 "size_bytes", (json_int_t)opts_size_bytes(o),
+			 "size_mb", (json_int_t)o->size_mb,
+			 "nr_pages_per_call", (json_int_t)o->nr_pages,
+			 "repeats", (json_int_t)o->repeats,
+			 "warmup", (json_int_t)o->warmup,
+			 "thp", thp[o->thp + 1],
+			 "hugetlb", o->hugetlb,
+			 "hugetlb_kb", (json_int_t)hkb,
+			 "write", o->write,
+			 "shared", o->shared,
+			 "file", o->file,
+			 "numa_node", (json_int_t)o->numa_node,
+			 "cpu", (json_int_t)o->cpu,
+			 "threads", (json_int_t)o->threads,
+			 "fifo", (json_int_t)o->fifo,
+			 "gup_flags", (json_int_t)flags,
+			 "touch", o->touch);
+}
+
+json_t *case_json(const char *id, const char *tool, char *const argv[], int argc,
+		  const struct bench_opts *o, const struct case_result *r)
+{
+	json_t *rec, *args = json_array(), *samples = json_array();
+	char key[512];
+	int selftest = !strcmp(tool, "selftest");
+
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	for (size_t i = 0; i < r->nr_samples; i++) {
+		const struct sample *s = &r->samples[i];
+
+		json_array_append_new(samples, json_pack("{s:I,s:I,s:b,s:b,s:i}",
+			"get_us", (json_int_t)s->get_us, "put_us", (json_int_t)s->put_us,
+			"truncated", s->truncated, "warmup", s->warmup, "thread", s->thread));
+	}
+	opts_key(o, key, sizeof(key));
+	rec = json_pack("{s:s,s:s?,s:s,s:o,s:s+,s:o,s:s,s:s,s:o,s:o}",
+			"type", "case",
+			"id", id,
+			"tool", tool,
+			"argv", args,
+			"key", selftest ? "selftest: " : "", key,
+			"params", params_json(o),
+			"status", case_status_name(r->status),
+			"reason", r->reason,
+			"samples", samples,
+			"summary", summary_json(r));
+	if (!rec)
+		bench_die(EXIT_FAIL, "cannot build the case record (bug)");
+	return rec;
+}
+
+void stream_init(struct stream *s, FILE *f)
+{
+	memset(s, 0, sizeof(*s));
+	s->f = f;
+}
+
+int stream_emit(struct stream *s, const char *type, json_t *rec)
+{
+	json_t *out = json_pack("{s:s,s:I}", "type", type, "seq", (json_int_t)s->seq++);
+	char *line;
+	int rc = 0;
+
+	/* type and seq first: a reader of the raw stream sees them at once */
+	json_object_del(rec, "type");
+	json_object_del(rec, "seq");
+	json_object_update(out, rec);
+	json_decref(rec);
+	rec = out;
+	line = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	json_decref(rec);
+	if (!line)
+		return -1;
+	if (fprintf(s->f, "%s\n", line) < 0 || fflush(s->f))
+		rc = -1;
+	free(line);
+	return rc;
+}
+
+void stream_count(struct stream *s, const char *status)
+{
+	s->cases++;
+	if (!strcmp(status, "ok"))
+		s->ok++;
+	else if (!strcmp(status, "skip"))
+		s->skip++;
+	else
+		s->error++;
+}
+
+int stream_end(struct stream *s, json_t *extra)
+{
+	json_t *rec = json_pack("{s:I,s:I,s:I,s:I}", "cases", (json_int_t)s->cases, "ok", (json_int_t)s->ok,
+				"skip", (json_int_t)s->skip, "error", (json_int_t)s->error);
+
+	if (extra) {
+		json_object_update(rec, extra);
+		json_decref(extra);
+	}
+	return stream_emit(s, "end", rec);
+}
+
+json_t *result_document(json_t *env, json_t *cases)
+{
+	return json_pack("{s:s,s:o,s:o}", "format", "gupbench-result-1", "env", env, "cases", cases);
+}
+
+FILE *out_open(const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (!path || !strcmp(path, "-"))
+		return stdout;
+	fmt_into(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		bench_die(EXIT_IO, "cannot write '%s': %s (check the directory exists and is writable)", tmp,
+			  strerror(errno));
+	return f;
+}
+
+int out_close(FILE *f, const char *path)
+{
+	char tmp[4096];
+
+	if (f == stdout)
+		return fflush(stdout) ? -1 : 0;
+	fmt_into(tmp, sizeof(tmp), "%s.tmp", path);
+	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, path)) {
+		int e = errno;
+
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,163 @@
+/*
+ * initmode: PID 1 duties. Everything that can fail here is reported on the
+ * kernel console (stderr) and, when the results channel is open, as an end
+ * record carrying "error", so the harness learns why a run produced nothing;
+ * then the machine is rebooted either way. Knobs are not restored: the VM
+ * is discarded, and the env record says what was set.
+ */
+#include "initmode.h"
+#include "diag.h"
+#include "emit.h"
+#include "plan.h"
+#include "planrun.h"
+#include "selftest.h"
+#include "sysinfo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define DEFAULT_PLAN "/plan.json"
+#define DEFAULT_RESULTS "/dev/ttyS1"
+
+static const struct {
+	const char *source, *target, *type;
+} mounts[] = {
+	{ "proc", "/proc", "proc" },
+	{ "sysfs", "/sys", "sysfs" },
+	{ "devtmpfs", "/dev", "devtmpfs" },
+	{ "debugfs", "/sys/kernel/debug", "debugfs" },
+};
+
+int cmdline_param(const char *cmdline, const char *key, char *out, size_t len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = cmdline; (p = strstr(p, key)); p += klen) {
+		size_t n;
+
+		if ((p != cmdline && p[-1] != ' ') || p[klen] != '=')
+			continue;
+		p += klen + 1;
+		n = strcspn(p, " \n");
+		if (n >= len)
+			return -1;
+		memcpy(out, p, n);
+		out[n] = 0;
+		return 0;
+	}
+	return -1;
+}
+
+static void mount_all(void)
+{
+	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
+		mkdir(mounts[i].target, 0755);
+		if (mount(mounts[i].source, mounts[i].target, mounts[i].type, 0, NULL) && errno != EBUSY)
+			bench_warn("cannot mount %s on '%s': %s", mounts[i].type, mounts[i].target,
+				   strerror(errno));
+	}
+}
+
+/* Without /dev/console the kernel starts us with no fds 0-2. */
+static void std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		if (open("/dev/console", O_RDWR | O_NOCTTY) != fd) {
+			close(fd);
+			open("/dev/null", O_RDWR);
+		}
+	}
+}
+
+static FILE *open_results(const char *dev)
+{
+	struct termios t;
+	int fd = open(dev, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		bench_warn("cannot open results channel '%s': %s", dev, strerror(errno));
+		return NULL;
+	}
+	/* raw: no newline translation, no echo of our own records back at us */
+	if (!tcgetattr(fd, &t)) {
+		cfmakeraw(&t);
+		cfsetospeed(&t, B115200);
+		cfsetispeed(&t, B115200);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	return fdopen(fd, "w");
+}
+
+static _Noreturn void power_off(FILE *results)
+{
+	if (results) {
+		fflush(results);
+		tcdrain(fileno(results));
+	}
+	fflush(NULL);
+	sync();
+	reboot(RB_AUTOBOOT);
+	bench_warn("reboot failed: %s; halting here", strerror(errno));
+	for (;;)
+		pause();
+}
+
+static void fail_run(struct stream *s, const char *msg)
+{
+	fprintf(stderr, "gupbench: %s\n", msg);
+	if (!s->f)
+		return;
+	stream_end(s, json_pack("{s:s}", "error", msg));
+}
+
+void init_main(void)
+{
+	char cmdline[4096] = "", plan_path[256] = DEFAULT_PLAN, dev[256] = DEFAULT_RESULTS, err[512];
+	struct stream s;
+	struct plan p;
+	FILE *f;
+
+	mount_all();
+	std_fds();
+	f = fopen("/proc/cmdline", "r");
+	if (f) {
+		if (!fgets(cmdline, sizeof(cmdline), f))
+			cmdline[0] = 0;
+		fclose(f);
+	}
+	cmdline_param(cmdline, "gupbench.plan", plan_path, sizeof(plan_path));
+	cmdline_param(cmdline, "gupbench.results", dev, sizeof(dev));
+	stream_init(&s, open_results(dev));
+	if (!s.f)
+		power_off(NULL);
+	if (plan_load(plan_path, &p, err, sizeof(err))) {
+		stream_emit(&s, "env", env_json(1));
+		fail_run(&s, err);
+		power_off(s.f);
+	}
+	if (plan_setup(&p, err, sizeof(err))) {
+		stream_emit(&s, "env", env_json(1));
+		fail_run(&s, err);
+		power_off(s.f);
+	}
+	fprintf(stderr, "gupbench: init: plan '%s', %zu cases, results on '%s'\n", plan_path, p.nr_cases, dev);
+	if (!stream_emit(&s, "env", env_json(1)) && !plan_run(&p, SELFTEST_DEFAULT, &s))
+		stream_end(&s, NULL);
+	/* orphans of killed cases were reparented to us */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	fprintf(stderr, "gupbench: init: %ld cases: %ld ok, %ld skip, %ld error\n", s.cases, s.ok, s.skip,
+		s.error);
+	power_off(s.f);
+}

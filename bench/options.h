@@ -1,0 +1,86 @@
+/*
+ * options: the one option table of the bench. It parses real command lines
+ * and the argv of every plan case, so a plan case means exactly what the same
+ * words mean on the shell. The selftest's short options keep the selftest's
+ * defaults and meanings; the long options add what the selftest lacks.
+ */
+#ifndef GUPBENCH_OPTIONS_H
+#define GUPBENCH_OPTIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "gup_abi.h"
+
+enum gup_cmd {
+	CMD_GUP_FAST,
+	CMD_PIN_FAST,
+	CMD_PIN_LONGTERM,
+	CMD_GUP_BASIC,
+	CMD_PIN_BASIC,
+	CMD_DUMP_PAGES,
+	CMD_PIN_LONGTERM_TEST,
+	NR_GUP_CMDS
+};
+
+struct gup_cmd_info {
+	const char *name;        /* params.cmd in the stream */
+	const char *ioctl_name;  /* as the selftest prints it */
+	unsigned long ioctl_nr;
+	const char *flag;        /* the option that selects it (first in the key) */
+	int timed;               /* a *_BENCHMARK: repeats and timing lines */
+};
+
+const struct gup_cmd_info *gup_cmd_info(enum gup_cmd cmd);
+
+struct bench_opts {
+	enum gup_cmd cmd;
+	unsigned long size_mb;          /* -m, default 128 */
+	unsigned long repeats;          /* -r, default 1 */
+	unsigned long nr_pages;         /* -n, default 1 */
+	unsigned long gup_flags;        /* -F, before -w/-z add their FOLL_ bits */
+	const char *file;               /* -f, default /dev/zero */
+	unsigned which_pages[GUP_TEST_MAX_PAGES_TO_DUMP]; /* 1-based; -c and trailing indexes */
+	unsigned long threads;          /* -j, default 1 */
+	int thp;                        /* -t 1, -T 0, -1 = leave the system's policy */
+	int write;                      /* -w 1 (default), -W 0 */
+	int shared;                     /* -S */
+	int hugetlb;                    /* -H or --hugetlb-size */
+	int touch;                      /* -z: fault in by the kernel (FOLL_TOUCH) */
+	int dump_use_pin;               /* -p */
+	unsigned long hugetlb_kb;       /* --hugetlb-size; 0 = the default size */
+	long numa_node;                 /* --numa-node, -1 = none */
+	long cpu;                       /* --cpu, -1 = none */
+	unsigned long fifo;             /* --fifo PRIO, 0 = off */
+	unsigned long warmup;           /* --warmup N extra repeats, flagged */
+	int longterm_fast;              /* --longterm-fast: PIN_LONGTERM_TEST with _USE_FAST */
+	int json;                       /* --json: one document on stdout */
+	const char *plan;               /* --plan FILE */
+	const char *out;                /* --out FILE */
+	const char *selftest;           /* --selftest PATH for plan cross-checks */
+	int help;
+};
+
+enum opts_scope {
+	OPTS_CMDLINE,   /* the shell: every option */
+	OPTS_CASE,      /* a plan case: only what describes one case */
+};
+
+void opts_defaults(struct bench_opts *o);
+/*
+ * Parse argv[0..argc) (argv[0] is an option, not the program name). Returns
+ * 0, or -1 with a one-line message in err (exit status 2 material).
+ * Strings in o point into argv.
+ */
+int opts_parse(struct bench_opts *o, int argc, char *const argv[], enum opts_scope scope,
+	       char *err, size_t errlen);
+/* Cross-option checks against the machine's base page size; 0 or -1 + err. */
+int opts_check(const struct bench_opts *o, unsigned long page_size, char *err, size_t errlen);
+/* The case's canonical identity (PROTOCOL.md "key"). */
+void opts_key(const struct bench_opts *o, char *buf, size_t len);
+/* Size of the range in bytes. */
+unsigned long long opts_size_bytes(const struct bench_opts *o);
+/* Help text generated from the table. */
+void opts_usage(FILE *f);
+
+#endif

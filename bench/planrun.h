@@ -1,0 +1,26 @@
+/*
+ * planrun: runs the cases of a loaded plan, each in a forked child with a
+ * deadline, and writes start/case records to a results stream. A child that
+ * crashes or hangs yields an error record; the caller (PID 1 in the guest)
+ * never dies with it.
+ */
+#ifndef GUPBENCH_PLANRUN_H
+#define GUPBENCH_PLANRUN_H
+
+#include "emit.h"
+#include "plan.h"
+
+/*
+ * Run every case of p; selftest is the binary for "selftest" cases. The
+ * caller has written the env record and writes the end record. Returns -1
+ * if the stream could not be written, else 0.
+ */
+int plan_run(const struct plan *p, const char *selftest, struct stream *s);
+
+/*
+ * One case in a forked child; returns its case record (never NULL). Exposed
+ * for tests.
+ */
+json_t *run_isolated(const struct plan_case *c, const char *selftest);
+
+#endif

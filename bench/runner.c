@@ -1,0 +1,361 @@
+/*
+ * runner: prepares the range, runs the gup_test ioctl and collects samples.
+ * The order of preparation follows the selftest (open file, mmap, madvise,
+ * touch every base page unless -z) so that the same command line measures
+ * the same thing; the additions (NUMA binding, CPU, SCHED_FIFO, hugetlb size,
+ * warm-up repeats, the long-term pin check) wrap around it. A missing
+ * capability is a SKIP with the fix in the reason, a failed ioctl an error
+ * naming the command and errno.
+ */
+#include "runner.h"
+#include "diag.h"
+#include "hugetlb.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <numa.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#define DEBUGFS_MAGIC_NR 0x64626720
+
+const char *gup_test_path(void)
+{
+	const char *p = getenv("GUPBENCH_GUP_TEST");
+
+	return p && *p ? p : GUP_TEST_PATH;
+}
+
+void case_set(struct case_result *r, enum case_status st, int exit_status, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->status = st;
+	r->exit_status = exit_status;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+void case_result_free(struct case_result *r)
+{
+	free(r->samples);
+	r->samples = NULL;
+	r->nr_samples = 0;
+}
+
+static const char *errname(int e)
+{
+	const char *n = strerrorname_np(e);
+
+	return n ? n : "unknown errno";
+}
+
+/* Why gup_test cannot be opened, with the fix: the selftest's three causes. */
+static void open_failure(struct case_result *r, const char *path, int e)
+{
+	struct statfs sf;
+	const char *dir = "/sys/kernel/debug";
+
+	if (e == EACCES || e == EPERM) {
+		case_set(r, CASE_SKIP, EXIT_SKIP, "cannot open '%s': not root (run gupbench as root)", path);
+	} else if (e == ENOENT && strcmp(path, GUP_TEST_PATH)) {
+		case_set(r, CASE_SKIP, EXIT_SKIP, "no '%s' (GUPBENCH_GUP_TEST points there; unset it)", path);
+	} else if (e == ENOENT && (statfs(dir, &sf) || sf.f_type != DEBUGFS_MAGIC_NR)) {
+		case_set(r, CASE_SKIP, EXIT_SKIP,
+			 "no '%s': debugfs is not mounted (mount -t debugfs none %s)", path, dir);
+	} else if (e == ENOENT) {
+		case_set(r, CASE_SKIP, EXIT_SKIP,
+			 "no '%s': the kernel lacks CONFIG_GUP_TEST (build it with CONFIG_GUP_TEST=y)", path);
+	} else {
+		case_set(r, CASE_ERROR, EXIT_FAIL, "cannot open '%s': %s (%s)", path, strerror(e), errname(e));
+	}
+}
+
+int numa_nodes(void)
+{
+	int n = numa_available() < 0 ? 1 : numa_num_configured_nodes();
+
+	/* without /sys/devices/system/node libnuma counts none: there is still one */
+	return n > 0 ? n : 1;
+}
+
+static int place(const struct bench_opts *o, struct case_result *r)
+{
+	if (o->numa_node >= 0) {
+		struct bitmask *nodes;
+
+		if (numa_available() < 0 || o->numa_node > numa_max_node() ||
+		    !numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned)o->numa_node)) {
+			case_set(r, CASE_ERROR, EXIT_USAGE, "numa node %ld does not exist (this machine has %d)",
+				 o->numa_node, numa_nodes());
+			return -1;
+		}
+		if (numa_run_on_node((int)o->numa_node)) {
+			case_set(r, CASE_ERROR, EXIT_FAIL, "cannot run on numa node %ld: %s", o->numa_node,
+				 strerror(errno));
+			return -1;
+		}
+		nodes = numa_allocate_nodemask();
+		numa_bitmask_setbit(nodes, (unsigned)o->numa_node);
+		numa_set_bind_policy(1);
+		numa_set_membind(nodes);
+		numa_free_nodemask(nodes);
+	}
+	if (o->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		if (o->cpu >= CPU_SETSIZE) {
+			case_set(r, CASE_ERROR, EXIT_USAGE, "cpu %ld does not exist", o->cpu);
+			return -1;
+		}
+		CPU_SET(o->cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			case_set(r, CASE_ERROR, errno == EINVAL ? EXIT_USAGE : EXIT_FAIL,
+				 "cannot run on cpu %ld: %s (online cpus: %ld)", o->cpu, strerror(errno),
+				 sysconf(_SC_NPROCESSORS_ONLN));
+			return -1;
+		}
+	}
+	if (o->fifo) {
+		struct sched_param sp = { .sched_priority = (int)o->fifo };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp)) {
+			case_set(r, CASE_ERROR, EXIT_FAIL, "cannot set SCHED_FIFO priority %lu: %s (run as root)",
+				 o->fifo, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct thread_ctx {
+	const struct bench_opts *o;
+	struct gup_test gup;
+	int fd, id;
+	unsigned long long size;
+	struct sample *samples;   /* this thread's slice */
+	size_t nr;
+	int err;                  /* errno of a failed ioctl */
+	sample_hook hook;
+	void *arg;
+};
+
+static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *gup_thread(void *p)
+{
+	struct thread_ctx *t = p;
+	const struct gup_cmd_info *ci = gup_cmd_info(t->o->cmd);
+	unsigned long total = ci->timed ? t->o->warmup + t->o->repeats : 1;
+	struct gup_test gup = t->gup;
+
+	for (unsigned long i = 0; i < total; i++) {
+		struct sample *s = &t->samples[t->nr];
+
+		gup.size = t->size;
+		if (ioctl(t->fd, ci->ioctl_nr, &gup)) {
+			t->err = errno;
+			break;
+		}
+		s->get_us = gup.get_delta_usec;
+		s->put_us = gup.put_delta_usec;
+		s->size = gup.size;
+		s->truncated = gup.size != t->size;
+		s->warmup = ci->timed && i < t->o->warmup;
+		s->thread = t->id;
+		t->nr++;
+		if (t->hook) {
+			pthread_mutex_lock(&hook_lock);
+			t->hook(t->o, s, t->arg);
+			pthread_mutex_unlock(&hook_lock);
+		}
+	}
+	return NULL;
+}
+
+static void run_threads(const struct bench_opts *o, int fd, const struct gup_test *gup,
+			struct case_result *r, sample_hook hook, void *arg)
+{
+	unsigned long per = gup_cmd_info(o->cmd)->timed ? o->warmup + o->repeats : 1;
+	struct thread_ctx *t = bench_xcalloc(o->threads, sizeof(*t));
+	pthread_t *tid = bench_xcalloc(o->threads, sizeof(*tid));
+	int err = 0;
+
+	r->samples = bench_xcalloc(o->threads * per, sizeof(struct sample));
+	for (unsigned long i = 0; i < o->threads; i++) {
+		t[i] = (struct thread_ctx){ .o = o, .gup = *gup, .fd = fd, .id = (int)i,
+			.size = opts_size_bytes(o), .samples = r->samples + i * per, .hook = hook, .arg = arg };
+		if (o->threads == 1)
+			gup_thread(&t[i]);
+		else if ((errno = pthread_create(&tid[i], NULL, gup_thread, &t[i])))
+			bench_die(EXIT_FAIL, "cannot start thread %lu: %s", i, strerror(errno));
+	}
+	/* compact the per-thread slices in thread order */
+	for (unsigned long i = 0; i < o->threads; i++) {
+		if (o->threads > 1)
+			pthread_join(tid[i], NULL);
+		memmove(r->samples + r->nr_samples, t[i].samples, t[i].nr * sizeof(struct sample));
+		r->nr_samples += t[i].nr;
+		if (t[i].err && !err)
+			err = t[i].err;
+	}
+	if (err == ENOTTY || err == EINVAL)
+		case_set(r, CASE_SKIP, EXIT_SKIP, "the kernel lacks %s (ioctl: %s)",
+			 gup_cmd_info(o->cmd)->ioctl_name, errname(err));
+	else if (err)
+		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl %s failed: %s (%s)",
+			 gup_cmd_info(o->cmd)->ioctl_name, strerror(err), errname(err));
+	free(t);
+	free(tid);
+}
+
+/*
+ * PIN_LONGTERM_TEST: pin the range long-term, write new data through the
+ * mapping, read it back through the pins. A pin that stops following the
+ * mapping (a broken COW) shows up as stale data.
+ */
+static void longterm_test(const struct bench_opts *o, int fd, char *p, struct case_result *r)
+{
+	unsigned long long size = opts_size_bytes(o);
+	long psize = sysconf(_SC_PAGESIZE);
+	struct pin_longterm_test args = { .addr = (uintptr_t)p, .size = size,
+		.flags = (o->write ? PIN_LONGTERM_TEST_FLAG_USE_WRITE : 0) |
+			 (o->longterm_fast ? PIN_LONGTERM_TEST_FLAG_USE_FAST : 0) };
+	unsigned char *copy;
+	uint64_t dst;
+	unsigned long long bad = 0;
+
+	/* STOP is harmless and tells whether the kernel has these commands (6.2+) */
+	if (ioctl(fd, PIN_LONGTERM_TEST_STOP)) {
+		int e = errno;
+
+		if (e == ENOTTY || e == EINVAL)
+			case_set(r, CASE_SKIP, EXIT_SKIP, "the kernel lacks PIN_LONGTERM_TEST_* (added in 6.2)");
+		else
+			case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_STOP failed: %s (%s)",
+				 strerror(e), errname(e));
+		return;
+	}
+	if (ioctl(fd, PIN_LONGTERM_TEST_START, &args)) {
+		int e = errno;
+
+		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_START failed: %s (%s)",
+			 strerror(e), errname(e));
+		return;
+	}
+	for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
+		p[off] = (char)(0xa5 ^ (off / (unsigned long long)psize));
+	copy = bench_xmalloc(size);
+	dst = (uintptr_t)copy;
+	if (ioctl(fd, PIN_LONGTERM_TEST_READ, &dst)) {
+		int e = errno;
+
+		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_READ failed: %s (%s)",
+			 strerror(e), errname(e));
+	} else {
+		for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
+			bad += copy[off] != (unsigned char)(0xa5 ^ (off / (unsigned long long)psize));
+		if (bad)
+			case_set(r, CASE_ERROR, EXIT_FAIL,
+				 "%llu of %llu pinned pages do not see writes made after the pin", bad,
+				 size / (unsigned long long)psize);
+	}
+	free(copy);
+	if (ioctl(fd, PIN_LONGTERM_TEST_STOP) && r->status == CASE_OK)
+		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_STOP failed: %s", strerror(errno));
+}
+
+static int prepare_hint(const struct bench_opts *o, char *p, unsigned long long size, struct case_result *r)
+{
+	int advice = o->thp == 1 ? MADV_HUGEPAGE : MADV_NOHUGEPAGE;
+
+	if (o->thp < 0 || !madvise(p, size, advice))
+		return 0;
+	/* without THP in the kernel there is nothing -T has to prevent */
+	if (o->thp == 0 && errno == EINVAL)
+		return 0;
+	case_set(r, CASE_SKIP, EXIT_SKIP,
+		 "madvise(%s) failed: %s (%s): the kernel lacks CONFIG_TRANSPARENT_HUGEPAGE or "
+		 "CONFIG_ADVISE_SYSCALLS", o->thp == 1 ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE",
+		 strerror(errno), errname(errno));
+	return -1;
+}
+
+int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook, void *arg)
+{
+	unsigned long long size = opts_size_bytes(o);
+	long psize = sysconf(_SC_PAGESIZE);
+	struct gup_test gup = { 0 };
+	int fd, filed = -1, flags;
+	char *p = MAP_FAILED;
+
+	memset(r, 0, sizeof(*r));
+	if (opts_check(o, (unsigned long)psize, r->reason, sizeof(r->reason))) {
+		r->status = CASE_ERROR;
+		r->exit_status = EXIT_USAGE;
+		return r->exit_status;
+	}
+	fd = open(gup_test_path(), O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		open_failure(r, gup_test_path(), errno);
+		return r->exit_status;
+	}
+	if (o->hugetlb && hugetlb_check(o->hugetlb_kb, size, r->reason, sizeof(r->reason))) {
+		r->status = CASE_SKIP;
+		r->exit_status = EXIT_SKIP;
+		goto out;
+	}
+	if (place(o, r))
+		goto out;
+	filed = open(o->file, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
+	if (filed < 0) {
+		case_set(r, CASE_ERROR, EXIT_FAIL, "cannot open '%s': %s", o->file, strerror(errno));
+		goto out;
+	}
+	flags = o->shared ? MAP_SHARED : MAP_PRIVATE;
+	if (o->hugetlb)
+		flags |= MAP_HUGETLB | MAP_ANONYMOUS | (o->hugetlb_kb ? hugetlb_mmap_flags(o->hugetlb_kb) : 0);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, filed, 0);
+	if (p == MAP_FAILED) {
+		case_set(r, CASE_ERROR, EXIT_FAIL, "mmap of %lu MiB of '%s' failed: %s (%s)", o->size_mb,
+			 o->hugetlb ? "hugetlb memory" : o->file, strerror(errno), errname(errno));
+		goto out;
+	}
+	if (prepare_hint(o, p, size, r))
+		goto out;
+
+	gup.addr = (uintptr_t)p;
+	gup.nr_pages_per_call = (uint32_t)o->nr_pages;
+	gup.gup_flags = (uint32_t)o->gup_flags | (o->write ? GUP_FOLL_WRITE : 0);
+	if (o->dump_use_pin)
+		gup.test_flags |= GUP_TEST_FLAG_DUMP_PAGES_USE_PIN;
+	memcpy(gup.which_pages, o->which_pages, sizeof(gup.which_pages));
+	/* either the kernel faults the pages in (FOLL_TOUCH) or we do, as the selftest */
+	if (o->touch)
+		gup.gup_flags |= GUP_FOLL_TOUCH;
+	else
+		for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
+			p[off] = 0;
+
+	if (o->cmd == CMD_PIN_LONGTERM_TEST)
+		longterm_test(o, fd, p, r);
+	else
+		run_threads(o, fd, &gup, r, hook, arg);
+out:
+	if (p != MAP_FAILED)
+		munmap(p, size);
+	if (filed >= 0)
+		close(filed);
+	close(fd);
+	return r->exit_status;
+}

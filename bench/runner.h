@@ -1,0 +1,54 @@
+/*
+ * runner: one gup_test case, measured into a struct. Maps and prepares the
+ * range exactly as the selftest does (file, MAP_PRIVATE/SHARED/HUGETLB,
+ * madvise, user-space touch or FOLL_TOUCH), then issues the ioctl from each
+ * thread. Times come only from the kernel's get_delta_usec/put_delta_usec.
+ * No output here: a caller-supplied hook sees each sample as it arrives, and
+ * sinks (emit.h) format the finished result.
+ */
+#ifndef GUPBENCH_RUNNER_H
+#define GUPBENCH_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+
+struct sample {
+	uint64_t get_us, put_us;
+	uint64_t size;          /* bytes the kernel covered */
+	int truncated;          /* size < the range asked for */
+	int warmup;
+	int thread;
+};
+
+enum case_status { CASE_OK, CASE_SKIP, CASE_ERROR };
+
+struct case_result {
+	enum case_status status;
+	int exit_status;        /* what a one-case command line exits with */
+	char reason[512];
+	struct sample *samples;
+	size_t nr_samples;
+};
+
+typedef void (*sample_hook)(const struct bench_opts *o, const struct sample *s, void *arg);
+
+/* Where gup_test lives: $GUPBENCH_GUP_TEST (tests) or /sys/kernel/debug/gup_test. */
+const char *gup_test_path(void);
+
+/* NUMA nodes the machine has (1 without NUMA support). */
+int numa_nodes(void);
+
+/*
+ * Run the case o describes. Always fills r (status, exit_status, reason,
+ * samples); hook (may be NULL) is called for each sample, serialised across
+ * threads. Returns r->exit_status.
+ */
+int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook, void *arg);
+void case_result_free(struct case_result *r);
+/* Set status, exit status and a formatted reason in one go. */
+void case_set(struct case_result *r, enum case_status st, int exit_status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * kcmd: `gupharness kernel build|list|show|rm`, the user's door to kbuild
+ * and kcache. Option parsing and output only; the work happens in kbuild.c
+ * and kcache.c. Machine-readable results (the built kernel's name and key,
+ * meta.json, the list) go to stdout, progress to stderr.
+ */
+#include "commands.h"
+#include "kbuild.h"
+#include "kcache.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char build_usage[] =
+	"usage: gupharness kernel build --source TARBALL|DIR [--rev REV] [--series DIR|MBOX]\n"
+	"                               [--config FRAGMENT]... [--no-default-config] [--name NAME]\n"
+	"                               [--arch ARCH] [-j N] [--force] [-v]\n"
+	"\n"
+	"  --source PATH        kernel tarball, source directory, or git tree (with --rev)\n"
+	"  --rev REV            revision of a git tree; the tree itself is only read\n"
+	"  --series PATH        patch series: a kernel-patches/ directory (series, commits\n"
+	"                       or *.mbox) or an mbox file\n"
+	"  --config FRAGMENT    extra config fragment, merged after harness/configs/gupbench.config\n"
+	"  --no-default-config  leave the default fragment out\n"
+	"  --name NAME          cache name (default linux-<version>[+<series>])\n"
+	"  --arch ARCH          target architecture (default x86_64)\n"
+	"  -j N                 make jobs (default: CPUs + 1)\n"
+	"  --force              rebuild even when the cache holds this kernel\n"
+	"  -v, --verbose        show every command (make V=1)\n"
+	"\n"
+	"Prints '<name> <key> <entry directory>' on stdout. GUPBENCH_NO_CCACHE=1 disables ccache.\n";
+
+static int kernel_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "source", required_argument, NULL, 's' },
+		{ "rev", required_argument, NULL, 'r' },
+		{ "series", required_argument, NULL, 'p' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "no-default-config", no_argument, NULL, 'N' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kbuild_req q = { .arch = "x86_64" };
+	struct kbuild_result res;
+	const char **frags = xcalloc((size_t)argc + 1, sizeof(char *));
+	const char *v = getenv("V");
+	int c, r;
+	char *dir;
+
+	q.verbose = v && !strcmp(v, "1");
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': q.source = optarg; break;
+		case 'r': q.rev = optarg; break;
+		case 'p': q.series = optarg; break;
+		case 'c': frags[q.nfragments++] = optarg; break;
+		case 'N': q.no_default_fragment = 1; break;
+		case 'n': q.name = optarg; break;
+		case 'a': q.arch = optarg; break;
+		case 'f': q.force = 1; break;
+		case 'v': q.verbose = 1; break;
+		case 'j':
+			q.jobs = atoi(optarg);
+			if (q.jobs <= 0) {
+				free(frags);
+				return error("-j wants a positive number, not '%s'", optarg), EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(build_usage, stdout);
+			free(frags);
+			return EXIT_OK;
+		default:
+			fputs(build_usage, stderr);
+			free(frags);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc || !q.source) {
+		fputs(build_usage, stderr);
+		free(frags);
+		return EXIT_USAGE;
+	}
+	q.fragments = frags;
+	r = kbuild_build(&q, &res);
+	free(frags);
+	if (r)
+		return r;
+	dir = kcache_entry_dir(res.key);
+	if (res.hit)
+		note("'%s' is cached (%.2f s)", res.name, res.seconds);
+	printf("%s %s %s\n", res.name, res.key, dir);
+	free(dir);
+	kbuild_result_free(&res);
+	return EXIT_OK;
+}
+
+static void human_size(char *buf, size_t n, long long bytes)
+{
+	if (bytes >= 1 << 20)
+		snprintf(buf, n, "%.1fM", bytes / 1048576.0);
+	else
+		snprintf(buf, n, "%lldK", bytes / 1024);
+}
+
+static void human_age(char *buf, size_t n, const char *iso)
+{
+	struct tm tm = { 0 };
+	long long s;
+
+	if (!iso || !strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	s = (long long)(time(NULL) - timegm(&tm));
+	if (s < 120)
+		snprintf(buf, n, "%llds", s);
+	else if (s < 7200)
+		snprintf(buf, n, "%lldm", s / 60);
+	else if (s < 172800)
+		snprintf(buf, n, "%lldh", s / 3600);
+	else
+		snprintf(buf, n, "%lldd", s / 86400);
+}
+
+static int kernel_list(int argc, char **argv)
+{
+	char **names;
+	int n = kcache_names(&names);
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: gupharness kernel list\n");
+		return EXIT_USAGE;
+	}
+	printf("%-40s %-20s %-28s %8s %6s  %s\n", "NAME", "RELEASE", "SERIES", "SIZE", "AGE", "KEY");
+	for (int i = 0; i < n; i++) {
+		struct kernel_entry e;
+		json_t *m;
+		char size[32], age[32];
+
+		if (kcache_lookup(names[i], &e)) {
+			free(names[i]);
+			continue;
+		}
+		m = json_loads(e.meta_json, 0, NULL);
+		human_size(size, sizeof(size), (long long)json_integer_value(json_object_get(m, "image_size")));
+		human_age(age, sizeof(age), json_string_value(json_object_get(m, "built_at")));
+		printf("%-40s %-20s %-28s %8s %6s  %.12s\n", names[i], e.release ? e.release : "?",
+		       e.series ? e.series : "-", size, age, e.key);
+		json_decref(m);
+		kernel_entry_free(&e);
+		free(names[i]);
+	}
+	free(names);
+	return EXIT_OK;
+}
+
+static int kernel_show(int argc, char **argv)
+{
+	struct kernel_entry e;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: gupharness kernel show NAME\n");
+		return EXIT_USAGE;
+	}
+	if (kcache_lookup(argv[1], &e))
+		return error("no cached kernel named '%s'; see 'gupharness kernel list'", argv[1]), EXIT_USAGE;
+	fputs(e.meta_json, stdout);
+	if (e.meta_json[0] && e.meta_json[strlen(e.meta_json) - 1] != '\n')
+		putchar('\n');
+	fprintf(stderr, "entry: %s\n", e.dir);
+	kernel_entry_free(&e);
+	return EXIT_OK;
+}
+
+static int kernel_rm(int argc, char **argv)
+{
+	int r = EXIT_OK;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: gupharness kernel rm NAME...\n");
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++)
+		if (kcache_remove(argv[i]))
+			r = EXIT_USAGE;
+	return r;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} subs[] = {
+	{ "build", kernel_build, "build a kernel (or find it in the cache)" },
+	{ "list",  kernel_list,  "list cached kernels: name, release, series, size, age" },
+	{ "show",  kernel_show,  "print a cached kernel's meta.json" },
+	{ "rm",    kernel_rm,    "remove cached kernels by name" },
+};
+
+int cmd_kernel(int argc, char **argv)
+{
+	if (argc >= 2)
+		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+			if (!strcmp(argv[1], subs[i].name))
+				return subs[i].fn(argc - 1, argv + 1);
+	fprintf(argc >= 2 && strcmp(argv[1], "--help") ? stderr : stdout,
+		"usage: gupharness kernel <build|list|show|rm> [<args>]\n\n");
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		fprintf(argc >= 2 && strcmp(argv[1], "--help") ? stderr : stdout, "   %-6s %s\n", subs[i].name,
+			subs[i].summary);
+	if (argc >= 2 && !strcmp(argv[1], "--help"))
+		return EXIT_OK;
+	if (argc >= 2)
+		error("'%s' is not a kernel subcommand", argv[1]);
+	return EXIT_USAGE;
+}

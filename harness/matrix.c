@@ -1,0 +1,911 @@
+/*
+ * matrix: parse a matrix file (harness/MATRIX.md) with jansson, expand it
+ * into cases and turn a chosen subset into a guest plan. Every axis is one
+ * row of the axes[] table: its name, how a JSON value sets it on a case, how
+ * two cases compare on it (exclude rules) and its default. The gupbench argv
+ * is built in the bench's key order (bench/PROTOCOL.md), so a case id reads
+ * exactly like the key the bench will report for it. Also `matrix show`.
+ */
+#include "matrix.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- architectures ---- */
+
+static const long x86_sizes[] = { 2048, 1048576, 0 };
+static const long arm64_sizes[] = { 64, 2048, 32768, 1048576, 0 };
+
+static const struct arch_info arches[] = {
+	{ "x86_64", 2048, x86_sizes },
+	{ "arm64",  2048, arm64_sizes },
+};
+
+const struct arch_info *arch_lookup(const char *name)
+{
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (name && !strcmp(arches[i].name, name))
+			return &arches[i];
+	return NULL;
+}
+
+static int arch_offers(const struct arch_info *a, long kb)
+{
+	for (const long *s = a->hugetlb_kb; *s; s++)
+		if (*s == kb)
+			return 1;
+	return 0;
+}
+
+/* ---- axis values ---- */
+
+static const struct { const char *name, *alias; char flag; } cmds[] = {
+	{ "u", "gup_fast", 'u' },
+	{ "a", "pin_fast", 'a' },
+	{ "L", "pin_longterm", 'L' },
+	{ "U", "gup_basic", 'U' },
+	{ "b", "pin_basic", 'b' },
+};
+
+static const struct { const char *name; int mode; const char *flag; } thps[] = {
+	{ "on", THP_ON, "-t" },
+	{ "off", THP_OFF, "-T" },
+	{ "system", THP_SYSTEM, NULL },
+};
+
+static const struct { const char *name; long kb; } hugetlbs[] = {
+	{ "none", HUGETLB_NONE },
+	{ "default", HUGETLB_DEFAULT },
+	{ "64K", 64 },
+	{ "2M", 2048 },
+	{ "32M", 32768 },
+	{ "1G", 1048576 },
+};
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *hugetlb_name(long kb)
+{
+	for (size_t i = 0; i < N_ELEMS(hugetlbs); i++)
+		if (hugetlbs[i].kb == kb)
+			return hugetlbs[i].name;
+	return "?";
+}
+
+typedef int (*set_fn)(struct matrix_case *c, json_t *v, char *why, size_t len);
+
+static int want_int(json_t *v, long min, long *out, char *why, size_t len)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < min) {
+		snprintf(why, len, "expected an integer >= %ld", min);
+		return -1;
+	}
+	*out = (long)json_integer_value(v);
+	return 0;
+}
+
+static int set_cmd(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	const char *s = json_string_value(v);
+
+	if (s && *s == '-')
+		s++;
+	for (size_t i = 0; s && i < N_ELEMS(cmds); i++)
+		if (!strcmp(s, cmds[i].name) || !strcmp(s, cmds[i].alias)) {
+			c->cmd = cmds[i].flag;
+			return 0;
+		}
+	snprintf(why, len, "expected one of u, a, L, U, b (or gup_fast, pin_fast, pin_longterm, gup_basic, pin_basic)");
+	return -1;
+}
+
+static int set_size(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	return want_int(v, 1, &c->size_mb, why, len);
+}
+
+static int set_nr(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	return want_int(v, 1, &c->nr_pages, why, len);
+}
+
+static int set_thp(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	const char *s = json_string_value(v);
+
+	for (size_t i = 0; s && i < N_ELEMS(thps); i++)
+		if (!strcmp(s, thps[i].name)) {
+			c->thp = thps[i].mode;
+			return 0;
+		}
+	snprintf(why, len, "expected \"on\", \"off\" or \"system\"");
+	return -1;
+}
+
+static int set_hugetlb(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	const char *s = json_string_value(v);
+
+	for (size_t i = 0; s && i < N_ELEMS(hugetlbs); i++)
+		if (!strcmp(s, hugetlbs[i].name)) {
+			c->hugetlb_kb = hugetlbs[i].kb;
+			return 0;
+		}
+	snprintf(why, len, "expected one of none, default, 64K, 2M, 32M, 1G");
+	return -1;
+}
+
+static int set_write(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	if (json_is_boolean(v))
+		c->write = json_is_true(v);
+	else if (json_is_null(v) || (json_is_string(v) && !strcmp(json_string_value(v), "default")))
+		c->write = TRI_DEFAULT;
+	else {
+		snprintf(why, len, "expected true, false or \"default\"");
+		return -1;
+	}
+	return 0;
+}
+
+static int set_shared(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	if (!json_is_boolean(v)) {
+		snprintf(why, len, "expected true or false");
+		return -1;
+	}
+	c->shared = json_is_true(v);
+	return 0;
+}
+
+static int set_numa(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	long n = -1;
+
+	if (!json_is_null(v) && want_int(v, -1, &n, why, len))
+		return -1;
+	c->numa_node = (int)n;
+	return 0;
+}
+
+static int set_threads(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	long n;
+
+	if (want_int(v, 1, &n, why, len))
+		return -1;
+	c->threads = (int)n;
+	return 0;
+}
+
+static int set_file(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	if (!json_is_null(v) && !(json_is_string(v) && *json_string_value(v))) {
+		snprintf(why, len, "expected a path or null");
+		return -1;
+	}
+	free(c->file);
+	c->file = json_is_null(v) ? NULL : xstrdup(json_string_value(v));
+	return 0;
+}
+
+static int same_file(const struct matrix_case *a, const struct matrix_case *b)
+{
+	if (!a->file || !b->file)
+		return a->file == b->file;
+	return !strcmp(a->file, b->file);
+}
+
+#define SAME(field) static int same_##field(const struct matrix_case *a, const struct matrix_case *b) \
+	{ return a->field == b->field; }
+SAME(cmd) SAME(size_mb) SAME(nr_pages) SAME(thp) SAME(hugetlb_kb) SAME(write) SAME(shared)
+SAME(numa_node) SAME(threads)
+
+static const struct axis {
+	const char *name;
+	set_fn set;
+	int (*same)(const struct matrix_case *a, const struct matrix_case *b);
+	const char *dflt;        /* JSON text */
+} axes[] = {
+	{ "cmd",       set_cmd,     same_cmd,        "\"u\"" },
+	{ "size_mb",   set_size,    same_size_mb,    "128" },
+	{ "nr_pages",  set_nr,      same_nr_pages,   "1" },
+	{ "thp",       set_thp,     same_thp,        "\"system\"" },
+	{ "hugetlb",   set_hugetlb, same_hugetlb_kb, "\"none\"" },
+	{ "write",     set_write,   same_write,      "\"default\"" },
+	{ "shared",    set_shared,  same_shared,     "false" },
+	{ "numa_node", set_numa,    same_numa_node,  "-1" },
+	{ "threads",   set_threads, same_threads,    "1" },
+	{ "file",      set_file,    same_file,       "null" },
+};
+
+static const struct axis *axis_find(const char *name)
+{
+	for (size_t i = 0; i < N_ELEMS(axes); i++)
+		if (!strcmp(axes[i].name, name))
+			return &axes[i];
+	return NULL;
+}
+
+/* ---- building cases ---- */
+
+struct strvec {
+	char **v;
+	size_t n, cap;
+};
+
+static void sv_push(struct strvec *s, char *str)
+{
+	if (s->n + 2 > s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = str;
+	s->v[s->n] = NULL;
+}
+
+/* The bench's key order: command, -m, -n, -t/-T/-H, --hugetlb-size, -w/-W,
+ * -S, -j, -f, --numa-node; then the options that are not part of the key. */
+static void build_argv(struct matrix_case *c)
+{
+	struct strvec s = { 0 };
+
+	sv_push(&s, xasprintf("-%c", c->cmd));
+	sv_push(&s, xstrdup("-m"));
+	sv_push(&s, xasprintf("%ld", c->size_mb));
+	sv_push(&s, xstrdup("-n"));
+	sv_push(&s, xasprintf("%ld", c->nr_pages));
+	if (c->hugetlb_kb != HUGETLB_NONE) {
+		if (c->hugetlb_kb == HUGETLB_DEFAULT) {
+			sv_push(&s, xstrdup("-H"));
+		} else {
+			sv_push(&s, xstrdup("--hugetlb-size"));   /* implies -H */
+			sv_push(&s, xstrdup(hugetlb_name(c->hugetlb_kb)));
+		}
+	} else {
+		for (size_t i = 0; i < N_ELEMS(thps); i++)
+			if (thps[i].mode == c->thp && thps[i].flag)
+				sv_push(&s, xstrdup(thps[i].flag));
+	}
+	if (c->write != TRI_DEFAULT)
+		sv_push(&s, xstrdup(c->write ? "-w" : "-W"));
+	if (c->shared)
+		sv_push(&s, xstrdup("-S"));
+	if (c->threads > 1) {
+		sv_push(&s, xstrdup("-j"));
+		sv_push(&s, xasprintf("%d", c->threads));
+	}
+	if (c->file) {
+		sv_push(&s, xstrdup("-f"));
+		sv_push(&s, xstrdup(c->file));
+	}
+	if (c->numa_node >= 0 && !c->selftest) {
+		sv_push(&s, xstrdup("--numa-node"));
+		sv_push(&s, xasprintf("%d", c->numa_node));
+	}
+	sv_push(&s, xstrdup("-r"));
+	sv_push(&s, xasprintf("%d", c->repeats));
+	if (c->warmup > 0 && !c->selftest) {
+		sv_push(&s, xstrdup("--warmup"));
+		sv_push(&s, xasprintf("%d", c->warmup));
+	}
+	if (c->fifo > 0 && !c->selftest) {
+		sv_push(&s, xstrdup("--fifo"));
+		sv_push(&s, xasprintf("%d", c->fifo));
+	}
+	c->argv = s.v;
+}
+
+/* The bench's key for the argv: everything before -r, less the default -w. */
+static char *argv_key(char **argv)
+{
+	size_t len = 1;
+	char *k;
+
+	for (char **a = argv; *a && strcmp(*a, "-r"); a++)
+		len += strlen(*a) + 1;
+	k = xmalloc(len);
+	k[0] = '\0';
+	for (char **a = argv; *a && strcmp(*a, "-r"); a++) {
+		if (!strcmp(*a, "-w"))
+			continue;
+		if (*k)
+			strcat(k, " ");
+		strcat(k, *a);
+	}
+	return k;
+}
+
+static void case_free(struct matrix_case *c)
+{
+	free(c->id);
+	for (char **a = c->argv; a && *a; a++)
+		free(*a);
+	free(c->argv);
+	free(c->file);
+	memset(c, 0, sizeof(*c));
+}
+
+static void case_copy(struct matrix_case *dst, const struct matrix_case *src)
+{
+	*dst = *src;
+	dst->id = NULL;
+	dst->argv = NULL;
+	dst->file = src->file ? xstrdup(src->file) : NULL;
+}
+
+/* ---- parsing ---- */
+
+struct parser {
+	const char *source;
+	char *err;
+	size_t errlen;
+	struct matrix *m;
+	struct matrix_case base;    /* top-level repeats/warmup/fifo */
+	int selftest_twins;
+};
+
+static int perr(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+static int perr(struct parser *p, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s: %s", p->source, msg);
+	return -1;
+}
+
+static int add_case(struct parser *p, struct matrix_case *c, const char *id, const char *where, int dup_ok)
+{
+	struct matrix *m = p->m;
+
+	if (c->hugetlb_kb != HUGETLB_NONE)
+		c->thp = THP_SYSTEM;   /* THP does not apply to hugetlb memory */
+	build_argv(c);
+	c->id = id ? xstrdup(id) : argv_key(c->argv);
+	if (c->selftest) {
+		char *t = xasprintf("%s/selftest", c->id);
+
+		free(c->id);
+		c->id = t;
+	}
+	if (matrix_find(m, c->id) >= 0) {
+		if (dup_ok) {
+			case_free(c);
+			return 0;
+		}
+		case_free(c);
+		return perr(p, "%s: duplicate case id '%s'; give it its own \"id\"", where, id ? id : "");
+	}
+	m->cases = xrealloc(m->cases, (m->n + 1) * sizeof(*m->cases));
+	m->cases[m->n++] = *c;
+	return 0;
+}
+
+/* Set an axis from a scalar, reporting the JSON path on error. */
+static int set_axis(struct parser *p, const struct axis *ax, struct matrix_case *c, json_t *v,
+		    const char *where)
+{
+	char why[200];
+
+	if (ax->set(c, v, why, sizeof(why))) {
+		char *txt = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		int r = perr(p, "%s: %s is not a valid %s: %s", where, txt ? txt : "?", ax->name, why);
+
+		free(txt);
+		return r;
+	}
+	return 0;
+}
+
+/* Cross product of the axis values in obj (scalars or arrays) over base;
+ * axes missing from obj take their defaults. counter[] walks the product. */
+static int expand(struct parser *p, json_t *obj, const char *path, const struct matrix_case *base,
+		  const char *id, int dup_ok)
+{
+	json_t *vals[N_ELEMS(axes)];
+	size_t cnt[N_ELEMS(axes)], at[N_ELEMS(axes)] = { 0 }, total = 1;
+
+	for (size_t i = 0; i < N_ELEMS(axes); i++) {
+		json_t *v = obj ? json_object_get(obj, axes[i].name) : NULL;
+
+		if (!v)
+			v = json_loads(axes[i].dflt, JSON_DECODE_ANY, NULL);
+		else
+			json_incref(v);
+		if (json_is_array(v) && json_array_size(v) == 0) {
+			for (size_t j = 0; j <= i; j++)
+				json_decref(j == i ? v : vals[j]);
+			return perr(p, "%s.%s: an empty list leaves no cases", path, axes[i].name);
+		}
+		vals[i] = v;
+		cnt[i] = json_is_array(v) ? json_array_size(v) : 1;
+		total *= cnt[i];
+	}
+	if (id && total != 1) {
+		for (size_t i = 0; i < N_ELEMS(axes); i++)
+			json_decref(vals[i]);
+		return perr(p, "%s.id: an \"id\" names one case, but this entry expands to %zu", path, total);
+	}
+	int rc = 0;
+
+	for (size_t k = 0; k < total && !rc; k++) {
+		struct matrix_case c;
+
+		case_copy(&c, base);
+		for (size_t i = 0; i < N_ELEMS(axes) && !rc; i++) {
+			json_t *v = json_is_array(vals[i]) ? json_array_get(vals[i], at[i]) : vals[i];
+			char *where = json_is_array(vals[i])
+				? xasprintf("%s.%s[%zu]", path, axes[i].name, at[i])
+				: xasprintf("%s.%s", path, axes[i].name);
+
+			rc = set_axis(p, &axes[i], &c, v, where);
+			free(where);
+		}
+		if (rc) {
+			case_free(&c);
+			break;
+		}
+		rc = add_case(p, &c, id, path, dup_ok);
+		for (size_t i = N_ELEMS(axes); i-- > 0;) {
+			if (++at[i] < cnt[i])
+				break;
+			at[i] = 0;
+		}
+	}
+	for (size_t i = 0; i < N_ELEMS(axes); i++)
+		json_decref(vals[i]);
+	return rc;
+}
+
+/* An exclude rule: every key an axis, each value a scalar or a list of
+ * alternatives. Checked once, so matching cannot fail later. */
+static int check_rule(struct parser *p, json_t *rule, const char *path)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(rule) || json_object_size(rule) == 0)
+		return perr(p, "%s: expected a non-empty object of axis values", path);
+	json_object_foreach(rule, key, v) {
+		const struct axis *ax = axis_find(key);
+		size_t n = json_is_array(v) ? json_array_size(v) : 1;
+
+		if (!ax)
+			return perr(p, "%s.%s: not an axis (cmd, size_mb, nr_pages, thp, hugetlb, write, shared, numa_node, threads, file)",
+				    path, key);
+		for (size_t i = 0; i < n; i++) {
+			struct matrix_case t = { 0 };
+			char *where = xasprintf("%s.%s", path, key);
+			int rc = set_axis(p, ax, &t, json_is_array(v) ? json_array_get(v, i) : v, where);
+
+			free(where);
+			free(t.file);
+			if (rc)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int rule_matches(json_t *rule, const struct matrix_case *c)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(rule, key, v) {
+		const struct axis *ax = axis_find(key);
+		size_t n = json_is_array(v) ? json_array_size(v) : 1;
+		int any = 0;
+
+		for (size_t i = 0; i < n && !any; i++) {
+			struct matrix_case t;
+			char why[200];
+
+			case_copy(&t, c);
+			ax->set(&t, json_is_array(v) ? json_array_get(v, i) : v, why, sizeof(why));
+			if (t.hugetlb_kb != HUGETLB_NONE)
+				t.thp = THP_SYSTEM;
+			any = ax->same(&t, c);
+			free(t.file);
+		}
+		if (!any)
+			return 0;
+	}
+	return 1;
+}
+
+static int get_count(struct parser *p, json_t *obj, const char *key, const char *path, long max, int *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max)
+		return perr(p, "%s%s: expected an integer from 0 to %ld", path, key, max);
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+static const char *const top_keys[] = {
+	"name", "description", "repeats", "warmup", "fifo", "selftest", "setup", "axes", "include", "exclude",
+};
+static const char *const include_keys[] = { "id", "repeats", "warmup", "fifo" };
+
+static int known_key(const char *key, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(key, keys[i]))
+			return 1;
+	return 0;
+}
+
+static int parse_doc(struct parser *p, json_t *doc)
+{
+	struct matrix *m = p->m;
+	json_t *v, *axobj, *inc, *exc;
+	const char *key;
+	size_t i;
+
+	if (!json_is_object(doc))
+		return perr(p, "the matrix must be a JSON object");
+	json_object_foreach(doc, key, v)
+		if (!known_key(key, top_keys, N_ELEMS(top_keys)))
+			return perr(p, "'%s' is not a matrix key (name, description, repeats, warmup, fifo, selftest, setup, axes, include, exclude)", key);
+	v = json_object_get(doc, "name");
+	if (v && !json_is_string(v))
+		return perr(p, "name: expected a string");
+	if (v)
+		m->name = xstrdup(json_string_value(v));
+	p->base.repeats = 1;
+	p->base.write = TRI_DEFAULT;
+	p->base.numa_node = -1;
+	p->base.threads = 1;
+	if (get_count(p, doc, "repeats", "", 100000, &p->base.repeats) ||
+	    get_count(p, doc, "warmup", "", 100000, &p->base.warmup) ||
+	    get_count(p, doc, "fifo", "", 99, &p->base.fifo))
+		return -1;
+	if (p->base.repeats < 1)
+		return perr(p, "repeats: must be at least 1");
+	v = json_object_get(doc, "selftest");
+	if (v && !json_is_boolean(v))
+		return perr(p, "selftest: expected true or false");
+	p->selftest_twins = json_is_true(v);
+	v = json_object_get(doc, "setup");
+	if (v && !json_is_object(v))
+		return perr(p, "setup: expected an object (thp_enabled, thp_defrag, hugetlb)");
+	if (v)
+		m->setup_json = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+
+	axobj = json_object_get(doc, "axes");
+	if (axobj && !json_is_object(axobj))
+		return perr(p, "axes: expected an object");
+	json_object_foreach(axobj, key, v)
+		if (!axis_find(key))
+			return perr(p, "axes.%s: not an axis (cmd, size_mb, nr_pages, thp, hugetlb, write, shared, numa_node, threads, file)", key);
+	exc = json_object_get(doc, "exclude");
+	if (exc && !json_is_array(exc))
+		return perr(p, "exclude: expected a list of rules");
+	json_array_foreach(exc, i, v) {
+		char *path = xasprintf("exclude[%zu]", i);
+		int rc = check_rule(p, v, path);
+
+		free(path);
+		if (rc)
+			return -1;
+	}
+	inc = json_object_get(doc, "include");
+	if (inc && !json_is_array(inc))
+		return perr(p, "include: expected a list of cases");
+	if (!axobj && !inc)
+		return perr(p, "no cases: give \"axes\" or \"include\"");
+	if (axobj && expand(p, axobj, "axes", &p->base, NULL, 1))
+		return -1;
+	/* exclude removes from the cross product; include entries are explicit */
+	for (size_t k = 0; k < m->n;) {
+		int drop = 0;
+
+		json_array_foreach(exc, i, v)
+			drop |= rule_matches(v, &m->cases[k]);
+		if (!drop) {
+			k++;
+			continue;
+		}
+		case_free(&m->cases[k]);
+		memmove(&m->cases[k], &m->cases[k + 1], (m->n - k - 1) * sizeof(*m->cases));
+		m->n--;
+	}
+	json_array_foreach(inc, i, v) {
+		char *path = xasprintf("include[%zu]", i);
+		struct matrix_case b;
+		json_t *id = json_object_get(v, "id");
+		const char *k2;
+		json_t *v2;
+		int rc = 0;
+
+		if (!json_is_object(v)) {
+			free(path);
+			return perr(p, "include[%zu]: expected an object", i);
+		}
+		json_object_foreach(v, k2, v2)
+			if (!axis_find(k2) && !known_key(k2, include_keys, N_ELEMS(include_keys)) && !rc)
+				rc = perr(p, "%s.%s: not an axis or one of id, repeats, warmup, fifo", path, k2);
+		if (!rc && id && !json_is_string(id))
+			rc = perr(p, "%s.id: expected a string", path);
+		case_copy(&b, &p->base);
+		if (!rc) {
+			char *pre = xasprintf("%s.", path);
+
+			rc = get_count(p, v, "repeats", pre, 100000, &b.repeats) ||
+			     get_count(p, v, "warmup", pre, 100000, &b.warmup) ||
+			     get_count(p, v, "fifo", pre, 99, &b.fifo);
+			free(pre);
+		}
+		if (!rc)
+			rc = expand(p, v, path, &b, json_string_value(id), 0);
+		free(b.file);
+		free(path);
+		if (rc)
+			return -1;
+	}
+	if (m->n == 0)
+		return perr(p, "the exclude rules leave no cases");
+	if (p->selftest_twins) {
+		size_t n = m->n;
+
+		for (size_t k = 0; k < n; k++) {
+			struct matrix_case t;
+
+			/* the selftest knows neither explicit hugetlb sizes nor NUMA nodes */
+			if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0)
+				continue;
+			case_copy(&t, &m->cases[k]);
+			t.selftest = 1;
+			if (add_case(p, &t, NULL, "selftest", 1))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int matrix_parse(const char *text, const char *source, struct matrix *m, char *err, size_t errlen)
+{
+	struct parser p = { .source = source, .err = err, .errlen = errlen, .m = m };
+	json_error_t je;
+	json_t *doc;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	doc = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	if (!doc) {
+		snprintf(err, errlen, "%s:%d:%d: %s", source, je.line, je.column, je.text);
+		return -1;
+	}
+	m->text = xstrdup(text);
+	rc = parse_doc(&p, doc);
+	json_decref(doc);
+	if (!rc && !m->name) {
+		const char *b = strrchr(source, '/');
+		char *dot;
+
+		m->name = xstrdup(b ? b + 1 : source);
+		dot = strrchr(m->name, '.');
+		if (dot && dot != m->name)
+			*dot = '\0';
+	}
+	if (rc)
+		matrix_free(m);
+	return rc;
+}
+
+int matrix_load(const char *path, struct matrix *m, char *err, size_t errlen)
+{
+	char *text = read_file(path, NULL);
+	int rc;
+
+	if (!text) {
+		memset(m, 0, sizeof(*m));
+		snprintf(err, errlen, "cannot read matrix '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	rc = matrix_parse(text, path, m, err, errlen);
+	free(text);
+	return rc;
+}
+
+void matrix_free(struct matrix *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		case_free(&m->cases[i]);
+	free(m->cases);
+	free(m->name);
+	free(m->text);
+	free(m->setup_json);
+	memset(m, 0, sizeof(*m));
+}
+
+long matrix_find(const struct matrix *m, const char *id)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->cases[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+/* ---- plans ---- */
+
+static long case_hugetlb_kb(const struct matrix_case *c, const struct arch_info *a)
+{
+	return c->hugetlb_kb == HUGETLB_DEFAULT ? a->default_hugetlb_kb : c->hugetlb_kb;
+}
+
+/* Seconds a case may take under TCG: time to fault in and pin its memory
+ * once per repeat, generously, plus a fixed allowance for the fork. */
+static double case_seconds(const struct matrix_case *c)
+{
+	return 30.0 + 0.004 * (double)c->size_mb * (c->repeats + c->warmup) * c->threads;
+}
+
+char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
+		  const struct arch_info *arch, struct plan_needs *needs)
+{
+	json_t *plan = json_object(), *cases = json_array(), *setup, *huge;
+	long max_plain_mb = 0, max_node = -1, huge_mb = 0;
+	char *out;
+
+	memset(needs, 0, sizeof(*needs));
+	needs->cpus = 2;
+	setup = m->setup_json ? json_loads(m->setup_json, 0, NULL) : json_object();
+	huge = json_object_get(setup, "hugetlb");
+	if (huge) {
+		json_incref(huge);
+	} else {
+		/* derived: enough pages of each size for the largest case using it */
+		huge = json_object();
+		for (size_t i = 0; i < n; i++) {
+			const struct matrix_case *c = &m->cases[idx[i]];
+			long kb = case_hugetlb_kb(c, arch);
+
+			if (kb <= 0 || !arch_offers(arch, kb))
+				continue;
+			char *k = xasprintf("%ldkB", kb);
+			long want = (c->size_mb * 1024 + kb - 1) / kb;
+			json_t *have = json_object_get(huge, k);
+
+			if (!have || json_integer_value(have) < want)
+				json_object_set_new(huge, k, json_integer(want));
+			free(k);
+		}
+	}
+	/* 1G pages: only the command line reserves them reliably */
+	json_t *g = json_object_get(huge, "1048576kB");
+
+	if (g) {
+		needs->huge_1g_pages = (long)json_integer_value(g);
+		json_object_del(huge, "1048576kB");
+	}
+	{
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(huge, k, v)
+			huge_mb += (long)(json_integer_value(v) * atol(k) / 1024);
+	}
+	huge_mb += needs->huge_1g_pages * 1024;
+	if (json_object_size(huge))
+		json_object_set(setup, "hugetlb", huge);
+	else
+		json_object_del(setup, "hugetlb");
+	json_decref(huge);
+
+	needs->boot_timeout = 60.0 + 0.002 * (double)huge_mb;
+	for (size_t i = 0; i < n; i++) {
+		const struct matrix_case *c = &m->cases[idx[i]];
+		json_t *o = json_object(), *a = json_array();
+		double s = case_seconds(c);
+
+		for (char **w = c->argv; *w; w++)
+			json_array_append_new(a, json_string(*w));
+		json_object_set_new(o, "id", json_string(c->id));
+		json_object_set_new(o, c->selftest ? "selftest" : "argv", a);
+		json_array_append_new(cases, o);
+		if (c->hugetlb_kb == HUGETLB_NONE && c->size_mb > max_plain_mb)
+			max_plain_mb = c->size_mb;
+		if (c->numa_node > max_node)
+			max_node = c->numa_node;
+		if (c->threads > needs->cpus)
+			needs->cpus = c->threads;
+		needs->selftest |= c->selftest;
+		needs->total_timeout += s;
+		if (s > needs->case_timeout)
+			needs->case_timeout = s;
+	}
+	needs->total_timeout += needs->boot_timeout;
+	needs->mem_mb = 256 + huge_mb + max_plain_mb + max_plain_mb / 8;
+	if (max_node >= 1) {
+		long per_node = 64 + max_plain_mb + max_plain_mb / 8;
+
+		needs->numa_nodes = (int)max_node + 1;
+		if (needs->mem_mb < per_node * needs->numa_nodes)
+			needs->mem_mb = per_node * needs->numa_nodes;
+	}
+	needs->mem_mb = (needs->mem_mb + 127) / 128 * 128;
+
+	json_object_set_new(plan, "format", json_string("gupbench-plan-1"));
+	if (json_object_size(setup))
+		json_object_set(plan, "setup", setup);
+	json_object_set_new(plan, "cases", cases);
+	json_decref(setup);
+	out = json_dumps(plan, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(plan);
+	if (!out)
+		die(EXIT_FAIL, "out of memory writing a plan");
+	return out;
+}
+
+/* ---- gupharness matrix show FILE ---- */
+
+static void usage_matrix(FILE *f)
+{
+	fprintf(f, "usage: gupharness matrix show [--json] FILE\n"
+		   "\nPrints the cases FILE expands to (id and gupbench argv), then their count.\n"
+		   "--json prints the guest plan for x86_64 instead.\n");
+}
+
+int cmd_matrix(int argc, char **argv)
+{
+	struct matrix m;
+	char err[512];
+	int as_json = 0, i = 2;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage_matrix(stdout);
+		return EXIT_OK;
+	}
+	if (argc < 3 || strcmp(argv[1], "show")) {
+		usage_matrix(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "--json")) {
+		as_json = 1;
+		i++;
+	}
+	if (i != argc - 1) {
+		usage_matrix(stderr);
+		return EXIT_USAGE;
+	}
+	if (matrix_load(argv[i], &m, err, sizeof(err))) {
+		fprintf(stderr, "gupharness: %s\n", err);
+		return errno == ENOENT && strstr(err, "cannot read") ? EXIT_ENV : EXIT_USAGE;
+	}
+	if (as_json) {
+		size_t *idx = xcalloc(m.n, sizeof(*idx));
+		struct plan_needs needs;
+		char *plan;
+
+		for (size_t k = 0; k < m.n; k++)
+			idx[k] = k;
+		plan = matrix_plan(&m, idx, m.n, arch_lookup("x86_64"), &needs);
+		printf("%s\n", plan);
+		free(plan);
+		free(idx);
+	} else {
+		for (size_t k = 0; k < m.n; k++) {
+			char *all = argv_to_string(m.cases[k].argv);
+
+			printf("%s\t%s %s\n", m.cases[k].id, m.cases[k].selftest ? "gup_test" : "gupbench", all);
+			free(all);
+		}
+		printf("%zu cases\n", m.n);
+	}
+	matrix_free(&m);
+	return EXIT_OK;
+}

@@ -1,0 +1,77 @@
+/*
+ * matrix: the JSON matrix spec (harness/MATRIX.md) expanded into cases, and
+ * the guest plan (bench/PROTOCOL.md, gupbench-plan-1) built from a chosen
+ * subset of them. Expansion is the cross product of the axes in a fixed
+ * order, minus the exclude rules, plus the include rules; each case is a
+ * gupbench argv and a stable id. Planning also derives what the guest needs
+ * (memory, CPUs, hugetlb reservations, 1G boot pages, NUMA nodes, timeouts)
+ * so that qemu.c can size the VM from the plan alone.
+ */
+#ifndef GUPBENCH_MATRIX_H
+#define GUPBENCH_MATRIX_H
+
+#include <stddef.h>
+
+enum { THP_SYSTEM, THP_ON, THP_OFF };
+enum { HUGETLB_NONE = 0, HUGETLB_DEFAULT = -1 };   /* else the size in kB */
+enum { TRI_DEFAULT = -1 };                        /* write: flag left out */
+
+struct matrix_case {
+	char *id;            /* unique in the matrix; the gupbench key unless given */
+	char **argv;         /* gupbench argv without program name, NULL-terminated */
+	int selftest;        /* run through /gup_test (argv has no bench-only options) */
+	char cmd;            /* u a L U b */
+	long size_mb, nr_pages;
+	int thp;
+	long hugetlb_kb;     /* HUGETLB_NONE, HUGETLB_DEFAULT or a size in kB */
+	int write;           /* 1, 0 or TRI_DEFAULT */
+	int shared, numa_node, threads;
+	char *file;          /* NULL: anonymous memory */
+	int repeats, warmup, fifo;
+};
+
+struct matrix {
+	char *name;          /* "name" key, else the file's base name */
+	char *text;          /* the JSON as given, stored with the run */
+	char *setup_json;    /* the file's explicit "setup" object, or NULL */
+	struct matrix_case *cases;
+	size_t n;
+};
+
+/* Parse and expand. On error returns -1 with one line in err, naming the
+ * position ("FILE:LINE:COL: ..." for syntax, "FILE: axes.thp[1]: ..." for
+ * meaning). source names the text in messages. */
+int matrix_parse(const char *text, const char *source, struct matrix *m, char *err, size_t errlen);
+int matrix_load(const char *path, struct matrix *m, char *err, size_t errlen);
+void matrix_free(struct matrix *m);
+/* Index of the case with this id, or -1. */
+long matrix_find(const struct matrix *m, const char *id);
+
+/* What a plan asks of the guest. */
+struct plan_needs {
+	long mem_mb;            /* guest RAM */
+	int cpus;
+	int numa_nodes;         /* 0: no NUMA topology asked for */
+	long huge_1g_pages;     /* reserved on the kernel command line */
+	double boot_timeout;    /* seconds until the env record must arrive */
+	double case_timeout;    /* longest silence allowed between records */
+	double total_timeout;   /* whole boot */
+	int selftest;           /* some case needs /gup_test */
+};
+
+/* Architectures the harness knows: default hugetlb size, the sizes a guest
+ * can offer. NULL for an unknown arch. */
+struct arch_info {
+	const char *name;
+	long default_hugetlb_kb;
+	const long *hugetlb_kb;   /* 0-terminated */
+};
+const struct arch_info *arch_lookup(const char *name);
+
+/* The plan JSON (gupbench-plan-1) for cases idx[0..n) on arch, and what it
+ * needs. Hugetlb reservations go in setup, except 1G pages, which only the
+ * kernel command line can reserve reliably. Returns a malloc'd string. */
+char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
+		  const struct arch_info *arch, struct plan_needs *needs);
+
+#endif

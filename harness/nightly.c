@@ -1,0 +1,1320 @@
+/*
+ * nightly: `gupharness nightly --config FILE`, one night of a scheduled lab.
+ * The steps are kept apart, as rcutorture keeps its stages: load and check
+ * the config, take the lock, resolve each source to an identity (git branch
+ * head, tarball SHA-256, directory listing hash), skip what was already
+ * measured, build and run through gupharness's own `kernel build` and `run`
+ * subcommands (argv arrays via spawn.h, so this module never reaches into
+ * their internals), record a failed build as an event, then analyse every
+ * night so far with read-only SQL and E-Divisive change points and hand the
+ * result to nightly-report.c. Exit status: 1 when a case is regressed now,
+ * 5/6 when tonight's build/guest failed, 4 when another night holds the lock.
+ */
+#include "nightly.h"
+#include "changepoint.h"
+#include "db.h"
+#include "spawn.h"
+#include "stats.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- config ---------------------------------------------------------- */
+
+struct cfg_key {
+	const char *name;
+	json_type type;         /* JSON_INTEGER also accepts a real for numbers */
+};
+
+static const struct cfg_key top_keys[] = {
+	{ "name", JSON_STRING }, { "db", JSON_STRING }, { "report_dir", JSON_STRING },
+	{ "label_prefix", JSON_STRING }, { "metric", JSON_STRING }, { "matrices", JSON_ARRAY },
+	{ "fragments", JSON_ARRAY }, { "sources", JSON_ARRAY }, { "thresholds", JSON_OBJECT },
+	{ "comment", JSON_STRING },
+};
+
+static const struct cfg_key source_keys[] = {
+	{ "name", JSON_STRING }, { "tarball", JSON_STRING }, { "dir", JSON_STRING },
+	{ "git", JSON_STRING }, { "branch", JSON_STRING }, { "series", JSON_STRING },
+	{ "fragments", JSON_ARRAY }, { "comment", JSON_STRING },
+};
+
+static const struct cfg_key threshold_keys[] = {
+	{ "change_pct", JSON_REAL }, { "alpha", JSON_REAL }, { "permutations", JSON_INTEGER },
+	{ "min_nights", JSON_INTEGER }, { "seed", JSON_INTEGER },
+};
+
+static const char *const metrics[] = { "get", "put" };
+
+/* Which source key selects which kind: exactly one must be present. */
+static const struct { const char *key; enum nightly_source_kind kind; } source_kinds[] = {
+	{ "tarball", SRC_TARBALL }, { "dir", SRC_DIR }, { "git", SRC_GIT },
+};
+
+static int type_matches(json_t *v, json_type want)
+{
+	if (want == JSON_REAL)
+		return json_is_number(v);
+	return json_typeof(v) == want;
+}
+
+static const char *type_name(json_type t)
+{
+	switch (t) {
+	case JSON_STRING: return "a string";
+	case JSON_ARRAY: return "an array";
+	case JSON_OBJECT: return "an object";
+	case JSON_INTEGER: return "an integer";
+	default: return "a number";
+	}
+}
+
+static int check_keys(json_t *obj, const struct cfg_key *keys, size_t n, const char *where,
+		      const char *file)
+{
+	const char *k;
+	json_t *v;
+	int bad = 0;
+
+	json_object_foreach(obj, k, v) {
+		size_t i;
+
+		for (i = 0; i < n && strcmp(keys[i].name, k); i++)
+			;
+		if (i == n)
+			bad = error("'%s': unknown key '%s' in %s; see harness/nightly/README.md", file, k, where);
+		else if (!type_matches(v, keys[i].type))
+			bad = error("'%s': '%s' in %s must be %s", file, k, where, type_name(keys[i].type));
+	}
+	return bad;
+}
+
+/* A config path: absolute, ~/..., or relative to the config's directory. */
+static char *cfg_path(const char *cfgdir, const char *p)
+{
+	const char *home = getenv("HOME");
+
+	if (p[0] == '/')
+		return xstrdup(p);
+	if (p[0] == '~' && p[1] == '/' && home)
+		return xasprintf("%s/%s", home, p + 2);
+	return xasprintf("%s/%s", cfgdir, p);
+}
+
+static int valid_name(const char *s)
+{
+	if (!*s || *s == '.')
+		return 0;
+	for (; *s; s++)
+		if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') || ('0' <= *s && *s <= '9') ||
+		      strchr("._+-", *s)))
+			return 0;
+	return 1;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static int is_readable_file(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && access(p, R_OK) == 0;
+}
+
+/* Paths from a JSON array of strings, each of which must be a readable file. */
+static int path_list(json_t *arr, const char *cfgdir, const char *what, const char *file,
+		     char ***out, size_t *n)
+{
+	size_t i;
+	json_t *v;
+	int bad = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!arr)
+		return 0;
+	*out = xcalloc(json_array_size(arr) + 1, sizeof(char *));
+	json_array_foreach(arr, i, v) {
+		char *p;
+
+		if (!json_is_string(v)) {
+			bad = error("'%s': every entry of '%s' must be a path string", file, what);
+			continue;
+		}
+		p = cfg_path(cfgdir, json_string_value(v));
+		if (!is_readable_file(p))
+			bad = error("'%s': %s '%s' does not exist or is unreadable (relative paths start at the config's directory)",
+				    file, what, p);
+		(*out)[(*n)++] = p;
+	}
+	return bad;
+}
+
+/* git rev-parse of branch in tree; the commit id or NULL (stderr kept quiet). */
+static char *git_commit(const char *tree, const char *branch)
+{
+	char *ref = xasprintf("%s^{commit}", branch);
+	char *argv[] = { "git", "-C", (char *)tree, "rev-parse", "--verify", "--quiet", ref, NULL };
+	struct spawn_opts o = { .capture = 1, .stderr_path = "/dev/null", .timeout = 60 };
+	struct spawn_result r;
+	char *id = NULL;
+
+	if (spawn_run(argv, &o, &r) == 0 && r.status == 0 && r.out) {
+		r.out[strcspn(r.out, "\n")] = '\0';
+		if (strlen(r.out) >= 12)
+			id = xstrdup(r.out);
+	}
+	spawn_result_free(&r);
+	free(ref);
+	return id;
+}
+
+static int load_source(json_t *o, const char *cfgdir, const char *file, struct nightly_source *s)
+{
+	const char *kind_key = NULL;
+	int bad = 0;
+
+	if (!json_is_object(o))
+		return error("'%s': every entry of 'sources' must be an object", file);
+	bad |= check_keys(o, source_keys, sizeof(source_keys) / sizeof(source_keys[0]), "a source", file);
+	if (bad)
+		return -1;
+	if (!json_string_value(json_object_get(o, "name")) ||
+	    !valid_name(json_string_value(json_object_get(o, "name"))))
+		return error("'%s': each source needs a 'name' of letters, digits and ._+- (it keys the history)", file);
+	s->name = xstrdup(json_string_value(json_object_get(o, "name")));
+	for (size_t i = 0; i < sizeof(source_kinds) / sizeof(source_kinds[0]); i++) {
+		json_t *v = json_object_get(o, source_kinds[i].key);
+
+		if (!v)
+			continue;
+		if (kind_key)
+			return error("'%s': source '%s' names both '%s' and '%s'; give exactly one", file,
+				     s->name, kind_key, source_kinds[i].key);
+		kind_key = source_kinds[i].key;
+		s->kind = source_kinds[i].kind;
+		s->path = cfg_path(cfgdir, json_string_value(v));
+	}
+	if (!kind_key)
+		return error("'%s': source '%s' needs one of 'tarball', 'dir' or 'git'", file, s->name);
+	if (json_object_get(o, "branch")) {
+		if (s->kind != SRC_GIT)
+			return error("'%s': source '%s': 'branch' goes with 'git' only", file, s->name);
+		s->branch = xstrdup(json_string_value(json_object_get(o, "branch")));
+	}
+	if (json_object_get(o, "series")) {
+		s->series = cfg_path(cfgdir, json_string_value(json_object_get(o, "series")));
+		if (!is_dir(s->series))
+			bad = error("'%s': source '%s': series directory '%s' does not exist", file, s->name,
+				    s->series);
+	}
+	bad |= path_list(json_object_get(o, "fragments"), cfgdir, "fragment", file, &s->fragments,
+			 &s->nfragments);
+	switch (s->kind) {
+	case SRC_TARBALL:
+		if (!is_readable_file(s->path))
+			bad = error("'%s': source '%s': tarball '%s' does not exist or is unreadable", file,
+				    s->name, s->path);
+		break;
+	case SRC_DIR: {
+		char *mk = xasprintf("%s/Makefile", s->path);
+
+		if (!is_dir(s->path) || !file_exists(mk))
+			bad = error("'%s': source '%s': '%s' is not a kernel source directory (no Makefile)",
+				    file, s->name, s->path);
+		free(mk);
+		break;
+	}
+	case SRC_GIT: {
+		char *id;
+
+		if (!s->branch)
+			return error("'%s': source '%s': a git source needs a 'branch'", file, s->name);
+		if (!is_dir(s->path))
+			return error("'%s': source '%s': git tree '%s' does not exist", file, s->name, s->path);
+		id = git_commit(s->path, s->branch);
+		if (!id)
+			bad = error("'%s': source '%s': no branch '%s' in git tree '%s'; try 'git -C %s branch -a'",
+				    file, s->name, s->branch, s->path, s->path);
+		free(id);
+		break;
+	}
+	}
+	return bad;
+}
+
+static double num_or(json_t *o, const char *k, double dflt)
+{
+	json_t *v = o ? json_object_get(o, k) : NULL;
+
+	return v ? json_number_value(v) : dflt;
+}
+
+int nightly_config_load(const char *path, struct nightly_config *cfg)
+{
+	json_error_t jerr;
+	json_t *root, *v, *th;
+	char *tmp, *cfgdir;
+	char abs[PATH_MAX];
+	int bad = 0;
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (!file_exists(path))
+			return error("no config file '%s'; see harness/nightly/example.json", path);
+		return error("'%s':%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return error("'%s': the config must be a JSON object", path);
+	}
+	cfg->path = xstrdup(realpath(path, abs) ? abs : path);
+	tmp = xstrdup(cfg->path);
+	cfgdir = xstrdup(dirname(tmp));
+	free(tmp);
+	if (check_keys(root, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), "the config", path) ||
+	    ((th = json_object_get(root, "thresholds")) &&
+	     check_keys(th, threshold_keys, sizeof(threshold_keys) / sizeof(threshold_keys[0]),
+			"'thresholds'", path))) {
+		json_decref(root);
+		free(cfgdir);
+		return -1;
+	}
+	th = json_object_get(root, "thresholds");
+
+	v = json_object_get(root, "name");
+	cfg->name = xstrdup(v ? json_string_value(v) : "nightly");
+	v = json_object_get(root, "db");
+	cfg->db = v ? cfg_path(cfgdir, json_string_value(v)) : xstrdup(default_db_path());
+	v = json_object_get(root, "report_dir");
+	cfg->report_dir = v ? cfg_path(cfgdir, json_string_value(v)) : repo_path("plots/out/nightly");
+	v = json_object_get(root, "label_prefix");
+	cfg->label_prefix = xstrdup(v ? json_string_value(v) : "nightly");
+	if (strchr(cfg->label_prefix, '%') || strchr(cfg->label_prefix, '_') || !*cfg->label_prefix)
+		bad = error("'%s': 'label_prefix' '%s' must be non-empty, without %% or _", path,
+			    cfg->label_prefix);
+	v = json_object_get(root, "metric");
+	cfg->metric = xstrdup(v ? json_string_value(v) : "get");
+	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]) && strcmp(metrics[i], cfg->metric); i++)
+		;
+	if (i == sizeof(metrics) / sizeof(metrics[0]))
+		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
+
+	cp_params_default(&cfg->cp);
+	cfg->threshold_pct = num_or(th, "change_pct", 5.0);
+	cfg->cp.min_size_pct = cfg->threshold_pct;
+	cfg->cp.alpha = num_or(th, "alpha", cfg->cp.alpha);
+	cfg->cp.permutations = (unsigned)num_or(th, "permutations", cfg->cp.permutations);
+	cfg->cp.min_segment = (size_t)num_or(th, "min_nights", (double)cfg->cp.min_segment);
+	cfg->cp.seed = (unsigned)num_or(th, "seed", cfg->cp.seed);
+	if (cfg->threshold_pct < 0 || cfg->cp.alpha <= 0 || cfg->cp.alpha >= 1 ||
+	    cfg->cp.permutations < 19 || cfg->cp.permutations > 100000 || cfg->cp.min_segment < 2)
+		bad = error("'%s': thresholds need change_pct >= 0, 0 < alpha < 1, 19 <= permutations <= 100000, min_nights >= 2",
+			    path);
+
+	v = json_object_get(root, "matrices");
+	if (!v || !json_array_size(v))
+		bad = error("'%s': 'matrices' must list at least one matrix file", path);
+	bad |= path_list(v, cfgdir, "matrix", path, &cfg->matrices, &cfg->nmatrices);
+	bad |= path_list(json_object_get(root, "fragments"), cfgdir, "fragment", path, &cfg->fragments,
+			 &cfg->nfragments);
+
+	v = json_object_get(root, "sources");
+	if (!v || !json_array_size(v))
+		bad = error("'%s': 'sources' must name at least one tarball, directory or git tree", path);
+	if (v) {
+		json_t *s;
+
+		cfg->sources = xcalloc(json_array_size(v) + 1, sizeof(*cfg->sources));
+		json_array_foreach(v, i, s) {
+			bad |= load_source(s, cfgdir, path, &cfg->sources[cfg->nsources]);
+			for (size_t j = 0; j < cfg->nsources; j++)
+				if (cfg->sources[cfg->nsources].name &&
+				    !strcmp(cfg->sources[j].name, cfg->sources[cfg->nsources].name))
+					bad = error("'%s': two sources are named '%s'; names key the history",
+						    path, cfg->sources[j].name);
+			cfg->nsources++;
+		}
+	}
+	json_decref(root);
+	free(cfgdir);
+	return bad ? -1 : 0;
+}
+
+static void free_list(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+void nightly_config_free(struct nightly_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		struct nightly_source *s = &cfg->sources[i];
+
+		free(s->name);
+		free(s->path);
+		free(s->branch);
+		free(s->series);
+		free_list(s->fragments, s->nfragments);
+	}
+	free(cfg->sources);
+	free_list(cfg->matrices, cfg->nmatrices);
+	free_list(cfg->fragments, cfg->nfragments);
+	free(cfg->path);
+	free(cfg->name);
+	free(cfg->db);
+	free(cfg->report_dir);
+	free(cfg->label_prefix);
+	free(cfg->metric);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* ---- source identity ------------------------------------------------- */
+
+static char **dir_lines;
+static size_t dir_n, dir_cap, dir_skip;
+
+static int dir_visit(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	size_t l = strlen(path);
+
+	(void)ftw;
+	if (flag == FTW_D && l >= 5 && !strcmp(path + l - 5, "/.git"))
+		return FTW_SKIP_SUBTREE;
+	if (flag != FTW_F)
+		return FTW_CONTINUE;
+	if (dir_n == dir_cap) {
+		dir_cap = dir_cap ? 2 * dir_cap : 4096;
+		dir_lines = xrealloc(dir_lines, dir_cap * sizeof(*dir_lines));
+	}
+	dir_lines[dir_n++] = xasprintf("%s %lld %lld.%09ld\n", path + dir_skip, (long long)sb->st_size,
+				       (long long)sb->st_mtim.tv_sec, sb->st_mtim.tv_nsec);
+	return FTW_CONTINUE;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A directory has no commit to name it; its identity is a hash of every
+ * file's path, size and mtime (sorted, .git left out): a touched file is a
+ * new night, an untouched tree is already measured. Out-of-tree builds
+ * (kernel build uses O=) leave the tree alone, so building does not change it.
+ */
+static int dir_identity(const char *dir, char out[65])
+{
+	size_t total = 0, off = 0;
+	char *buf;
+
+	dir_n = 0;
+	dir_skip = strlen(dir);
+	if (nftw(dir, dir_visit, 64, FTW_PHYS | FTW_ACTIONRETVAL) != 0)
+		return -1;
+	qsort(dir_lines, dir_n, sizeof(*dir_lines), cmp_str);
+	for (size_t i = 0; i < dir_n; i++)
+		total += strlen(dir_lines[i]);
+	buf = xmalloc(total + 1);
+	for (size_t i = 0; i < dir_n; i++) {
+		size_t l = strlen(dir_lines[i]);
+
+		memcpy(buf + off, dir_lines[i], l);
+		off += l;
+		free(dir_lines[i]);
+	}
+	sha256_hex(buf, off, out);
+	free(buf);
+	free(dir_lines);
+	dir_lines = NULL;
+	dir_cap = dir_n = 0;
+	return 0;
+}
+
+/* The 12-character id that names tonight's kernel and label; NULL on failure. */
+static char *source_identity(const struct nightly_source *s)
+{
+	char hex[65];
+	char *commit;
+
+	switch (s->kind) {
+	case SRC_TARBALL:
+		if (sha256_file_hex(s->path, hex) < 0) {
+			error("cannot read tarball '%s': %s", s->path, strerror(errno));
+			return NULL;
+		}
+		break;
+	case SRC_DIR:
+		if (dir_identity(s->path, hex) < 0) {
+			error("cannot list source directory '%s': %s", s->path, strerror(errno));
+			return NULL;
+		}
+		break;
+	case SRC_GIT:
+		commit = git_commit(s->path, s->branch);
+		if (!commit)
+			error("branch '%s' vanished from git tree '%s'", s->branch, s->path);
+		else
+			commit[12] = '\0';
+		return commit;
+	}
+	hex[12] = '\0';
+	return xstrdup(hex);
+}
+
+/* ---- labels ---------------------------------------------------------- */
+
+/*
+ * Split "<prefix>YYYY-MM-DD/<id>[/...]" into date and id; 0 when label is a
+ * night of this stream.
+ */
+static int parse_label(const char *label, const char *prefix, char date[11], char **id)
+{
+	size_t pl = strlen(prefix), il;
+	const char *p;
+
+	if (strncmp(label, prefix, pl))
+		return -1;
+	p = label + pl;
+	if (strlen(p) < 12 || p[4] != '-' || p[7] != '-' || p[10] != '/')
+		return -1;
+	memcpy(date, p, 10);
+	date[10] = '\0';
+	p += 11;
+	il = strcspn(p, "/");
+	if (!il)
+		return -1;
+	*id = xmalloc(il + 1);
+	memcpy(*id, p, il);
+	(*id)[il] = '\0';
+	return 0;
+}
+
+static char *stream_prefix(const struct nightly_config *cfg, const struct nightly_source *s)
+{
+	return xasprintf("%s/%s/", cfg->label_prefix, s->name);
+}
+
+/* ---- options --------------------------------------------------------- */
+
+struct nightly_opts {
+	const char *config, *db, *shard, *date;
+	int force, dry_run, report_only;
+};
+
+enum { OPT_STR, OPT_FLAG };
+static const struct {
+	const char *name;
+	int kind;
+	size_t off;
+	const char *help;
+} options[] = {
+	{ "--config", OPT_STR, offsetof(struct nightly_opts, config), "FILE   the nightly config (JSON)" },
+	{ "--db", OPT_STR, offsetof(struct nightly_opts, db), "FILE       database (overrides the config's 'db')" },
+	{ "--shard", OPT_STR, offsetof(struct nightly_opts, shard), "K/N     run the K-th of N slices of each matrix; no analysis" },
+	{ "--date", OPT_STR, offsetof(struct nightly_opts, date), "YYYY-MM-DD  the night's date (default: today, local time)" },
+	{ "--force", OPT_FLAG, offsetof(struct nightly_opts, force), "          measure even what was already measured" },
+	{ "--dry-run", OPT_FLAG, offsetof(struct nightly_opts, dry_run), "        print what would be built and run, change nothing" },
+	{ "--report-only", OPT_FLAG, offsetof(struct nightly_opts, report_only), "    only analyse and report (e.g. after 'db merge')" },
+};
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: gupharness nightly --config FILE [--force] [--shard K/N] [--db FILE] [--dry-run]\n"
+		   "                          [--report-only] [--date YYYY-MM-DD]\n\n");
+	for (size_t i = 0; i < NOPTIONS; i++)
+		fprintf(f, "   %s %s\n", options[i].name, options[i].help);
+}
+
+static int parse_opts(int argc, char **argv, struct nightly_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc; i++) {
+		size_t k;
+		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
+		size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			exit(EXIT_OK);
+		}
+		for (k = 0; k < NOPTIONS; k++)
+			if (strlen(options[k].name) == nl && !strncmp(options[k].name, a, nl))
+				break;
+		if (k == NOPTIONS) {
+			error("unknown option '%s' for 'nightly'; see 'gupharness nightly --help'", a);
+			return -1;
+		}
+		if (options[k].kind == OPT_FLAG) {
+			if (eq)
+				return error("option '%s' takes no value", options[k].name);
+			*(int *)((char *)o + options[k].off) = 1;
+			continue;
+		}
+		if (eq)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else
+			return error("option '%s' needs a value", options[k].name);
+		*(const char **)((char *)o + options[k].off) = val;
+	}
+	if (!o->config)
+		return error("'nightly' needs --config FILE; see harness/nightly/example.json");
+	if (o->shard) {
+		unsigned k, n;
+		char c;
+
+		if (sscanf(o->shard, "%u/%u%c", &k, &n, &c) != 2 || k == 0 || k > n)
+			return error("--shard '%s' must be K/N with 1 <= K <= N, e.g. --shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\"",
+				     o->shard);
+	}
+	if (o->date) {
+		struct tm tm = { 0 };
+		char *end = strptime(o->date, "%Y-%m-%d", &tm);
+
+		if (!end || *end || strlen(o->date) != 10)
+			return error("--date '%s' must be YYYY-MM-DD", o->date);
+	}
+	return 0;
+}
+
+/* ---- lock ------------------------------------------------------------ */
+
+/*
+ * flock on <db>.nightly.lock: released by the kernel when we exit however we
+ * exit, so a crashed night never blocks the next. The holder's pid is written
+ * into the file for the message the loser prints.
+ */
+static int take_lock(const char *db, char **lock_path)
+{
+	char *dir = xstrdup(db), pid[32];
+	int fd;
+
+	*lock_path = xasprintf("%s.nightly.lock", db);
+	if (mkdir_p(dirname(dir), 0755) < 0)
+		die(EXIT_IO, "cannot create the database directory for '%s': %s", db, strerror(errno));
+	free(dir);
+	fd = open(*lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die(EXIT_IO, "cannot open lock file '%s': %s", *lock_path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		char held[32] = "";
+		ssize_t n = pread(fd, held, sizeof(held) - 1, 0);
+
+		if (errno != EWOULDBLOCK)
+			die(EXIT_IO, "cannot lock '%s': %s", *lock_path, strerror(errno));
+		held[n > 0 ? n : 0] = '\0';
+		held[strcspn(held, "\n")] = '\0';
+		close(fd);
+		return -1 - (int)strtol(held, NULL, 10);
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+		warning("cannot write pid into lock file '%s': %s", *lock_path, strerror(errno));
+	return fd;
+}
+
+/* ---- the night: build, run, record ------------------------------------ */
+
+const char *nightly_self_exe(void)
+{
+	static char exe[PATH_MAX];
+	ssize_t n;
+
+	if (!exe[0]) {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n <= 0)
+			die(EXIT_ENV, "cannot find the gupharness binary: /proc not mounted?");
+		exe[n] = '\0';
+	}
+	return exe;
+}
+
+struct argvec {
+	char **v;
+	size_t n, cap;
+};
+
+static void av_push(struct argvec *a, const char *s)
+{
+	if (a->n + 2 > a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 16;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	a->v[a->n++] = xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void av_free(struct argvec *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Last lines of a log file, for an event's excerpt. */
+static char *log_tail(const char *path, int lines)
+{
+	size_t len;
+	char *text = read_file(path, &len), *p, *out;
+
+	if (!text)
+		return NULL;
+	p = text + len;
+	while (p > text && lines >= 0) {
+		p--;
+		if (*p == '\n')
+			lines--;
+	}
+	out = xstrdup(p == text ? p : p + 1);
+	free(text);
+	return out;
+}
+
+/*
+ * A night that could not be measured still belongs in the history: a failed
+ * run row under tonight's label plus an event, so the report shows it and the
+ * next night still runs.
+ */
+static int record_failure(const char *dbpath, const char *label, const char *cmdline,
+			  const char *log_dir, const char *kind, const char *message,
+			  const char *excerpt)
+{
+	sqlite3 *db = db_open(dbpath, 0);
+	struct db_run_info info = {
+		.label = label, .cmdline = cmdline, .run_dir = log_dir,
+	};
+	int64_t run;
+	int ret = -1;
+
+	if (db_begin(db) < 0)
+		goto out;
+	info.host_id = db_host_current(db, "");
+	run = db_run_create(db, &info);
+	if (run > 0 && !db_run_set_status(db, run, "failed") &&
+	    !db_event_add(db, run, 0, 0, kind, NULL, message, excerpt))
+		ret = db_commit(db);
+	else
+		db_rollback(db);
+out:
+	db_close(db);
+	return ret;
+}
+
+/* Run a gupharness subcommand with output to log; its exit status (or -1). */
+static int run_self(struct argvec *a, const char *log, int dry_run)
+{
+	struct spawn_opts o = { .stdout_path = log, .out_append = 1, .merge_stderr = 1 };
+	struct spawn_result r;
+	char *line = argv_to_string(a->v);
+	int st;
+
+	if (dry_run) {
+		printf("%s\n", line);
+		free(line);
+		return 0;
+	}
+	note("nightly: %s (log: %s)", line, log);
+	free(line);
+	if (spawn_run(a->v, &o, &r) != 0) {
+		spawn_result_free(&r);
+		return -1;
+	}
+	st = r.exec_failed ? -1 : r.status;
+	spawn_result_free(&r);
+	return st;
+}
+
+/* Complete runs of this stream with label's night id: was tonight's source measured? */
+static int already_measured(const char *dbpath, const char *prefix, const char *id, const char *shard)
+{
+	static const char sql[] =
+		"SELECT label, coalesce(cmdline, '') FROM runs"
+		" WHERE substr(label, 1, length(?1)) = ?1 AND status = 'complete'";
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (!file_exists(dbpath))
+		return 0;
+	db = db_open(dbpath, DB_READONLY);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		die(EXIT_DB, "cannot read runs from '%s': %s", dbpath, sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	while (!found && sqlite3_step(st) == SQLITE_ROW) {
+		char date[11], *rid = NULL;
+		const char *cmdline = (const char *)sqlite3_column_text(st, 1);
+
+		if (parse_label((const char *)sqlite3_column_text(st, 0), prefix, date, &rid) == 0 &&
+		    !strcmp(rid, id)) {
+			/* A shard is measured when that slice ran; the slices share a label. */
+			char *want = shard ? xasprintf("--shard %s", shard) : NULL;
+
+			found = !want || strstr(cmdline, want);
+			free(want);
+		}
+		free(rid);
+	}
+	sqlite3_finalize(st);
+	db_close(db);
+	return found;
+}
+
+/* Does the database hold any run under label (the run subcommand got that far)? */
+static int label_has_run(const char *dbpath, const char *label)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int found;
+
+	if (!file_exists(dbpath))
+		return 0;
+	db = db_open(dbpath, DB_READONLY);
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE label = ?1", -1, &st, NULL) != SQLITE_OK)
+		die(EXIT_DB, "cannot read runs from '%s': %s", dbpath, sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	db_close(db);
+	return found;
+}
+
+enum { NIGHT_OK, NIGHT_SKIPPED, NIGHT_BUILD_FAILED, NIGHT_RUN_FAILED };
+
+static int night_of_source(const struct nightly_config *cfg, const struct nightly_source *s,
+			   const struct nightly_opts *o, const char *db, const char *date)
+{
+	char *prefix = stream_prefix(cfg, s), *id, *label, *kname, *logdir, *blog, *rlog, *cmd;
+	struct argvec a = { 0 };
+	int st, ret = NIGHT_OK;
+
+	id = source_identity(s);
+	if (!id) {
+		free(prefix);
+		return NIGHT_BUILD_FAILED;
+	}
+	label = xasprintf("%s%s/%s", prefix, date, id);
+	if (!o->force && already_measured(db, prefix, id, o->shard)) {
+		note("nightly: '%s' at %s was already measured; nothing new (use --force to measure again)",
+		     s->name, id);
+		free(prefix);
+		free(id);
+		free(label);
+		return NIGHT_SKIPPED;
+	}
+	kname = xasprintf("nightly-%s-%s", s->name, id);
+	logdir = xasprintf("%s/%s/logs", cfg->report_dir, date);
+	blog = xasprintf("%s/%s-build.log", logdir, s->name);
+	rlog = xasprintf("%s/%s-run.log", logdir, s->name);
+	if (!o->dry_run && mkdir_p(logdir, 0755) < 0)
+		die(EXIT_IO, "cannot create log directory '%s': %s", logdir, strerror(errno));
+
+	av_push(&a, nightly_self_exe());
+	av_push(&a, "kernel");
+	av_push(&a, "build");
+	av_push(&a, "--source");
+	av_push(&a, s->path);
+	if (s->kind == SRC_GIT) {
+		/* The commit resolved above, not the branch: it may move meanwhile. */
+		av_push(&a, "--rev");
+		av_push(&a, id);
+	}
+	if (s->series) {
+		av_push(&a, "--series");
+		av_push(&a, s->series);
+	}
+	for (size_t i = 0; i < cfg->nfragments; i++) {
+		av_push(&a, "--config");
+		av_push(&a, cfg->fragments[i]);
+	}
+	for (size_t i = 0; i < s->nfragments; i++) {
+		av_push(&a, "--config");
+		av_push(&a, s->fragments[i]);
+	}
+	av_push(&a, "--name");
+	av_push(&a, kname);
+	st = run_self(&a, blog, o->dry_run);
+	if (st != 0) {
+		char *msg = xasprintf("kernel build of '%s' at %s failed (status %d); log '%s'",
+				      s->name, id, st, blog);
+		char *tail = log_tail(blog, 40);
+
+		cmd = argv_to_string(a.v);
+		error("%s", msg);
+		record_failure(db, label, cmd, logdir, "build_failed", msg, tail);
+		free(cmd);
+		free(msg);
+		free(tail);
+		ret = NIGHT_BUILD_FAILED;
+		goto out;
+	}
+	for (size_t m = 0; m < cfg->nmatrices; m++) {
+		av_free(&a);
+		av_push(&a, nightly_self_exe());
+		av_push(&a, "run");
+		av_push(&a, "--matrix");
+		av_push(&a, cfg->matrices[m]);
+		av_push(&a, "--kernel");
+		av_push(&a, kname);
+		av_push(&a, "--label");
+		av_push(&a, label);
+		av_push(&a, "--db");
+		av_push(&a, db);
+		if (o->shard) {
+			av_push(&a, "--shard");
+			av_push(&a, o->shard);
+		}
+		st = run_self(&a, rlog, o->dry_run);
+		if (st == 0)
+			continue;
+		warning("run of matrix '%s' on '%s' ended with status %d; log '%s'", cfg->matrices[m],
+			kname, st, rlog);
+		ret = NIGHT_RUN_FAILED;
+		/* run records panics and timeouts itself; a run that never reached
+		 * the database would otherwise leave no trace of the night. */
+		if (!label_has_run(db, label)) {
+			char *msg = xasprintf("run of matrix '%s' on kernel '%s' failed (status %d) before storing anything; log '%s'",
+					      cfg->matrices[m], kname, st, rlog);
+			char *tail = log_tail(rlog, 40);
+
+			cmd = argv_to_string(a.v);
+			record_failure(db, label, cmd, logdir, "error", msg, tail);
+			free(cmd);
+			free(msg);
+			free(tail);
+		}
+	}
+out:
+	av_free(&a);
+	free(prefix);
+	free(id);
+	free(label);
+	free(kname);
+	free(logdir);
+	free(blog);
+	free(rlog);
+	return ret;
+}
+
+/* ---- analysis -------------------------------------------------------- */
+
+static int cmp_night(const void *a, const void *b)
+{
+	const struct nightly_night *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+
+	return c ? c : strcmp(x->started, y->started);
+}
+
+static long night_index(struct nightly_stream *s, const char *date, const char *id)
+{
+	for (size_t i = 0; i < s->nnights; i++)
+		if (!strcmp(s->nights[i].date, date) && !strcmp(s->nights[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql, const char *prefix)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		die(EXIT_DB, "cannot read the nightly history: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
+	return st;
+}
+
+static void load_nights(sqlite3 *db, struct nightly_stream *s)
+{
+	sqlite3_stmt *st = prep(db,
+		"SELECT label, started, status FROM runs"
+		" WHERE substr(label, 1, length(?1)) = ?1 ORDER BY started, id", s->prefix);
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *label = (const char *)sqlite3_column_text(st, 0);
+		const char *started = (const char *)sqlite3_column_text(st, 1);
+		const char *status = (const char *)sqlite3_column_text(st, 2);
+		char date[11], *id;
+		long k;
+
+		if (parse_label(label, s->prefix, date, &id) < 0)
+			continue;
+		k = night_index(s, date, id);
+		if (k < 0) {
+			struct nightly_night *n;
+
+			s->nights = xrealloc(s->nights, (s->nnights + 1) * sizeof(*s->nights));
+			n = &s->nights[s->nnights++];
+			memset(n, 0, sizeof(*n));
+			n->date = xstrdup(date);
+			n->id = xstrdup(id);
+			n->label = xasprintf("%s%s/%s", s->prefix, date, id);
+			n->started = xstrdup(started);
+			k = (long)s->nnights - 1;
+		}
+		if (!strcmp(status, "failed") || !strcmp(status, "incomplete"))
+			s->nights[k].failed = 1;
+		free(id);
+	}
+	sqlite3_finalize(st);
+	qsort(s->nights, s->nnights, sizeof(*s->nights), cmp_night);
+}
+
+static void load_events(sqlite3 *db, struct nightly_stream *s)
+{
+	sqlite3_stmt *st = prep(db,
+		"SELECT r.label, e.kind, e.case_id, e.message FROM events e JOIN runs r ON r.id = e.run_id"
+		" WHERE substr(r.label, 1, length(?1)) = ?1 ORDER BY e.at, e.id", s->prefix);
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char date[11], *id;
+		const char *cid = (const char *)sqlite3_column_text(st, 2);
+		struct nightly_event *e;
+		long k;
+
+		if (parse_label((const char *)sqlite3_column_text(st, 0), s->prefix, date, &id) < 0)
+			continue;
+		k = night_index(s, date, id);
+		free(id);
+		if (k < 0)
+			continue;
+		s->nights[k].failed = 1;
+		s->events = xrealloc(s->events, (s->nevents + 1) * sizeof(*s->events));
+		e = &s->events[s->nevents++];
+		e->night = (size_t)k;
+		e->kind = xstrdup((const char *)sqlite3_column_text(st, 1));
+		e->case_id = cid ? xstrdup(cid) : NULL;
+		e->message = xstrdup((const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+}
+
+/* Growable doubles. */
+struct dvec {
+	double *v;
+	size_t n, cap;
+};
+
+static void dv_push(struct dvec *d, double x)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 64;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	d->v[d->n++] = x;
+}
+
+/*
+ * One case's nights: per boot the median of its non-warm-up samples, per
+ * night the median of its boots' medians (repeats inside a boot share the
+ * boot's luck; boots are the independent draws).
+ */
+static void finish_case(struct nightly_stream *s, const char *key, struct dvec *boot_med,
+			long *boot_night, size_t nboots, const struct cp_params *cp, double threshold)
+{
+	struct nightly_case *c;
+	struct dvec per = { 0 };
+
+	if (!nboots)
+		return;
+	s->cases = xrealloc(s->cases, (s->ncases + 1) * sizeof(*s->cases));
+	c = &s->cases[s->ncases++];
+	memset(c, 0, sizeof(*c));
+	c->key = xstrdup(key);
+	c->night = xcalloc(s->nnights, sizeof(*c->night));
+	c->median = xcalloc(s->nnights, sizeof(*c->median));
+	for (size_t n = 0; n < s->nnights; n++) {
+		per.n = 0;
+		for (size_t b = 0; b < nboots; b++)
+			if (boot_night[b] == (long)n)
+				dv_push(&per, boot_med->v[b]);
+		if (!per.n)
+			continue;
+		s->nights[n].has_data = 1;
+		c->night[c->n] = n;
+		c->median[c->n++] = stats_median(per.v, per.n);
+	}
+	free(per.v);
+	c->nchanges = cp_detect(c->median, c->n, cp, &c->changes);
+	c->regressed = c->nchanges && c->changes[c->nchanges - 1].size_pct >= threshold &&
+		       c->changes[c->nchanges - 1].size_pct > 0;
+}
+
+static void load_cases(sqlite3 *db, struct nightly_stream *s, const char *metric,
+		       const struct cp_params *cp, double threshold)
+{
+	/* Column names cannot be bound; one fixed statement per metric. */
+	static const struct { const char *metric, *sql; } queries[] = {
+		{ "get", "SELECT r.label, c.key, b.id, s.get_us FROM runs r JOIN boots b ON b.run_id = r.id"
+			 " JOIN cases c ON c.boot_id = b.id JOIN samples s ON s.case_id = c.id"
+			 " WHERE substr(r.label, 1, length(?1)) = ?1 AND c.status = 'ok' AND s.warmup = 0"
+			 " AND s.get_us IS NOT NULL ORDER BY c.key, b.id" },
+		{ "put", "SELECT r.label, c.key, b.id, s.put_us FROM runs r JOIN boots b ON b.run_id = r.id"
+			 " JOIN cases c ON c.boot_id = b.id JOIN samples s ON s.case_id = c.id"
+			 " WHERE substr(r.label, 1, length(?1)) = ?1 AND c.status = 'ok' AND s.warmup = 0"
+			 " AND s.put_us IS NOT NULL ORDER BY c.key, b.id" },
+	};
+	const char *sql = queries[0].sql;
+	sqlite3_stmt *st;
+	char *key = NULL;
+	int64_t boot = -1;
+	struct dvec samples = { 0 }, boot_med = { 0 };
+	long *boot_night = NULL, night = -1;
+	size_t nboots = 0;
+
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		if (!strcmp(queries[i].metric, metric))
+			sql = queries[i].sql;
+	st = prep(db, sql, s->prefix);
+	for (;;) {
+		int row = sqlite3_step(st) == SQLITE_ROW;
+		const char *k = row ? (const char *)sqlite3_column_text(st, 1) : NULL;
+		int64_t b = row ? sqlite3_column_int64(st, 2) : -1;
+
+		if (samples.n && (!row || b != boot || strcmp(k, key))) {
+			boot_night = xrealloc(boot_night, (nboots + 1) * sizeof(*boot_night));
+			boot_night[nboots++] = night;
+			dv_push(&boot_med, stats_median(samples.v, samples.n));
+			samples.n = 0;
+		}
+		if (key && (!row || strcmp(k, key))) {
+			finish_case(s, key, &boot_med, boot_night, nboots, cp, threshold);
+			boot_med.n = 0;
+			nboots = 0;
+		}
+		if (!row)
+			break;
+		if (!key || strcmp(k, key)) {
+			free(key);
+			key = xstrdup(k);
+		}
+		if (b != boot) {
+			char date[11], *id;
+
+			boot = b;
+			night = -1;
+			if (parse_label((const char *)sqlite3_column_text(st, 0), s->prefix, date, &id) == 0) {
+				night = night_index(s, date, id);
+				free(id);
+			}
+		}
+		if (night >= 0)
+			dv_push(&samples, sqlite3_column_double(st, 3));
+	}
+	sqlite3_finalize(st);
+	free(key);
+	free(samples.v);
+	free(boot_med.v);
+	free(boot_night);
+}
+
+/* compare last good night -> tonight, through the compare subcommand. */
+static void compare_tonight(struct nightly_stream *s, const struct nightly_config *cfg, const char *db)
+{
+	char thr[32];
+	char *argv[] = {
+		(char *)nightly_self_exe(), "compare", s->nights[s->last_good].label, s->nights[s->tonight].label,
+		"--db", (char *)db, "--metric", cfg->metric, "--threshold", thr, "--format", "markdown", NULL
+	};
+	struct spawn_opts o = { .capture = 1, .merge_stderr = 1, .timeout = 600 };
+	struct spawn_result r;
+
+	snprintf(thr, sizeof(thr), "%g", cfg->threshold_pct);
+	if (spawn_run(argv, &o, &r) != 0 || r.exec_failed) {
+		s->compare_status = -1;
+		s->compare = xasprintf("could not start '%s compare'\n", nightly_self_exe());
+	} else {
+		s->compare_status = r.status;
+		s->compare = r.out ? r.out : xstrdup("");
+		r.out = NULL;
+	}
+	spawn_result_free(&r);
+}
+
+static void analyse_stream(sqlite3 *db, const struct nightly_config *cfg, const char *dbpath,
+			   const struct nightly_source *src, struct nightly_stream *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->src = src;
+	s->prefix = stream_prefix(cfg, src);
+	s->tonight = s->last_good = -1;
+	load_nights(db, s);
+	load_events(db, s);
+	load_cases(db, s, cfg->metric, &cfg->cp, cfg->threshold_pct);
+	{
+		sqlite3_stmt *st = prep(db, "SELECT count(*) FROM runs"
+				       " WHERE label IS NULL OR substr(label, 1, length(?1)) <> ?1", s->prefix);
+
+		s->alone = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0;
+		sqlite3_finalize(st);
+	}
+	if (!s->nnights)
+		return;
+	s->tonight = (long)s->nnights - 1;
+	for (long i = s->tonight - 1; i >= 0; i--)
+		if (s->nights[i].has_data && !s->nights[i].failed) {
+			s->last_good = i;
+			break;
+		}
+	if (s->last_good >= 0 && s->nights[s->tonight].has_data)
+		compare_tonight(s, cfg, dbpath);
+}
+
+static void free_stream(struct nightly_stream *s)
+{
+	for (size_t i = 0; i < s->nnights; i++) {
+		free(s->nights[i].date);
+		free(s->nights[i].id);
+		free(s->nights[i].label);
+		free(s->nights[i].started);
+	}
+	for (size_t i = 0; i < s->nevents; i++) {
+		free(s->events[i].kind);
+		free(s->events[i].case_id);
+		free(s->events[i].message);
+	}
+	for (size_t i = 0; i < s->ncases; i++) {
+		free(s->cases[i].key);
+		free(s->cases[i].night);
+		free(s->cases[i].median);
+		free(s->cases[i].changes);
+		free(s->cases[i].chart);
+		free(s->cases[i].chart_missing);
+	}
+	free(s->nights);
+	free(s->events);
+	free(s->cases);
+	free(s->prefix);
+	free(s->compare);
+}
+
+/* ---- the command ----------------------------------------------------- */
+
+int cmd_nightly(int argc, char **argv)
+{
+	struct nightly_opts o;
+	struct nightly_config cfg;
+	struct nightly_report rep = { 0 };
+	char today[11], *lock_path = NULL, *md = NULL;
+	const char *db;
+	int lock, ret = EXIT_OK, built_failed = 0, run_failed = 0;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return EXIT_USAGE;
+	if (nightly_config_load(o.config, &cfg) < 0) {
+		nightly_config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	db = o.db ? o.db : cfg.db;
+	if (o.date) {
+		snprintf(today, sizeof(today), "%s", o.date);
+	} else {
+		time_t t = time(NULL);
+		struct tm tm;
+
+		strftime(today, sizeof(today), "%Y-%m-%d", localtime_r(&t, &tm));
+	}
+
+	lock = o.dry_run ? -1 : take_lock(db, &lock_path);
+	if (!o.dry_run && lock < 0) {
+		char pid[32] = "";
+
+		if (lock < -1)
+			snprintf(pid, sizeof(pid), " (pid %d)", -lock - 1);
+		fprintf(stderr, "nightly: another night%s holds '%s'; this one exits without doing anything\n",
+			pid, lock_path);
+		free(lock_path);
+		nightly_config_free(&cfg);
+		return EXIT_SKIP;
+	}
+	note("nightly: '%s' for %s, database '%s'", cfg.name, today, db);
+
+	for (size_t i = 0; !o.report_only && i < cfg.nsources; i++) {
+		if (spawn_interrupted())
+			break;
+		switch (night_of_source(&cfg, &cfg.sources[i], &o, db, today)) {
+		case NIGHT_BUILD_FAILED: built_failed = 1; break;
+		case NIGHT_RUN_FAILED: run_failed = 1; break;
+		default: break;
+		}
+	}
+	if (spawn_interrupted()) {
+		ret = EXIT_INTERRUPTED;
+		goto out;
+	}
+	ret = built_failed ? EXIT_BUILD : run_failed ? EXIT_GUEST : EXIT_OK;
+	if (o.dry_run || o.shard) {
+		if (o.shard)
+			note("nightly: shard %s done; analyse after 'gupharness db merge' with 'nightly --report-only'",
+			     o.shard);
+		goto out;
+	}
+	if (!file_exists(db)) {
+		error("no database at '%s' after the night; nothing was stored to analyse", db);
+		ret = ret == EXIT_OK ? EXIT_FAIL : ret;
+		goto out;
+	}
+
+	{
+		sqlite3 *h = db_open(db, DB_READONLY);
+
+		rep.cfg = &cfg;
+		rep.date = today;
+		rep.db = db;
+		rep.nstreams = cfg.nsources;
+		rep.streams = xcalloc(cfg.nsources, sizeof(*rep.streams));
+		for (size_t i = 0; i < cfg.nsources; i++) {
+			analyse_stream(h, &cfg, db, &cfg.sources[i], &rep.streams[i]);
+			for (size_t c = 0; c < rep.streams[i].ncases; c++) {
+				rep.changed_cases += rep.streams[i].cases[c].nchanges > 0;
+				rep.regressions += rep.streams[i].cases[c].regressed;
+			}
+		}
+		db_close(h);
+	}
+	ret = nightly_report_write(&rep, &md);
+	if (ret == EXIT_OK) {
+		printf("%s\n", md);
+		note("nightly: %zu case%s changed, %zu regressed now beyond %g%%; report '%s'",
+		     rep.changed_cases, rep.changed_cases == 1 ? "" : "s", rep.regressions,
+		     cfg.threshold_pct, md);
+		ret = rep.regressions ? EXIT_FAIL : built_failed ? EXIT_BUILD : run_failed ? EXIT_GUEST : EXIT_OK;
+	}
+	for (size_t i = 0; i < rep.nstreams; i++)
+		free_stream(&rep.streams[i]);
+	free(rep.streams);
+	free(md);
+out:
+	if (lock >= 0)
+		close(lock);
+	free(lock_path);
+	nightly_config_free(&cfg);
+	return ret;
+}

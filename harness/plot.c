@@ -1,0 +1,1559 @@
+/*
+ * plot: `gupharness plot KIND`, the charts. Each kind (a table entry) loads
+ * the samples its selectors name from SQLite, computes medians, intervals,
+ * ratios and verdicts from the raw samples, and hands a data file plus a
+ * params file of gnuplot variables to its template in plots/; gnuplot does
+ * all the drawing, once per requested format. Nothing is cached: a chart is
+ * always a function of the database, so rerunning the command redraws it.
+ * index.md in the output directory lists each chart with its title and the
+ * gnuplot command that redraws it from the files beside it.
+ */
+#include "plot.h"
+
+#include "changepoint.h"
+#include "commands.h"
+#include "compare.h"
+#include "db.h"
+#include "spawn.h"
+#include "stats.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Cases per before/after or distribution chart; more go on further pages. */
+#define PAGE_CASES 8
+
+/* ---- pure helpers (plot.h) ---- */
+
+void plot_ratio_label(double base_us, double new_us, char *buf, size_t len)
+{
+	double f;
+	const char *dir;
+
+	if (!(base_us > 0) || !(new_us > 0)) {
+		snprintf(buf, len, "n/a");
+		return;
+	}
+	f = new_us < base_us ? base_us / new_us : new_us / base_us;
+	dir = new_us < base_us ? "faster" : "slower";
+	if (f < 1.005)
+		snprintf(buf, len, "same (1.00x)");
+	else if (f < 1.1)
+		snprintf(buf, len, "%.2fx %s", f, dir);
+	else if (f < 9.95)
+		snprintf(buf, len, "%.1fx %s", f, dir);
+	else
+		snprintf(buf, len, "%.0fx %s", f, dir);
+}
+
+void plot_time_label(double us, char *buf, size_t len)
+{
+	if (us >= 9.95 || us <= -9.95)
+		snprintf(buf, len, "%.0f us", us);
+	else
+		snprintf(buf, len, "%.1f us", us);
+}
+
+static int name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '+';
+}
+
+void plot_sanitize_name(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	int gap = 0;
+
+	if (!len)
+		return;
+	for (size_t i = 0; s[i] && o + 1 < len; i++) {
+		char c = s[i];
+
+		if (name_char(c) || (c == '-' && i > 0 && name_char(s[i - 1]) && name_char(s[i + 1]))) {
+			if (gap && o && o + 2 < len)
+				buf[o++] = '_';
+			gap = 0;
+			buf[o++] = c;
+		} else {
+			gap = 1;
+		}
+	}
+	if (!o && len > 1)
+		buf[o++] = 'x';
+	buf[o] = '\0';
+}
+
+/* log P(Bin(n, 1/2) = k) */
+static double log_binom_half(size_t n, size_t k)
+{
+	return lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1) -
+	       (double)n * log(2.0);
+}
+
+size_t plot_median_ci_rank(size_t n)
+{
+	double tail = 0.0;
+	size_t j = 0;
+
+	/* Grow j while the two tails outside [x(j+1), x(n-j)] stay within 5%. */
+	for (size_t k = 0; k < n / 2; k++) {
+		tail += exp(log_binom_half(n, k));
+		if (2.0 * tail > 0.05)
+			break;
+		j = k + 1;
+	}
+	return j;
+}
+
+int plot_median_ci(const double *x, size_t n, double *lo, double *hi)
+{
+	size_t j = plot_median_ci_rank(n);
+
+	if (n == 0) {
+		*lo = *hi = 0.0;
+		return -1;
+	}
+	if (j == 0 || n < 2) {
+		*lo = stats_quantile(x, n, 0.0);
+		*hi = stats_quantile(x, n, 1.0);
+		return -1;
+	}
+	/* Type-7 quantile at (j-1)/(n-1) is exactly the j-th order statistic. */
+	*lo = stats_quantile(x, n, (double)(j - 1) / (double)(n - 1));
+	*hi = stats_quantile(x, n, (double)(n - j) / (double)(n - 1));
+	return 0;
+}
+
+/* ---- samples loaded from the database ---- */
+
+struct dvec {
+	double *v;
+	size_t n, cap;
+};
+
+static void dvec_push(struct dvec *d, double x)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	d->v[d->n++] = x;
+}
+
+/* The samples of one case key from one run and kernel: a history point. */
+struct pgroup {
+	long long run_id;
+	char *started, *kernel, *accel;
+	struct dvec v;
+};
+
+/* One case key within a selection: pooled samples plus per-run groups. */
+struct pcase {
+	char *key, *case_id, *cmd, *thp, *file;
+	double size_mb;
+	long long nr_pages, hugetlb_kb, write, shared, threads, numa_node;
+	struct dvec v, w;        /* measured repeats, warm-ups */
+	struct pgroup *g;
+	size_t ng;
+};
+
+struct pset {
+	const char *arg;         /* the selector as given, NULL for "everything" */
+	struct db_selector sel;
+	char *kernels, *accel;   /* comma-separated, for titles */
+	struct pcase *c;
+	size_t n;
+};
+
+struct metric {
+	const char *name, *column, *what;
+};
+
+static const struct metric metrics[] = {
+	{ "get", "get_us", "get time" },
+	{ "put", "put_us", "put time" },
+};
+
+enum { FMT_PNG = 1, FMT_SVG = 2 };
+
+static const struct format {
+	const char *name;
+	int mask;
+} formats[] = {
+	{ "png", FMT_PNG },
+	{ "svg", FMT_SVG },
+	{ "both", FMT_PNG | FMT_SVG },
+};
+
+struct plot_opts {
+	const char *db_path, *out_dir, *filter, *x_axis, *y_axis, *format_arg, *metric_arg, *alpha_arg;
+	int formats;
+	double alpha;            /* change-point significance for history */
+	const struct metric *metric;
+	char **sel;
+	int nsel;
+};
+
+/* A drawn chart, for the index. */
+struct drawn {
+	char *stem, *kind, *title;
+};
+
+struct plot_ctx {
+	struct plot_opts o;
+	sqlite3 *db;
+	char *out;               /* output directory */
+	char *plotdir;           /* the templates */
+	struct drawn *d;
+	size_t nd;
+	struct compare_result cmp;   /* verdicts, for beforeafter and heatmap */
+	int have_cmp;
+};
+
+static char *col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+static long long col_int(sqlite3_stmt *st, int i, long long dflt)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
+}
+
+static void fill_case(struct pcase *c, sqlite3_stmt *st)
+{
+	c->key = col_str(st, 0);
+	c->case_id = col_str(st, 1);
+	c->cmd = col_str(st, 2);
+	c->size_mb = sqlite3_column_double(st, 3);
+	c->nr_pages = col_int(st, 4, 0);
+	c->thp = col_str(st, 5);
+	c->hugetlb_kb = col_int(st, 6, 0);
+	c->write = col_int(st, 7, 0);
+	c->shared = col_int(st, 8, 0);
+	c->threads = col_int(st, 9, 1);
+	c->numa_node = col_int(st, 10, -1);
+	c->file = col_str(st, 11);
+}
+
+/*
+ * Load every ok, untruncated sample of the selection (or of the whole
+ * database when arg is NULL), grouped by case key, cases ordered by what
+ * they measure. Returns 0, or -1 when the selector names nothing.
+ */
+static int load_set(struct plot_ctx *x, const char *arg, struct pset *s)
+{
+	const char *col = x->o.metric->column;
+	char *sql, *meta_sql;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->arg = arg;
+	if (arg) {
+		if (db_resolve_selector(x->db, arg, &s->sel) < 0)
+			return -1;
+	} else {
+		s->sel.sql = xstrdup("SELECT b.id FROM boots b");
+		s->sel.text = xstrdup("");
+		s->sel.describe = xstrdup("all runs");
+	}
+	sql = xasprintf("SELECT c.key, c.case_id, c.cmd, c.size_mb, c.nr_pages, c.thp, c.hugetlb_kb,"
+			" c.write, c.shared, c.threads, c.numa_node, c.file,"
+			" r.id, r.started, k.name, COALESCE(b.accel, r.accel, ''), s.%s, s.warmup"
+			" FROM cases c JOIN boots b ON b.id = c.boot_id JOIN runs r ON r.id = b.run_id"
+			" JOIN kernels k ON k.id = b.kernel_id JOIN samples s ON s.case_id = c.id"
+			" WHERE c.status = 'ok' AND s.truncated = 0 AND s.%s IS NOT NULL"
+			" AND c.boot_id IN (%s)"
+			" AND (?2 IS NULL OR instr(c.key, ?2) > 0 OR instr(c.case_id, ?2) > 0)"
+			" ORDER BY c.cmd, c.thp, c.hugetlb_kb, c.size_mb, c.nr_pages, c.key,"
+			" r.started, r.id, k.name, s.idx", col, col, s->sel.sql);
+	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
+		die(EXIT_DB, "cannot read samples from '%s': %s", x->o.db_path, sqlite3_errmsg(x->db));
+	sqlite3_bind_text(st, 1, s->sel.text, -1, SQLITE_STATIC);
+	if (x->o.filter)
+		sqlite3_bind_text(st, 2, x->o.filter, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		const char *kernel = (const char *)sqlite3_column_text(st, 14);
+		long long run = sqlite3_column_int64(st, 12);
+		double v = sqlite3_column_double(st, 16);
+		struct pcase *c = s->n ? &s->c[s->n - 1] : NULL;
+		struct pgroup *g;
+
+		if (!c || strcmp(c->key, key ? key : "")) {
+			s->c = xrealloc(s->c, (s->n + 1) * sizeof(*s->c));
+			c = &s->c[s->n++];
+			memset(c, 0, sizeof(*c));
+			fill_case(c, st);
+		}
+		g = c->ng ? &c->g[c->ng - 1] : NULL;
+		if (!g || g->run_id != run || strcmp(g->kernel, kernel ? kernel : "")) {
+			c->g = xrealloc(c->g, (c->ng + 1) * sizeof(*c->g));
+			g = &c->g[c->ng++];
+			memset(g, 0, sizeof(*g));
+			g->run_id = run;
+			g->started = col_str(st, 13);
+			g->kernel = col_str(st, 14);
+			g->accel = col_str(st, 15);
+		}
+		if (sqlite3_column_int(st, 17)) {
+			dvec_push(&c->w, v);
+		} else {
+			dvec_push(&c->v, v);
+			dvec_push(&g->v, v);
+		}
+	}
+	if (rc != SQLITE_DONE)
+		die(EXIT_DB, "cannot read samples from '%s': %s", x->o.db_path, sqlite3_errmsg(x->db));
+	sqlite3_finalize(st);
+	free(sql);
+
+	meta_sql = xasprintf("SELECT group_concat(DISTINCT k.name), group_concat(DISTINCT COALESCE(b.accel, r.accel))"
+			     " FROM boots b JOIN kernels k ON k.id = b.kernel_id JOIN runs r ON r.id = b.run_id"
+			     " WHERE b.id IN (%s)", s->sel.sql);
+	if (sqlite3_prepare_v2(x->db, meta_sql, -1, &st, NULL) != SQLITE_OK)
+		die(EXIT_DB, "cannot read kernels from '%s': %s", x->o.db_path, sqlite3_errmsg(x->db));
+	sqlite3_bind_text(st, 1, s->sel.text, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		s->kernels = col_str(st, 0);
+		s->accel = col_str(st, 1);
+	}
+	sqlite3_finalize(st);
+	free(meta_sql);
+	if (!s->kernels || !*s->kernels) {
+		free(s->kernels);
+		s->kernels = xstrdup(s->sel.text);
+	}
+	return 0;
+}
+
+static void free_set(struct pset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct pcase *c = &s->c[i];
+
+		for (size_t k = 0; k < c->ng; k++) {
+			free(c->g[k].started);
+			free(c->g[k].kernel);
+			free(c->g[k].accel);
+			free(c->g[k].v.v);
+		}
+		free(c->g);
+		free(c->key);
+		free(c->case_id);
+		free(c->cmd);
+		free(c->thp);
+		free(c->file);
+		free(c->v.v);
+		free(c->w.v);
+	}
+	free(s->c);
+	free(s->kernels);
+	free(s->accel);
+	db_selector_free(&s->sel);
+}
+
+static const struct pcase *find_case(const struct pset *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->c[i].key, key))
+			return &s->c[i];
+	return NULL;
+}
+
+/* Print a one-line list of what a query returns, as a hint. */
+static void hint_list(sqlite3 *db, const char *sql, const char *what)
+{
+	sqlite3_stmt *st;
+	size_t len = 0;
+	char *line = NULL;
+	FILE *m;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	m = open_memstream(&line, &len);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(m, "%s'%s'", n++ ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+	fclose(m);
+	sqlite3_finalize(st);
+	fprintf(stderr, "hint: %s: %s\n", what, n ? line : "(none)");
+	free(line);
+}
+
+static _Noreturn void die_no_data(struct plot_ctx *x, const char *what)
+{
+	error("%s in '%s'%s%s%s", what, x->o.db_path, x->o.filter ? " (case filter '" : "",
+	      x->o.filter ? x->o.filter : "", x->o.filter ? "')" : "");
+	hint_list(x->db, "SELECT k.name || ' (runs: ' || count(DISTINCT b.run_id) || ')' FROM kernels k"
+		  " JOIN boots b ON b.kernel_id = k.id GROUP BY k.id ORDER BY k.name", "kernels with runs");
+	hint_list(x->db, "SELECT key || CASE WHEN sum(status = 'ok') > 0 THEN '' ELSE ' (skipped or failed)' END"
+		  " FROM cases GROUP BY key ORDER BY key LIMIT 40", "case keys (first 40)");
+	exit(EXIT_USAGE);
+}
+
+/* ---- describing what was measured ---- */
+
+static void mem_label(const struct pcase *c, char *buf, size_t len)
+{
+	if (c->hugetlb_kb >= 1048576)
+		snprintf(buf, len, "hugetlb %lld GiB", c->hugetlb_kb / 1048576);
+	else if (c->hugetlb_kb >= 1024)
+		snprintf(buf, len, "hugetlb %lld MiB", c->hugetlb_kb / 1024);
+	else if (c->hugetlb_kb > 0)
+		snprintf(buf, len, "hugetlb %lld kB", c->hugetlb_kb);
+	else if (!strcmp(c->thp, "on"))
+		snprintf(buf, len, "THP");
+	else if (!strcmp(c->thp, "off"))
+		snprintf(buf, len, "no THP");
+	else
+		snprintf(buf, len, "THP %s", *c->thp ? c->thp : "system");
+}
+
+/* "pin_longterm 512 MiB THP" plus whatever else sets the case apart. */
+static char *case_desc(const struct pcase *c)
+{
+	char mem[64];
+
+	mem_label(c, mem, sizeof(mem));
+	return xasprintf("%s %g MiB %s%s%s%s%s", c->cmd, c->size_mb, mem, c->write ? " write" : "",
+			 c->shared ? " shared" : "", *c->file ? " file" : "",
+			 c->threads > 1 ? " threaded" : "");
+}
+
+/* ---- verdicts ---- */
+
+/* Colours by verdict, indexed by enum cmp_verdict. */
+static const unsigned verdict_rgb[CMP_NVERDICTS] = {
+	[CMP_IMPROVED] = 0x2e9e44,
+	[CMP_REGRESSED] = 0xd7301f,
+	[CMP_UNCHANGED] = 0x4a78b5,
+	[CMP_INCONCLUSIVE] = 0xe6a01e,
+};
+
+/* The same settings as 'gupharness compare' without options. */
+static const struct compare_opts compare_defaults = {
+	.threshold_pct = 5.0, .boot_noise_pct = 25.0, .iterations = 2000, .seed = 1,
+};
+
+static const char verdict_rule[] =
+	"verdict as 'gupharness compare' gives it: 95% bootstrap CI of median(new)/median(base) against 1 +- 5%\n"
+	"(over per-boot medians when a side has 2+ boots; +- 25% boot-noise allowance when both have a single boot)";
+
+static void compare_sets(struct plot_ctx *x, struct pset *base, struct pset *new)
+{
+	struct compare_opts o = compare_defaults;
+
+	o.metric = x->o.metric->name;
+	o.base_arg = base->arg;
+	o.new_arg = new->arg;
+	if (compare_run(x->db, &base->sel, &new->sel, &o, &x->cmp) < 0)
+		die(EXIT_DB, "cannot compare '%s' with '%s' in '%s'", base->arg, new->arg, x->o.db_path);
+	x->have_cmp = 1;
+}
+
+static enum cmp_verdict verdict_of(const struct plot_ctx *x, const char *key)
+{
+	for (size_t i = 0; i < x->cmp.ncases; i++)
+		if (!strcmp(x->cmp.cases[i].key, key))
+			return x->cmp.cases[i].verdict;
+	return CMP_INCONCLUSIVE;
+}
+
+/* ---- writing charts ---- */
+
+/*
+ * A gnuplot string. Single quotes, because gnuplot runs `...` as a shell
+ * command inside double-quoted strings and nothing from the database may do
+ * that; a quote is doubled, a line break becomes ' . "\n" . ' (titles and
+ * footnotes span lines), other control characters are dropped.
+ */
+static void param_str(FILE *f, const char *name, const char *val)
+{
+	fprintf(f, "%s = '", name);
+	for (const char *p = val ? val : ""; *p; p++) {
+		if (*p == '\'')
+			fputs("''", f);
+		else if (*p == '\n')
+			fputs("' . \"\\n\" . '", f);
+		else if ((unsigned char)*p >= 0x20)
+			fputc(*p, f);
+	}
+	fputs("'\n", f);
+}
+
+static void param_num(FILE *f, const char *name, double v)
+{
+	fprintf(f, "%s = %.10g\n", name, v);
+}
+
+/* A data-file field: tabs and line breaks would split it. */
+static void data_str(FILE *f, const char *s)
+{
+	for (const char *p = s ? s : ""; *p; p++)
+		fputc((unsigned char)*p < 0x20 ? ' ' : *p, f);
+}
+
+static void write_or_die(struct plot_ctx *x, const char *name, const char *buf, size_t len)
+{
+	char *path = xasprintf("%s/%s", x->out, name);
+
+	if (write_file_atomic(path, buf, len) < 0)
+		die(EXIT_IO, "cannot write '%s': %s; pass --out with a writable directory", path,
+		    strerror(errno));
+	free(path);
+}
+
+/*
+ * Write <stem>.dat and <stem>.params.gp and run the kind's template once
+ * per format. params already holds the kind's own variables.
+ */
+static void draw(struct plot_ctx *x, const char *kind, const char *stem, const char *title,
+		 char *data, size_t data_len, FILE *params, char **pbuf, size_t *plen,
+		 int width, int height)
+{
+	char *dat = xasprintf("%s.dat", stem), *par = xasprintf("%s.params.gp", stem);
+	char *tmpl = xasprintf("%s/%s.gp", x->plotdir, kind);
+	struct drawn *d;
+
+	param_str(params, "plotdir", x->plotdir);
+	param_str(params, "datafile", dat);
+	param_str(params, "outbase", stem);
+	param_num(params, "width", width);
+	param_num(params, "height", height);
+	fclose(params);
+	write_or_die(x, dat, data, data_len);
+	write_or_die(x, par, *pbuf, *plen);
+	for (size_t i = 0; i < 2; i++) {
+		const char *fmt = formats[i].name;
+		char *fmtarg = xasprintf("fmt='%s'", fmt);
+		char *img = xasprintf("%s/%s.%s", x->out, stem, fmt);
+		char *argv[] = { "gnuplot", "-e", fmtarg, par, tmpl, NULL };
+		struct spawn_opts so = { .cwd = x->out, .capture = 1, .merge_stderr = 1, .timeout = 120 };
+		struct spawn_result r;
+		struct stat sb;
+
+		if (!(x->o.formats & formats[i].mask)) {
+			free(fmtarg);
+			free(img);
+			continue;
+		}
+		if (spawn_run(argv, &so, &r) < 0 || r.exec_failed)
+			die(EXIT_ENV, "cannot run 'gnuplot'; install it with 'apt-get install gnuplot-nox'");
+		if (r.status || r.timed_out)
+			die(EXIT_FAIL, "gnuplot failed drawing '%s' (status %d): %s", img, r.status,
+			    r.out ? r.out : "");
+		if (stat(img, &sb) < 0 || sb.st_size == 0)
+			die(EXIT_IO, "gnuplot wrote no image '%s'; is the disk full?", img);
+		if (r.out && *r.out)
+			warning("gnuplot on '%s': %s", img, r.out);
+		printf("%s\n", img);
+		spawn_result_free(&r);
+		free(fmtarg);
+		free(img);
+	}
+	x->d = xrealloc(x->d, (x->nd + 1) * sizeof(*x->d));
+	d = &x->d[x->nd++];
+	d->stem = xstrdup(stem);
+	d->kind = xstrdup(kind);
+	d->title = xstrdup(title);
+	free(*pbuf);
+	free(dat);
+	free(par);
+	free(tmpl);
+}
+
+/* A chart's file-name stem from its parts, each sanitised. */
+static char *make_stem(const char *kind, const char *a, const char *b, const char *extra)
+{
+	char sa[96], sb[96], se[128];
+
+	plot_sanitize_name(a ? a : "", sa, sizeof(sa));
+	plot_sanitize_name(b ? b : "", sb, sizeof(sb));
+	plot_sanitize_name(extra ? extra : "", se, sizeof(se));
+	return xasprintf("%s_%s%s%s%s%s", kind, sa, b ? "_vs_" : "", b ? sb : "", extra ? "_" : "",
+			 extra ? se : "");
+}
+
+static char *page_suffix(const char *filter, size_t page, size_t pages)
+{
+	if (pages > 1)
+		return xasprintf("%s%s%zuof%zu", filter ? filter : "", filter ? "_" : "", page + 1, pages);
+	return filter ? xstrdup(filter) : NULL;
+}
+
+/* The subtitle: what was measured, where. */
+static char *measured_line(const struct plot_ctx *x, const struct pset *a, const struct pset *b)
+{
+	return xasprintf("%s (kernel ktime, %s) | accel %s%s%s | %s%s%s",
+			 x->o.metric->what, x->o.metric->column, *a->accel ? a->accel : "?",
+			 b && strcmp(a->accel, b->accel) ? " / " : "",
+			 b && strcmp(a->accel, b->accel) ? b->accel : "",
+			 a->sel.describe, b ? " vs " : "", b ? b->sel.describe : "");
+}
+
+static double floor_decade(double v)
+{
+	return pow(10.0, floor(log10(v)));
+}
+
+/* ---- beforeafter ---- */
+
+struct ref {
+	int have;
+	double before, after;
+	char *series, *environment;
+};
+
+/* A published figure for this key and metric (selftest cases match too). */
+static void find_ref(struct plot_ctx *x, const char *key, struct ref *r)
+{
+	static const char sql[] =
+		"SELECT before_us, after_us, series, COALESCE(environment, '') FROM reference_results"
+		" WHERE metric = ?2 AND (key = ?1 OR 'selftest: ' || key = ?1) ORDER BY year DESC LIMIT 1";
+	sqlite3_stmt *st;
+
+	memset(r, 0, sizeof(*r));
+	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
+		die(EXIT_DB, "cannot read reference_results from '%s': %s", x->o.db_path,
+		    sqlite3_errmsg(x->db));
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, x->o.metric->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->have = 1;
+		r->before = sqlite3_column_double(st, 0);
+		r->after = sqlite3_column_double(st, 1);
+		r->series = col_str(st, 2);
+		r->environment = col_str(st, 3);
+	}
+	sqlite3_finalize(st);
+}
+
+static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset *new,
+			     const struct pcase **pairs, size_t np, const char *suffix)
+{
+	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *foot, *refnote = NULL;
+	size_t dlen = 0, plen = 0;
+	FILE *f = open_memstream(&data, &dlen), *p = open_memstream(&pbuf, &plen);
+	double lo_all = INFINITY, hi_all = 0;
+	int seen[CMP_NVERDICTS] = { 0 }, has_ref = 0;
+	char vlist[64] = "";
+
+	for (size_t i = 0; i < np; i++) {
+		const struct pcase *b = pairs[2 * i], *n = pairs[2 * i + 1];
+		double bm = stats_median(b->v.v, b->v.n), nm = stats_median(n->v.v, n->v.n);
+		double blo, bhi, nlo, nhi;
+		char bl[32], nl[32], ratio[48], rbl[32] = "", ral[32] = "", rr[64] = "";
+		char *desc = case_desc(b);
+		enum cmp_verdict v = verdict_of(x, b->key);
+		struct ref r;
+
+		plot_median_ci(b->v.v, b->v.n, &blo, &bhi);
+		plot_median_ci(n->v.v, n->v.n, &nlo, &nhi);
+		plot_time_label(bm, bl, sizeof(bl));
+		plot_time_label(nm, nl, sizeof(nl));
+		plot_ratio_label(bm, nm, ratio, sizeof(ratio));
+		find_ref(x, b->key, &r);
+		if (r.have) {
+			char rl[48];
+
+			has_ref = 1;
+			plot_time_label(r.before, rbl, sizeof(rbl));
+			plot_time_label(r.after, ral, sizeof(ral));
+			plot_ratio_label(r.before, r.after, rl, sizeof(rl));
+			snprintf(rr, sizeof(rr), "published: %s", rl);
+			if (!refnote)
+				refnote = xasprintf("published bars: '%s' (%s)", r.series,
+						    *r.environment ? r.environment : "environment not stated");
+			lo_all = fmin(lo_all, fmin(r.before, r.after));
+			hi_all = fmax(hi_all, fmax(r.before, r.after));
+		}
+		seen[v] = 1;
+		lo_all = fmin(lo_all, fmin(blo, nlo));
+		hi_all = fmax(hi_all, fmax(bhi, nhi));
+		fprintf(f, "%zu\t", i + 1);
+		data_str(f, desc);
+		fputc('\t', f);
+		data_str(f, b->key);
+		fprintf(f, "\t%.6g\t%.6g\t%.6g\t%zu\t%s", bm, blo, bhi, b->v.n, bl);
+		fprintf(f, "\t%.6g\t%.6g\t%.6g\t%zu\t%s", nm, nlo, nhi, n->v.n, nl);
+		fprintf(f, "\t%s\t%s\t%u", ratio, cmp_verdict_names[v], verdict_rgb[v]);
+		if (r.have)
+			fprintf(f, "\t%.6g\t%.6g\t%s\t%s\t%s\n", r.before, r.after, rbl, ral, rr);
+		else
+			fprintf(f, "\tNaN\tNaN\t\t\t\n");
+		free(desc);
+		free(r.series);
+		free(r.environment);
+	}
+	fclose(f);
+	for (size_t v = 0; v < CMP_NVERDICTS; v++)
+		if (seen[v])
+			snprintf(vlist + strlen(vlist), sizeof(vlist) - strlen(vlist), "%s ", cmp_verdict_names[v]);
+	if (!(lo_all > 0))
+		lo_all = 1;
+
+	stem = make_stem("beforeafter", base->arg, new->arg, suffix);
+	title = xasprintf("GUP %s per case: %s (base) vs %s (new)", x->o.metric->what, base->kernels,
+			  new->kernels);
+	sub = measured_line(x, base, new);
+	foot = xasprintf("bars: median of the non-warm-up repeats pooled over boots (n per bar in the data file);"
+			 " error bars: 95%% CI of the median from order statistics (exact binomial)\n%s%s%s",
+			 verdict_rule, refnote ? "\n" : "", refnote ? refnote : "");
+	param_str(p, "title", title);
+	param_str(p, "subtitle", sub);
+	param_str(p, "footnote", foot);
+	param_str(p, "ylabel", "median " "time (us, log scale)");
+	param_str(p, "base_name", base->kernels);
+	param_str(p, "new_name", new->kernels);
+	param_str(p, "verdicts", vlist);
+	param_num(p, "ymin", floor_decade(lo_all / 1.5));
+	param_num(p, "ymax", hi_all * 4);
+	param_num(p, "ncases", (double)np);
+	param_num(p, "has_ref", has_ref);
+	draw(x, "beforeafter", stem, title, data, dlen, p, &pbuf, &plen,
+	     (int)fmax(900, 160 + np * (has_ref ? 250 : 190)), 700);
+	free(data);
+	free(stem);
+	free(title);
+	free(sub);
+	free(foot);
+	free(refnote);
+}
+
+static int plot_beforeafter(struct plot_ctx *x, struct pset *sets, int nsets)
+{
+	struct pset *base = &sets[0], *new = &sets[1];
+	const struct pcase **pairs = xcalloc(2 * (base->n + 1), sizeof(*pairs));
+	size_t np = 0, pages, only = 0;
+
+	(void)nsets;
+	for (size_t i = 0; i < base->n; i++) {
+		const struct pcase *n = find_case(new, base->c[i].key);
+
+		if (n && base->c[i].v.n && n->v.n) {
+			pairs[2 * np] = &base->c[i];
+			pairs[2 * np++ + 1] = n;
+		} else {
+			only++;
+		}
+	}
+	if (!np)
+		die_no_data(x, xasprintf("no case measured on both '%s' and '%s'", base->arg, new->arg));
+	compare_sets(x, base, new);
+	if (only || new->n > np)
+		warning("%zu case(s) measured on only one side left out; both sides need the same case key",
+			only + (new->n - np));
+	pages = (np + PAGE_CASES - 1) / PAGE_CASES;
+	for (size_t pg = 0; pg < pages; pg++) {
+		size_t first = pg * PAGE_CASES, cnt = np - first < PAGE_CASES ? np - first : PAGE_CASES;
+		char *suffix = page_suffix(x->o.filter, pg, pages);
+
+		beforeafter_page(x, base, new, pairs + 2 * first, cnt, suffix);
+		free(suffix);
+	}
+	free(pairs);
+	return EXIT_OK;
+}
+
+/* ---- dist ---- */
+
+static const char *const side_colours = "#4a78b5 #e6842e #5aa469 #8e6bb0";
+
+/* Deterministic jitter in [-0.5, 0.5) so points do not hide one another. */
+static double jitter(size_t i, size_t k)
+{
+	uint64_t z = (uint64_t)i * 0x9e3779b97f4a7c15ULL + (uint64_t)k * 0xbf58476d1ce4e5b9ULL;
+
+	z = (z ^ (z >> 31)) * 0x94d049bb133111ebULL;
+	z ^= z >> 29;
+	return (double)(z >> 11) / 9007199254740992.0 - 0.5;
+}
+
+/* Percent deviation from a median: the dist chart's y axis. */
+static double dev_pct(double v, double med)
+{
+	return med > 0 ? 100.0 * (v / med - 1.0) : 0.0;
+}
+
+static void box_row(FILE *f, double xpos, const struct dvec *d, int side)
+{
+	double q1 = stats_quantile(d->v, d->n, 0.25), q3 = stats_quantile(d->v, d->n, 0.75);
+	double med = stats_median(d->v, d->n), iqr = q3 - q1, wlo = INFINITY, whi = -INFINITY;
+	char ml[32];
+
+	/* Tukey whiskers: the furthest samples within 1.5 IQR of the box. */
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i] >= q1 - 1.5 * iqr)
+			wlo = fmin(wlo, d->v[i]);
+		if (d->v[i] <= q3 + 1.5 * iqr)
+			whi = fmax(whi, d->v[i]);
+	}
+	plot_time_label(med, ml, sizeof(ml));
+	fprintf(f, "%.4f\t%.4f\t%.4f\t0\t%.4f\t%.4f\t%d\t%zu\t%s\t%.6g\n", xpos, dev_pct(wlo, med),
+		dev_pct(q1, med), dev_pct(q3, med), dev_pct(whi, med), side + 1, d->n, ml, med);
+}
+
+/*
+ * One chart of up to PAGE_CASES cases. Kernels of one case can differ by a
+ * factor of 40 while their noise is a few percent, so on a shared time axis
+ * every box is a flat line: y is each sample's deviation from the median of
+ * its own case and kernel, and the median itself is printed under its box.
+ */
+static void dist_page(struct plot_ctx *x, struct pset *sets, int nsets, const char **keys, size_t nk,
+		      const char *suffix)
+{
+	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *names = NULL, *nn;
+	size_t dlen = 0, plen = 0, nwarm = 0;
+	FILE *f = open_memstream(&data, &dlen), *p = open_memstream(&pbuf, &plen);
+	double slot = 0.8 / nsets, lo = 0, hi = 0;
+
+	/* Block 0: boxes; block 1: samples; block 2: tick labels. */
+	for (size_t i = 0; i < nk; i++)
+		for (int s = 0; s < nsets; s++) {
+			const struct pcase *c = find_case(&sets[s], keys[i]);
+
+			if (c && c->v.n)
+				box_row(f, (double)(i + 1) - 0.4 + slot * (s + 0.5), &c->v, s);
+		}
+	fprintf(f, "\n\n");
+	for (size_t i = 0; i < nk; i++)
+		for (int s = 0; s < nsets; s++) {
+			const struct pcase *c = find_case(&sets[s], keys[i]);
+			double xc = (double)(i + 1) - 0.4 + slot * (s + 0.5), med, d;
+
+			if (!c || !c->v.n)
+				continue;
+			med = stats_median(c->v.v, c->v.n);
+			for (size_t k = 0; k < c->w.n; k++) {
+				d = dev_pct(c->w.v[k], med);
+				fprintf(f, "%.4f\t%.4f\t%d\t1\t%.6g\n", xc + 0.6 * slot * jitter(i * 8 + s, k), d, s + 1,
+					c->w.v[k]);
+				lo = fmin(lo, d);
+				hi = fmax(hi, d);
+				nwarm++;
+			}
+			for (size_t k = 0; k < c->v.n; k++) {
+				d = dev_pct(c->v.v[k], med);
+				fprintf(f, "%.4f\t%.4f\t%d\t0\t%.6g\n", xc + 0.6 * slot * jitter(i * 8 + s, k + 4096), d,
+					s + 1, c->v.v[k]);
+				lo = fmin(lo, d);
+				hi = fmax(hi, d);
+			}
+		}
+	fprintf(f, "\n\n");
+	for (size_t i = 0; i < nk; i++) {
+		const struct pcase *c = NULL;
+		char *desc;
+
+		for (int s = 0; s < nsets && !c; s++)
+			c = find_case(&sets[s], keys[i]);
+		desc = case_desc(c);
+		fprintf(f, "%zu\t", i + 1);
+		data_str(f, desc);
+		fputc('\t', f);
+		data_str(f, c->key);
+		fputc('\n', f);
+		free(desc);
+	}
+	fclose(f);
+
+	for (int s = 0; s < nsets; s++) {
+		char var[16];
+
+		snprintf(var, sizeof(var), "name%d", s + 1);
+		param_str(p, var, sets[s].kernels);
+		nn = xasprintf("%s%s%s", names ? names : "", names ? ", " : "", sets[s].kernels);
+		free(names);
+		names = nn;
+	}
+	stem = make_stem("dist", sets[0].arg, nsets > 1 ? sets[1].arg : NULL, suffix);
+	title = xasprintf("GUP %s, every sample per case: %s", x->o.metric->what, names);
+	sub = measured_line(x, &sets[0], nsets > 1 ? &sets[1] : NULL);
+	param_str(p, "title", title);
+	param_str(p, "subtitle", sub);
+	param_str(p, "footnote",
+		  "y: each sample's deviation from the median of its case and kernel (that median is printed under"
+		  " the box); box: quartiles, whiskers: furthest sample within 1.5 IQR\n"
+		  "dots: measured repeats (jittered sideways); open triangles: warm-up repeats, excluded from every"
+		  " statistic; raw times are in the data file");
+	param_str(p, "ylabel", "deviation from the median (%)");
+	param_str(p, "colours", side_colours);
+	param_num(p, "nsides", nsets);
+	param_num(p, "nwarm", (double)nwarm);
+	param_num(p, "boxwidth", slot * 0.7);
+	param_num(p, "ncases", (double)nk);
+	param_num(p, "ymin", floor(fmin(lo, -5) / 5 - 1) * 5);
+	param_num(p, "ymax", ceil(fmax(hi, 5) / 5 + 1) * 5);
+	draw(x, "dist", stem, title, data, dlen, p, &pbuf, &plen, (int)fmax(900, 160 + nk * 90 * (nsets + 1)),
+	     650);
+	free(data);
+	free(stem);
+	free(title);
+	free(sub);
+	free(names);
+}
+
+static int plot_dist(struct plot_ctx *x, struct pset *sets, int nsets)
+{
+	const char **keys = NULL;
+	size_t nk = 0, pages;
+
+	/* Every key any selection has, in the first selection's order. */
+	for (int s = 0; s < nsets; s++)
+		for (size_t i = 0; i < sets[s].n; i++) {
+			size_t k;
+
+			for (k = 0; k < nk && strcmp(keys[k], sets[s].c[i].key); k++)
+				;
+			if (k == nk) {
+				keys = xrealloc(keys, (nk + 1) * sizeof(*keys));
+				keys[nk++] = sets[s].c[i].key;
+			}
+		}
+	pages = (nk + PAGE_CASES - 1) / PAGE_CASES;
+	for (size_t pg = 0; pg < pages; pg++) {
+		size_t first = pg * PAGE_CASES, cnt = nk - first < PAGE_CASES ? nk - first : PAGE_CASES;
+		char *suffix = page_suffix(x->o.filter, pg, pages);
+
+		dist_page(x, sets, nsets, keys + first, cnt, suffix);
+		free(suffix);
+	}
+	free(keys);
+	return EXIT_OK;
+}
+
+/* ---- heatmap ---- */
+
+/* A matrix axis: the case attribute a heatmap can spread cases over. */
+struct axis {
+	const char *name, *label;
+	/* The value as text; *num gets a sort key (NAN sorts as text). */
+	void (*value)(const struct pcase *c, char *buf, size_t len, double *num);
+};
+
+static void ax_size(const struct pcase *c, char *buf, size_t len, double *num)
+{
+	*num = c->size_mb;
+	snprintf(buf, len, "%g", c->size_mb);
+}
+
+static void ax_pages(const struct pcase *c, char *buf, size_t len, double *num)
+{
+	*num = (double)c->nr_pages;
+	snprintf(buf, len, "%lld", c->nr_pages);
+}
+
+static void ax_cmd(const struct pcase *c, char *buf, size_t len, double *num)
+{
+	*num = NAN;
+	snprintf(buf, len, "%s", c->cmd);
+}
+
+static void ax_mem(const struct pcase *c, char *buf, size_t len, double *num)
+{
+	*num = NAN;
+	mem_label(c, buf, len);
+}
+
+static void ax_write(const struct pcase *c, char *buf, size_t len, double *num)
+{
+	*num = (double)c->write;
+	snprintf(buf, len, "%s", c->write ? "write" : "read");
+}
+
+static void ax_shared(const struct pcase *c, char *buf, size_t len, double *num)
+{
+	*num = (double)c->shared;
+	snprintf(buf, len, "%s", c->shared ? "shared" : "private");
+}
+
+static void ax_threads(const struct pcase *c, char *buf, size_t len, double *num)
+{
+	*num = (double)c->threads;
+	snprintf(buf, len, "%lld", c->threads);
+}
+
+static const struct axis axes[] = {
+	{ "size_mb", "buffer size (MiB)", ax_size },
+	{ "nr_pages", "pages per call (-n)", ax_pages },
+	{ "cmd", "command", ax_cmd },
+	{ "mem", "memory (THP / hugetlb)", ax_mem },
+	{ "write", "access", ax_write },
+	{ "shared", "mapping", ax_shared },
+	{ "threads", "threads", ax_threads },
+};
+#define NAXES (sizeof(axes) / sizeof(axes[0]))
+
+static const struct axis *find_axis(const char *name)
+{
+	for (size_t i = 0; i < NAXES; i++)
+		if (!strcmp(axes[i].name, name))
+			return &axes[i];
+	return NULL;
+}
+
+/*
+ * The values of the axes not drawn: cases sharing them share a heatmap.
+ * vary, when given, limits the text to the axes flagged in it (those that
+ * differ between cases), for titles and file names.
+ */
+static char *facet_of(const struct pcase *c, const struct axis *ax, const struct axis *ay, const int *vary)
+{
+	char *s = xstrdup(""), *t;
+
+	for (size_t i = 0; i < NAXES; i++) {
+		char v[64];
+		double num;
+
+		if (&axes[i] == ax || &axes[i] == ay || (vary && !vary[i]))
+			continue;
+		axes[i].value(c, v, sizeof(v), &num);
+		t = xasprintf("%s%s%s=%s", s, *s ? ", " : "", axes[i].name, v);
+		free(s);
+		s = t;
+	}
+	if (*c->file && (!vary || vary[NAXES])) {
+		t = xasprintf("%s, file", s);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+struct level {
+	char text[64];
+	double num;
+};
+
+static int level_cmp(const void *a, const void *b)
+{
+	const struct level *x = a, *y = b;
+
+	if (!isnan(x->num) && !isnan(y->num))
+		return (x->num > y->num) - (x->num < y->num);
+	return strcmp(x->text, y->text);
+}
+
+/* Index of the value in the sorted distinct levels; adds it on first sight. */
+static size_t level_add(struct level **l, size_t *n, const char *text, double num)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*l)[i].text, text))
+			return i;
+	*l = xrealloc(*l, (*n + 1) * sizeof(**l));
+	snprintf((*l)[*n].text, sizeof((*l)[*n].text), "%s", text);
+	(*l)[*n].num = num;
+	return (*n)++;
+}
+
+static size_t level_find(const struct level *l, size_t n, const char *text)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(l[i].text, text))
+			return i;
+	BUG("level not collected");
+}
+
+static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *new, const struct axis *ax,
+			  const struct axis *ay, const char *facet, const char *facet_name,
+			  const struct pcase **bc, size_t nc)
+{
+	struct level *xl = NULL, *yl = NULL;
+	size_t nx = 0, ny = 0, dlen = 0, plen = 0;
+	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *extra, *foot, *t;
+	FILE *f, *p;
+	double maxlog = 1;
+	int dup = 0;
+	unsigned char *filled;
+
+	for (size_t i = 0; i < nc; i++) {
+		char v[64];
+		double num;
+
+		ax->value(bc[i], v, sizeof(v), &num);
+		level_add(&xl, &nx, v, num);
+		ay->value(bc[i], v, sizeof(v), &num);
+		level_add(&yl, &ny, v, num);
+	}
+	qsort(xl, nx, sizeof(*xl), level_cmp);
+	qsort(yl, ny, sizeof(*yl), level_cmp);
+	filled = xcalloc(nx * ny, 1);
+	f = open_memstream(&data, &dlen);
+	for (size_t i = 0; i < nc; i++) {
+		const struct pcase *n = find_case(new, bc[i]->key);
+		double bm = stats_median(bc[i]->v.v, bc[i]->v.n), nm = stats_median(n->v.v, n->v.n);
+		char xv[64], yv[64], rl[48];
+		size_t xi, yi;
+		double num, lr = log2(nm / bm);
+		enum cmp_verdict v = verdict_of(x, bc[i]->key);
+
+		ax->value(bc[i], xv, sizeof(xv), &num);
+		ay->value(bc[i], yv, sizeof(yv), &num);
+		xi = level_find(xl, nx, xv);
+		yi = level_find(yl, ny, yv);
+		if (filled[xi * ny + yi]++) {
+			dup++;
+			continue;
+		}
+		plot_ratio_label(bm, nm, rl, sizeof(rl));
+		if (isfinite(lr))
+			maxlog = fmax(maxlog, fabs(lr));
+		fprintf(f, "%zu\t%zu\t%.6g\t%.6g\t%s\t%s\t", xi, yi, lr, nm / bm, rl, cmp_verdict_names[v]);
+		data_str(f, xv);
+		fputc('\t', f);
+		data_str(f, yv);
+		fputc('\t', f);
+		data_str(f, bc[i]->key);
+		fputc('\n', f);
+	}
+	fclose(f);
+	if (dup)
+		warning("heatmap '%s': %d case(s) share a cell with another (they differ in flags that are not"
+			" an axis); the first is drawn", facet, dup);
+
+	p = open_memstream(&pbuf, &plen);
+	extra = xasprintf("%s_by_%s%s%s", ax->name, ay->name, *facet_name ? "_" : "", facet_name);
+	stem = make_stem("heatmap", base->arg, new->arg, extra);
+	title = xasprintf("GUP %s ratio %s / %s over %s and %s", x->o.metric->what, new->kernels,
+			  base->kernels, ax->name, ay->name);
+	sub = measured_line(x, base, new);
+	param_str(p, "title", title);
+	param_str(p, "subtitle", sub);
+	t = xasprintf("cases with %s", facet);
+	param_str(p, "facet", t);
+	free(t);
+	foot = xasprintf("cell: median(new)/median(base) of the non-warm-up repeats; blue faster, red slower,"
+			 " white equal (log2 colour scale)\n%s", verdict_rule);
+	param_str(p, "footnote", foot);
+	param_str(p, "xlabel", ax->label);
+	param_str(p, "ylabel", ay->label);
+	{
+		char *xs = NULL, *ys = NULL;
+		size_t xsl = 0, ysl = 0;
+		FILE *xf = open_memstream(&xs, &xsl), *yf = open_memstream(&ys, &ysl);
+
+		for (size_t i = 0; i < nx; i++)
+			fprintf(xf, "%s%s", i ? " " : "", xl[i].text);
+		for (size_t i = 0; i < ny; i++)
+			fprintf(yf, "%s%s", i ? " " : "", yl[i].text);
+		fclose(xf);
+		fclose(yf);
+		param_str(p, "xlevels", xs);
+		param_str(p, "ylevels", ys);
+		free(xs);
+		free(ys);
+	}
+	param_num(p, "nx", (double)nx);
+	param_num(p, "ny", (double)ny);
+	param_num(p, "cbmax", ceil(maxlog));
+	draw(x, "heatmap", stem, title, data, dlen, p, &pbuf, &plen, (int)fmax(800, 250 + nx * 120),
+	     (int)fmax(560, 260 + ny * 70));
+	free(data);
+	free(stem);
+	free(title);
+	free(sub);
+	free(extra);
+	free(foot);
+	free(xl);
+	free(yl);
+	free(filled);
+}
+
+static int plot_heatmap(struct plot_ctx *x, struct pset *sets, int nsets)
+{
+	struct pset *base = &sets[0], *new = &sets[1];
+	const struct axis *ax = find_axis(x->o.x_axis), *ay = find_axis(x->o.y_axis);
+	char **facets = NULL;
+	size_t nf = 0;
+	int vary[NAXES + 1] = { 0 };
+
+	(void)nsets;
+	if (!ax || !ay || ax == ay) {
+		error("heatmap axes '%s' and '%s' must be two different ones of:", x->o.x_axis, x->o.y_axis);
+		for (size_t i = 0; i < NAXES; i++)
+			fprintf(stderr, "   %-9s %s\n", axes[i].name, axes[i].label);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < base->n; i++) {
+		const struct pcase *n = find_case(new, base->c[i].key);
+
+		if (n && n->v.n && base->c[i].v.n) {
+			char *fc = facet_of(&base->c[i], ax, ay, NULL);
+			size_t k;
+
+			/* Which axes differ between cases, for short names. */
+			for (size_t a = 0; a < NAXES; a++) {
+				char v0[64], v1[64];
+				double num;
+
+				axes[a].value(&base->c[0], v0, sizeof(v0), &num);
+				axes[a].value(&base->c[i], v1, sizeof(v1), &num);
+				vary[a] |= strcmp(v0, v1) != 0;
+			}
+			vary[NAXES] |= strcmp(base->c[0].file, base->c[i].file) != 0;
+
+			for (k = 0; k < nf && strcmp(facets[k], fc); k++)
+				;
+			if (k == nf) {
+				facets = xrealloc(facets, (nf + 1) * sizeof(*facets));
+				facets[nf++] = fc;
+			} else {
+				free(fc);
+			}
+		}
+	}
+	if (!nf)
+		die_no_data(x, xasprintf("no case measured on both '%s' and '%s'", base->arg, new->arg));
+	compare_sets(x, base, new);
+	for (size_t k = 0; k < nf; k++) {
+		const struct pcase **bc = xcalloc(base->n, sizeof(*bc));
+		size_t nc = 0;
+		char *name = NULL;
+
+		for (size_t i = 0; i < base->n; i++) {
+			const struct pcase *n = find_case(new, base->c[i].key);
+			char *fc;
+
+			if (!n || !n->v.n || !base->c[i].v.n)
+				continue;
+			fc = facet_of(&base->c[i], ax, ay, NULL);
+			if (!strcmp(fc, facets[k])) {
+				if (!nc)
+					name = facet_of(&base->c[i], ax, ay, vary);
+				bc[nc++] = &base->c[i];
+			}
+			free(fc);
+		}
+		heatmap_facet(x, base, new, ax, ay, facets[k], name, bc, nc);
+		free(name);
+		free(bc);
+		free(facets[k]);
+	}
+	free(facets);
+	return EXIT_OK;
+}
+
+/* ---- history ---- */
+
+static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase *c)
+{
+	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *desc, *kernels, *meas, *foot;
+	size_t dlen = 0, plen = 0, every = c->ng > 24 ? (c->ng + 23) / 24 : 1, nch = 0, nkern = 0;
+	FILE *f = open_memstream(&data, &dlen), *p;
+	double *med = xcalloc(c->ng, sizeof(*med));
+	struct cp_params cpp;
+	struct cp_change *ch = NULL;
+	char *cpos = xstrdup(""), *clab = xstrdup(""), *t;
+
+	for (size_t i = 0; i < c->ng; i++) {
+		const struct pgroup *g = &c->g[i];
+		double lo, hi;
+
+		med[i] = stats_median(g->v.v, g->v.n);
+		plot_median_ci(g->v.v, g->v.n, &lo, &hi);
+		fprintf(f, "%zu\t%.6g\t%.6g\t%.6g\t%zu\t", i + 1, med[i], lo, hi, g->v.n);
+		if (i % every == 0 || i + 1 == c->ng) {
+			fprintf(f, "%.10s #%lld ", g->started, g->run_id);
+			data_str(f, g->kernel);
+		}
+		fputc('\t', f);
+		data_str(f, g->kernel);
+		fputc('\n', f);
+		if (!i || strcmp(g->kernel, c->g[i - 1].kernel))
+			nkern++;
+	}
+	fclose(f);
+	cp_params_default(&cpp);
+	if (x->o.alpha > 0)
+		cpp.alpha = x->o.alpha;
+	nch = cp_detect(med, c->ng, &cpp, &ch);
+	for (size_t i = 0; i < nch; i++) {
+		t = xasprintf("%s%s%zu", cpos, i ? " " : "", ch[i].index + 1);
+		free(cpos);
+		cpos = t;
+		t = xasprintf("%s%s%+.1f%%", clab, i ? " " : "", ch[i].size_pct);
+		free(clab);
+		clab = t;
+	}
+
+	p = open_memstream(&pbuf, &plen);
+	desc = case_desc(c);
+	stem = make_stem("history", c->key, NULL, s->arg);
+	title = xasprintf("GUP %s over runs: %s (%s)", x->o.metric->what, desc, c->key);
+	meas = measured_line(x, s, NULL);
+	if (nkern > 1)
+		kernels = xasprintf("kernels: %s .. %s (%zu changes of kernel)", c->g[0].kernel,
+				    c->g[c->ng - 1].kernel, nkern - 1);
+	else
+		kernels = xasprintf("kernel: %s", c->g[0].kernel);
+	sub = xasprintf("%s\n%s", meas, kernels);
+	param_str(p, "title", title);
+	param_str(p, "subtitle", sub);
+	foot = xasprintf("points: median of each run's non-warm-up repeats; band: 95%% CI of that median"
+			 " (order statistics)\ndashed lines: change points (E-Divisive means on the run medians,"
+			 " alpha %.2g, %u permutations), labelled with the change of the median",
+			 cpp.alpha, cpp.permutations);
+	param_str(p, "footnote", foot);
+	param_str(p, "ylabel", "median time (us)");
+	param_str(p, "changes", cpos);
+	param_str(p, "change_labels", clab);
+	param_num(p, "npoints", (double)c->ng);
+	draw(x, "history", stem, title, data, dlen, p, &pbuf, &plen, (int)fmax(900, 200 + c->ng * 30), 600);
+	free(data);
+	free(stem);
+	free(title);
+	free(sub);
+	free(desc);
+	free(meas);
+	free(foot);
+	free(kernels);
+	free(med);
+	free(ch);
+	free(cpos);
+	free(clab);
+}
+
+static int plot_history(struct plot_ctx *x, struct pset *sets, int nsets)
+{
+	(void)nsets;
+	for (size_t i = 0; i < sets[0].n; i++)
+		if (sets[0].c[i].ng)
+			history_case(x, &sets[0], &sets[0].c[i]);
+	return EXIT_OK;
+}
+
+/* ---- the index ---- */
+
+/*
+ * index.md holds one section per chart, headed by its stem; a redraw
+ * replaces its own sections and keeps the others.
+ */
+static void write_index(struct plot_ctx *x)
+{
+	char *path = xasprintf("%s/index.md", x->out), *old = read_file(path, NULL), *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *sec;
+
+	fprintf(f, "# gupbench charts\n\nDrawn by `gupharness plot` from the result database; rerun the same"
+		" command to redraw from the database, or run the listed gnuplot command in this directory"
+		" to redraw from the data files beside it.\n");
+	for (sec = old ? strstr(old, "\n## ") : NULL; sec; ) {
+		const char *next = strstr(sec + 1, "\n## ");
+		const char *eol = strchr(sec + 4, '\n');
+		size_t seclen = next ? (size_t)(next - sec) : strlen(sec);
+		int replaced = 0;
+
+		for (size_t i = 0; i < x->nd && eol; i++)
+			if ((size_t)(eol - sec - 4) == strlen(x->d[i].stem) && !strncmp(sec + 4, x->d[i].stem, eol - sec - 4))
+				replaced = 1;
+		if (!replaced)
+			fwrite(sec, 1, seclen, f);
+		sec = next;
+	}
+	for (size_t i = 0; i < x->nd; i++) {
+		const struct drawn *d = &x->d[i];
+
+		fprintf(f, "\n## %s\n\n%s (%s)\n\n", d->stem, d->title, d->kind);
+		if (x->o.formats & FMT_PNG)
+			fprintf(f, "![%s](%s.png)\n\n", d->kind, d->stem);
+		if (x->o.formats & FMT_PNG)
+			fprintf(f, "- image: %s.png\n", d->stem);
+		if (x->o.formats & FMT_SVG)
+			fprintf(f, "- vector: %s.svg\n", d->stem);
+		fprintf(f, "- data: %s.dat, variables: %s.params.gp\n", d->stem, d->stem);
+		fprintf(f, "- redraw: `gnuplot -e \"fmt='png'\" %s.params.gp %s/%s.gp`\n", d->stem, x->plotdir, d->kind);
+	}
+	fclose(f);
+	if (write_file_atomic(path, buf, len) < 0)
+		die(EXIT_IO, "cannot write '%s': %s; pass --out with a writable directory", path, strerror(errno));
+	printf("%s\n", path);
+	free(path);
+	free(old);
+	free(buf);
+}
+
+/* ---- the command ---- */
+
+static const struct kind {
+	const char *name;
+	int min_sel, max_sel;
+	int (*fn)(struct plot_ctx *x, struct pset *sets, int nsets);
+	const char *args, *summary;
+} kinds[] = {
+	{ "beforeafter", 2, 2, plot_beforeafter, "BASE NEW",
+	  "median per case, base and new side by side, with intervals, ratios and verdicts" },
+	{ "dist", 1, 4, plot_dist, "SEL [SEL...]", "every sample per case and kernel, warm-ups marked" },
+	{ "heatmap", 2, 2, plot_heatmap, "BASE NEW", "ratio new/base over two matrix axes (--x, --y)" },
+	{ "history", 0, 1, plot_history, "[SEL]", "one case's median over runs, with change points" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: gupharness plot KIND [SEL...] [--db FILE] [--out DIR] [--format png|svg|both]\n"
+		   "                      [--case FILTER] [--metric get|put] [--x AXIS] [--y AXIS] [--alpha P]\n\nkinds:\n");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		fprintf(f, "   %-12s %-13s %s\n", kinds[i].name, kinds[i].args, kinds[i].summary);
+	fprintf(f, "\nSEL is a kernel name, a run label or a run id (#12). --case keeps cases whose key or plan id\n"
+		   "contains FILTER. Heatmap axes (default size_mb by nr_pages):");
+	for (size_t i = 0; i < NAXES; i++)
+		fprintf(f, " %s", axes[i].name);
+	fprintf(f, "\n--alpha: significance of history's change points (default 0.01, as changepoint.h).\n");
+	fprintf(f, "Images go to --out (default plots/out/) with an index.md; paths are printed on stdout.\n");
+}
+
+static const struct option_spec {
+	const char *name;
+	size_t off;
+} options[] = {
+	{ "--db", offsetof(struct plot_opts, db_path) },
+	{ "--out", offsetof(struct plot_opts, out_dir) },
+	{ "--case", offsetof(struct plot_opts, filter) },
+	{ "--x", offsetof(struct plot_opts, x_axis) },
+	{ "--y", offsetof(struct plot_opts, y_axis) },
+	{ "--format", offsetof(struct plot_opts, format_arg) },
+	{ "--metric", offsetof(struct plot_opts, metric_arg) },
+	{ "--alpha", offsetof(struct plot_opts, alpha_arg) },
+};
+
+static int parse(int argc, char **argv, struct plot_opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], **dst = NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			exit(EXIT_OK);
+		}
+		for (size_t k = 0; k < sizeof(options) / sizeof(options[0]) && !dst; k++)
+			if (!strcmp(a, options[k].name))
+				dst = (const char **)((char *)o + options[k].off);
+		if (dst) {
+			if (i + 1 >= argc)
+				return error("option '%s' needs a value", a);
+			*dst = argv[++i];
+		} else if (a[0] == '-' && a[1] == '-') {
+			return error("unknown option '%s'; see 'gupharness plot --help'", a);
+		} else {
+			o->sel[o->nsel++] = argv[i];
+		}
+	}
+	return 0;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	struct plot_ctx x = { 0 };
+	const struct kind *k = NULL;
+	struct pset sets[4];
+	int nsets, ret;
+
+	x.o.sel = xcalloc(argc, sizeof(*x.o.sel));
+	x.o.x_axis = "size_mb";
+	x.o.y_axis = "nr_pages";
+	if (parse(argc, argv, &x.o) < 0)
+		return EXIT_USAGE;
+	if (!x.o.nsel) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i].name, x.o.sel[0]))
+			k = &kinds[i];
+	if (!k) {
+		error("'%s' is not a kind of chart; see 'gupharness plot --help'", x.o.sel[0]);
+		return EXIT_USAGE;
+	}
+	nsets = x.o.nsel - 1;
+	if (nsets < k->min_sel || nsets > k->max_sel) {
+		error("'plot %s' takes %s; see 'gupharness plot --help'", k->name, k->args);
+		return EXIT_USAGE;
+	}
+	x.o.formats = FMT_PNG | FMT_SVG;
+	if (x.o.format_arg) {
+		x.o.formats = 0;
+		for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+			if (!strcmp(formats[i].name, x.o.format_arg))
+				x.o.formats = formats[i].mask;
+		if (!x.o.formats) {
+			error("unknown format '%s'; use png, svg or both", x.o.format_arg);
+			return EXIT_USAGE;
+		}
+	}
+	x.o.metric = &metrics[0];
+	if (x.o.metric_arg) {
+		x.o.metric = NULL;
+		for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
+			if (!strcmp(metrics[i].name, x.o.metric_arg))
+				x.o.metric = &metrics[i];
+		if (!x.o.metric) {
+			error("unknown metric '%s'; use get or put", x.o.metric_arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (x.o.alpha_arg) {
+		char *end;
+
+		x.o.alpha = strtod(x.o.alpha_arg, &end);
+		if (*end || end == x.o.alpha_arg || !(x.o.alpha > 0 && x.o.alpha < 1)) {
+			error("--alpha '%s' is not a probability; use e.g. 0.05", x.o.alpha_arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (!have_program("gnuplot"))
+		die(EXIT_ENV, "'gnuplot' not found on PATH; install it with 'apt-get install gnuplot-nox'");
+
+	x.o.db_path = x.o.db_path ? x.o.db_path : default_db_path();
+	x.db = db_open(x.o.db_path, DB_READONLY);
+	for (int i = 0; i < nsets; i++)
+		if (load_set(&x, x.o.sel[i + 1], &sets[i]) < 0)
+			exit(EXIT_USAGE);
+	if (!nsets) {
+		load_set(&x, NULL, &sets[0]);
+		nsets = 1;
+	}
+	for (int i = 0; i < nsets; i++)
+		if (!sets[i].n)
+			die_no_data(&x, sets[i].arg ? xasprintf("no samples for %s", sets[i].sel.describe)
+						    : "no samples");
+
+	x.out = xstrdup(x.o.out_dir ? x.o.out_dir : repo_path("plots/out"));
+	if (mkdir_p(x.out, 0777) < 0)
+		die(EXIT_IO, "cannot create output directory '%s': %s; pass --out with a writable directory", x.out,
+		    strerror(errno));
+	if (access(x.out, W_OK) < 0)
+		die(EXIT_IO, "cannot write to output directory '%s': %s; pass --out with a writable directory",
+		    x.out, strerror(errno));
+	x.plotdir = repo_path("plots");
+
+	ret = k->fn(&x, sets, nsets);
+	if (ret == EXIT_OK)
+		write_index(&x);
+	for (int i = 0; i < nsets; i++)
+		free_set(&sets[i]);
+	for (size_t i = 0; i < x.nd; i++) {
+		free(x.d[i].stem);
+		free(x.d[i].kind);
+		free(x.d[i].title);
+	}
+	free(x.d);
+	if (x.have_cmp)
+		compare_result_free(&x.cmp);
+	free(x.out);
+	free(x.plotdir);
+	free(x.o.sel);
+	db_close(x.db);
+	return ret;
+}

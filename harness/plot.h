@@ -1,0 +1,45 @@
+/*
+ * plot: `gupharness plot KIND ...`, charts drawn by gnuplot from the result
+ * database. For each chart the harness queries SQLite, computes every
+ * statistic from raw samples (stats.h), writes a tab-separated data file and
+ * a params file of gnuplot variables into the output directory, and runs the
+ * kind's template from plots/ on them once per image format. An index.md in
+ * the output directory lists what was drawn and how to redraw it by hand.
+ * The functions below are the pure pieces, exported for the unit tests.
+ */
+#ifndef GUPBENCH_PLOT_H
+#define GUPBENCH_PLOT_H
+
+#include <stddef.h>
+
+/*
+ * The label of a pair of times: new/base below 1 is "37x faster", above 1
+ * "1.3x slower"; factors below 1.1 get two decimals ("1.04x slower"), from
+ * 10 none; equal (to two decimals) is "same (1.00x)". A non-positive time
+ * gives "n/a".
+ */
+void plot_ratio_label(double base_us, double new_us, char *buf, size_t len);
+
+/* A time label: "13992 us" (whole microseconds from 10 us, else one decimal). */
+void plot_time_label(double us, char *buf, size_t len);
+
+/*
+ * A file-name-safe form of s: letters, digits, '.' and '+' are kept, a '-'
+ * between two kept characters is kept (as in "linux-6.12"), every other run
+ * of characters becomes one '_', and none leads or trails. "-L -m 512 -t"
+ * gives "L_m_512_t". An empty result becomes "x". Truncated to len - 1.
+ */
+void plot_sanitize_name(const char *s, char *buf, size_t len);
+
+/*
+ * The distribution-free 95% interval of the median from order statistics:
+ * [x(j), x(n+1-j)] for the largest j whose exact binomial coverage
+ * 1 - 2 P(Bin(n, 1/2) <= j - 1) is still >= 0.95. Returns 0, or -1 when n is
+ * too small for any j (n < 6): then lo/hi are the minimum and maximum.
+ */
+int plot_median_ci(const double *x, size_t n, double *lo, double *hi);
+
+/* The rank j above (0 when n < 6), for the tests. */
+size_t plot_median_ci_rank(size_t n);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * qemu: building the emulator's argv and choosing KVM or TCG. The guest
+ * gets no default devices (-nodefaults: nothing to probe, faster boots),
+ * two serial ports (console, results), -no-reboot so that both a panic
+ * (panic=-1) and the bench's final reboot end QEMU, and no -cpu host: on a
+ * software hypervisor it fails at once, and TCG gets "max" so that the
+ * guest has 1G pages (pdpe1gb).
+ */
+#include "qemu.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct {
+	const char *arch, *binary;
+} emulators[] = {
+	{ "x86_64", "qemu-system-x86_64" },
+};
+
+const char *qemu_binary(const char *arch)
+{
+	const char *fake = getenv("GUPBENCH_QEMU");
+
+	if (fake && *fake)
+		return fake;
+	for (size_t i = 0; i < sizeof(emulators) / sizeof(emulators[0]); i++)
+		if (arch && !strcmp(arch, emulators[i].arch))
+			return emulators[i].binary;
+	return NULL;
+}
+
+char *qemu_version(const char *binary)
+{
+	char *argv[] = { (char *)binary, "--version", NULL };
+	struct spawn_opts o = { .capture = 1, .merge_stderr = 1, .timeout = 20 };
+	struct spawn_result r;
+	char *v = NULL;
+
+	if (spawn_run(argv, &o, &r) == 0 && r.status == 0 && r.out) {
+		size_t n = strcspn(r.out, "\n");
+
+		v = xmalloc(n + 1);
+		memcpy(v, r.out, n);
+		v[n] = '\0';
+	}
+	spawn_result_free(&r);
+	return v;
+}
+
+/*
+ * Under TCG the guest's TSC runs at the host's TSC rate, but a tinyconfig
+ * guest has no HPET/PM timer to calibrate it against (no ACPI), the PIT
+ * calibration is flaky, and the clocksource watchdog then marks the TSC
+ * unstable: ktime falls back to jiffies and gup_test's deltas come in 4 ms
+ * steps. So tell the guest the host's TSC rate and trust the TSC.
+ */
+static long host_tsc_khz(void)
+{
+#if defined(__x86_64__)
+	double t0 = now_monotonic(), t1;
+	unsigned long long c0 = __builtin_ia32_rdtsc(), c1;
+
+	usleep(50000);
+	c1 = __builtin_ia32_rdtsc();
+	t1 = now_monotonic();
+	return (long)((double)(c1 - c0) / (t1 - t0) / 1000.0 + 0.5);
+#else
+	return 0;
+#endif
+}
+
+char *qemu_cmdline(const struct plan_needs *n, const char *accel)
+{
+	char *s = xstrdup("console=ttyS0 panic=-1 quiet");
+	char *t;
+	static long khz = -1;
+
+	if (!strcmp(accel, "tcg")) {
+		if (khz < 0)
+			khz = host_tsc_khz();
+		t = khz > 0 ? xasprintf("%s tsc=reliable tsc_early_khz=%ld", s, khz)
+			    : xasprintf("%s tsc=reliable", s);
+		free(s);
+		s = t;
+	}
+
+	if (n->huge_1g_pages > 0) {
+		t = xasprintf("%s hugepagesz=1G hugepages=%ld", s, n->huge_1g_pages);
+		free(s);
+		s = t;
+	}
+	if (n->numa_nodes > 1) {
+		t = xasprintf("%s numa=fake=%d", s, n->numa_nodes);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+char **qemu_argv(const struct qemu_spec *s)
+{
+	char **v = xcalloc(40, sizeof(*v));
+	int n = 0;
+
+	v[n++] = xstrdup(s->binary);
+	v[n++] = xstrdup("-accel");
+	v[n++] = xstrdup(s->accel);
+	if (!strcmp(s->accel, "tcg")) {
+		v[n++] = xstrdup("-cpu");
+		v[n++] = xstrdup("max");
+	}
+	v[n++] = xstrdup("-m");
+	v[n++] = xasprintf("%ldM", s->needs->mem_mb);
+	v[n++] = xstrdup("-smp");
+	v[n++] = xasprintf("%d", s->needs->cpus);
+	v[n++] = xstrdup("-nodefaults");
+	v[n++] = xstrdup("-no-user-config");
+	v[n++] = xstrdup("-display");
+	v[n++] = xstrdup("none");
+	v[n++] = xstrdup("-no-reboot");
+	v[n++] = xstrdup("-serial");
+	v[n++] = xasprintf("file:%s", s->console_path);
+	v[n++] = xstrdup("-serial");
+	v[n++] = xasprintf("file:%s", s->results_path);
+	v[n++] = xstrdup("-kernel");
+	v[n++] = xstrdup(s->kernel);
+	v[n++] = xstrdup("-initrd");
+	v[n++] = xstrdup(s->initrd);
+	v[n++] = xstrdup("-append");
+	v[n++] = qemu_cmdline(s->needs, s->accel);
+	v[n] = NULL;
+	return v;
+}
+
+void qemu_argv_free(char **argv)
+{
+	for (char **a = argv; a && *a; a++)
+		free(*a);
+	free(argv);
+}
+
+/* Did the results file receive the bench's env record? */
+static int env_arrived(const char *path)
+{
+	char *s = read_file(path, NULL);
+	int ok = s && strstr(s, "\"type\":\"env\"") != NULL;
+
+	free(s);
+	return ok;
+}
+
+static int kvm_probe(const struct qemu_spec *probe, double timeout)
+{
+	struct qemu_spec s = *probe;
+	char **argv;
+	pid_t pid;
+	double t0 = now_monotonic();
+	int ok = 0;
+
+	s.accel = "kvm";
+	unlink(s.results_path);
+	argv = qemu_argv(&s);
+	pid = spawn_start(argv, &(struct spawn_opts){ .stdout_path = "/dev/null", .merge_stderr = 1 });
+	qemu_argv_free(argv);
+	if (pid < 0)
+		return 0;
+	while (now_monotonic() - t0 < timeout && !spawn_interrupted()) {
+		if (env_arrived(s.results_path)) {
+			ok = 1;
+			break;
+		}
+		usleep(100000);
+	}
+	spawn_kill(pid);
+	return ok;
+}
+
+const char *qemu_pick_accel(const char *want, const struct qemu_spec *probe, double timeout)
+{
+	int fd;
+
+	if (!strcmp(want, "tcg"))
+		return "tcg";
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	if (!strcmp(want, "kvm")) {
+		if (fd < 0) {
+			error("--accel kvm: cannot open '/dev/kvm'; use --accel tcg or auto");
+			return NULL;
+		}
+		return "kvm";
+	}
+	if (fd < 0) {
+		note("accel: no usable /dev/kvm, using tcg");
+		return "tcg";
+	}
+	if (kvm_probe(probe, timeout)) {
+		note("accel: kvm runs the guest, using kvm");
+		return "kvm";
+	}
+	note("accel: /dev/kvm did not boot the guest within %.0f s, using tcg", timeout);
+	return "tcg";
+}

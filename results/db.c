@@ -1,0 +1,689 @@
+/*
+ * db: opening the result database and the few row helpers several commands
+ * share. A new file gets results/schema.sql; an older one is migrated
+ * forward one step at a time inside a transaction (PRAGMA user_version
+ * names the step reached); a newer one, a foreign SQLite file or something
+ * that is not SQLite at all is refused without touching a byte. WAL lets a
+ * nightly writer and a reader share the file; the busy timeout makes a
+ * locked database a wait, then a clear message, instead of an instant
+ * failure. The published reference results are kept in sync with
+ * results/references.json on every writable open.
+ */
+#include "db.h"
+#include "util.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#ifndef GUPBENCH_VERSION
+#define GUPBENCH_VERSION "unknown"
+#endif
+
+/*
+ * Forward migrations: entry i takes user_version i to i + 1. Version 1 is
+ * the whole schema file; later steps are ALTER statements written here, so
+ * an old database never needs to be recreated.
+ */
+struct migration {
+	const char *schema_file;    /* relative to the repository, or NULL */
+	const char *sql;
+};
+
+static const struct migration migrations[DB_SCHEMA_VERSION] = {
+	{ "results/schema.sql", NULL },
+};
+
+static int busy_timeout_ms(void)
+{
+	const char *env = getenv("GUPBENCH_BUSY_TIMEOUT_MS");
+
+	return env && *env ? atoi(env) : 30000;
+}
+
+static const char *db_name(sqlite3 *db)
+{
+	const char *f = sqlite3_db_filename(db, "main");
+
+	return f && *f ? f : ":memory:";
+}
+
+/* One line for any SQLite failure, with the fix that applies to its kind. */
+static int db_report(sqlite3 *db, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return error("database '%s' is locked by another process (waited %d s while trying to %s); retry when it finishes",
+			     db_name(db), busy_timeout_ms() / 1000, what);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return error("database '%s' is corrupt (%s while trying to %s); run 'gupharness db check' and restore a backup",
+			     db_name(db), sqlite3_errmsg(db), what);
+	case SQLITE_FULL:
+		return error("disk full while trying to %s in '%s'; free space and retry", what, db_name(db));
+	default:
+		return error("cannot %s in '%s': %s", what, db_name(db), sqlite3_errmsg(db));
+	}
+}
+
+static _Noreturn void db_die(sqlite3 *db, const char *path, int rc, const char *what)
+{
+	int code = rc & 0xff;
+
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		die(EXIT_DB, "database '%s' is locked by another process (waited %d s to %s); retry when it finishes",
+		    path, busy_timeout_ms() / 1000, what);
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		die(EXIT_DB, "database '%s' is corrupt (%s); it was left untouched: restore a backup or use --db with another file",
+		    path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	if (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_READONLY)
+		die(EXIT_IO, "cannot %s database '%s': %s", what, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	die(EXIT_DB, "cannot %s database '%s': %s", what, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+static int exec(sqlite3 *db, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_report(db, rc, what);
+}
+
+int db_begin(sqlite3 *db)
+{
+	return exec(db, "BEGIN IMMEDIATE", "start a transaction");
+}
+
+int db_commit(sqlite3 *db)
+{
+	return exec(db, "COMMIT", "commit");
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* A file that exists but is not SQLite must be refused before SQLite sees it:
+ * opening it read-write would otherwise be allowed to recreate nothing, but
+ * the WAL pragma would happily write next to it. */
+static void check_header(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	char buf[16];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		die(EXIT_IO, "cannot read database '%s': %s", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n == 0)
+		return;         /* an empty file is a new database */
+	if (n < sizeof(buf) || memcmp(buf, magic, sizeof(buf)))
+		die(EXIT_DB, "'%s' is not a SQLite database (corrupt or another file); it was left untouched: move it aside or use --db",
+		    path);
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int apply_migration(sqlite3 *db, const char *path, int from)
+{
+	const struct migration *m = &migrations[from];
+	char *sql = NULL, *file = NULL, *pragma;
+	int rc;
+
+	if (m->schema_file) {
+		file = repo_path(m->schema_file);
+		sql = read_file(file, NULL);
+		if (!sql)
+			die(EXIT_ENV, "cannot read schema '%s': %s; set GUPBENCH_ROOT to the repository", file,
+			    strerror(errno));
+	}
+	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+		db_die(db, path, rc, "migrate");
+	rc = sqlite3_exec(db, sql ? sql : m->sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		pragma = xasprintf("PRAGMA user_version = %d", from + 1);
+		rc = sqlite3_exec(db, pragma, NULL, NULL, NULL);
+		free(pragma);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		db_die(db, path, rc, "migrate");
+	}
+	free(sql);
+	free(file);
+	return 0;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/*
+ * Upsert results/references.json when the table differs from it; a plain
+ * open that changes nothing takes no write lock.
+ */
+static void sync_references(sqlite3 *db)
+{
+	static const char probe_sql[] =
+		"SELECT count(*) FROM reference_results WHERE series = ?1 AND command = ?2"
+		" AND key IS ?3 AND metric = ?4 AND before_us = ?5 AND after_us = ?6"
+		" AND author IS ?7 AND year IS ?8 AND merged_in IS ?9 AND environment IS ?10 AND link IS ?11";
+	static const char upsert_sql[] =
+		"INSERT INTO reference_results (series, command, key, metric, before_us, after_us,"
+		" author, year, merged_in, environment, link) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+		" ON CONFLICT (series, command) DO UPDATE SET key = ?3, metric = ?4, before_us = ?5,"
+		" after_us = ?6, author = ?7, year = ?8, merged_in = ?9, environment = ?10, link = ?11";
+	char *file = repo_path("results/references.json");
+	json_error_t jerr;
+	json_t *root = json_load_file(file, 0, &jerr), *arr, *e;
+	sqlite3_stmt *probe = NULL, *up = NULL;
+	size_t i;
+	int stale = 0, pass;
+
+	if (!root) {
+		warning("reference results not loaded: '%s': %s", file, jerr.text);
+		free(file);
+		return;
+	}
+	arr = json_is_array(root) ? root : json_object_get(root, "references");
+	if (!json_is_array(arr)) {
+		warning("reference results not loaded: '%s' has no \"references\" array", file);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, probe_sql, -1, &probe, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, upsert_sql, -1, &up, NULL) != SQLITE_OK) {
+		db_report(db, sqlite3_errcode(db), "load reference results");
+		goto out;
+	}
+	/* Pass 0 only looks; pass 1 writes, in one transaction, if anything differs. */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			if (!stale || db_begin(db))
+				break;
+		}
+		json_array_foreach(arr, i, e) {
+			sqlite3_stmt *st = pass ? up : probe;
+			json_t *yr = json_object_get(e, "year");
+			const char *metric = jstr(e, "metric");
+
+			if (!jstr(e, "series") || !jstr(e, "command") ||
+			    !json_is_number(json_object_get(e, "before_us")) ||
+			    !json_is_number(json_object_get(e, "after_us"))) {
+				warning("'%s': entry %zu lacks series, command, before_us or after_us; skipped", file, i);
+				continue;
+			}
+			sqlite3_reset(st);
+			bind_text_or_null(st, 1, jstr(e, "series"));
+			bind_text_or_null(st, 2, jstr(e, "command"));
+			bind_text_or_null(st, 3, jstr(e, "key"));
+			bind_text_or_null(st, 4, metric ? metric : "get");
+			sqlite3_bind_double(st, 5, json_number_value(json_object_get(e, "before_us")));
+			sqlite3_bind_double(st, 6, json_number_value(json_object_get(e, "after_us")));
+			bind_text_or_null(st, 7, jstr(e, "author"));
+			if (json_is_integer(yr))
+				sqlite3_bind_int64(st, 8, json_integer_value(yr));
+			else
+				sqlite3_bind_null(st, 8);
+			bind_text_or_null(st, 9, jstr(e, "merged_in"));
+			bind_text_or_null(st, 10, jstr(e, "environment"));
+			bind_text_or_null(st, 11, jstr(e, "link"));
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				if (sqlite3_column_int(st, 0) == 0)
+					stale = 1;
+			} else if (pass == 1 && sqlite3_errcode(db) != SQLITE_DONE) {
+				db_report(db, sqlite3_errcode(db), "store reference results");
+				db_rollback(db);
+				goto out;
+			}
+		}
+		if (pass == 1 && db_commit(db))
+			db_rollback(db);
+	}
+out:
+	sqlite3_finalize(probe);
+	sqlite3_finalize(up);
+	json_decref(root);
+	free(file);
+}
+
+sqlite3 *db_open(const char *path, int flags)
+{
+	sqlite3 *db = NULL;
+	struct stat sb;
+	int exists = stat(path, &sb) == 0, rc, version = 0, objects = 0;
+	int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+
+	if (!exists && (flags & (DB_READONLY | DB_MUST_EXIST)))
+		die(EXIT_DB, "no database at '%s'; store results first with 'gupharness run' or 'gupharness db import', or pass --db",
+		    path);
+	if (exists) {
+		if (!S_ISREG(sb.st_mode))
+			die(EXIT_DB, "'%s' is not a regular file; use --db with a database file", path);
+		check_header(path);
+	} else {
+		oflags |= SQLITE_OPEN_CREATE;
+	}
+	rc = sqlite3_open_v2(path, &db, oflags, NULL);
+	if (rc != SQLITE_OK)
+		db_die(db, path, rc, "open");
+	sqlite3_busy_timeout(db, busy_timeout_ms());
+	sqlite3_extended_result_codes(db, 0);
+	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != SQLITE_OK)
+		db_die(db, path, rc, "read the schema version of");
+	if (version > DB_SCHEMA_VERSION)
+		die(EXIT_DB, "database '%s' has schema version %d, newer than this gupharness understands (%d); use a newer gupharness",
+		    path, version, DB_SCHEMA_VERSION);
+	if ((rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &objects)) != SQLITE_OK)
+		db_die(db, path, rc, "read");
+	if (version == 0 && objects > 0)
+		die(EXIT_DB, "'%s' is a SQLite database but not a gupbench one (no schema version); it was left untouched: use --db",
+		    path);
+	if (flags & DB_READONLY) {
+		if (version < DB_SCHEMA_VERSION)
+			die(EXIT_DB, "database '%s' has schema version %d; open it once read-write to migrate it to %d",
+			    path, version, DB_SCHEMA_VERSION);
+		if ((rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL)) != SQLITE_OK)
+			db_die(db, path, rc, "configure");
+		return db;
+	}
+	if ((rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+			       " PRAGMA foreign_keys = ON", NULL, NULL, NULL)) != SQLITE_OK)
+		db_die(db, path, rc, "configure");
+	for (int v = version; v < DB_SCHEMA_VERSION; v++) {
+		if (v > 0)
+			note("migrating '%s' from schema version %d to %d", path, v, v + 1);
+		apply_migration(db, path, v);
+	}
+	sync_references(db);
+	return db;
+}
+
+void db_close(sqlite3 *db)
+{
+	if (db)
+		sqlite3_close_v2(db);
+}
+
+/* Step a write statement that returns nothing; report and return -1 on error. */
+static int step_done(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_report(db, rc, what);
+		return -1;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK) {
+		db_report(db, rc, what);
+		return NULL;
+	}
+	return st;
+}
+
+int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json)
+{
+	static const char sql[] =
+		"INSERT INTO kernels (name, release, source, series, cache_key, config_hash, arch,"
+		" compiler, build_seconds, meta) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+		" ON CONFLICT (name) DO UPDATE SET"
+		" release = coalesce(?2, release), source = coalesce(?3, source),"
+		" series = coalesce(?4, series), cache_key = coalesce(?5, cache_key),"
+		" config_hash = coalesce(?6, config_hash), arch = coalesce(?7, arch),"
+		" compiler = coalesce(?8, compiler), build_seconds = coalesce(?9, build_seconds),"
+		" meta = coalesce(?10, meta)"
+		" RETURNING id";
+	json_t *meta = NULL, *bs;
+	sqlite3_stmt *st;
+	int64_t id = -1;
+
+	if (meta_json) {
+		json_error_t jerr;
+
+		meta = json_loads(meta_json, 0, &jerr);
+		if (!json_is_object(meta)) {
+			error("kernel '%s': metadata is not a JSON object (%s); rebuild the kernel entry", name,
+			      jerr.text);
+			json_decref(meta);
+			return -1;
+		}
+	}
+	if (!(st = prepare(db, sql, "store a kernel")))
+		goto out;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 2, jstr(meta, "release"));
+	bind_text_or_null(st, 3, jstr(meta, "source"));
+	bind_text_or_null(st, 4, jstr(meta, "series"));
+	bind_text_or_null(st, 5, jstr(meta, "cache_key") ? jstr(meta, "cache_key") : jstr(meta, "key"));
+	bind_text_or_null(st, 6, jstr(meta, "config_hash"));
+	bind_text_or_null(st, 7, jstr(meta, "arch"));
+	bind_text_or_null(st, 8, jstr(meta, "compiler"));
+	bs = json_object_get(meta, "build_seconds");
+	if (json_is_number(bs))
+		sqlite3_bind_double(st, 9, json_number_value(bs));
+	else
+		sqlite3_bind_null(st, 9);
+	bind_text_or_null(st, 10, meta_json);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else
+		db_report(db, sqlite3_errcode(db), "store a kernel");
+	sqlite3_finalize(st);
+out:
+	json_decref(meta);
+	return id;
+}
+
+/* The CPU model as /proc/cpuinfo names it on x86 ("model name") or arm64. */
+static char *cpu_model(void)
+{
+	static const char *const keys[] = { "model name", "Hardware", "CPU part", "cpu model" };
+	char *text = read_file("/proc/cpuinfo", NULL), *found = NULL;
+
+	if (!text)
+		return xstrdup("unknown");
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && !found; k++) {
+		for (char *line = text; line && *line && !found;) {
+			char *nl = strchr(line, '\n'), *colon;
+
+			if (nl)
+				*nl = '\0';
+			colon = strchr(line, ':');
+			if (!strncmp(line, keys[k], strlen(keys[k])) && colon) {
+				colon++;
+				while (*colon == ' ' || *colon == '\t')
+					colon++;
+				found = xstrdup(colon);
+			}
+			if (nl)
+				*nl = '\n';
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	free(text);
+	return found ? found : xstrdup("unknown");
+}
+
+int64_t db_host_current(sqlite3 *db, const char *qemu_version)
+{
+	static const char sql[] =
+		"INSERT INTO hosts (hostname, cpu_model, ncpus, qemu_version) VALUES (?1,?2,?3,?4)"
+		" ON CONFLICT (hostname, cpu_model, qemu_version) DO UPDATE SET ncpus = ?3"
+		" RETURNING id";
+	char host[256] = "unknown";
+	char *model = cpu_model();
+	sqlite3_stmt *st;
+	int64_t id = -1;
+
+	if (gethostname(host, sizeof(host) - 1))
+		snprintf(host, sizeof(host), "unknown");
+	if ((st = prepare(db, sql, "store the host"))) {
+		sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, sysconf(_SC_NPROCESSORS_ONLN));
+		sqlite3_bind_text(st, 4, qemu_version ? qemu_version : "", -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+		else
+			db_report(db, sqlite3_errcode(db), "store the host");
+		sqlite3_finalize(st);
+	}
+	free(model);
+	return id;
+}
+
+/* RFC 4122 version-4 UUID from the kernel's generator. */
+static void new_uuid(char out[37])
+{
+	char *u = read_file("/proc/sys/kernel/random/uuid", NULL);
+
+	if (u && strlen(u) >= 36) {
+		memcpy(out, u, 36);
+		out[36] = '\0';
+	} else {
+		FILE *f = fopen("/dev/urandom", "rb");
+		unsigned char b[16] = { 0 };
+
+		if (!f || fread(b, 1, sizeof(b), f) != sizeof(b))
+			die(EXIT_ENV, "cannot read /dev/urandom for a run uuid: %s", strerror(errno));
+		fclose(f);
+		b[6] = (b[6] & 0x0f) | 0x40;
+		b[8] = (b[8] & 0x3f) | 0x80;
+		snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+			 b[13], b[14], b[15]);
+	}
+	free(u);
+}
+
+int64_t db_run_create(sqlite3 *db, const struct db_run_info *info)
+{
+	static const char sql[] =
+		"INSERT INTO runs (uuid, label, host_id, started, status, matrix_name, matrix,"
+		" tool_version, cmdline, run_dir, accel, noise)"
+		" VALUES (?1,?2,?3,?4,'running',?5,?6,?7,?8,?9,?10,?11)";
+	char uuid[37], now[32];
+	sqlite3_stmt *st = prepare(db, sql, "create a run");
+	int64_t id = -1;
+
+	if (!st)
+		return -1;
+	if (info->uuid)
+		snprintf(uuid, sizeof(uuid), "%s", info->uuid);
+	else
+		new_uuid(uuid);
+	iso8601_now(now);
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 2, info->label);
+	if (info->host_id > 0)
+		sqlite3_bind_int64(st, 3, info->host_id);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 5, info->matrix_name);
+	bind_text_or_null(st, 6, info->matrix_json);
+	sqlite3_bind_text(st, 7, GUPBENCH_VERSION, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 8, info->cmdline);
+	bind_text_or_null(st, 9, info->run_dir);
+	bind_text_or_null(st, 10, info->accel);
+	bind_text_or_null(st, 11, info->noise_json);
+	if (!step_done(db, st, "create a run"))
+		id = sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int db_run_set_status(sqlite3 *db, int64_t run_id, const char *status)
+{
+	static const char sql[] =
+		"UPDATE runs SET status = ?2, ended = CASE WHEN ?2 = 'running' THEN NULL ELSE ?3 END"
+		" WHERE id = ?1";
+	char now[32];
+	sqlite3_stmt *st = prepare(db, sql, "update a run");
+	int ret;
+
+	if (!st)
+		return -1;
+	iso8601_now(now);
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	ret = step_done(db, st, "update a run");
+	if (!ret && sqlite3_changes(db) != 1)
+		ret = error("run #%lld is not in '%s'; cannot set its status", (long long)run_id, db_name(db));
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
+{
+	if (id > 0)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int db_event_add(sqlite3 *db, int64_t run_id, int64_t boot_id, int64_t kernel_id,
+		 const char *kind, const char *case_id, const char *message, const char *excerpt)
+{
+	static const char sql[] =
+		"INSERT INTO events (run_id, boot_id, kernel_id, kind, case_id, message, excerpt, at)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
+	char now[32];
+	sqlite3_stmt *st = prepare(db, sql, "record an event");
+	int ret;
+
+	if (!st)
+		return -1;
+	iso8601_now(now);
+	bind_id_or_null(st, 1, run_id);
+	bind_id_or_null(st, 2, boot_id);
+	bind_id_or_null(st, 3, kernel_id);
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 5, case_id);
+	sqlite3_bind_text(st, 6, message ? message : "", -1, SQLITE_STATIC);
+	bind_text_or_null(st, 7, excerpt);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+	ret = step_done(db, st, "record an event");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* Count rows for a selector's description; -1 on error. */
+static long long count_of(sqlite3 *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st = prepare(db, sql, "resolve a name");
+	long long n = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The ways a BASE/NEW word can name boots, tried in this order. */
+static const struct selector_kind {
+	int kind;
+	const char *what;
+	const char *exists_sql;   /* > 0 when the word names one of these */
+	const char *runs_sql;     /* how many runs it covers, for the description */
+	const char *boots_sql;
+} selector_kinds[] = {
+	{ 2, "run",
+	  "SELECT count(*) FROM runs WHERE ?1 GLOB '[0-9]*' AND ?1 NOT GLOB '*[^0-9]*' AND id = CAST(?1 AS INTEGER)",
+	  "SELECT 1",
+	  "SELECT b.id FROM boots b WHERE b.run_id = CAST(?1 AS INTEGER)" },
+	{ 1, "label",
+	  "SELECT count(*) FROM runs WHERE label = ?1",
+	  "SELECT count(*) FROM runs WHERE label = ?1",
+	  "SELECT b.id FROM boots b JOIN runs r ON r.id = b.run_id WHERE r.label = ?1" },
+	{ 0, "kernel",
+	  "SELECT count(*) FROM kernels WHERE name = ?1",
+	  "SELECT count(DISTINCT b.run_id) FROM boots b JOIN kernels k ON k.id = b.kernel_id WHERE k.name = ?1",
+	  "SELECT b.id FROM boots b JOIN kernels k ON k.id = b.kernel_id WHERE k.name = ?1" },
+};
+
+static void list_known(sqlite3 *db, const char *sql, const char *title)
+{
+	sqlite3_stmt *st = prepare(db, sql, "list known names");
+	char *line = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (!st)
+		return;
+	m = open_memstream(&line, &len);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(m, "%s'%s'", ftell(m) ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+	fclose(m);
+	sqlite3_finalize(st);
+	fprintf(stderr, "hint: known %s: %s\n", title, len ? line : "(none)");
+	free(line);
+}
+
+int db_resolve_selector(sqlite3 *db, const char *arg, struct db_selector *out)
+{
+	const char *text = arg[0] == '#' ? arg + 1 : arg;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(selector_kinds) / sizeof(selector_kinds[0]); i++) {
+		const struct selector_kind *k = &selector_kinds[i];
+		long long found, runs;
+
+		/* "#12" can only be a run id. */
+		if (arg[0] == '#' && k->kind != 2)
+			continue;
+		found = count_of(db, k->exists_sql, text);
+		if (found < 0)
+			return -1;
+		if (found == 0)
+			continue;
+		runs = count_of(db, k->runs_sql, text);
+		out->kind = k->kind;
+		out->text = xstrdup(text);
+		out->sql = xstrdup(k->boots_sql);
+		if (k->kind == 2)
+			out->describe = xasprintf("run #%s", text);
+		else
+			out->describe = xasprintf("%s '%s' (%lld run%s)", k->what, text, runs, runs == 1 ? "" : "s");
+		return 0;
+	}
+	error("'%s' names no run id, run label or kernel in '%s'", arg, db_name(db));
+	list_known(db, "SELECT name FROM kernels ORDER BY name", "kernels");
+	list_known(db, "SELECT DISTINCT label FROM runs WHERE label IS NOT NULL ORDER BY label", "labels");
+	list_known(db, "SELECT '#' || id FROM runs ORDER BY id DESC LIMIT 20", "runs (latest 20)");
+	return -1;
+}
+
+void db_selector_free(struct db_selector *s)
+{
+	free(s->sql);
+	free(s->text);
+	free(s->describe);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,521 @@
+/*
+ * ingest: a bench results stream (gupbench-stream-1, bench/PROTOCOL.md) or a
+ * bench --json document (gupbench-result-1) into the database. The whole
+ * stream is one transaction: each line is parsed, checked (type, seq order,
+ * start/case pairing, field types) and written through statements prepared
+ * once, and the first bad line rolls everything back, so a rejected stream
+ * leaves no trace. The SHA-256 of the bytes is the boot's identity: the same
+ * stream ingested twice is stored once. Parsing and storing in one pass
+ * keeps memory flat whatever the number of samples.
+ */
+#include "ingest.h"
+#include "db.h"
+#include "util.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum col_type { C_TEXT, C_INT, C_REAL, C_BOOL };
+
+/*
+ * The cases columns filled from a case record, in bind order after boot_id
+ * (?1). from_params: the value lives in the record's "params" object.
+ */
+static const struct case_col {
+	const char *column;
+	const char *json;
+	enum col_type type;
+	int from_params;
+	int required;
+} case_cols[] = {
+	{ "case_id",     "id",                C_TEXT, 0, 1 },
+	{ "key",         "key",               C_TEXT, 0, 1 },
+	{ "cmd",         "cmd",               C_TEXT, 1, 0 },
+	{ "size_mb",     "size_mb",           C_REAL, 1, 0 },
+	{ "nr_pages",    "nr_pages_per_call", C_INT,  1, 0 },
+	{ "thp",         "thp",               C_TEXT, 1, 0 },
+	{ "hugetlb_kb",  "hugetlb_kb",        C_INT,  1, 0 },
+	{ "write",       "write",             C_BOOL, 1, 0 },
+	{ "shared",      "shared",            C_BOOL, 1, 0 },
+	{ "numa_node",   "numa_node",         C_INT,  1, 0 },
+	{ "threads",     "threads",           C_INT,  1, 0 },
+	{ "file",        "file",              C_TEXT, 1, 0 },
+	{ "repeats",     "repeats",           C_INT,  1, 0 },
+	{ "warmup",      "warmup",            C_INT,  1, 0 },
+	{ "status",      "status",            C_TEXT, 0, 1 },
+	{ "reason",      "reason",            C_TEXT, 0, 0 },
+};
+#define NCASE_COLS (sizeof(case_cols) / sizeof(case_cols[0]))
+
+static const char *const case_statuses[] = { "ok", "skip", "error" };
+
+struct ingest {
+	sqlite3 *db;
+	const struct ingest_ctx *ctx;
+	struct ingest_result *res;
+	sqlite3_stmt *ins_case, *ins_sample;
+	int line;            /* 1-based stream line, 0 outside a stream */
+	int doc_case;        /* 1-based case index in a document, 0 outside one */
+	size_t ncap;
+};
+
+static int fail(struct ingest *in, const char *fmt, ...) ATTR_PRINTF(2, 3);
+static int fail(struct ingest *in, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (in->line > 0)
+		snprintf(in->res->err, sizeof(in->res->err), "line %d: %s", in->line, msg);
+	else if (in->doc_case > 0)
+		snprintf(in->res->err, sizeof(in->res->err), "document case %d: %s", in->doc_case, msg);
+	else
+		snprintf(in->res->err, sizeof(in->res->err), "%s", msg);
+	return -1;
+}
+
+static int fail_sql(struct ingest *in, const char *what)
+{
+	return fail(in, "cannot store %s: %s", what, sqlite3_errmsg(in->db));
+}
+
+/* Check that a present value has the column's JSON type. */
+static int type_ok(json_t *v, enum col_type t)
+{
+	switch (t) {
+	case C_TEXT:
+		return json_is_string(v);
+	case C_INT:
+		return json_is_integer(v);
+	case C_REAL:
+		return json_is_number(v);
+	case C_BOOL:
+		return json_is_boolean(v) || json_is_integer(v);
+	}
+	return 0;
+}
+
+static void bind_json(sqlite3_stmt *st, int i, json_t *v, enum col_type t)
+{
+	if (!v || json_is_null(v))
+		sqlite3_bind_null(st, i);
+	else if (t == C_TEXT)
+		sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+	else if (t == C_INT)
+		sqlite3_bind_int64(st, i, json_integer_value(v));
+	else if (t == C_REAL)
+		sqlite3_bind_double(st, i, json_number_value(v));
+	else
+		sqlite3_bind_int(st, i, json_is_integer(v) ? json_integer_value(v) != 0 : json_is_true(v));
+}
+
+static int remember_case_id(struct ingest *in, const char *id)
+{
+	struct ingest_result *r = in->res;
+
+	if ((size_t)r->cases + 1 > in->ncap) {
+		in->ncap = in->ncap ? 2 * in->ncap : 64;
+		r->case_ids = xrealloc(r->case_ids, in->ncap * sizeof(*r->case_ids));
+	}
+	r->case_ids[r->cases++] = xstrdup(id);
+	return 0;
+}
+
+/* Validate one case record and store it with its samples. */
+static int store_case(struct ingest *in, json_t *rec)
+{
+	sqlite3_stmt *st = in->ins_case;
+	json_t *params = json_object_get(rec, "params"), *samples = json_object_get(rec, "samples");
+	json_t *argv = json_object_get(rec, "argv"), *s;
+	const char *status;
+	int64_t case_row;
+	size_t i, k;
+	char *text;
+
+	if (params && !json_is_object(params))
+		return fail(in, "case \"params\" is not an object");
+	if (samples && !json_is_array(samples))
+		return fail(in, "case \"samples\" is not an array");
+	if (argv && !json_is_array(argv))
+		return fail(in, "case \"argv\" is not an array");
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, in->res->boot_id);
+	for (i = 0; i < NCASE_COLS; i++) {
+		const struct case_col *c = &case_cols[i];
+		json_t *v = json_object_get(c->from_params ? params : rec, c->json);
+
+		if (v && !json_is_null(v) && !type_ok(v, c->type))
+			return fail(in, "case field \"%s\" has the wrong type", c->json);
+		if (c->required && (!v || json_is_null(v)))
+			return fail(in, "case record lacks \"%s\"", c->json);
+		bind_json(st, (int)i + 2, v, c->type);
+	}
+	/* cmd is NOT NULL: a skipped or crashed case may not say which it was. */
+	if (!json_is_string(params ? json_object_get(params, "cmd") : NULL))
+		sqlite3_bind_text(st, 4, "unknown", -1, SQLITE_STATIC);
+	status = json_string_value(json_object_get(rec, "status"));
+	for (k = 0; k < sizeof(case_statuses) / sizeof(case_statuses[0]); k++)
+		if (!strcmp(status, case_statuses[k]))
+			break;
+	if (k == sizeof(case_statuses) / sizeof(case_statuses[0]))
+		return fail(in, "case status '%s' is not ok, skip or error", status);
+	text = argv ? json_dumps(argv, JSON_COMPACT) : NULL;
+	if (text)
+		sqlite3_bind_text(st, NCASE_COLS + 2, text, -1, free);
+	else
+		sqlite3_bind_null(st, NCASE_COLS + 2);
+	text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (text)
+		sqlite3_bind_text(st, NCASE_COLS + 3, text, -1, free);
+	else
+		sqlite3_bind_null(st, NCASE_COLS + 3);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_errcode(in->db) == SQLITE_CONSTRAINT)
+			return fail(in, "case '%s' appears twice in the stream",
+				    json_string_value(json_object_get(rec, "id")));
+		return fail_sql(in, "a case");
+	}
+	case_row = sqlite3_last_insert_rowid(in->db);
+	st = in->ins_sample;
+	json_array_foreach(samples, i, s) {
+		json_t *get = json_object_get(s, "get_us"), *put = json_object_get(s, "put_us");
+		json_t *tr = json_object_get(s, "truncated"), *wu = json_object_get(s, "warmup");
+
+		if (!json_is_object(s) || (get && !json_is_integer(get) && !json_is_null(get)) ||
+		    (put && !json_is_integer(put) && !json_is_null(put)) ||
+		    (tr && !json_is_boolean(tr)) || (wu && !json_is_boolean(wu)))
+			return fail(in, "sample %zu of case '%s' is not {get_us, put_us, truncated, warmup}", i,
+				    json_string_value(json_object_get(rec, "id")));
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, case_row);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		bind_json(st, 3, get, C_INT);
+		bind_json(st, 4, put, C_INT);
+		sqlite3_bind_int(st, 5, json_is_true(tr));
+		sqlite3_bind_int(st, 6, json_is_true(wu));
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return fail_sql(in, "a sample");
+		in->res->samples++;
+	}
+	return remember_case_id(in, json_string_value(json_object_get(rec, "id")));
+}
+
+/* Insert the boot row from the env record; status is fixed at the end. */
+static int store_boot(struct ingest *in, json_t *env, const char *sha)
+{
+	static const char sql[] =
+		"INSERT INTO boots (run_id, kernel_id, boot_index, stream_sha, accel, started, ended,"
+		" status, guest_release, guest_cmdline, guest_env) VALUES (?1,?2,?3,?4,?5,?6,?7,'error',?8,?9,?10)";
+	sqlite3_stmt *st;
+	char *envtext;
+	int rc;
+
+	if (sqlite3_prepare_v2(in->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail_sql(in, "the boot");
+	envtext = json_dumps(env, JSON_COMPACT | JSON_SORT_KEYS);
+	sqlite3_bind_int64(st, 1, in->ctx->run_id);
+	sqlite3_bind_int64(st, 2, in->ctx->kernel_id);
+	sqlite3_bind_int(st, 3, in->ctx->boot_index);
+	sqlite3_bind_text(st, 4, sha, -1, SQLITE_STATIC);
+	if (in->ctx->accel)
+		sqlite3_bind_text(st, 5, in->ctx->accel, -1, SQLITE_STATIC);
+	if (in->ctx->started)
+		sqlite3_bind_text(st, 6, in->ctx->started, -1, SQLITE_STATIC);
+	if (in->ctx->ended)
+		sqlite3_bind_text(st, 7, in->ctx->ended, -1, SQLITE_STATIC);
+	if (json_is_string(json_object_get(env, "release")))
+		sqlite3_bind_text(st, 8, json_string_value(json_object_get(env, "release")), -1, SQLITE_TRANSIENT);
+	if (json_is_string(json_object_get(env, "cmdline")))
+		sqlite3_bind_text(st, 9, json_string_value(json_object_get(env, "cmdline")), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, envtext, -1, free);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		if (sqlite3_errcode(in->db) == SQLITE_CONSTRAINT)
+			return fail(in, "run #%lld or kernel #%lld is not in the database",
+				    (long long)in->ctx->run_id, (long long)in->ctx->kernel_id);
+		return fail_sql(in, "the boot");
+	}
+	in->res->boot_id = sqlite3_last_insert_rowid(in->db);
+	return 0;
+}
+
+static int finish_boot(struct ingest *in)
+{
+	const char *status = in->ctx->status ? in->ctx->status :
+			     in->res->have_end ? "complete" : "truncated";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(in->db, "UPDATE boots SET status = ?2 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return fail_sql(in, "the boot status");
+	sqlite3_bind_int64(st, 1, in->res->boot_id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(in, "boot status '%s' is not one the schema knows", status);
+	return 0;
+}
+
+/* Stream records: what each type needs before the generic handling. */
+static int handle_record(struct ingest *in, json_t *rec, const char *sha, const char **open_start)
+{
+	const char *type = json_string_value(json_object_get(rec, "type"));
+	json_t *seq = json_object_get(rec, "seq");
+	int expect = in->res->last_seq + 1;
+
+	if (!type || !json_is_integer(seq))
+		return fail(in, "record lacks \"type\" or an integer \"seq\"");
+	if (json_integer_value(seq) != expect)
+		return fail(in, "seq %lld where %d was expected: a record was lost, repeated or interleaved",
+			    (long long)json_integer_value(seq), expect);
+	if (in->res->have_end)
+		return fail(in, "'%s' record after the end record", type);
+	if (expect == 0) {
+		const char *fmt = json_string_value(json_object_get(rec, "format"));
+
+		if (strcmp(type, "env"))
+			return fail(in, "the stream starts with '%s', not the env record", type);
+		if (!fmt || strcmp(fmt, "gupbench-stream-1"))
+			return fail(in, "stream format '%s' is not gupbench-stream-1", fmt ? fmt : "(none)");
+		in->res->last_seq = 0;
+		return store_boot(in, rec, sha);
+	}
+	if (!strcmp(type, "start")) {
+		const char *id = json_string_value(json_object_get(rec, "id"));
+
+		if (!id)
+			return fail(in, "start record lacks \"id\"");
+		if (*open_start)
+			return fail(in, "case '%s' starts before case '%s' reported", id, *open_start);
+		*open_start = id;
+	} else if (!strcmp(type, "case")) {
+		const char *id = json_string_value(json_object_get(rec, "id"));
+
+		if (!*open_start || !id || strcmp(id, *open_start))
+			return fail(in, "case record '%s' without its start record", id ? id : "(no id)");
+		*open_start = NULL;
+		if (store_case(in, rec))
+			return -1;
+	} else if (!strcmp(type, "end")) {
+		json_t *n = json_object_get(rec, "cases");
+
+		if (*open_start)
+			return fail(in, "end record while case '%s' has not reported", *open_start);
+		if (!json_is_integer(n) || json_integer_value(n) != in->res->cases)
+			return fail(in, "end record counts %lld cases but the stream has %d",
+				    json_is_integer(n) ? (long long)json_integer_value(n) : -1LL, in->res->cases);
+		in->res->have_end = 1;
+	} else {
+		return fail(in, "unknown record type '%s'", type);
+	}
+	in->res->last_seq = expect;
+	return 0;
+}
+
+static int ingest_lines(struct ingest *in, const char *buf, size_t len, const char *sha,
+			int allow_truncated)
+{
+	const char *p = buf, *end = buf + len, *open_start = NULL;
+	json_t *held = NULL;     /* keeps open_start's string alive */
+	int ret = 0;
+
+	for (in->line = 1; p < end; in->line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		json_error_t jerr;
+		json_t *rec;
+
+		if (n == 0) {
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		rec = json_loadb(p, n, 0, &jerr);
+		if (!rec || !json_is_object(rec)) {
+			json_decref(rec);
+			if (!nl && allow_truncated)
+				break;      /* the guest died mid-line: the tail is lost, the rest stands */
+			ret = fail(in, "%s%s", nl ? "not a JSON object: " : "truncated record: ",
+				   rec ? "a JSON value of another type" : jerr.text);
+			break;
+		}
+		if (handle_record(in, rec, sha, &open_start)) {
+			json_decref(rec);
+			ret = -1;
+			break;
+		}
+		if (open_start && !held) {
+			held = rec;
+		} else {
+			if (!open_start && held) {
+				json_decref(held);
+				held = NULL;
+			}
+			json_decref(rec);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	json_decref(held);
+	if (ret)
+		return ret;
+	in->line = 0;
+	if (in->res->last_seq < 0)
+		return fail(in, "the stream is empty: no env record");
+	if (!in->res->have_end && !allow_truncated)
+		return fail(in, "the stream stops after seq %d without its end record (truncated)", in->res->last_seq);
+	return 0;
+}
+
+/* A bench --json document: env plus cases, no seq numbers, always complete. */
+static int ingest_document(struct ingest *in, json_t *doc, const char *sha)
+{
+	json_t *env = json_object_get(doc, "env"), *cases = json_object_get(doc, "cases"), *c;
+	size_t i;
+
+	in->line = 0;
+	if (!json_is_object(env) || !json_is_array(cases))
+		return fail(in, "gupbench-result-1 document lacks its \"env\" object or \"cases\" array");
+	if (store_boot(in, env, sha))
+		return -1;
+	json_array_foreach(cases, i, c) {
+		in->doc_case = (int)i + 1;
+		if (!json_is_object(c))
+			return fail(in, "not a JSON object");
+		if (store_case(in, c))
+			return -1;
+	}
+	in->doc_case = 0;
+	in->res->have_end = 1;
+	return 0;
+}
+
+/* Fill the result of a stream already stored: its boot and case ids. */
+static int load_duplicate(struct ingest *in, int64_t boot_id)
+{
+	sqlite3_stmt *st;
+
+	in->res->duplicate = 1;
+	in->res->boot_id = boot_id;
+	if (sqlite3_prepare_v2(in->db,
+			       "SELECT c.case_id, (SELECT count(*) FROM samples s WHERE s.case_id = c.id),"
+			       " b.status = 'complete' FROM cases c JOIN boots b ON b.id = c.boot_id"
+			       " WHERE c.boot_id = ?1 ORDER BY c.id", -1, &st, NULL) != SQLITE_OK)
+		return fail_sql(in, "the stored boot");
+	sqlite3_bind_int64(st, 1, boot_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		remember_case_id(in, (const char *)sqlite3_column_text(st, 0));
+		in->res->samples += sqlite3_column_int(st, 1);
+		in->res->have_end = sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int64_t find_boot_by_sha(sqlite3 *db, const char *sha)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT id FROM boots WHERE stream_sha = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, size_t len,
+		  int allow_truncated, struct ingest_result *res)
+{
+	static const char case_sql_head[] = "INSERT INTO cases (boot_id";
+	struct ingest in = { .db = db, .ctx = ctx, .res = res };
+	char sha[65], *case_sql;
+	json_t *doc = NULL;
+	int own_tx = sqlite3_get_autocommit(db), ret;
+	int64_t dup;
+	FILE *m;
+	size_t mlen;
+
+	memset(res, 0, sizeof(*res));
+	res->last_seq = -1;
+	sha256_hex(buf, len, sha);
+	/* A document is one JSON value; a stream fails to parse whole at line 2. */
+	if (len && memchr(buf, '{', len)) {
+		json_error_t jerr;
+		const char *fmt;
+
+		doc = json_loadb(buf, len, 0, &jerr);
+		fmt = json_string_value(json_object_get(doc, "format"));
+		if (!fmt || strcmp(fmt, "gupbench-result-1")) {
+			json_decref(doc);
+			doc = NULL;
+		}
+	}
+	/* Inside a caller's transaction a savepoint nests; otherwise take the write lock now. */
+	if (sqlite3_exec(db, own_tx ? "BEGIN IMMEDIATE" : "SAVEPOINT ingest", NULL, NULL, NULL) != SQLITE_OK) {
+		json_decref(doc);
+		return fail(&in, "cannot start a transaction in '%s': %s", sqlite3_db_filename(db, "main"),
+			    sqlite3_errmsg(db));
+	}
+	dup = find_boot_by_sha(db, sha);
+	if (dup != 0) {
+		ret = dup < 0 ? fail_sql(&in, "the stream") : load_duplicate(&in, dup);
+		goto done;
+	}
+	m = open_memstream(&case_sql, &mlen);
+	fputs(case_sql_head, m);
+	for (size_t i = 0; i < NCASE_COLS; i++)
+		fprintf(m, ", %s", case_cols[i].column);
+	fputs(", argv, params) VALUES (?1", m);
+	for (size_t i = 0; i < NCASE_COLS + 2; i++)
+		fprintf(m, ", ?%zu", i + 2);
+	fputs(")", m);
+	fclose(m);
+	ret = sqlite3_prepare_v2(db, case_sql, -1, &in.ins_case, NULL) != SQLITE_OK ||
+	      sqlite3_prepare_v2(db, "INSERT INTO samples (case_id, idx, get_us, put_us, truncated, warmup)"
+				 " VALUES (?1,?2,?3,?4,?5,?6)", -1, &in.ins_sample, NULL) != SQLITE_OK
+	      ? fail_sql(&in, "the stream") : 0;
+	free(case_sql);
+	if (!ret)
+		ret = doc ? ingest_document(&in, doc, sha) : ingest_lines(&in, buf, len, sha, allow_truncated);
+	if (!ret)
+		ret = finish_boot(&in);
+	sqlite3_finalize(in.ins_case);
+	sqlite3_finalize(in.ins_sample);
+done:
+	json_decref(doc);
+	if (ret) {
+		sqlite3_exec(db, own_tx ? "ROLLBACK" : "ROLLBACK TO ingest; RELEASE ingest", NULL, NULL, NULL);
+		for (int i = 0; i < res->cases; i++)
+			free(res->case_ids[i]);
+		free(res->case_ids);
+		res->case_ids = NULL;
+		res->cases = res->samples = 0;
+		res->boot_id = 0;
+		return -1;
+	}
+	if (sqlite3_exec(db, own_tx ? "COMMIT" : "RELEASE ingest", NULL, NULL, NULL) != SQLITE_OK) {
+		fail(&in, "cannot commit the stream to '%s': %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		sqlite3_exec(db, own_tx ? "ROLLBACK" : "ROLLBACK TO ingest; RELEASE ingest", NULL, NULL, NULL);
+		ingest_result_free(res);
+		res->boot_id = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void ingest_result_free(struct ingest_result *res)
+{
+	for (int i = 0; i < res->cases; i++)
+		free(res->case_ids[i]);
+	free(res->case_ids);
+	res->case_ids = NULL;
+	res->cases = 0;
+}

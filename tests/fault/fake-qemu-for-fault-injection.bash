@@ -1,0 +1,71 @@
+#!/bin/bash
+# FAKE QEMU FOR FAULT INJECTION ONLY. The fault tests point GUPBENCH_QEMU
+# here; nothing else may. It takes QEMU's argv as `gupharness run` builds
+# it, reads the plan next to the console log, and plays a guest that
+# misbehaves as FAKE_QEMU_MODE says:
+#   ok        every case ok, end record, exit (the bench's reboot)
+#   panic     first case ok, then "Kernel panic" on the console and exit
+#   hang      env and the first start record, then silence until killed
+#   truncate  first case ok, half of the next record, exit without panic
+#   slow      like ok, FAKE_QEMU_DELAY seconds per case (for SIGTERM tests)
+# Under "-accel kvm" it hangs, as a software hypervisor does here.
+set -u
+if [ "${1:-}" = "--version" ]; then
+	echo "QEMU emulator version 0.0.0 (fault-injection fake)"
+	exit 0
+fi
+console= results= accel=tcg
+serials=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	-serial)
+		if [ $serials -eq 0 ]; then console=${2#file:}; else results=${2#file:}; fi
+		serials=$((serials + 1))
+		shift;;
+	-accel) accel=$2; shift;;
+	esac
+	shift
+done
+[ -n "$console" ] && [ -n "$results" ] || { echo "fake qemu: two -serial file: ports needed" >&2; exit 1; }
+mode=${FAKE_QEMU_MODE:-ok}
+[ "$accel" = kvm ] && mode=hang
+plan=$(dirname "$console")/plan.json
+: >"$console"
+: >"$results"
+echo "[    0.000000] Linux version 6.12.0-fake (fault injection)" >>"$console"
+echo "[    1.000000] Run /init as init process" >>"$console"
+seq=0
+emit() { printf '%s\n' "$1" >>"$results"; seq=$((seq + 1)); }
+emit "{\"type\":\"env\",\"seq\":$seq,\"format\":\"gupbench-stream-1\",\"tool_version\":\"fake\",\"release\":\"6.12.0-fake\",\"cmdline\":\"console=ttyS0\",\"arch\":\"x86_64\",\"page_size\":4096,\"cpus\":1,\"numa_nodes\":1,\"gup_test\":true,\"thp\":{\"enabled\":\"always [madvise] never\",\"defrag\":\"madvise\"},\"hugetlb\":{},\"hugetlb_default_kb\":2048,\"set\":{},\"init\":true}"
+n=$(jq '.cases | length' "$plan" 2>/dev/null || echo 0)
+ok=0
+for ((i = 0; i < n; i++)); do
+	id=$(jq -c ".cases[$i].id" "$plan")
+	argv=$(jq -c ".cases[$i].argv // .cases[$i].selftest" "$plan")
+	if [ "$mode" = truncate ] && [ $i -eq 1 ]; then
+		printf '{"type":"start","seq":%d,"id":%s' "$seq" "$id" >>"$results"
+		exit 0
+	fi
+	emit "{\"type\":\"start\",\"seq\":$seq,\"id\":$id}"
+	if [ "$mode" = hang ]; then
+		echo "[    2.000000] rcu: INFO: rcu_sched self-detected stall on CPU" >>"$console"
+		exec sleep 100000
+	fi
+	[ "$mode" = slow ] && sleep "${FAKE_QEMU_DELAY:-1}"
+	get=$((1000 + i)); put=$((100 + i))
+	emit "{\"type\":\"case\",\"seq\":$seq,\"id\":$id,\"tool\":\"gupbench\",\"argv\":$argv,\"key\":$id,\"params\":{\"cmd\":\"pin_longterm\",\"size_bytes\":134217728,\"size_mb\":128,\"nr_pages_per_call\":1,\"repeats\":2,\"warmup\":0,\"thp\":\"on\",\"hugetlb\":false,\"hugetlb_kb\":0,\"write\":true,\"shared\":false,\"file\":\"/dev/zero\",\"numa_node\":-1,\"cpu\":-1,\"threads\":1,\"fifo\":0,\"gup_flags\":1,\"touch\":false},\"status\":\"ok\",\"reason\":\"\",\"samples\":[{\"get_us\":$get,\"put_us\":$put,\"truncated\":false,\"warmup\":false,\"thread\":0},{\"get_us\":$get,\"put_us\":$put,\"truncated\":false,\"warmup\":false,\"thread\":0}],\"summary\":{\"get\":{\"n\":2,\"mean\":$get,\"median\":$get,\"stddev\":0,\"min\":$get,\"max\":$get},\"put\":{\"n\":2,\"mean\":$put,\"median\":$put,\"stddev\":0,\"min\":$put,\"max\":$put}}}"
+	ok=$((ok + 1))
+	if [ "$mode" = panic ]; then
+		cat >>"$console" <<'PANIC'
+[    3.100000] BUG: kernel NULL pointer dereference, address: 0000000000000008
+[    3.100100] Oops: 0002 [#1] SMP NOPTI
+[    3.100200] RIP: 0010:gup_test_ioctl+0x42/0x300
+[    3.100900] Kernel panic - not syncing: Fatal exception
+[    3.101000] ---[ end Kernel panic - not syncing: Fatal exception ]---
+PANIC
+		exit 0
+	fi
+done
+emit "{\"type\":\"end\",\"seq\":$seq,\"cases\":$n,\"ok\":$ok,\"skip\":0,\"error\":0}"
+echo "[    4.000000] reboot: Restarting system" >>"$console"
+exit 0

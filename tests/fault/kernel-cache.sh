@@ -1,0 +1,66 @@
+#!/bin/bash
+# Kernel cache: a build on a fake tree (tests/fault/kernel-fakes.bash)
+# yields an entry with every file, a second identical request is a hit in
+# under a second without running make, the cache key changes when a patch
+# changes, and list/show/rm work. Also the one-line errors for a missing
+# source, an unknown arch and a missing compiler.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/kernel-fakes.bash"
+fake_kernel_setup
+
+kbuild --config "$FRAG"
+ok $ST "a fresh build on the fake tree succeeds"
+name=$(cut -d' ' -f1 "$OUT") key=$(cut -d' ' -f2 "$OUT") dir=$(cut -d' ' -f3 "$OUT")
+[ "$name" = linux-9.9 ]; ok $? "default name from linux-source-9.9.tar.xz is linux-9.9 (got '$name')"
+for f in bzImage .config build.log release meta.json fragments/00-frag.config; do
+	[ -s "$dir/$f" ]; ok $? "entry holds $f"
+done
+grep -q '"release": "9.9.0-fake"' "$dir/meta.json"; ok $? "meta.json records the release"
+[ -L "$GUPBENCH_CACHE/names/linux-9.9" ]; ok $? "names/linux-9.9 is a symlink"
+
+calls=$(wc -l <"$FAKE_MAKE_LOG")
+t0=$(date +%s.%N)
+kbuild --config "$FRAG"
+t1=$(date +%s.%N)
+ok $ST "the identical request succeeds"
+[ "$(cut -d' ' -f2 "$OUT")" = "$key" ]; ok $? "the identical request returns the same key"
+[ "$(wc -l <"$FAKE_MAKE_LOG")" -eq "$calls" ]; ok $? "a cache hit runs no make"
+awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.0) }'; ok $? "a cache hit takes under a second"
+
+make_series "$SCRATCH/series/p" $'--- a/mm/gup.c\n+++ b/mm/gup.c\n@@ -1,4 +1,5 @@\n line one\n+patched A\n line two\n line three\n line four\n'
+kbuild --config "$FRAG" --series "$SCRATCH/series/p"
+ok $ST "a patched build succeeds"
+k1=$(cut -d' ' -f2 "$OUT")
+[ "$(cut -d' ' -f1 "$OUT")" = "linux-9.9+p" ]; ok $? "a patched build is named <base>+<series>"
+grep -q "patched A" "$(cut -d' ' -f3 "$OUT")/bzImage"; ok $? "the patched image was built from patched sources"
+[ "$k1" != "$key" ]; ok $? "the patched key differs from the base key"
+make_series "$SCRATCH/series/p" $'--- a/mm/gup.c\n+++ b/mm/gup.c\n@@ -1,4 +1,5 @@\n line one\n+patched B\n line two\n line three\n line four\n'
+kbuild --config "$FRAG" --series "$SCRATCH/series/p"
+k2=$(cut -d' ' -f2 "$OUT")
+ok $ST "the build with the changed patch succeeds"
+[ -n "$k2" ] && [ "$k2" != "$k1" ]; ok $? "changing a patch changes the cache key"
+tree=$(ls -d "$GUPBENCH_CACHE"/src/tar-*/tree)
+cmp -s "$tree/mm/gup.c" "$SCRATCH/src/linux-source-9.9/mm/gup.c"; ok $? "the series is reversed after the build"
+
+timeout 20 "$GUPHARNESS" kernel list >"$SCRATCH/list" 2>&1
+ok $? "kernel list succeeds"
+grep -q '^linux-9.9+p .*9.9.0-fake.* p ' "$SCRATCH/list"; ok $? "kernel list shows name, release and series"
+timeout 20 "$GUPHARNESS" kernel show linux-9.9 | grep -q '"name": "linux-9.9"'; ok $? "kernel show prints meta.json"
+timeout 20 "$GUPHARNESS" kernel rm linux-9.9
+ok $? "kernel rm succeeds"
+[ ! -e "$dir" ]; ok $? "kernel rm removes an entry no other name uses"
+timeout 20 "$GUPHARNESS" kernel show linux-9.9 >/dev/null 2>&1
+[ $? -eq 2 ]; ok $? "kernel show of a removed name fails with status 2"
+
+timeout 20 "$GUPHARNESS" kernel build --source "$SCRATCH/nope.tar.xz" >/dev/null 2>"$ERR"
+st=$?
+[ $st -eq 3 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "not found" "$ERR"
+ok $? "a missing source is one line with status 3 (got $st)"
+kbuild --arch sparc
+[ $ST -eq 2 ] && grep -q "unknown arch 'sparc'" "$ERR"; ok $? "an unknown arch is refused with status 2"
+mkdir -p "$SCRATCH/nogcc"
+for t in make tar xz; do ln -sf "$(command -v $t)" "$SCRATCH/nogcc/$t"; done
+PATH=$SCRATCH/nogcc timeout 20 "$GUPHARNESS" kernel build --source "$TARBALL" >/dev/null 2>"$ERR"
+st=$?
+[ $st -eq 3 ] && grep -q "compiler 'gcc' not found" "$ERR"; ok $? "a missing compiler is status 3 with its name (got $st)"
+tap_done

@@ -1,0 +1,110 @@
+/*
+ * test_run: the pure parts of `gupharness run`: shard slices, console
+ * fault detection and excerpts, and the QEMU argv and command line built
+ * from a plan's needs (accelerator, no -cpu host, 1G pages, fake NUMA).
+ */
+#include "qemu.h"
+#include "run.h"
+#include "tap.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+static int has_pair(char **argv, const char *a, const char *b)
+{
+	for (char **p = argv; *p && p[1]; p++)
+		if (!strcmp(p[0], a) && !strcmp(p[1], b))
+			return 1;
+	return 0;
+}
+
+static int has(char **argv, const char *a)
+{
+	for (char **p = argv; *p; p++)
+		if (!strcmp(*p, a))
+			return 1;
+	return 0;
+}
+
+int main(void)
+{
+	size_t lo, hi, covered = 0, prev = 0;
+	int k, n;
+
+	ok(!run_parse_shard("2/3", &k, &n) && k == 2 && n == 3, "shard 2/3 parses");
+	ok(run_parse_shard("0/3", &k, &n) == -1 && run_parse_shard("4/3", &k, &n) == -1 &&
+	   run_parse_shard("1/", &k, &n) == -1 && run_parse_shard("x", &k, &n) == -1, "bad shards refused");
+	for (int s = 1; s <= 7; s++) {
+		run_shard_range(180, s, 7, &lo, &hi);
+		ok(lo == prev && hi >= lo && hi - lo >= 25 && hi - lo <= 26, "shard %d/7 is [%zu,%zu)", s, lo, hi);
+		covered += hi - lo;
+		prev = hi;
+	}
+	is_int(covered, 180, "7 shards cover all 180 cases once");
+
+	const char *console =
+		"[    0.9] Run /init as init process\n"
+		"[    1.2] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+		"[    1.2] Oops: 0002 [#1] SMP\n"
+		"[    1.3] Kernel panic - not syncing: Fatal exception\n"
+		"[    1.3] ---[ end Kernel panic ]---\n";
+	const char *kind = NULL, *at = run_console_fault(console, &kind);
+
+	is_str(kind, "panic", "a panic outranks the oops before it");
+	ok(at && !strncmp(at, "[    1.3] Kernel panic", 22), "fault position is the start of its line");
+	char *ex = run_excerpt(console, at);
+
+	ok(strstr(ex, "Oops: 0002") && strstr(ex, "end Kernel panic"), "excerpt has lines before and after");
+	free(ex);
+	kind = NULL;
+	at = run_console_fault("ok\n[ 2.0] Oops: 0000 [#1]\nmore\n", &kind);
+	is_str(kind, "oops", "oops alone");
+	ok(run_console_fault("Run /init as init process\n", &kind) == NULL, "clean console: no fault");
+	char big[20000];
+
+	for (size_t i = 0; i < sizeof(big) - 1; i++)
+		big[i] = i % 50 == 49 ? '\n' : 'x';
+	big[sizeof(big) - 1] = '\0';
+	ex = run_excerpt(big, NULL);
+	ok(strlen(ex) <= 6000 && strlen(ex) > 100, "tail excerpt is capped (%zu bytes)", strlen(ex));
+	free(ex);
+
+	struct plan_needs needs = { .mem_mb = 1024, .cpus = 2, .numa_nodes = 2, .huge_1g_pages = 2 };
+	struct qemu_spec spec = {
+		.binary = "qemu-system-x86_64", .accel = "tcg", .kernel = "/k/bzImage", .initrd = "/b/i.cpio",
+		.console_path = "/b/console.log", .results_path = "/b/results.jsonl", .needs = &needs,
+	};
+	char **argv = qemu_argv(&spec);
+	char *cl = qemu_cmdline(&needs, "tcg");
+
+	ok(has_pair(argv, "-accel", "tcg") && has_pair(argv, "-cpu", "max"), "tcg with -cpu max");
+	ok(has_pair(argv, "-m", "1024M") && has_pair(argv, "-smp", "2"), "memory and cpus from the plan");
+	ok(has(argv, "-no-reboot") && has(argv, "-nodefaults"), "-no-reboot, -nodefaults");
+	ok(has_pair(argv, "-serial", "file:/b/console.log") && has_pair(argv, "-serial", "file:/b/results.jsonl"),
+	   "console then results serial port");
+	ok(strstr(cl, "console=ttyS0") && strstr(cl, "panic=-1"), "console and panic on the command line");
+	ok(strstr(cl, "hugepagesz=1G hugepages=2") != NULL, "1G pages reserved at boot");
+	ok(strstr(cl, "numa=fake=2") != NULL, "fake NUMA nodes");
+	ok(strstr(cl, "tsc=reliable") != NULL, "tcg: the TSC is trusted, so ktime is not jiffies");
+	ok(has_pair(argv, "-append", cl), "-append carries that command line");
+	qemu_argv_free(argv);
+	free(cl);
+
+	spec.accel = "kvm";
+	needs.numa_nodes = 0;
+	needs.huge_1g_pages = 0;
+	argv = qemu_argv(&spec);
+	cl = qemu_cmdline(&needs, "kvm");
+	ok(has_pair(argv, "-accel", "kvm") && !has(argv, "-cpu"), "kvm: no -cpu (never host)");
+	ok(!strstr(cl, "hugepagesz") && !strstr(cl, "numa=") && !strstr(cl, "tsc="),
+	   "kvm: nothing extra when the plan asks nothing");
+	qemu_argv_free(argv);
+	free(cl);
+
+	setenv("GUPBENCH_QEMU", "/tmp/fake-qemu", 1);
+	is_str(qemu_binary("arm64"), "/tmp/fake-qemu", "GUPBENCH_QEMU selects a stand-in");
+	unsetenv("GUPBENCH_QEMU");
+	is_str(qemu_binary("x86_64"), "qemu-system-x86_64", "x86_64 emulator");
+	ok(qemu_binary("riscv") == NULL, "unknown arch has no emulator");
+	return tap_done();
+}
