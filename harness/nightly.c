@@ -104,16 +104,37 @@ static int check_keys(json_t *obj, const struct cfg_key *keys, size_t n, const c
 	return bad;
 }
 
-/* A config path: absolute, ~/..., or relative to the config's directory. */
+/*
+ * A config path: absolute, ~/..., or relative to the config's directory;
+ * made canonical when it (or its directory) exists, so logs and labels show
+ * "/srv/gupbench/results/nightly.db", not ".../harness/nightly/../../results".
+ */
 static char *cfg_path(const char *cfgdir, const char *p)
 {
 	const char *home = getenv("HOME");
+	char *raw, *dir, *base, buf[PATH_MAX];
 
 	if (p[0] == '/')
-		return xstrdup(p);
-	if (p[0] == '~' && p[1] == '/' && home)
-		return xasprintf("%s/%s", home, p + 2);
-	return xasprintf("%s/%s", cfgdir, p);
+		raw = xstrdup(p);
+	else if (p[0] == '~' && p[1] == '/' && home)
+		raw = xasprintf("%s/%s", home, p + 2);
+	else
+		raw = xasprintf("%s/%s", cfgdir, p);
+	if (realpath(raw, buf)) {
+		free(raw);
+		return xstrdup(buf);
+	}
+	dir = xstrdup(raw);
+	base = strrchr(dir, '/');
+	*base++ = '\0';
+	if (*dir && realpath(dir, buf)) {
+		char *canon = xasprintf("%s/%s", buf, base);
+
+		free(raw);
+		raw = canon;
+	}
+	free(dir);
+	return raw;
 }
 
 static int valid_name(const char *s)

@@ -137,7 +137,7 @@ const char *repo_root(void)
 	if (n <= 0)
 		die(EXIT_ENV, "cannot find the harness binary: /proc not mounted?");
 	exe[n] = '\0';
-	/* <root>/harness/gupharness or <root>/build-san/gupharness or <root>/build*/tests/x */
+	/* binary in <root>/harness, <root>/build-san or <root>/build/tests: walk up to the root */
 	slash = strrchr(exe, '/');
 	*slash = '\0';
 	for (int i = 0; i < 3; i++) {

@@ -8,13 +8,15 @@
 #   hang      env and the first start record, then silence until killed
 #   truncate  first case ok, half of the next record, exit without panic
 #   slow      like ok, FAKE_QEMU_DELAY seconds per case (for SIGTERM tests)
+# The mode comes from a file "fake-mode" next to the -kernel image (so each
+# fake kernel in a run can fail its own way), else from FAKE_QEMU_MODE.
 # Under "-accel kvm" it hangs, as a software hypervisor does here.
 set -u
 if [ "${1:-}" = "--version" ]; then
 	echo "QEMU emulator version 0.0.0 (fault-injection fake)"
 	exit 0
 fi
-console= results= accel=tcg
+console= results= accel=tcg kernel=
 serials=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -23,11 +25,12 @@ while [ $# -gt 0 ]; do
 		serials=$((serials + 1))
 		shift;;
 	-accel) accel=$2; shift;;
+	-kernel) kernel=$2; shift;;
 	esac
 	shift
 done
 [ -n "$console" ] && [ -n "$results" ] || { echo "fake qemu: two -serial file: ports needed" >&2; exit 1; }
-mode=${FAKE_QEMU_MODE:-ok}
+mode=$(cat "$(dirname "$kernel")/fake-mode" 2>/dev/null || echo "${FAKE_QEMU_MODE:-ok}")
 [ "$accel" = kvm ] && mode=hang
 plan=$(dirname "$console")/plan.json
 : >"$console"

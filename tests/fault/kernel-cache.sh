@@ -60,7 +60,7 @@ kbuild --arch sparc
 [ $ST -eq 2 ] && grep -q "unknown arch 'sparc'" "$ERR"; ok $? "an unknown arch is refused with status 2"
 mkdir -p "$SCRATCH/nogcc"
 for t in make tar xz; do ln -sf "$(command -v $t)" "$SCRATCH/nogcc/$t"; done
-PATH=$SCRATCH/nogcc timeout 20 "$GUPHARNESS" kernel build --source "$TARBALL" >/dev/null 2>"$ERR"
+PATH=$SCRATCH/nogcc "$(command -v timeout)" 20 "$GUPHARNESS" kernel build --source "$TARBALL" >/dev/null 2>"$ERR"
 st=$?
 [ $st -eq 3 ] && grep -q "compiler 'gcc' not found" "$ERR"; ok $? "a missing compiler is status 3 with its name (got $st)"
 tap_done

@@ -7,7 +7,8 @@
 # injects faults on request:
 #   fragment option CONFIG_FAKE_DROPME*=y  olddefconfig turns it off (a dropped option)
 #   fragment option CONFIG_FAKE_ENOSPC=y   the build fails with ENOSPC
-#   file $FAKE_SLEEP_FILE exists           the build sleeps 60 s (to be interrupted)
+#   file $FAKE_SLEEP_FILE exists           the build writes its pid (also its process
+#                                          group) there and sleeps 60 s, to be interrupted
 # Every invocation is logged to $FAKE_MAKE_LOG.
 
 fake_kernel_setup() {
@@ -36,7 +37,7 @@ olddefconfig)
 	sed -i -E 's/^(CONFIG_FAKE_DROPME[A-Z0-9_]*)=.*/# \1 is not set/' "$obj/.config" ;;
 bzImage)
 	echo "  CC      mm/gup.o"
-	if [ -e "$FAKE_SLEEP_FILE" ]; then echo "  CC      slow.o"; sleep 60; fi
+	if [ -e "$FAKE_SLEEP_FILE" ]; then echo $$ >"$FAKE_SLEEP_FILE"; echo "  CC      slow.o"; sleep 60; fi
 	if grep -q '^CONFIG_FAKE_ENOSPC=y' "$obj/.config"; then
 		echo "mm/gup.o: No space left on device" >&2
 		exit 2

@@ -142,7 +142,13 @@ int main(void)
 	/* boot medians {92,900 x2} v {2,525 x2}: ties across boots, ranks separate: p from the tie-corrected normal */
 	ok(c && c->verdict == CMP_IMPROVED, "per-boot verdict improved (%s)", c ? c->why : "-");
 	c = find(&r, "key B");
-	ok(c && c->verdict == CMP_INCONCLUSIVE, "n < 3 inconclusive");
+	ok(c && c->verdict == CMP_UNCHANGED, "equal boot medians: unchanged (%s)", c ? c->why : "-");
+	compare_result_free(&r);
+
+	boot("tiny", "k-t", 0, few, 2, few, 2);
+	ok(run_cmp("old", "tiny", &r) == 0, "compare with a two-sample run");
+	c = find(&r, "key A");
+	ok(c && c->verdict == CMP_INCONCLUSIVE, "n < 3 inconclusive (%s)", c ? c->why : "-");
 	compare_result_free(&r);
 
 	ok(run_cmp("nope", "new", &r) == -1, "unknown selector rejected");

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Boot to first result under TCG: `gupharness run` prepares a one-case boot
+# (tiny -u case), then its exact qemu-cmd is booted again N times and the
+# time from starting QEMU to the first case record on the results port is
+# taken. Prints TAP; fails when the median is over the target.
+#   tests/perf/boot-latency.sh [KERNEL-NAME] [BOOTS]    (default linux-6.12, 5)
+. "$(dirname "$0")/../lib.sh"
+scratch
+KERNEL=${1:-linux-6.12}
+BOOTS=${2:-5}
+TARGET=1.5
+cat >"$SCRATCH/m.json" <<'M'
+{ "name": "boot-latency", "axes": { "cmd": "u", "size_mb": 1, "nr_pages": 1 } }
+M
+if ! GUPBENCH_QUIET=1 timeout 120 "$GUPHARNESS" run --matrix "$SCRATCH/m.json" --kernel "$KERNEL" \
+	--db "$SCRATCH/r.db" --accel tcg --label boot-latency >/dev/null 2>"$SCRATCH/err"; then
+	cat "$SCRATCH/err" >&2
+	echo "not ok 1 - a one-case run on '$KERNEL'"
+	exit 1
+fi
+boot=$(echo "$SCRATCH"/runs/*/"$KERNEL"/boot0)
+cmd=$(cat "$boot/qemu-cmd")
+times=()
+for ((i = 0; i < BOOTS; i++)); do
+	: >"$boot/results.jsonl"
+	t0=$(date +%s.%N)
+	timeout 60 bash -c "exec $cmd" &
+	q=$!
+	t=
+	while kill -0 $q 2>/dev/null; do
+		if grep -q '"type":"case"' "$boot/results.jsonl"; then
+			t=$(echo "$(date +%s.%N) - $t0" | bc)
+			break
+		fi
+		sleep 0.01
+	done
+	wait $q
+	[ -n "$t" ] || { echo "not ok 1 - boot $i sent no case record"; exit 1; }
+	times+=("$t")
+	echo "# boot $i: first result after $t s"
+done
+median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+echo "# median boot to first result: $median s over $BOOTS boots (target < $TARGET s)"
+[ "$(echo "$median < $TARGET" | bc)" = 1 ]
+ok $? "boot to first result $median s < $TARGET s under TCG ($KERNEL)"
+tap_done
