@@ -9,8 +9,8 @@
 int cmd_kernel(int argc, char **argv);   /* kcmd.c:    kernel build|list|show|rm */
 int cmd_matrix(int argc, char **argv);   /* matrix.c:  matrix show FILE */
 int cmd_run(int argc, char **argv);      /* run.c:     run --matrix ... --kernel ... */
-int cmd_compare(int argc, char **argv);  /* compare.c: compare BASE NEW */
-int cmd_db(int argc, char **argv);       /* dbcmd.c:   db list|import|export|merge|check */
+int cmd_compare(int argc, char **argv);  /* comparecmd.c: compare BASE NEW */
+int cmd_db(int argc, char **argv);       /* dbcmd.c:      db list|import|export|merge|check */
 int cmd_plot(int argc, char **argv);     /* plot.c:    plot KIND ... */
 int cmd_nightly(int argc, char **argv);  /* nightly.c: nightly --config FILE */
 

@@ -399,7 +399,7 @@ static int run_patch(const struct kpatch *pt, const char *tree, const char *scra
 {
 	char *file = xasprintf("%s/current.patch", scratch);
 	char strip[16];
-	char *argv[12];
+	char *argv[13];
 	int a = 0, st;
 	struct spawn_opts o = { .cwd = tree, .capture = 1, .merge_stderr = 1 };
 	struct spawn_result r;
@@ -413,6 +413,7 @@ static int run_patch(const struct kpatch *pt, const char *tree, const char *scra
 	argv[a++] = "patch";
 	argv[a++] = strip;
 	argv[a++] = "--batch";
+	argv[a++] = "--fuzz=0";   /* as strict as git am: context that moved is fine, changed is not */
 	argv[a++] = "--forward";
 	argv[a++] = "--no-backup-if-mismatch";
 	argv[a++] = "--reject-file=-";

@@ -9,8 +9,9 @@
  *             user's repository is only read
  * or is itself an mbox file. Every patch is held in memory, so the series'
  * hash covers exactly what gets applied. Application is all or nothing: a
- * patch is dry-run first, and when one fails the ones already applied are
- * reversed, then the error names the series, the patch and the hunk.
+ * patch is dry-run first (without fuzz, as strict as git am), and when one
+ * fails the ones already applied are reversed, then the error names the
+ * series, the patch and the hunk.
  */
 #ifndef GUPBENCH_KPATCH_H
 #define GUPBENCH_KPATCH_H

@@ -212,6 +212,7 @@ struct plot_ctx {
 	sqlite3 *db;
 	char *out;               /* output directory */
 	char *plotdir;           /* the templates */
+	char *cmdline;           /* this command, for the index */
 	struct drawn *d;
 	size_t nd;
 	struct compare_result cmp;   /* verdicts, for beforeafter and heatmap */
@@ -421,14 +422,23 @@ static void mem_label(const struct pcase *c, char *buf, size_t len)
 		snprintf(buf, len, "THP %s", *c->thp ? c->thp : "system");
 }
 
-/* "pin_longterm 512 MiB THP" plus whatever else sets the case apart. */
+/* A file-backed case; the selftest maps /dev/zero when given no file. */
+static int file_backed(const struct pcase *c)
+{
+	return *c->file && strcmp(c->file, "/dev/zero");
+}
+
+/*
+ * "pin_longterm 512 MiB THP" plus whatever sets the case apart from the
+ * selftest's defaults (which write to the pages of a private mapping).
+ */
 static char *case_desc(const struct pcase *c)
 {
 	char mem[64];
 
 	mem_label(c, mem, sizeof(mem));
-	return xasprintf("%s %g MiB %s%s%s%s%s", c->cmd, c->size_mb, mem, c->write ? " write" : "",
-			 c->shared ? " shared" : "", *c->file ? " file" : "",
+	return xasprintf("%s %g MiB %s%s%s%s%s", c->cmd, c->size_mb, mem, c->write ? "" : " read-only",
+			 c->shared ? " shared" : "", file_backed(c) ? " file" : "",
 			 c->threads > 1 ? " threaded" : "");
 }
 
@@ -640,6 +650,11 @@ static void find_ref(struct plot_ctx *x, const char *key, struct ref *r)
 	sqlite3_finalize(st);
 }
 
+static double positive_or_inf(double v)
+{
+	return v > 0 ? v : INFINITY;
+}
+
 static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset *new,
 			     const struct pcase **pairs, size_t np, const char *suffix)
 {
@@ -676,11 +691,12 @@ static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset 
 			if (!refnote)
 				refnote = xasprintf("published bars: '%s' (%s)", r.series,
 						    *r.environment ? r.environment : "environment not stated");
-			lo_all = fmin(lo_all, fmin(r.before, r.after));
+			lo_all = fmin(lo_all, fmin(positive_or_inf(r.before), positive_or_inf(r.after)));
 			hi_all = fmax(hi_all, fmax(r.before, r.after));
 		}
 		seen[v] = 1;
-		lo_all = fmin(lo_all, fmin(blo, nlo));
+		/* A log axis: a zero time (below the timer's resolution) sits on the floor. */
+		lo_all = fmin(lo_all, fmin(positive_or_inf(blo), positive_or_inf(nlo)));
 		hi_all = fmax(hi_all, fmax(bhi, nhi));
 		fprintf(f, "%zu\t", i + 1);
 		data_str(f, desc);
@@ -701,8 +717,8 @@ static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset 
 	for (size_t v = 0; v < CMP_NVERDICTS; v++)
 		if (seen[v])
 			snprintf(vlist + strlen(vlist), sizeof(vlist) - strlen(vlist), "%s ", cmp_verdict_names[v]);
-	if (!(lo_all > 0))
-		lo_all = 1;
+	if (!isfinite(lo_all))
+		lo_all = fmax(hi_all, 1);
 
 	stem = make_stem("beforeafter", base->arg, new->arg, suffix);
 	title = xasprintf("GUP %s per case: %s (base) vs %s (new)", x->o.metric->what, base->kernels,
@@ -1024,7 +1040,7 @@ static char *facet_of(const struct pcase *c, const struct axis *ax, const struct
 		free(s);
 		s = t;
 	}
-	if (*c->file && (!vary || vary[NAXES])) {
+	if (file_backed(c) && (!vary || vary[NAXES])) {
 		t = xasprintf("%s, file", s);
 		free(s);
 		s = t;
@@ -1118,6 +1134,19 @@ static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *ne
 		data_str(f, bc[i]->key);
 		fputc('\n', f);
 	}
+	/* Blocks 1 and 2: the tick labels of the x and y levels. */
+	fprintf(f, "\n\n");
+	for (size_t i = 0; i < nx; i++) {
+		fprintf(f, "%zu\t", i);
+		data_str(f, xl[i].text);
+		fputc('\n', f);
+	}
+	fprintf(f, "\n\n");
+	for (size_t i = 0; i < ny; i++) {
+		fprintf(f, "%zu\t", i);
+		data_str(f, yl[i].text);
+		fputc('\n', f);
+	}
 	fclose(f);
 	if (dup)
 		warning("heatmap '%s': %d case(s) share a cell with another (they differ in flags that are not"
@@ -1139,22 +1168,6 @@ static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *ne
 	param_str(p, "footnote", foot);
 	param_str(p, "xlabel", ax->label);
 	param_str(p, "ylabel", ay->label);
-	{
-		char *xs = NULL, *ys = NULL;
-		size_t xsl = 0, ysl = 0;
-		FILE *xf = open_memstream(&xs, &xsl), *yf = open_memstream(&ys, &ysl);
-
-		for (size_t i = 0; i < nx; i++)
-			fprintf(xf, "%s%s", i ? " " : "", xl[i].text);
-		for (size_t i = 0; i < ny; i++)
-			fprintf(yf, "%s%s", i ? " " : "", yl[i].text);
-		fclose(xf);
-		fclose(yf);
-		param_str(p, "xlevels", xs);
-		param_str(p, "ylevels", ys);
-		free(xs);
-		free(ys);
-	}
 	param_num(p, "nx", (double)nx);
 	param_num(p, "ny", (double)ny);
 	param_num(p, "cbmax", ceil(maxlog));
@@ -1374,6 +1387,7 @@ static void write_index(struct plot_ctx *x)
 		if (x->o.formats & FMT_SVG)
 			fprintf(f, "- vector: %s.svg\n", d->stem);
 		fprintf(f, "- data: %s.dat, variables: %s.params.gp\n", d->stem, d->stem);
+		fprintf(f, "- from the database: `gupharness %s`\n", x->cmdline);
 		fprintf(f, "- redraw: `gnuplot -e \"fmt='png'\" %s.params.gp %s/%s.gp`\n", d->stem, x->plotdir, d->kind);
 	}
 	fclose(f);
@@ -1537,6 +1551,7 @@ int cmd_plot(int argc, char **argv)
 		die(EXIT_IO, "cannot write to output directory '%s': %s; pass --out with a writable directory",
 		    x.out, strerror(errno));
 	x.plotdir = repo_path("plots");
+	x.cmdline = argv_to_string(argv);
 
 	ret = k->fn(&x, sets, nsets);
 	if (ret == EXIT_OK)
@@ -1553,6 +1568,7 @@ int cmd_plot(int argc, char **argv)
 		compare_result_free(&x.cmp);
 	free(x.out);
 	free(x.plotdir);
+	free(x.cmdline);
 	free(x.o.sel);
 	db_close(x.db);
 	return ret;

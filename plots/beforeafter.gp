@@ -20,7 +20,7 @@ load plotdir . '/common.gp'
 
 set datafile separator "\t"
 set datafile missing "NaN"
-set title title . "\n" . subtitle offset 0, 1.5
+set title title . "\n" . subtitle offset 0, 2.2
 set logscale y
 set yrange [ymin:ymax]
 set xrange [0.4:ncases + 0.6]
@@ -32,7 +32,7 @@ set xtics nomirror scale 0
 set ytics nomirror
 set border 3
 set key at graph 0.5, graph 1.02 center bottom horizontal samplen 1.5 width 1 maxrows 2
-set tmargin 6
+set tmargin 7
 set style fill solid 0.9 border lc rgb '#333333'
 set bmargin 10
 set label 1 footnote at character 1, character 4.4 left font ',8' tc rgb '#555555'

