@@ -346,7 +346,14 @@ static int extract(struct build *b, const char *into, const char *log)
 	}
 	{
 		char *from = xasprintf("%s/", s->path), *to = xasprintf("%s/", into);
-		char *argv[] = { "rsync", "-a", "--delete", "--exclude=/.git", from, to, NULL };
+		/*
+		 * By content, not mtime, and without copying mtimes: a file
+		 * that really changed gets a fresh mtime (so make rebuilds
+		 * it), and a file a reversed series touched keeps its own
+		 * (restoring the source's older mtime would leave the patched
+		 * object looking up to date).
+		 */
+		char *argv[] = { "rsync", "-rlp", "--checksum", "--delete", "--exclude=/.git", from, to, NULL };
 
 		st = run_logged(argv, NULL, log, b->verbose);
 		free(from);
@@ -359,13 +366,13 @@ static int extract(struct build *b, const char *into, const char *log)
 
 /*
  * Make tree/ hold the pristine source. Tarballs and git revisions are
- * unpacked once (tree/.gupbench-id records what); directories are re-synced
- * each time, which only touches files that changed.
+ * unpacked once (tree-id next to it records what); directories are
+ * re-synced each time, which only touches files that changed.
  */
 static int prepare_tree(struct build *b)
 {
 	struct source *s = &b->src;
-	char *idfile = xasprintf("%s/.gupbench-id", s->tree);
+	char *idfile = xasprintf("%s/tree-id", s->work);
 	char *have = read_file(idfile, NULL);
 	char *log = xasprintf("%s/prepare.log", s->work);
 	int r = 0;

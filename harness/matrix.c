@@ -837,6 +837,17 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 		if (needs->mem_mb < per_node * needs->numa_nodes)
 			needs->mem_mb = per_node * needs->numa_nodes;
 	}
+	/* Boot-time 1G pages need free 1G-aligned blocks. Below 4 GiB the pc
+	 * machine's RAM stops just short of 3 GiB and holds the kernel and the
+	 * initrd; memblock allocates from the top. So put the pages above
+	 * 4 GiB: RAM = 3 GiB + N GiB + room for the early allocations. */
+	if (needs->huge_1g_pages > 0) {
+		long floor = 3072 + 1024 * needs->huge_1g_pages + 512;
+
+		needs->mem_mb += 1024;
+		if (needs->mem_mb < floor)
+			needs->mem_mb = floor;
+	}
 	needs->mem_mb = (needs->mem_mb + 127) / 128 * 128;
 
 	json_object_set_new(plan, "format", json_string("gupbench-plan-1"));

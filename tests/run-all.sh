@@ -29,9 +29,9 @@ count() {   # count TAP lines of one test's output file; $1 name, $2 file, $3 ex
 }
 
 run_one() {  # $1 name, rest: command
-	local name=$1 log="$OUT/$1.tap" st
+	local name=$1 log="$OUT/${1//\//-}.tap" st
 	shift
-	"$@" >"$log" 2>"$OUT/$name.err"
+	"$@" >"$log" 2>"${log%.tap}.err"
 	st=$?
 	count "$name" "$log" "$st"
 }
@@ -50,10 +50,12 @@ fi
 
 echo "== unit tests" >&2
 for t in build/tests/test_*; do
+	[ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
 	run_one "unit/$(basename "$t")" "$t"
 done
 echo "== unit tests under ASan/UBSan" >&2
 for t in build-san/tests/test_*; do
+	[ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
 	ASAN_OPTIONS=detect_leaks=0 run_one "asan/$(basename "$t")" "$t"
 done
 
@@ -76,5 +78,9 @@ fi
 for f in "${failures[@]}"; do
 	echo "FAILED: $f" >&2
 done
+if [ "$passed" -eq 0 ]; then
+	echo "tests/run-all.sh: no check ran: the suite itself is broken" >&2
+	failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

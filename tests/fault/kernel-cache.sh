@@ -42,6 +42,15 @@ ok $ST "the build with the changed patch succeeds"
 tree=$(ls -d "$GUPBENCH_CACHE"/src/tar-*/tree)
 cmp -s "$tree/mm/gup.c" "$SCRATCH/src/linux-source-9.9/mm/gup.c"; ok $? "the series is reversed after the build"
 
+# a directory source is copied, never built in
+find "$SCRATCH/src" -printf '%P %s %T@\n' | sort >"$SCRATCH/before"
+timeout 60 "$GUPHARNESS" kernel build --source "$SCRATCH/src/linux-source-9.9" --no-default-config \
+	--config "$FRAG" --name fakedir >"$OUT" 2>"$ERR"
+ok $? "a build from a source directory succeeds"
+find "$SCRATCH/src" -printf '%P %s %T@\n' | sort | cmp -s - "$SCRATCH/before"
+ok $? "the source directory is left exactly as it was"
+grep -q '"kind": "directory"' "$(cut -d' ' -f3 "$OUT")/meta.json"; ok $? "meta.json records a directory source"
+
 timeout 20 "$GUPHARNESS" kernel list >"$SCRATCH/list" 2>&1
 ok $? "kernel list succeeds"
 grep -q '^linux-9.9+p .*9.9.0-fake.* p ' "$SCRATCH/list"; ok $? "kernel list shows name, release and series"

@@ -65,7 +65,9 @@ int main(void)
 	put(sdir, "series", "0001-one.patch\n0002-missing.patch\n");
 	ok(kpatch_load(sdir, NULL, &s2) < 0, "a series naming a missing patch fails to load");
 	kpatch_free(&s2);
-	unlink(xasprintf("%s/series", sdir));
+	why = xasprintf("%s/series", sdir);
+	unlink(why);
+	free(why);
 	put(sdir, "commits", "0123456789abcdef0123456789abcdef01234567 mm: something\n");
 	ok(kpatch_load(sdir, NULL, &s2) < 0, "a commit list without a git source is refused");
 	kpatch_free(&s2);

@@ -77,7 +77,7 @@ int main(void)
 	char **argv = qemu_argv(&spec);
 	char *cl = qemu_cmdline(&needs, "tcg");
 
-	ok(has_pair(argv, "-accel", "tcg") && has_pair(argv, "-cpu", "max"), "tcg with -cpu max");
+	ok(has_pair(argv, "-accel", "tcg") && has_pair(argv, "-cpu", "qemu64,+pdpe1gb"), "tcg: baseline cpu with 1G pages");
 	ok(has_pair(argv, "-m", "1024M") && has_pair(argv, "-smp", "2"), "memory and cpus from the plan");
 	ok(has(argv, "-no-reboot") && has(argv, "-nodefaults"), "-no-reboot, -nodefaults");
 	ok(has_pair(argv, "-serial", "file:/b/console.log") && has_pair(argv, "-serial", "file:/b/results.jsonl"),
