@@ -37,7 +37,7 @@ struct arch {
 };
 
 static const struct arch arches[] = {
-	{ "x86_64", "x86_64", "bzImage", "arch/x86/boot/bzImage", "", 1400 },
+	{ "x86_64", "x86_64", "bzImage", "arch/x86/boot/bzImage", "", 1200 },
 };
 
 const char *kbuild_arches(void)
@@ -740,15 +740,24 @@ static int build_gup_test(struct build *b, const char *out, const char *log)
 		char *d = xasprintf("%s/%s", b->src.tree, dirs[i]);
 		char *main_c = xasprintf("%s/gup_test.c", d), *util_c = xasprintf("%s/vm_util.c", d);
 		char *inc = xasprintf("-I%s", b->src.tree), *incd = xasprintf("-I%s", d);
-		char *argv[] = { "gcc", "-static", "-O2", "-w", "-isystem", hdrs, inc, incd, main_c,
-				 file_exists(util_c) ? util_c : NULL, "-o", (char *)out, "-lpthread", NULL };
+		char *argv[16];
+		int a = 0;
 
-		if (!argv[9]) {
-			argv[9] = "-o";
-			argv[10] = (char *)out;
-			argv[11] = "-lpthread";
-			argv[12] = NULL;
-		}
+		argv[a++] = "gcc";
+		argv[a++] = "-static";
+		argv[a++] = "-O2";
+		argv[a++] = "-w";
+		argv[a++] = "-isystem";
+		argv[a++] = hdrs;
+		argv[a++] = inc;
+		argv[a++] = incd;
+		argv[a++] = main_c;
+		if (file_exists(util_c))   /* vm_util.c appeared in v6.3 */
+			argv[a++] = util_c;
+		argv[a++] = "-o";
+		argv[a++] = (char *)out;
+		argv[a++] = "-lpthread";
+		argv[a] = NULL;
 		if (file_exists(main_c))
 			st = run_logged(argv, NULL, log, b->verbose);
 		free(d);

@@ -169,7 +169,8 @@ int kcache_names(char ***names)
 		(*names)[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(*names, (size_t)n, sizeof(char *), cmp_str);
+	if (n > 1)
+		qsort(*names, (size_t)n, sizeof(char *), cmp_str);
 	return n;
 }
 

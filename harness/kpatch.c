@@ -238,7 +238,8 @@ static void collect_files(struct kseries *s)
 			s->files[s->nfiles++] = strndup(f, flen);
 		}
 	}
-	qsort(s->files, s->nfiles, sizeof(char *), cmp_str);
+	if (s->nfiles > 1)
+		qsort(s->files, s->nfiles, sizeof(char *), cmp_str);
 	size_t w = 0;
 
 	for (size_t i = 0; i < s->nfiles; i++) {

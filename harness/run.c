@@ -744,6 +744,8 @@ int cmd_run(int argc, char **argv)
 	size_t lo, hi, *idx;
 
 	memset(K, 0, sizeof(K));
+	/* a closed pipe on stdout/stderr must not kill the harness and orphan QEMU */
+	signal(SIGPIPE, SIG_IGN);
 	if (parse_opts(argc, argv, &R.o))
 		return EXIT_USAGE;
 	if (!R.o.db_path)

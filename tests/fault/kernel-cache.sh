@@ -51,6 +51,28 @@ find "$SCRATCH/src" -printf '%P %s %T@\n' | sort | cmp -s - "$SCRATCH/before"
 ok $? "the source directory is left exactly as it was"
 grep -q '"kind": "directory"' "$(cut -d' ' -f3 "$OUT")/meta.json"; ok $? "meta.json records a directory source"
 
+# a git tree plus a revision: built from git archive, the checkout untouched
+git -C "$SCRATCH/src/linux-source-9.9" init -q && git -C "$SCRATCH/src/linux-source-9.9" add -A &&
+	git -C "$SCRATCH/src/linux-source-9.9" -c user.name=t -c user.email=t@t commit -qm base
+echo "uncommitted" >>"$SCRATCH/src/linux-source-9.9/mm/gup.c"
+git -C "$SCRATCH/src/linux-source-9.9" status --porcelain >"$SCRATCH/gitbefore"
+timeout 60 "$GUPHARNESS" kernel build --source "$SCRATCH/src/linux-source-9.9" --rev HEAD --no-default-config \
+	--config "$FRAG" >"$OUT" 2>"$ERR"
+ok $? "a build from a git tree at a revision succeeds"
+[ "$(cut -d' ' -f1 "$OUT")" = "linux-9.9-HEAD" ]; ok $? "a git build is named <dir>-<rev> (got '$(cut -d' ' -f1 "$OUT")')"
+! grep -q uncommitted "$(cut -d' ' -f3 "$OUT")/bzImage"; ok $? "the revision is built, not the working tree"
+git -C "$SCRATCH/src/linux-source-9.9" status --porcelain | cmp -s - "$SCRATCH/gitbefore"
+ok $? "the user's checkout is left as it was"
+timeout 60 "$GUPHARNESS" kernel build --source "$SCRATCH/src/linux-source-9.9" --rev nosuchrev >/dev/null 2>"$ERR"
+st=$?
+[ $st -eq 2 ] && grep -q "unknown revision 'nosuchrev'" "$ERR"; ok $? "an unknown revision is status 2 with its name (got $st)"
+head -c 1000 /dev/urandom >"$SCRATCH/broken.tar.xz"
+n=$(entries)
+timeout 60 "$GUPHARNESS" kernel build --source "$SCRATCH/broken.tar.xz" >/dev/null 2>"$ERR"
+st=$?
+[ $st -eq 5 ] && grep -q "cannot unpack tarball" "$ERR" && [ "$(entries)" -eq "$n" ]
+ok $? "an unreadable tarball is status 5 and leaves no entry (got $st)"
+
 timeout 20 "$GUPHARNESS" kernel list >"$SCRATCH/list" 2>&1
 ok $? "kernel list succeeds"
 grep -q '^linux-9.9+p .*9.9.0-fake.* p ' "$SCRATCH/list"; ok $? "kernel list shows name, release and series"
