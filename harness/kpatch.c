@@ -506,7 +506,11 @@ int kpatch_export(const struct kseries *s, const char *dir)
 		char lab[64], *name, *path, *line;
 
 		safe_label(lab, sizeof(lab), s->patches[i].label);
-		name = xasprintf("%04zu-%s%s", i + 1, lab, has_suffix(lab, ".patch") ? "" : ".patch");
+		/* quilt names usually carry their number already */
+		if (strspn(lab, "0123456789") == 4 && lab[4] == '-')
+			name = xasprintf("%s%s", lab, has_suffix(lab, ".patch") ? "" : ".patch");
+		else
+			name = xasprintf("%04zu-%s%s", i + 1, lab, has_suffix(lab, ".patch") ? "" : ".patch");
 		path = xasprintf("%s/%s", dir, name);
 		if (write_file_atomic(path, s->patches[i].text, strlen(s->patches[i].text))) {
 			int e = errno;

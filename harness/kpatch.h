@@ -52,7 +52,7 @@ void kpatch_free(struct kseries *s);
 int kpatch_apply(const struct kseries *s, const char *tree, const char *scratch);
 /* Reverse an applied series (last patch first); -1 with a message on failure. */
 int kpatch_reverse(const struct kseries *s, const char *tree, const char *scratch);
-/* Write the patches as NNNN-<label>.patch plus a series file into dir. */
+/* Write the patches as NNNN-<label>.patch (labels already numbered so kept) and a series file into dir. */
 int kpatch_export(const struct kseries *s, const char *dir);
 
 /*

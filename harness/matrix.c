@@ -68,6 +68,8 @@ static const struct { const char *name; long kb; } hugetlbs[] = {
 };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+/* Guest RAM floor: THP is off by default below 512 MiB (see plan sizing). */
+#define GUEST_MIN_MEM_MB 1024
 
 static const char *hugetlb_name(long kb)
 {
@@ -848,6 +850,11 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 		if (needs->mem_mb < floor)
 			needs->mem_mb = floor;
 	}
+	/* Below 512 MiB of RAM the kernel switches THP off at boot
+	 * (hugepage_init), and "-t" would then measure small pages: stay
+	 * well above that line. */
+	if (needs->mem_mb < GUEST_MIN_MEM_MB)
+		needs->mem_mb = GUEST_MIN_MEM_MB;
 	needs->mem_mb = (needs->mem_mb + 127) / 128 * 128;
 
 	json_object_set_new(plan, "format", json_string("gupbench-plan-1"));
