@@ -9,7 +9,7 @@ PKGS=(
 	libsqlite3-dev libjansson-dev libnuma-dev
 	gnuplot-nox                        # plots
 	qemu-system-x86                    # guests
-	flex bison bc libelf-dev libssl-dev xz-utils ccache   # kernel builds
+	flex bison bc libelf-dev libssl-dev xz-utils lz4 ccache   # kernel builds
 	linux-source-6.1 linux-source-6.12 # the default kernels (tarballs in /usr/src)
 	jq sqlite3                         # used by the tests to inspect outputs
 )
