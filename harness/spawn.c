@@ -196,6 +196,23 @@ static void finish_status(struct spawn_result *r, int st)
 		r->status = 255;
 }
 
+/* Hand a chunk of the child's output to the capture buffer and callback. */
+static void absorb(const struct spawn_opts *o, struct spawn_result *r, size_t *cap,
+		   const char *buf, size_t n)
+{
+	if (o && o->capture) {
+		if (r->out_len + n + 1 > *cap) {
+			*cap = (r->out_len + n + 1) * 2;
+			r->out = xrealloc(r->out, *cap);
+		}
+		memcpy(r->out + r->out_len, buf, n);
+		r->out_len += n;
+		r->out[r->out_len] = '\0';
+	}
+	if (o && o->on_output)
+		o->on_output(buf, n, o->on_output_arg);
+}
+
 /* Wait for pid while draining outrd (may be -1); kill the group on timeout. */
 static int wait_loop(pid_t pid, int outrd, const struct spawn_opts *o, double timeout,
 		     struct spawn_result *r, double t0)
@@ -221,17 +238,7 @@ static int wait_loop(pid_t pid, int outrd, const struct spawn_opts *o, double ti
 				ssize_t n = read(outrd, buf, sizeof(buf));
 
 				if (n > 0) {
-					if (o && o->capture) {
-						if (r->out_len + (size_t)n + 1 > cap) {
-							cap = (r->out_len + (size_t)n + 1) * 2;
-							r->out = xrealloc(r->out, cap);
-						}
-						memcpy(r->out + r->out_len, buf, (size_t)n);
-						r->out_len += (size_t)n;
-						r->out[r->out_len] = '\0';
-					}
-					if (o && o->on_output)
-						o->on_output(buf, (size_t)n, o->on_output_arg);
+					absorb(o, r, &cap, buf, (size_t)n);
 					continue;
 				}
 				close(outrd);
@@ -254,17 +261,7 @@ static int wait_loop(pid_t pid, int outrd, const struct spawn_opts *o, double ti
 
 				if (n <= 0)
 					break;
-				if (o && o->capture) {
-					if (r->out_len + (size_t)n + 1 > cap) {
-						cap = (r->out_len + (size_t)n + 1) * 2;
-						r->out = xrealloc(r->out, cap);
-					}
-					memcpy(r->out + r->out_len, buf, (size_t)n);
-					r->out_len += (size_t)n;
-					r->out[r->out_len] = '\0';
-				}
-				if (o && o->on_output)
-					o->on_output(buf, (size_t)n, o->on_output_arg);
+				absorb(o, r, &cap, buf, (size_t)n);
 			}
 			close(outrd);
 			outrd = -1;
