@@ -237,6 +237,35 @@ static const char hosts_sql[] =
 static const char cmdline_sql[] =
 	"SELECT DISTINCT r.cmdline FROM boots b JOIN runs r ON r.id = b.run_id";
 
+/* Published figures whose key and metric match a compared case. */
+static void find_references(sqlite3 *db, struct compare_result *r)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT series, command, coalesce(environment, ''), before_us, after_us "
+			       "FROM reference_results WHERE key = ?1 AND metric = ?2 ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	for (size_t i = 0; i < r->ncases; i++) {
+		sqlite3_bind_text(st, 1, r->cases[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->opts.metric, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct cmp_reference *ref;
+
+			r->refs = xrealloc(r->refs, (r->nrefs + 1) * sizeof(*r->refs));
+			ref = &r->refs[r->nrefs++];
+			ref->case_index = i;
+			ref->series = xstrdup((const char *)sqlite3_column_text(st, 0));
+			ref->command = xstrdup((const char *)sqlite3_column_text(st, 1));
+			ref->environment = xstrdup((const char *)sqlite3_column_text(st, 2));
+			ref->before_us = sqlite3_column_double(st, 3);
+			ref->after_us = sqlite3_column_double(st, 4);
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
 int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
 		const struct compare_opts *opts, struct compare_result *out)
 {
@@ -313,15 +342,23 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 				   strcmp(rb, rn) && *rn ? "\n" : "",
 				   opts->base_arg ? opts->base_arg : base->text,
 				   opts->new_arg ? opts->new_arg : new->text, opts->metric, opts->threshold_pct);
+	out->emulated = strstr(out->host, "tcg") != NULL;
 	free(hb);
 	free(hn);
 	free(rb);
 	free(rn);
+	find_references(db, out);
 	return 0;
 }
 
 void compare_result_free(struct compare_result *r)
 {
+	for (size_t i = 0; i < r->nrefs; i++) {
+		free(r->refs[i].series);
+		free(r->refs[i].command);
+		free(r->refs[i].environment);
+	}
+	free(r->refs);
 	for (size_t i = 0; i < r->ncases; i++)
 		free(r->cases[i].key);
 	free(r->cases);
@@ -542,6 +579,24 @@ static void emit_report(FILE *f, const struct compare_result *r)
 	}
 	fputc('\n', f);
 	summary_line(f, r, "");
+	if (r->nrefs) {
+		fprintf(f, "\nPublished figures for the same command:\n\n");
+		for (size_t i = 0; i < r->nrefs; i++) {
+			const struct cmp_reference *ref = &r->refs[i];
+			const struct cmp_case *c = &r->cases[ref->case_index];
+
+			fprintf(f, "  %s\n    published: %s: %.2f -> %.2f us (%.1fx) [%s]\n"
+				"    ours:      %s: %.1f -> %.1f us (%.1fx) [%s]\n",
+				ref->series, ref->command, ref->before_us, ref->after_us,
+				ref->after_us > 0 ? ref->before_us / ref->after_us : 0.0, ref->environment,
+				c->key, c->base.s.median, c->new.s.median,
+				c->new.s.median > 0 ? c->base.s.median / c->new.s.median : 0.0, r->host);
+		}
+	}
+	if (r->emulated)
+		fprintf(f, "\nOur figures come from QEMU TCG guests (software CPU emulation), not bare metal:\n"
+			"absolute times are many times the published ones and ratios differ; the direction\n"
+			"and the rough size of a change are what carries over.\n");
 	fprintf(f, "\nTo reproduce:\n\n");
 	for (const char *p = r->reproduce; *p;) {
 		const char *nl = strchr(p, '\n');

@@ -56,6 +56,13 @@ struct compare_opts {
 	const char *base_arg, *new_arg;   /* as the user typed them, for "to reproduce" */
 };
 
+/* A published figure (reference_results) for a compared case's command. */
+struct cmp_reference {
+	size_t case_index;    /* into cases[] */
+	char *series, *command, *environment;
+	double before_us, after_us;
+};
+
 struct compare_result {
 	struct compare_opts opts;
 	char *base_desc, *new_desc;
@@ -69,6 +76,9 @@ struct compare_result {
 	size_t counts[CMP_NVERDICTS];
 	double geomean;                      /* of ratios; 0 when none */
 	int single_boot;                     /* some case was compared within-boot */
+	int emulated;                        /* some side ran under TCG */
+	struct cmp_reference *refs;          /* published figures matching compared cases */
+	size_t nrefs;
 };
 
 /* 0 or -1 (error printed). */

@@ -115,6 +115,27 @@ int main(void)
 	is_int(r.counts[CMP_REGRESSED], 0, "no regression overall");
 	ok(r.single_boot, "result says the comparison was within-boot");
 	ok(r.geomean > 0 && r.geomean < 1, "geomean ratio below 1");
+	ok(r.emulated, "tcg sides are flagged as emulated");
+	is_int(r.nrefs, 0, "no published figure matches 'key A' yet");
+	compare_result_free(&r);
+
+	/* A published figure for the same key shows up next to ours in the report. */
+	sqlite3_exec(db, "INSERT INTO reference_results (series, command, key, metric, before_us, after_us, environment)"
+		     " VALUES ('test series', 'gup_test -x', 'key A', 'get', 14000, 400, 'bare metal')", NULL, NULL, NULL);
+	ok(run_cmp("old", "new", &r) == 0, "compare with a matching published figure");
+	is_int(r.nrefs, 1, "one published figure matched");
+	{
+		char *txt = NULL;
+		size_t tlen = 0;
+		FILE *m = open_memstream(&txt, &tlen);
+
+		compare_format_find("report")->emit(m, &r);
+		fclose(m);
+		ok(strstr(txt, "published: gup_test -x: 14000.00 -> 400.00 us (35.0x) [bare metal]") != NULL,
+		   "report puts the published figures next to ours");
+		ok(strstr(txt, "QEMU TCG guests") != NULL, "report says the figures come from TCG guests");
+		free(txt);
+	}
 	compare_result_free(&r);
 
 	/* Reverse direction: the big change is a regression. */
