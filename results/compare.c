@@ -234,6 +234,8 @@ static const char hosts_sql[] =
 	" || coalesce(b.accel, r.accel, 'unknown accelerator')"
 	" || CASE WHEN h.qemu_version = '' THEN '' ELSE ', ' || h.qemu_version END"
 	" FROM boots b JOIN runs r ON r.id = b.run_id JOIN hosts h ON h.id = r.host_id";
+static const char accel_sql[] =
+	"SELECT DISTINCT coalesce(b.accel, r.accel, '') FROM boots b JOIN runs r ON r.id = b.run_id";
 static const char cmdline_sql[] =
 	"SELECT DISTINCT r.cmdline FROM boots b JOIN runs r ON r.id = b.run_id";
 
@@ -273,7 +275,7 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 	struct side_load sb, sn;
 	double *ratios;
 	size_t i = 0, j = 0, nratio = 0;
-	char *hb, *hn, *rb, *rn;
+	char *hb, *hn, *rb, *rn, *ab, *an;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t k = 0; k < sizeof(metrics) / sizeof(metrics[0]); k++)
@@ -342,7 +344,11 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 				   strcmp(rb, rn) && *rn ? "\n" : "",
 				   opts->base_arg ? opts->base_arg : base->text,
 				   opts->new_arg ? opts->new_arg : new->text, opts->metric, opts->threshold_pct);
-	out->emulated = strstr(out->host, "tcg") != NULL;
+	ab = side_list(db, base, accel_sql, ",");
+	an = side_list(db, new, accel_sql, ",");
+	out->emulated = strstr(ab, "tcg") || strstr(an, "tcg");
+	free(ab);
+	free(an);
 	free(hb);
 	free(hn);
 	free(rb);
