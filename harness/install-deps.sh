@@ -5,7 +5,7 @@
 # kernel's build dependencies). Used by `make demo` and `make check`.
 set -u
 PKGS=(
-	gcc make libc6-dev git             # our C code
+	gcc make libc6-dev git rsync patch # our C code; patch and rsync for series and directory sources
 	libsqlite3-dev libjansson-dev libnuma-dev
 	gnuplot-nox                        # plots
 	qemu-system-x86                    # guests
