@@ -1270,6 +1270,9 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 	struct cp_change *ch = NULL;
 	char *cpos = xstrdup(""), *clab = xstrdup(""), *t;
 
+	for (size_t i = 0; i < c->ng; i++)
+		if (!i || strcmp(c->g[i].kernel, c->g[i - 1].kernel))
+			nkern++;
 	for (size_t i = 0; i < c->ng; i++) {
 		const struct pgroup *g = &c->g[i];
 		double lo, hi;
@@ -1277,15 +1280,18 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 		med[i] = stats_median(g->v.v, g->v.n);
 		plot_median_ci(g->v.v, g->v.n, &lo, &hi);
 		fprintf(f, "%zu\t%.6g\t%.6g\t%.6g\t%zu\t", i + 1, med[i], lo, hi, g->v.n);
+		/* Short ticks: the run and its day; the kernel only when it varies
+		 * (the title names a single one). */
 		if (i % every == 0 || i + 1 == c->ng) {
-			fprintf(f, "%.10s #%lld ", g->started, g->run_id);
-			data_str(f, g->kernel);
+			fprintf(f, "#%lld %.10s", g->run_id, g->started);
+			if (nkern > 1) {
+				fputc(' ', f);
+				data_str(f, g->kernel);
+			}
 		}
 		fputc('\t', f);
 		data_str(f, g->kernel);
 		fputc('\n', f);
-		if (!i || strcmp(g->kernel, c->g[i - 1].kernel))
-			nkern++;
 	}
 	fclose(f);
 	cp_params_default(&cpp);

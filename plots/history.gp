@@ -8,7 +8,8 @@
 #            new segment starts) change_labels (matching "+37.0%" words)
 # Data columns (tab-separated, one row per run and kernel, oldest first):
 #   1 point number  2 median  3 CI lo  4 CI hi  5 n
-#   6 tick label ("date #run kernel", empty when ticks are thinned)  7 kernel
+#   6 tick label ("#run date", plus the kernel when it varies; empty when
+#     ticks are thinned)  7 kernel
 
 load plotdir . '/common.gp'
 
