@@ -180,6 +180,49 @@ static int kvm_probe(const struct qemu_spec *probe, double timeout)
 	return ok;
 }
 
+/*
+ * A probe's verdict holds until the host reboots (the hypervisor behind
+ * /dev/kvm cannot change before then) for one QEMU binary and one guest
+ * image, so it is remembered under the cache keyed by all three: every run
+ * need not pay the probe's timeout again. Returns the memo's path.
+ */
+static char *probe_memo_path(const struct qemu_spec *probe)
+{
+	char *boot = read_file("/proc/sys/kernel/random/boot_id", NULL);
+	char *id, hex[65];
+
+	if (!boot)
+		return NULL;
+	id = xasprintf("%s|%s|%s", boot, probe->binary, probe->kernel);
+	sha256_hex(id, strlen(id), hex);
+	free(id);
+	free(boot);
+	return xasprintf("%s/accel/%.16s", cache_root(), hex);
+}
+
+static int kvm_probe_memo(const struct qemu_spec *probe, double timeout)
+{
+	char *path = probe_memo_path(probe), *dir, *memo;
+	int ok;
+
+	memo = path ? read_file(path, NULL) : NULL;
+	if (memo) {
+		ok = !strncmp(memo, "kvm", 3);
+		free(memo);
+		free(path);
+		return ok;
+	}
+	ok = kvm_probe(probe, timeout);
+	if (path && !spawn_interrupted()) {
+		dir = xasprintf("%s/accel", cache_root());
+		if (mkdir_p(dir, 0755) == 0)
+			write_file_atomic(path, ok ? "kvm\n" : "tcg\n", 4);
+		free(dir);
+	}
+	free(path);
+	return ok;
+}
+
 const char *qemu_pick_accel(const char *want, const struct qemu_spec *probe, double timeout)
 {
 	int fd;
@@ -200,10 +243,11 @@ const char *qemu_pick_accel(const char *want, const struct qemu_spec *probe, dou
 		note("accel: no usable /dev/kvm, using tcg");
 		return "tcg";
 	}
-	if (kvm_probe(probe, timeout)) {
+	/* A stand-in QEMU (fault-injection tests) is probed every time. */
+	if (getenv("GUPBENCH_QEMU") ? kvm_probe(probe, timeout) : kvm_probe_memo(probe, timeout)) {
 		note("accel: kvm runs the guest, using kvm");
 		return "kvm";
 	}
-	note("accel: /dev/kvm did not boot the guest within %.0f s, using tcg", timeout);
+	note("accel: /dev/kvm did not boot the guest within %.0f s on this host boot, using tcg", timeout);
 	return "tcg";
 }
