@@ -8,6 +8,7 @@
  * instead of 40 s here, the emulated extensions costing more than they give.
  */
 #include "qemu.h"
+#include "qmp.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -127,6 +128,10 @@ char **qemu_argv(const struct qemu_spec *s)
 	v[n++] = xasprintf("file:%s", s->console_path);
 	v[n++] = xstrdup("-serial");
 	v[n++] = xasprintf("file:%s", s->results_path);
+	if (s->qmp_path) {
+		v[n++] = xstrdup("-qmp");
+		v[n++] = qmp_arg(s->qmp_path);
+	}
 	v[n++] = xstrdup("-kernel");
 	v[n++] = xstrdup(s->kernel);
 	v[n++] = xstrdup("-initrd");

@@ -17,6 +17,7 @@ struct qemu_spec {
 	const char *console_path;    /* first serial port: kernel console */
 	const char *results_path;    /* second serial port: the results stream */
 	const struct plan_needs *needs;
+	const char *qmp_path;        /* QMP socket for vCPU pinning; NULL: none */
 };
 
 /* $GUPBENCH_QEMU (a test's stand-in) or the system emulator for arch;

@@ -17,6 +17,7 @@
 #include "kcache.h"
 #include "matrix.h"
 #include "qemu.h"
+#include "qmp.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -35,7 +36,7 @@
 struct run_opts {
 	const char *matrix_path, *db_path, *label, *accel, *resume, *shard;
 	const char *kernels[MAX_KERNELS];
-	int nk, repeat_boots;
+	int nk, repeat_boots, no_pin;
 	double timeout;
 };
 
@@ -352,6 +353,12 @@ static void add_event(struct runner *R, int64_t boot_id, struct kernel_ctx *K, c
 	db_event_add(R->db, R->run_id, boot_id, K->id, kind, case_id, msg, excerpt);
 }
 
+/* Pin vCPU threads unless asked not to or the host has a single CPU. */
+static int pin_wanted(const struct runner *R)
+{
+	return !R->o.no_pin && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
 /* Boot kernel K once over cases idx[0..n); store what came back. */
 static void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *idx, size_t n)
 {
@@ -362,9 +369,11 @@ static void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const si
 	char *p_console = xasprintf("%s/console.log", dir), *p_results = xasprintf("%s/results.jsonl", dir);
 	char *p_cmd = xasprintf("%s/qemu-cmd", dir), *p_out = xasprintf("%s/qemu.out", dir);
 	char *selftest = needs.selftest ? xasprintf("%s/gup_test", K->e.dir) : NULL;
+	/* /tmp, not the run directory: a socket path must fit in 108 bytes. */
+	char *p_qmp = pin_wanted(R) ? xasprintf("/tmp/gupbench-qmp-%d-%d.sock", (int)getpid(), boot) : NULL;
 	struct qemu_spec spec = {
 		.binary = R->qemu, .accel = R->accel, .kernel = K->e.image, .initrd = p_initrd,
-		.console_path = p_console, .results_path = p_results, .needs = &needs,
+		.console_path = p_console, .results_path = p_results, .needs = &needs, .qmp_path = p_qmp,
 	};
 	struct watch w = { .R = R, .kernel = K->name, .boot = boot };
 	struct boot_outcome out = { 0 };
@@ -400,6 +409,13 @@ static void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const si
 		error("cannot start '%s': %s", R->qemu, strerror(errno));
 		R->incomplete = 1;
 		goto out;
+	}
+	if (p_qmp) {
+		char why[256];
+
+		if (qmp_pin_vcpus(p_qmp, 3, why, sizeof(why)) < 0)
+			warning("%s boot%d: vCPU threads not pinned: %s", K->name, boot, why);
+		unlink(p_qmp);
 	}
 	watch_qemu(R, &w, pid, p_results, &needs, &out);
 	iso8601_now(ended);
@@ -493,6 +509,7 @@ out:
 	free(p_results);
 	free(p_cmd);
 	free(p_out);
+	free(p_qmp);
 }
 
 /* ---- which cases a boot still needs ---- */
@@ -555,7 +572,8 @@ static void usage_run(FILE *f)
 		"   --repeat-boots N    boot each kernel N times (boot-to-boot variance)\n"
 		"   --timeout S         limit for each boot, and for silence within it\n"
 		"   --shard K/N         run only the K-th of N slices of the cases\n"
-		"   --resume RUN        run the cases a run (uuid or #id) is missing\n");
+		"   --resume RUN        run the cases a run (uuid or #id) is missing\n"
+		"   --no-pin            leave QEMU's vCPU threads unpinned (default: pinned, one host CPU each)\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -570,6 +588,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "shard", required_argument, NULL, 's' },
 		{ "resume", required_argument, NULL, 'R' },
+		{ "no-pin", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -588,6 +607,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'a': o->accel = optarg; break;
 		case 's': o->shard = optarg; break;
 		case 'R': o->resume = optarg; break;
+		case 'P': o->no_pin = 1; break;
 		case 'h': usage_run(stdout); exit(EXIT_OK);
 		case 'k':
 			if (o->nk == MAX_KERNELS)
@@ -909,8 +929,8 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (!R.o.resume) {
-		char *noise = xasprintf("{\"guest_fifo\":%d,\"vcpu_pinning\":false,\"accel\":\"%s\"}",
-					R.m.n ? R.m.cases[0].fifo : 0, R.accel);
+		char *noise = xasprintf("{\"guest_fifo\":%d,\"vcpu_pinning\":%s,\"accel\":\"%s\"}",
+					R.m.n ? R.m.cases[0].fifo : 0, pin_wanted(&R) ? "true" : "false", R.accel);
 		struct db_run_info info = {
 			.uuid = R.uuid, .label = R.o.label, .matrix_name = R.m.name, .matrix_json = R.m.text,
 			.cmdline = cmdline, .run_dir = R.run_dir, .accel = R.accel, .noise_json = noise,

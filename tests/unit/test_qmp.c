@@ -1,0 +1,130 @@
+/*
+ * test_qmp: the vCPU pinning client against a stand-in QMP server (a
+ * thread speaking the protocol on a unix socket) that reports this test's
+ * own threads as vCPUs, so the affinity the client sets can be read back.
+ */
+#include "qmp.h"
+#include "tap.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int listen_fd;
+static pid_t vcpu_tid;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int stop;
+
+static void *fake_vcpu(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&mu);
+	vcpu_tid = (pid_t)syscall(SYS_gettid);
+	pthread_cond_broadcast(&cv);
+	while (!stop)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	return NULL;
+}
+
+/* Greeting, an event between command and answer, then the two answers. */
+static void *fake_qemu(void *arg)
+{
+	int fd = accept(listen_fd, NULL, NULL);
+	char buf[4096], *msg;
+	int n = 0;
+
+	(void)arg;
+	if (fd < 0)
+		return NULL;
+	msg = "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n";
+	if (write(fd, msg, strlen(msg)) < 0)
+		goto out;
+	while (n < 2) {
+		ssize_t r = read(fd, buf, sizeof(buf) - 1);
+
+		if (r <= 0)
+			break;
+		buf[r] = '\0';
+		if (strstr(buf, "qmp_capabilities")) {
+			msg = "{\"event\": \"RESUME\", \"data\": {}}\r\n{\"return\": {}}\r\n";
+			if (write(fd, msg, strlen(msg)) < 0)
+				break;
+			n++;
+		}
+		if (strstr(buf, "query-cpus-fast")) {
+			char *ans = xasprintf("{\"return\": [{\"cpu-index\": 0, \"thread-id\": %d}]}\r\n", (int)vcpu_tid);
+
+			if (write(fd, ans, strlen(ans)) < 0)
+				n = 2;
+			free(ans);
+			n++;
+		}
+	}
+out:
+	close(fd);
+	return NULL;
+}
+
+int main(void)
+{
+	char path[] = "/tmp/gupbench-test-qmp.XXXXXX", *sock, why[256] = "";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t vt, qt;
+	cpu_set_t set;
+	int n;
+
+	if (!mkdtemp(path))
+		return 1;
+	sock = xasprintf("%s/q.sock", path);
+	{
+		char *got = qmp_arg(sock), *want = xasprintf("unix:%s,server=on,wait=off", sock);
+
+		is_str(got, want, "the -qmp argument names the socket");
+		free(got);
+		free(want);
+	}
+
+	n = qmp_pin_vcpus(sock, 0.2, why, sizeof(why));
+	ok(n == -1 || ncpus < 2, "no socket: an error, not a hang (%s)", why);
+
+	pthread_create(&vt, NULL, fake_vcpu, NULL);
+	pthread_mutex_lock(&mu);
+	while (!vcpu_tid)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(sa.sun_path, sock);
+	ok(bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(listen_fd, 1) == 0,
+	   "stand-in QMP server listens");
+	pthread_create(&qt, NULL, fake_qemu, NULL);
+
+	n = qmp_pin_vcpus(sock, 5, why, sizeof(why));
+	if (ncpus < 2) {
+		is_int(n, 0, "single-CPU host: nothing to pin");
+	} else {
+		is_int(n, 1, "one vCPU thread pinned (%s)", why);
+		CPU_ZERO(&set);
+		ok(sched_getaffinity(vcpu_tid, sizeof(set), &set) == 0 && CPU_COUNT(&set) == 1 &&
+		   CPU_ISSET((int)(ncpus - 1), &set), "vCPU 0 runs only on the last host CPU");
+	}
+	pthread_join(qt, NULL);
+	pthread_mutex_lock(&mu);
+	stop = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	pthread_join(vt, NULL);
+	close(listen_fd);
+	unlink(sock);
+	rmdir(path);
+	free(sock);
+	return tap_done();
+}
