@@ -7,6 +7,7 @@
  */
 #include "db.h"
 #include "tap.h"
+#include "testdb.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -14,17 +15,6 @@
 #include <unistd.h>
 
 static sqlite3 *db;
-
-static long long q(const char *sql)
-{
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
 
 /* Exit status of db_open(path) in a child, stderr silenced. */
 static int open_status(const char *path, int flags)
@@ -69,17 +59,17 @@ int main(void)
 		return 1;
 	path = xasprintf("%s/g.db", dir);
 	db = db_open(path, 0);
-	is_int(q("PRAGMA user_version"), DB_SCHEMA_VERSION, "schema version set");
-	is_int(q("PRAGMA foreign_keys"), 1, "foreign keys on");
-	ok(q("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1, "WAL mode");
-	ok(q("SELECT count(*) FROM reference_results") >= 4, "reference results loaded");
-	is_int(q("SELECT count(*) FROM reference_results WHERE before_us = 13992.5 AND after_us = 378.5"
+	is_int(sql_count(db, "PRAGMA user_version"), DB_SCHEMA_VERSION, "schema version set");
+	is_int(sql_count(db, "PRAGMA foreign_keys"), 1, "foreign keys on");
+	ok(sql_count(db, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1, "WAL mode");
+	ok(sql_count(db, "SELECT count(*) FROM reference_results") >= 4, "reference results loaded");
+	is_int(sql_count(db, "SELECT count(*) FROM reference_results WHERE before_us = 13992.5 AND after_us = 378.5"
 		 " AND key = '-L -m 512 -n 1024 -t'"), 1, "the seed's published figures are there");
 
 	k1 = db_kernel_upsert(db, "linux-6.12", "{\"release\":\"6.12.57\",\"arch\":\"x86_64\",\"build_seconds\":260}");
 	k2 = db_kernel_upsert(db, "linux-6.12", NULL);
 	ok(k1 > 0 && k1 == k2, "kernel upsert keeps one row");
-	is_int(q("SELECT count(*) FROM kernels WHERE release = '6.12.57' AND build_seconds = 260"), 1,
+	is_int(sql_count(db, "SELECT count(*) FROM kernels WHERE release = '6.12.57' AND build_seconds = 260"), 1,
 	       "metadata kept when re-upserted without it");
 	ok(db_kernel_upsert(db, "bad", "[1]") == -1, "non-object metadata rejected");
 	h1 = db_host_current(db, "QEMU 7.2.0");
@@ -88,10 +78,10 @@ int main(void)
 	ri.host_id = h1;
 	run = db_run_create(db, &ri);
 	ok(run > 0, "run created");
-	is_int(q("SELECT count(*) FROM runs WHERE status = 'running' AND ended IS NULL"
+	is_int(sql_count(db, "SELECT count(*) FROM runs WHERE status = 'running' AND ended IS NULL"
 		 " AND uuid = '11111111-2222-3333-4444-555555555555'"), 1, "run running with its uuid");
 	ok(db_run_set_status(db, run, "complete") == 0, "status set");
-	is_int(q("SELECT count(*) FROM runs WHERE status = 'complete' AND ended IS NOT NULL"), 1, "ended stamped");
+	is_int(sql_count(db, "SELECT count(*) FROM runs WHERE status = 'complete' AND ended IS NOT NULL"), 1, "ended stamped");
 	ok(db_run_set_status(db, run, "bogus") == -1, "unknown status refused by the schema");
 	ok(db_run_set_status(db, 999, "complete") == -1, "unknown run refused");
 	ok(db_event_add(db, run, 0, k1, "panic", "c1", "Kernel panic", "excerpt") == 0, "event stored");
@@ -99,7 +89,7 @@ int main(void)
 	ri.uuid = NULL;
 	ri.label = NULL;
 	ok(db_run_create(db, &ri) > run, "second run with a generated uuid");
-	is_int(q("SELECT count(DISTINCT uuid) FROM runs WHERE length(uuid) = 36"), 2, "generated uuid is a uuid");
+	is_int(sql_count(db, "SELECT count(DISTINCT uuid) FROM runs WHERE length(uuid) = 36"), 2, "generated uuid is a uuid");
 
 	/* Selectors need boots to describe, but resolve on names alone. */
 	ok(db_resolve_selector(db, "#1", &s) == 0 && s.kind == 2, "'#1' is a run id");
@@ -115,7 +105,7 @@ int main(void)
 	db_close(db);
 
 	db = db_open(path, DB_READONLY);
-	is_int(q("SELECT count(*) FROM kernels"), 1, "reopened read-only, rows kept");
+	is_int(sql_count(db, "SELECT count(*) FROM kernels"), 1, "reopened read-only, rows kept");
 	db_close(db);
 
 	/* A newer schema. */

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "ingest.h"
 #include "tap.h"
+#include "testdb.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -28,17 +29,6 @@ static const char good[] = ENV START(1, "a") CASE(2, "a", "-L -m 512 -n 1 -t")
 static sqlite3 *db;
 static int64_t run_id, kernel_id;
 
-static long long count(const char *sql)
-{
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static int ingest(const char *s, int allow_truncated, struct ingest_result *r)
 {
 	struct ingest_ctx ctx = { .run_id = run_id, .kernel_id = kernel_id, .accel = "tcg" };
@@ -49,12 +39,12 @@ static int ingest(const char *s, int allow_truncated, struct ingest_result *r)
 static void rejects(const char *s, const char *want_prefix, const char *what)
 {
 	struct ingest_result r;
-	long long boots = count("SELECT count(*) FROM boots"), samples = count("SELECT count(*) FROM samples");
+	long long boots = sql_count(db, "SELECT count(*) FROM boots"), samples = sql_count(db, "SELECT count(*) FROM samples");
 	int rc = ingest(s, 0, &r);
 
 	ok(rc == -1, "%s: rejected", what);
 	ok(!strncmp(r.err, want_prefix, strlen(want_prefix)), "%s: says '%s' (got '%s')", what, want_prefix, r.err);
-	ok(count("SELECT count(*) FROM boots") == boots && count("SELECT count(*) FROM samples") == samples,
+	ok(sql_count(db, "SELECT count(*) FROM boots") == boots && sql_count(db, "SELECT count(*) FROM samples") == samples,
 	   "%s: nothing stored", what);
 }
 
@@ -80,17 +70,17 @@ int main(void)
 	is_int(r.have_end, 1, "end record seen");
 	is_int(r.last_seq, 5, "last seq");
 	is_str(r.cases ? r.case_ids[1] : NULL, "b", "case ids reported");
-	is_int(count("SELECT count(*) FROM samples WHERE warmup = 1"), 2, "warm-ups flagged, not dropped");
-	is_int(count("SELECT count(*) FROM boots WHERE status = 'complete' AND guest_release = '6.12.0'"), 1,
+	is_int(sql_count(db, "SELECT count(*) FROM samples WHERE warmup = 1"), 2, "warm-ups flagged, not dropped");
+	is_int(sql_count(db, "SELECT count(*) FROM boots WHERE status = 'complete' AND guest_release = '6.12.0'"), 1,
 	       "boot complete with the guest release");
-	is_int(count("SELECT count(*) FROM cases WHERE cmd = 'pin_longterm' AND thp = 'on' AND write = 0"
+	is_int(sql_count(db, "SELECT count(*) FROM cases WHERE cmd = 'pin_longterm' AND thp = 'on' AND write = 0"
 		     " AND size_mb = 512 AND numa_node = -1"), 2, "case columns filled from params");
 	ingest_result_free(&r);
 
 	ok(ingest(good, 0, &r) == 0 && r.duplicate, "same stream again: duplicate");
 	is_int(r.cases, 2, "duplicate reports the stored cases");
-	is_int(count("SELECT count(*) FROM samples"), 6, "idempotent: still six samples");
-	is_int(count("SELECT count(*) FROM boots"), 1, "idempotent: one boot");
+	is_int(sql_count(db, "SELECT count(*) FROM samples"), 6, "idempotent: still six samples");
+	is_int(sql_count(db, "SELECT count(*) FROM boots"), 1, "idempotent: one boot");
 	ingest_result_free(&r);
 
 	rejects(ENV START(1, "a") "{\"type\":\"case\",\"seq\":2,\"id\":\"a\",\n" END(3, 0),
@@ -115,13 +105,13 @@ int main(void)
 	/* A guest that died mid-case: allowed, whole cases kept, status truncated. */
 	{
 		const char *cut = ENV START(1, "a") CASE(2, "a", "-z") START(3, "b") "{\"type\":\"case\",\"seq\":4,\"id";
-		long long before = count("SELECT count(*) FROM samples");
+		long long before = sql_count(db, "SELECT count(*) FROM samples");
 
 		ok(ingest(cut, 1, &r) == 0, "truncated stream accepted when allowed (%s)", r.err);
 		is_int(r.have_end, 0, "truncated: no end record");
 		is_int(r.cases, 1, "truncated: only the whole case");
-		is_int(count("SELECT count(*) FROM samples") - before, 3, "truncated: its samples stored");
-		is_int(count("SELECT count(*) FROM boots WHERE status = 'truncated'"), 1, "boot marked truncated");
+		is_int(sql_count(db, "SELECT count(*) FROM samples") - before, 3, "truncated: its samples stored");
+		is_int(sql_count(db, "SELECT count(*) FROM boots WHERE status = 'truncated'"), 1, "boot marked truncated");
 		ingest_result_free(&r);
 	}
 
@@ -133,9 +123,9 @@ int main(void)
 
 		ok(ingest(doc, 0, &r) == 0, "--json document ingested (%s)", r.err);
 		is_int(r.cases, 1, "document: one case");
-		is_int(count("SELECT count(*) FROM boots WHERE guest_release = '6.1.0' AND status = 'complete'"), 1,
+		is_int(sql_count(db, "SELECT count(*) FROM boots WHERE guest_release = '6.1.0' AND status = 'complete'"), 1,
 		       "document: boot complete");
-		is_int(count("SELECT count(*) FROM cases WHERE key = '-L -m 8 -n 1 -T' AND cmd = 'unknown'"), 1,
+		is_int(sql_count(db, "SELECT count(*) FROM cases WHERE key = '-L -m 8 -n 1 -T' AND cmd = 'unknown'"), 1,
 		       "document: case stored, cmd unknown when params lack it");
 		ingest_result_free(&r);
 		ok(ingest("{\"format\":\"gupbench-result-1\",\"env\":{},\"cases\":[{\"id\":\"y\"}]}", 0, &r) == -1 &&
@@ -148,7 +138,7 @@ int main(void)
 		db_event_add(db, run_id, 0, 0, "error", NULL, "caller row", NULL);
 		ok(ingest("garbage\n", 0, &r) == -1, "bad stream inside a transaction rejected");
 		ok(db_commit(db) == 0, "caller commits");
-		is_int(count("SELECT count(*) FROM events WHERE message = 'caller row'"), 1, "caller's row survives");
+		is_int(sql_count(db, "SELECT count(*) FROM events WHERE message = 'caller row'"), 1, "caller's row survives");
 	}
 
 	/* Speed sanity: 200 cases x 1000 samples in one go. */
