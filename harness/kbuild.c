@@ -7,6 +7,7 @@
  * temporary directory and rename it into the cache. See kbuild.h.
  */
 #include "kbuild.h"
+#include "arch.h"
 #include "kcache.h"
 #include "kconfig.h"
 #include "kpatch.h"
@@ -27,24 +28,6 @@
 /* Bump when the build recipe changes in a way that changes the product. */
 #define RECIPE "gupbench-kbuild-1"
 
-struct arch {
-	const char *name;       /* as the user says it */
-	const char *karch;      /* ARCH= */
-	const char *target;     /* make target */
-	const char *image;      /* path under obj/ */
-	const char *cross;      /* CROSS_COMPILE prefix; "" for native */
-	int est_objects;        /* first-build estimate for the progress line */
-};
-
-static const struct arch arches[] = {
-	{ "x86_64", "x86_64", "bzImage", "arch/x86/boot/bzImage", "", 1200 },
-};
-
-const char *kbuild_arches(void)
-{
-	return "x86_64";
-}
-
 enum src_kind { SRC_TAR, SRC_DIR, SRC_GIT };
 static const char *const src_kind_names[] = { "tarball", "directory", "git" };
 
@@ -60,7 +43,7 @@ struct source {
 /* Per-build state shared by the steps below. */
 struct build {
 	const struct kbuild_req *req;
-	const struct arch *arch;
+	const struct arch_info *arch;
 	struct source src;
 	struct kseries series;
 	int have_series, applied;
@@ -447,8 +430,8 @@ static char **make_argv(struct build *b, const char *obj, const char *target, in
 	argv[a++] = xstrdup(b->src.tree);
 	argv[a++] = xasprintf("O=%s", obj);
 	argv[a++] = xasprintf("ARCH=%s", b->arch->karch);
-	if (b->arch->cross[0])
-		argv[a++] = xasprintf("CROSS_COMPILE=%s", b->arch->cross);
+	if (arch_cross_prefix(b->arch)[0])
+		argv[a++] = xasprintf("CROSS_COMPILE=%s", arch_cross_prefix(b->arch));
 	argv[a++] = xasprintf("CC=%s", b->cc);
 	if (jobs)
 		argv[a++] = xasprintf("-j%d", jobs);
@@ -677,7 +660,7 @@ static int run_make(struct build *b, const char *log, int *incremental)
 	b->t0 = now_monotonic();
 	b->last_print = b->tty ? 0 : b->t0;
 	b->objects = 0;
-	argv = make_argv(b, b->src.obj, b->arch->target, jobs);
+	argv = make_argv(b, b->src.obj, b->arch->image_target, jobs);
 	if (b->verbose) {
 		char *s = argv_to_string(argv);
 
@@ -851,7 +834,7 @@ static int write_meta(struct build *b, const struct facts *f)
 	json_object_set_new(m, "key", json_string(f->key));
 	json_object_set_new(m, "release", json_string(f->release));
 	json_object_set_new(m, "arch", json_string(b->arch->name));
-	json_object_set_new(m, "image", json_string(strrchr(b->arch->image, '/') + 1));
+	json_object_set_new(m, "image", json_string(arch_image_name(b->arch)));
 	json_object_set_new(m, "image_size", json_integer(f->image_size));
 	json_object_set_new(m, "source", src);
 	json_object_set_new(m, "series", b->have_series ? series_json(&b->series) : json_null());
@@ -876,36 +859,50 @@ static int write_meta(struct build *b, const struct facts *f)
 
 /* ---- the pipeline ---- */
 
-static int load_fragments(struct build *b, struct kconfig_set *want, char **all_text, json_t *names)
+/* The fragments in merge order: ours, the arch's, then the user's. */
+static char **fragment_paths(struct build *b, int *n)
 {
 	const struct kbuild_req *q = b->req;
-	int total = q->nfragments + !q->no_default_fragment;
+	char **v = xcalloc(q->nfragments + 2, sizeof(*v));
+
+	*n = 0;
+	if (!q->no_default_fragment) {
+		v[(*n)++] = repo_path("harness/configs/gupbench.config");
+		if (b->arch->config_fragment)
+			v[(*n)++] = repo_path(b->arch->config_fragment);
+	}
+	for (int i = 0; i < q->nfragments; i++)
+		v[(*n)++] = xstrdup(q->fragments[i]);
+	return v;
+}
+
+static int load_fragments(struct build *b, struct kconfig_set *want, char **all_text, json_t *names)
+{
+	int n, r = 0;
+	char **paths = fragment_paths(b, &n);
 
 	*all_text = xstrdup("");
-	for (int i = 0; i < total; i++) {
-		char *path = (!q->no_default_fragment && i == 0) ? repo_path("harness/configs/gupbench.config")
-								 : xstrdup(q->fragments[i - !q->no_default_fragment]);
-		char *text = read_file(path, NULL), *cat;
+	for (int i = 0; i < n && !r; i++) {
+		char *path = paths[i], *text = read_file(path, NULL), *cat;
 
 		if (!text) {
 			error("cannot read config fragment '%s': %m", path);
-			free(path);
-			return EXIT_ENV;
+			r = EXIT_ENV;
+		} else if (kconfig_parse(want, text, path)) {
+			r = EXIT_USAGE;
+		} else {
+			cat = xasprintf("%s# fragment %s\n%s\n", *all_text,
+					strrchr(path, '/') ? strrchr(path, '/') + 1 : path, text);
+			free(*all_text);
+			*all_text = cat;
+			json_array_append_new(names, json_string(path));
 		}
-		if (kconfig_parse(want, text, path)) {
-			free(text);
-			free(path);
-			return EXIT_USAGE;
-		}
-		cat = xasprintf("%s# fragment %s\n%s\n", *all_text, strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
-				text);
-		free(*all_text);
-		*all_text = cat;
-		json_array_append_new(names, json_string(path));
 		free(text);
-		free(path);
 	}
-	return 0;
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return r;
 }
 
 static void request_hash(struct build *b, const char *frag_text, char out[65])
@@ -968,13 +965,13 @@ static int unapply_series(struct build *b)
 
 static int pick_compiler(struct build *b)
 {
-	char *gcc = xasprintf("%sgcc", b->arch->cross);
+	char *gcc = xasprintf("%sgcc", arch_cross_prefix(b->arch));
 	char *argv[] = { gcc, "--version", NULL };
 	const char *no_ccache = getenv("GUPBENCH_NO_CCACHE");
 
 	if (!have_program(gcc)) {
 		error("compiler '%s' not found: install it (apt-get install %s)", gcc,
-		      b->arch->cross[0] ? "gcc-<arch>-linux-gnu" : "gcc");
+		      arch_cross_prefix(b->arch)[0] ? b->arch->deb_cross_gcc : "gcc");
 		free(gcc);
 		return EXIT_ENV;
 	}
@@ -1049,8 +1046,8 @@ static int build_entry(struct build *b, const char *key, const char *config, jso
 	free(log);
 	/* collect: every write can hit ENOSPC, and then no entry appears */
 	{
-		char *img = xasprintf("%s/%s", b->src.obj, b->arch->image);
-		char *dimg = xasprintf("%s/%s", b->tmp, strrchr(b->arch->image, '/') + 1);
+		char *img = xasprintf("%s/%s", b->src.obj, b->arch->image_path);
+		char *dimg = xasprintf("%s/%s", b->tmp, arch_image_name(b->arch));
 		char *cfg = xasprintf("%s/.config", b->tmp), *rel = xasprintf("%s/release", b->tmp);
 		char *fd = xasprintf("%s/fragments", b->tmp), *pd = xasprintf("%s/patches", b->tmp);
 		char *rl = xasprintf("%s\n", f.release);
@@ -1124,11 +1121,9 @@ int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (!strcmp(req->arch ? req->arch : "x86_64", arches[i].name))
-			b.arch = &arches[i];
+	b.arch = arch_lookup(req->arch ? req->arch : "x86_64");
 	if (!b.arch) {
-		error("unknown arch '%s': kernel build knows %s", req->arch, kbuild_arches());
+		error("unknown arch '%s': kernel build knows %s", req->arch, arch_names());
 		r = EXIT_USAGE;
 		goto out;
 	}

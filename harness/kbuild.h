@@ -35,9 +35,6 @@ struct kbuild_result {
 	double seconds;          /* wall time of the whole request */
 };
 
-/* The arches kernel build knows, for --help: "x86_64". */
-const char *kbuild_arches(void);
-
 /*
  * Build (or find) the kernel. Returns an exit status from util.h after at
  * most a few "error:" lines: EXIT_ENV (source or tool missing), EXIT_USAGE

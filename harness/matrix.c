@@ -16,32 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- architectures ---- */
-
-static const long x86_sizes[] = { 2048, 1048576, 0 };
-static const long arm64_sizes[] = { 64, 2048, 32768, 1048576, 0 };
-
-static const struct arch_info arches[] = {
-	{ "x86_64", 2048, x86_sizes },
-	{ "arm64",  2048, arm64_sizes },
-};
-
-const struct arch_info *arch_lookup(const char *name)
-{
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (name && !strcmp(arches[i].name, name))
-			return &arches[i];
-	return NULL;
-}
-
-static int arch_offers(const struct arch_info *a, long kb)
-{
-	for (const long *s = a->hugetlb_kb; *s; s++)
-		if (*s == kb)
-			return 1;
-	return 0;
-}
-
 /* ---- axis values ---- */
 
 static const struct { const char *name, *alias; char flag; } cmds[] = {
@@ -776,7 +750,7 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 			const struct matrix_case *c = &m->cases[idx[i]];
 			long kb = case_hugetlb_kb(c, arch);
 
-			if (kb <= 0 || !arch_offers(arch, kb))
+			if (kb <= 0 || !arch_offers_hugetlb(arch, kb))
 				continue;
 			char *k = xasprintf("%ldkB", kb);
 			long want = (c->size_mb * 1024 + kb - 1) / kb;

@@ -10,6 +10,8 @@
 #ifndef GUPBENCH_MATRIX_H
 #define GUPBENCH_MATRIX_H
 
+#include "arch.h"
+
 #include <stddef.h>
 
 enum { THP_SYSTEM, THP_ON, THP_OFF };
@@ -58,15 +60,6 @@ struct plan_needs {
 	double total_timeout;   /* whole boot */
 	int selftest;           /* some case needs /gup_test */
 };
-
-/* Architectures the harness knows: default hugetlb size, the sizes a guest
- * can offer. NULL for an unknown arch. */
-struct arch_info {
-	const char *name;
-	long default_hugetlb_kb;
-	const long *hugetlb_kb;   /* 0-terminated */
-};
-const struct arch_info *arch_lookup(const char *name);
 
 /* The plan JSON (gupbench-plan-1) for cases idx[0..n) on arch, and what it
  * needs. Hugetlb reservations go in setup, except 1G pages, which only the

@@ -1,13 +1,13 @@
 /*
  * qemu: building the emulator's argv and choosing KVM or TCG. The guest
  * gets no default devices (-nodefaults: nothing to probe, faster boots),
- * two serial ports (console, results), -no-reboot so that both a panic
- * (panic=-1) and the bench's final reboot end QEMU, and no -cpu host: on a
- * software hypervisor it fails at once. TCG gets the baseline qemu64 model
- * plus pdpe1gb (1G pages): "-cpu max" made the vmtests-gup matrix take 73 s
- * instead of 40 s here, the emulated extensions costing more than they give.
+ * a console serial port and the arch's results channel (arch.h), -no-reboot
+ * so that both a panic (panic=-1) and the bench's final reboot end QEMU,
+ * and never -cpu host: on a software hypervisor it fails at once. The
+ * machine and CPU models come from the arch table.
  */
 #include "qemu.h"
+#include "arch.h"
 #include "qmp.h"
 #include "spawn.h"
 #include "util.h"
@@ -17,22 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static const struct {
-	const char *arch, *binary;
-} emulators[] = {
-	{ "x86_64", "qemu-system-x86_64" },
-};
-
 const char *qemu_binary(const char *arch)
 {
 	const char *fake = getenv("GUPBENCH_QEMU");
+	const struct arch_info *a = arch_lookup(arch);
 
 	if (fake && *fake)
 		return fake;
-	for (size_t i = 0; i < sizeof(emulators) / sizeof(emulators[0]); i++)
-		if (arch && !strcmp(arch, emulators[i].arch))
-			return emulators[i].binary;
-	return NULL;
+	return a ? a->qemu_binary : NULL;
 }
 
 char *qemu_version(const char *binary)
@@ -75,9 +67,10 @@ static long host_tsc_khz(void)
 #endif
 }
 
-char *qemu_cmdline(const struct plan_needs *n, const char *accel)
+char *qemu_cmdline(const struct arch_info *a, const struct plan_needs *n, const char *accel)
 {
-	char *s = xstrdup("console=ttyS0 panic=-1 quiet");
+	char *s = xasprintf("console=%s panic=-1 quiet%s", a->console,
+			    a->results == RESULTS_VIRTIO ? " gupbench.results=/dev/hvc0" : "");
 	char *t;
 	static long khz = -1;
 
@@ -107,13 +100,20 @@ char **qemu_argv(const struct qemu_spec *s)
 {
 	char **v = xcalloc(40, sizeof(*v));
 	int n = 0;
+	const struct arch_info *a = s->arch;
+	int tcg = !strcmp(s->accel, "tcg");
+	const char *cpu = tcg ? a->cpu_tcg : a->cpu_kvm;
 
 	v[n++] = xstrdup(s->binary);
+	if (a->qemu_machine) {
+		v[n++] = xstrdup("-machine");
+		v[n++] = xstrdup(a->qemu_machine);
+	}
 	v[n++] = xstrdup("-accel");
-	v[n++] = xstrdup(s->accel);
-	if (!strcmp(s->accel, "tcg")) {
+	v[n++] = tcg && a->accel_tcg_opts ? xasprintf("tcg,%s", a->accel_tcg_opts) : xstrdup(s->accel);
+	if (cpu) {
 		v[n++] = xstrdup("-cpu");
-		v[n++] = xstrdup("qemu64,+pdpe1gb");
+		v[n++] = xstrdup(cpu);
 	}
 	v[n++] = xstrdup("-m");
 	v[n++] = xasprintf("%ldM", s->needs->mem_mb);
@@ -126,8 +126,17 @@ char **qemu_argv(const struct qemu_spec *s)
 	v[n++] = xstrdup("-no-reboot");
 	v[n++] = xstrdup("-serial");
 	v[n++] = xasprintf("file:%s", s->console_path);
-	v[n++] = xstrdup("-serial");
-	v[n++] = xasprintf("file:%s", s->results_path);
+	if (a->results == RESULTS_VIRTIO) {
+		v[n++] = xstrdup("-device");
+		v[n++] = xstrdup("virtio-serial-device");
+		v[n++] = xstrdup("-chardev");
+		v[n++] = xasprintf("file,id=results,path=%s", s->results_path);
+		v[n++] = xstrdup("-device");
+		v[n++] = xstrdup("virtconsole,chardev=results");
+	} else {
+		v[n++] = xstrdup("-serial");
+		v[n++] = xasprintf("file:%s", s->results_path);
+	}
 	if (s->qmp_path) {
 		v[n++] = xstrdup("-qmp");
 		v[n++] = qmp_arg(s->qmp_path);
@@ -137,7 +146,7 @@ char **qemu_argv(const struct qemu_spec *s)
 	v[n++] = xstrdup("-initrd");
 	v[n++] = xstrdup(s->initrd);
 	v[n++] = xstrdup("-append");
-	v[n++] = qemu_cmdline(s->needs, s->accel);
+	v[n++] = qemu_cmdline(s->arch, s->needs, s->accel);
 	v[n] = NULL;
 	return v;
 }

@@ -11,6 +11,7 @@
 #include "matrix.h"
 
 struct qemu_spec {
+	const struct arch_info *arch;
 	const char *binary;          /* from qemu_binary() */
 	const char *accel;           /* "kvm" or "tcg" */
 	const char *kernel, *initrd;
@@ -26,8 +27,8 @@ const char *qemu_binary(const char *arch);
 /* First line of `BINARY --version`, malloc'd; NULL when it does not run. */
 char *qemu_version(const char *binary);
 
-/* The kernel command line for a plan under accel ("kvm" or "tcg"). malloc'd. */
-char *qemu_cmdline(const struct plan_needs *needs, const char *accel);
+/* The kernel command line for a plan on arch under accel ("kvm" or "tcg"). malloc'd. */
+char *qemu_cmdline(const struct arch_info *arch, const struct plan_needs *needs, const char *accel);
 /* NULL-terminated argv; free with qemu_argv_free(). */
 char **qemu_argv(const struct qemu_spec *s);
 void qemu_argv_free(char **argv);

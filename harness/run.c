@@ -372,7 +372,7 @@ static void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const si
 	/* /tmp, not the run directory: a socket path must fit in 108 bytes. */
 	char *p_qmp = pin_wanted(R) ? xasprintf("/tmp/gupbench-qmp-%d-%d.sock", (int)getpid(), boot) : NULL;
 	struct qemu_spec spec = {
-		.binary = R->qemu, .accel = R->accel, .kernel = K->e.image, .initrd = p_initrd,
+		.arch = R->arch, .binary = R->qemu, .accel = R->accel, .kernel = K->e.image, .initrd = p_initrd,
 		.console_path = p_console, .results_path = p_results, .needs = &needs, .qmp_path = p_qmp,
 	};
 	struct watch w = { .R = R, .kernel = K->name, .boot = boot };
@@ -814,8 +814,8 @@ int cmd_run(int argc, char **argv)
 	R.arch = arch_lookup(K[0].e.arch);
 	for (int i = 0; i < R.o.nk; i++) {
 		if (!K[i].e.arch || !arch_lookup(K[i].e.arch) || !qemu_binary(K[i].e.arch)) {
-			error("kernel '%s' is for arch '%s', which run cannot boot (x86_64 only)", K[i].name,
-			      K[i].e.arch ? K[i].e.arch : "?");
+			error("kernel '%s' is for arch '%s', which run cannot boot (known: %s)", K[i].name,
+			      K[i].e.arch ? K[i].e.arch : "?", arch_names());
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -858,7 +858,7 @@ int cmd_run(int argc, char **argv)
 	}
 	R.qemu = xstrdup(qemu_binary(R.arch->name));
 	if (!have_program(R.qemu)) {
-		error("'%s' is not installed; run 'make deps' (Debian: qemu-system-x86)", R.qemu);
+		error("'%s' is not installed; run 'make deps' (Debian: %s)", R.qemu, R.arch->deb_qemu);
 		rc = EXIT_ENV;
 		goto out;
 	}
@@ -908,7 +908,7 @@ int cmd_run(int argc, char **argv)
 		char *pinit = xasprintf("%s/initramfs.cpio", pdir), *pcon = xasprintf("%s/console.log", pdir);
 		char *pres = xasprintf("%s/results.jsonl", pdir);
 		struct qemu_spec probe = {
-			.binary = R.qemu, .kernel = K[0].e.image, .initrd = pinit,
+			.arch = R.arch, .binary = R.qemu, .kernel = K[0].e.image, .initrd = pinit,
 			.console_path = pcon, .results_path = pres, .needs = &pn,
 		};
 

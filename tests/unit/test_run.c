@@ -70,12 +70,13 @@ int main(void)
 	free(ex);
 
 	struct plan_needs needs = { .mem_mb = 1024, .cpus = 2, .numa_nodes = 2, .huge_1g_pages = 2 };
+	const struct arch_info *x86 = arch_lookup("x86_64");
 	struct qemu_spec spec = {
-		.binary = "qemu-system-x86_64", .accel = "tcg", .kernel = "/k/bzImage", .initrd = "/b/i.cpio",
+		.arch = x86, .binary = "qemu-system-x86_64", .accel = "tcg", .kernel = "/k/bzImage", .initrd = "/b/i.cpio",
 		.console_path = "/b/console.log", .results_path = "/b/results.jsonl", .needs = &needs,
 	};
 	char **argv = qemu_argv(&spec);
-	char *cl = qemu_cmdline(&needs, "tcg");
+	char *cl = qemu_cmdline(x86, &needs, "tcg");
 
 	ok(has_pair(argv, "-accel", "tcg") && has_pair(argv, "-cpu", "qemu64,+pdpe1gb"), "tcg: baseline cpu with 1G pages");
 	ok(has_pair(argv, "-m", "1024M") && has_pair(argv, "-smp", "2"), "memory and cpus from the plan");
@@ -94,7 +95,7 @@ int main(void)
 	needs.numa_nodes = 0;
 	needs.huge_1g_pages = 0;
 	argv = qemu_argv(&spec);
-	cl = qemu_cmdline(&needs, "kvm");
+	cl = qemu_cmdline(x86, &needs, "kvm");
 	ok(has_pair(argv, "-accel", "kvm") && !has(argv, "-cpu"), "kvm: no -cpu (never host)");
 	ok(!strstr(cl, "hugepagesz") && !strstr(cl, "numa=") && !strstr(cl, "tsc="),
 	   "kvm: nothing extra when the plan asks nothing");

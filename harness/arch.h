@@ -1,0 +1,57 @@
+/*
+ * arch: the one table of what the harness knows about each guest
+ * architecture: how the kernel is built for it (ARCH=, image, cross
+ * compiler), how QEMU boots it (binary, machine, CPU model, console, the
+ * results channel) and what its guests can offer (hugetlb sizes). kbuild.c,
+ * matrix.c, qemu.c and run use only this table; supporting a new arch means
+ * adding one row to arches[] in arch.c.
+ */
+#ifndef GUPBENCH_ARCH_H
+#define GUPBENCH_ARCH_H
+
+/* How the bench's results stream leaves the guest. */
+enum results_channel {
+	RESULTS_SERIAL,      /* a second serial port (-serial), ttyS1 in the guest */
+	RESULTS_VIRTIO,      /* a virtio console (virtconsole), hvc0 in the guest */
+};
+
+struct arch_info {
+	const char *name;            /* as the user and the cache say it: "x86_64" */
+	const char *uname_machine;   /* uname -m of a native host */
+	const char *cross_prefix;    /* CROSS_COMPILE on a foreign host */
+	/* kernel build */
+	const char *karch;           /* make ARCH= */
+	const char *image_target;    /* make target producing the image */
+	const char *image_path;      /* the image under the object tree */
+	const char *config_fragment; /* repository path of the arch's fragment; NULL: none */
+	int est_objects;             /* first-build estimate for the progress line */
+	/* boot */
+	const char *qemu_binary;
+	const char *qemu_machine;    /* -machine; NULL: QEMU's default */
+	const char *cpu_kvm;         /* -cpu under KVM; NULL: QEMU's default */
+	const char *cpu_tcg;         /* -cpu under TCG; NULL: QEMU's default */
+	const char *accel_tcg_opts;  /* appended to "-accel tcg,"; NULL: none */
+	const char *console;         /* the kernel's console= device */
+	enum results_channel results;
+	/* guest */
+	long default_hugetlb_kb;
+	const long *hugetlb_kb;      /* sizes a guest can offer, 0-terminated */
+	/* host */
+	const char *deb_qemu;        /* Debian package with qemu_binary */
+	const char *deb_cross_gcc;   /* Debian package with <cross_prefix>gcc */
+};
+
+/* The row for name, or NULL for an arch the harness does not know. */
+const struct arch_info *arch_lookup(const char *name);
+/* The row of the host's own architecture, or NULL. */
+const struct arch_info *arch_host(void);
+/* The known names for messages: "x86_64" or "x86_64, arm64". Static. */
+const char *arch_names(void);
+/* The image's file name ("bzImage"). */
+const char *arch_image_name(const struct arch_info *a);
+/* Does a guest of this arch offer hugetlb pages of kb? */
+int arch_offers_hugetlb(const struct arch_info *a, long kb);
+/* The CROSS_COMPILE prefix for building a on this host: "" when native. */
+const char *arch_cross_prefix(const struct arch_info *a);
+
+#endif
