@@ -12,6 +12,7 @@
 #include "kconfig.h"
 #include "kpatch.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <errno.h>
@@ -422,30 +423,20 @@ static int prepare_tree(struct build *b)
 
 static char **make_argv(struct build *b, const char *obj, const char *target, int jobs)
 {
-	char **argv = xcalloc(12, sizeof(char *));
-	int a = 0;
+	struct strvec a = STRVEC_INIT;
 
-	argv[a++] = xstrdup("make");
-	argv[a++] = xstrdup("-C");
-	argv[a++] = xstrdup(b->src.tree);
-	argv[a++] = xasprintf("O=%s", obj);
-	argv[a++] = xasprintf("ARCH=%s", b->arch->karch);
+	strvec_pushl(&a, "make", "-C", b->src.tree, NULL);
+	strvec_pushf(&a, "O=%s", obj);
+	strvec_pushf(&a, "ARCH=%s", b->arch->karch);
 	if (arch_cross_prefix(b->arch)[0])
-		argv[a++] = xasprintf("CROSS_COMPILE=%s", arch_cross_prefix(b->arch));
-	argv[a++] = xasprintf("CC=%s", b->cc);
+		strvec_pushf(&a, "CROSS_COMPILE=%s", arch_cross_prefix(b->arch));
+	strvec_pushf(&a, "CC=%s", b->cc);
 	if (jobs)
-		argv[a++] = xasprintf("-j%d", jobs);
+		strvec_pushf(&a, "-j%d", jobs);
 	if (b->verbose)
-		argv[a++] = xstrdup("V=1");
-	argv[a++] = xstrdup(target);
-	return argv;
-}
-
-static void free_argv(char **argv)
-{
-	for (char **p = argv; *p; p++)
-		free(*p);
-	free(argv);
+		strvec_push(&a, "V=1");
+	strvec_push(&a, target);
+	return strvec_detach(&a);
 }
 
 static int make_step(struct build *b, const char *obj, const char *target, const char *log)
@@ -453,7 +444,7 @@ static int make_step(struct build *b, const char *obj, const char *target, const
 	char **argv = make_argv(b, obj, target, 0);
 	int st = run_logged(argv, NULL, log, b->verbose);
 
-	free_argv(argv);
+	strvec_free_argv(argv);
 	return st;
 }
 
@@ -670,7 +661,7 @@ static int run_make(struct build *b, const char *log, int *incremental)
 	note("building '%s' (%s, -j%d%s)", b->name, *incremental ? "incremental" : "full", jobs,
 	     strncmp(b->cc, "ccache", 6) ? "" : ", ccache");
 	st = spawn_run(argv, &o, &r) ? -1 : r.status;
-	free_argv(argv);
+	strvec_free_argv(argv);
 	if (b->line_len) {
 		b->line[b->line_len] = '\0';
 		on_make_line(b, b->line);
@@ -723,26 +714,15 @@ static int build_gup_test(struct build *b, const char *out, const char *log)
 		char *d = xasprintf("%s/%s", b->src.tree, dirs[i]);
 		char *main_c = xasprintf("%s/gup_test.c", d), *util_c = xasprintf("%s/vm_util.c", d);
 		char *inc = xasprintf("-I%s", b->src.tree), *incd = xasprintf("-I%s", d);
-		char *argv[16];
-		int a = 0;
+		struct strvec a = STRVEC_INIT;
 
-		argv[a++] = "gcc";
-		argv[a++] = "-static";
-		argv[a++] = "-O2";
-		argv[a++] = "-w";
-		argv[a++] = "-isystem";
-		argv[a++] = hdrs;
-		argv[a++] = inc;
-		argv[a++] = incd;
-		argv[a++] = main_c;
+		strvec_pushl(&a, "gcc", "-static", "-O2", "-w", "-isystem", hdrs, inc, incd, main_c, NULL);
 		if (file_exists(util_c))   /* vm_util.c appeared in v6.3 */
-			argv[a++] = util_c;
-		argv[a++] = "-o";
-		argv[a++] = (char *)out;
-		argv[a++] = "-lpthread";
-		argv[a] = NULL;
+			strvec_push(&a, util_c);
+		strvec_pushl(&a, "-o", out, "-lpthread", NULL);
 		if (file_exists(main_c))
-			st = run_logged(argv, NULL, log, b->verbose);
+			st = run_logged(a.v, NULL, log, b->verbose);
+		strvec_clear(&a);
 		free(d);
 		free(main_c);
 		free(util_c);

@@ -4,6 +4,7 @@
  */
 #include "kpatch.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -399,9 +400,8 @@ static int run_patch(const struct kpatch *pt, const char *tree, const char *scra
 		     int reverse, int dry, char **out)
 {
 	char *file = xasprintf("%s/current.patch", scratch);
-	char strip[16];
-	char *argv[13];
-	int a = 0, st;
+	struct strvec a = STRVEC_INIT;
+	int st;
 	struct spawn_opts o = { .cwd = tree, .capture = 1, .merge_stderr = 1 };
 	struct spawn_result r;
 
@@ -410,22 +410,18 @@ static int run_patch(const struct kpatch *pt, const char *tree, const char *scra
 		free(file);
 		return -2;
 	}
-	snprintf(strip, sizeof(strip), "-p%d", pt->strip);
-	argv[a++] = "patch";
-	argv[a++] = strip;
-	argv[a++] = "--batch";
-	argv[a++] = "--fuzz=0";   /* as strict as git am: context that moved is fine, changed is not */
-	argv[a++] = "--forward";
-	argv[a++] = "--no-backup-if-mismatch";
-	argv[a++] = "--reject-file=-";
+	strvec_push(&a, "patch");
+	strvec_pushf(&a, "-p%d", pt->strip);
+	/* --fuzz=0: as strict as git am: context that moved is fine, changed is not */
+	strvec_pushl(&a, "--batch", "--fuzz=0", "--forward", "--no-backup-if-mismatch", "--reject-file=-", NULL);
 	if (reverse)
-		argv[a++] = "--reverse";
+		strvec_push(&a, "--reverse");
 	if (dry)
-		argv[a++] = "--dry-run";
-	argv[a++] = "-i";
-	argv[a++] = file;
-	argv[a] = NULL;
-	if (spawn_run(argv, &o, &r)) {
+		strvec_push(&a, "--dry-run");
+	strvec_pushl(&a, "-i", file, NULL);
+	st = spawn_run(a.v, &o, &r);
+	strvec_clear(&a);
+	if (st) {
 		error("cannot run 'patch': install it (apt-get install patch)");
 		free(file);
 		return -2;

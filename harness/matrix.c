@@ -8,6 +8,7 @@
  */
 #include "matrix.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <errno.h>
@@ -210,71 +211,56 @@ static const struct axis *axis_find(const char *name)
 
 /* ---- building cases ---- */
 
-struct strvec {
-	char **v;
-	size_t n, cap;
-};
-
-static void sv_push(struct strvec *s, char *str)
-{
-	if (s->n + 2 > s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-	}
-	s->v[s->n++] = str;
-	s->v[s->n] = NULL;
-}
-
 /* The bench's key order: command, -m, -n, -t/-T/-H, --hugetlb-size, -w/-W,
  * -S, -j, -f, --numa-node; then the options that are not part of the key. */
 static void build_argv(struct matrix_case *c)
 {
-	struct strvec s = { 0 };
+	struct strvec s = STRVEC_INIT;
 
-	sv_push(&s, xasprintf("-%c", c->cmd));
-	sv_push(&s, xstrdup("-m"));
-	sv_push(&s, xasprintf("%ld", c->size_mb));
-	sv_push(&s, xstrdup("-n"));
-	sv_push(&s, xasprintf("%ld", c->nr_pages));
+	strvec_pushf(&s, "-%c", c->cmd);
+	strvec_push(&s, "-m");
+	strvec_pushf(&s, "%ld", c->size_mb);
+	strvec_push(&s, "-n");
+	strvec_pushf(&s, "%ld", c->nr_pages);
 	if (c->hugetlb_kb != HUGETLB_NONE) {
 		if (c->hugetlb_kb == HUGETLB_DEFAULT) {
-			sv_push(&s, xstrdup("-H"));
+			strvec_push(&s, "-H");
 		} else {
-			sv_push(&s, xstrdup("--hugetlb-size"));   /* implies -H */
-			sv_push(&s, xstrdup(hugetlb_name(c->hugetlb_kb)));
+			strvec_push(&s, "--hugetlb-size");   /* implies -H */
+			strvec_push(&s, hugetlb_name(c->hugetlb_kb));
 		}
 	} else {
 		for (size_t i = 0; i < N_ELEMS(thps); i++)
 			if (thps[i].mode == c->thp && thps[i].flag)
-				sv_push(&s, xstrdup(thps[i].flag));
+				strvec_push(&s, thps[i].flag);
 	}
 	if (c->write != TRI_DEFAULT)
-		sv_push(&s, xstrdup(c->write ? "-w" : "-W"));
+		strvec_push(&s, c->write ? "-w" : "-W");
 	if (c->shared)
-		sv_push(&s, xstrdup("-S"));
+		strvec_push(&s, "-S");
 	if (c->threads > 1) {
-		sv_push(&s, xstrdup("-j"));
-		sv_push(&s, xasprintf("%d", c->threads));
+		strvec_push(&s, "-j");
+		strvec_pushf(&s, "%d", c->threads);
 	}
 	if (c->file) {
-		sv_push(&s, xstrdup("-f"));
-		sv_push(&s, xstrdup(c->file));
+		strvec_push(&s, "-f");
+		strvec_push(&s, c->file);
 	}
 	if (c->numa_node >= 0 && !c->selftest) {
-		sv_push(&s, xstrdup("--numa-node"));
-		sv_push(&s, xasprintf("%d", c->numa_node));
+		strvec_push(&s, "--numa-node");
+		strvec_pushf(&s, "%d", c->numa_node);
 	}
-	sv_push(&s, xstrdup("-r"));
-	sv_push(&s, xasprintf("%d", c->repeats));
+	strvec_push(&s, "-r");
+	strvec_pushf(&s, "%d", c->repeats);
 	if (c->warmup > 0 && !c->selftest) {
-		sv_push(&s, xstrdup("--warmup"));
-		sv_push(&s, xasprintf("%d", c->warmup));
+		strvec_push(&s, "--warmup");
+		strvec_pushf(&s, "%d", c->warmup);
 	}
 	if (c->fifo > 0 && !c->selftest) {
-		sv_push(&s, xstrdup("--fifo"));
-		sv_push(&s, xasprintf("%d", c->fifo));
+		strvec_push(&s, "--fifo");
+		strvec_pushf(&s, "%d", c->fifo);
 	}
-	c->argv = s.v;
+	c->argv = strvec_detach(&s);
 }
 
 /* The bench's key for the argv: everything before -r, less the default -w. */
@@ -300,9 +286,7 @@ static char *argv_key(char **argv)
 static void case_free(struct matrix_case *c)
 {
 	free(c->id);
-	for (char **a = c->argv; a && *a; a++)
-		free(*a);
-	free(c->argv);
+	strvec_free_argv(c->argv);
 	free(c->file);
 	memset(c, 0, sizeof(*c));
 }

@@ -14,6 +14,7 @@
 #include "changepoint.h"
 #include "db.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "stats.h"
 #include "util.h"
 
@@ -677,29 +678,6 @@ const char *nightly_self_exe(void)
 	return exe;
 }
 
-struct argvec {
-	char **v;
-	size_t n, cap;
-};
-
-static void av_push(struct argvec *a, const char *s)
-{
-	if (a->n + 2 > a->cap) {
-		a->cap = a->cap ? 2 * a->cap : 16;
-		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
-	}
-	a->v[a->n++] = xstrdup(s);
-	a->v[a->n] = NULL;
-}
-
-static void av_free(struct argvec *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
-	memset(a, 0, sizeof(*a));
-}
-
 /* Last lines of a log file, for an event's excerpt. */
 static char *log_tail(const char *path, int lines)
 {
@@ -750,7 +728,7 @@ out:
 }
 
 /* Run a gupharness subcommand with output to log; its exit status (or -1). */
-static int run_self(struct argvec *a, const char *log, int dry_run)
+static int run_self(struct strvec *a, const char *log, int dry_run)
 {
 	struct spawn_opts o = { .stdout_path = log, .out_append = 1, .merge_stderr = 1 };
 	struct spawn_result r;
@@ -833,7 +811,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 			   const struct nightly_opts *o, const char *db, const char *date)
 {
 	char *prefix = stream_prefix(cfg, s), *id, *label, *kname, *logdir, *blog, *rlog, *cmd;
-	struct argvec a = { 0 };
+	struct strvec a = STRVEC_INIT;
 	int st, ret = NIGHT_OK;
 
 	id = source_identity(s);
@@ -857,30 +835,30 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 	if (!o->dry_run && mkdir_p(logdir, 0755) < 0)
 		die(EXIT_IO, "cannot create log directory '%s': %s", logdir, strerror(errno));
 
-	av_push(&a, nightly_self_exe());
-	av_push(&a, "kernel");
-	av_push(&a, "build");
-	av_push(&a, "--source");
-	av_push(&a, s->path);
+	strvec_push(&a, nightly_self_exe());
+	strvec_push(&a, "kernel");
+	strvec_push(&a, "build");
+	strvec_push(&a, "--source");
+	strvec_push(&a, s->path);
 	if (s->kind == SRC_GIT) {
 		/* The commit resolved above, not the branch: it may move meanwhile. */
-		av_push(&a, "--rev");
-		av_push(&a, id);
+		strvec_push(&a, "--rev");
+		strvec_push(&a, id);
 	}
 	if (s->series) {
-		av_push(&a, "--series");
-		av_push(&a, s->series);
+		strvec_push(&a, "--series");
+		strvec_push(&a, s->series);
 	}
 	for (size_t i = 0; i < cfg->nfragments; i++) {
-		av_push(&a, "--config");
-		av_push(&a, cfg->fragments[i]);
+		strvec_push(&a, "--config");
+		strvec_push(&a, cfg->fragments[i]);
 	}
 	for (size_t i = 0; i < s->nfragments; i++) {
-		av_push(&a, "--config");
-		av_push(&a, s->fragments[i]);
+		strvec_push(&a, "--config");
+		strvec_push(&a, s->fragments[i]);
 	}
-	av_push(&a, "--name");
-	av_push(&a, kname);
+	strvec_push(&a, "--name");
+	strvec_push(&a, kname);
 	st = run_self(&a, blog, o->dry_run);
 	if (st != 0) {
 		char *msg = xasprintf("kernel build of '%s' at %s failed (status %d); log '%s'",
@@ -897,20 +875,20 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 		goto out;
 	}
 	for (size_t m = 0; m < cfg->nmatrices; m++) {
-		av_free(&a);
-		av_push(&a, nightly_self_exe());
-		av_push(&a, "run");
-		av_push(&a, "--matrix");
-		av_push(&a, cfg->matrices[m]);
-		av_push(&a, "--kernel");
-		av_push(&a, kname);
-		av_push(&a, "--label");
-		av_push(&a, label);
-		av_push(&a, "--db");
-		av_push(&a, db);
+		strvec_clear(&a);
+		strvec_push(&a, nightly_self_exe());
+		strvec_push(&a, "run");
+		strvec_push(&a, "--matrix");
+		strvec_push(&a, cfg->matrices[m]);
+		strvec_push(&a, "--kernel");
+		strvec_push(&a, kname);
+		strvec_push(&a, "--label");
+		strvec_push(&a, label);
+		strvec_push(&a, "--db");
+		strvec_push(&a, db);
 		if (o->shard) {
-			av_push(&a, "--shard");
-			av_push(&a, o->shard);
+			strvec_push(&a, "--shard");
+			strvec_push(&a, o->shard);
 		}
 		st = run_self(&a, rlog, o->dry_run);
 		if (st == 0)
@@ -933,7 +911,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 		}
 	}
 out:
-	av_free(&a);
+	strvec_clear(&a);
 	free(prefix);
 	free(id);
 	free(label);

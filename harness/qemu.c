@@ -10,6 +10,7 @@
 #include "arch.h"
 #include "qmp.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -67,95 +68,107 @@ static long host_tsc_khz(void)
 #endif
 }
 
-char *qemu_cmdline(const struct arch_info *a, const struct plan_needs *n, const char *accel)
+void qemu_spec_from_needs(struct qemu_spec *s, const struct plan_needs *n)
 {
-	char *s = xasprintf("console=%s panic=-1 quiet%s", a->console,
-			    a->results == RESULTS_VIRTIO ? " gupbench.results=/dev/hvc0" : "");
-	char *t;
-	static long khz = -1;
+	s->mem_mb = n->mem_mb;
+	s->cpus = n->cpus;
+	s->huge_1g_pages = n->huge_1g_pages;
+	s->numa_nodes = n->numa_nodes;
+}
 
-	if (!strcmp(accel, "tcg")) {
+char *qemu_cmdline(const struct qemu_spec *s)
+{
+	struct strvec w = STRVEC_INIT;
+	static long khz = -1;
+	char *line;
+	size_t len = 1;
+
+	strvec_pushf(&w, "console=%s", s->arch->console);
+	strvec_pushl(&w, "panic=-1", "quiet", NULL);
+	if (s->arch->results == RESULTS_VIRTIO)
+		strvec_push(&w, "gupbench.results=/dev/hvc0");
+	if (!strcmp(s->accel, "tcg")) {
 		if (khz < 0)
 			khz = host_tsc_khz();
-		t = khz > 0 ? xasprintf("%s tsc=reliable tsc_early_khz=%ld", s, khz)
-			    : xasprintf("%s tsc=reliable", s);
-		free(s);
-		s = t;
+		strvec_push(&w, "tsc=reliable");
+		if (khz > 0)
+			strvec_pushf(&w, "tsc_early_khz=%ld", khz);
 	}
+	if (s->huge_1g_pages > 0) {
+		strvec_push(&w, "hugepagesz=1G");
+		strvec_pushf(&w, "hugepages=%ld", s->huge_1g_pages);
+	}
+	if (s->numa_nodes > 1)
+		strvec_pushf(&w, "numa=fake=%d", s->numa_nodes);
+	for (const char *const *a = s->append; a && *a; a++)
+		strvec_push(&w, *a);
+	for (size_t i = 0; i < w.nr; i++)
+		len += strlen(w.v[i]) + 1;
+	line = xcalloc(1, len);
+	for (size_t i = 0; i < w.nr; i++) {
+		if (i)
+			strcat(line, " ");
+		strcat(line, w.v[i]);
+	}
+	strvec_clear(&w);
+	return line;
+}
 
-	if (n->huge_1g_pages > 0) {
-		t = xasprintf("%s hugepagesz=1G hugepages=%ld", s, n->huge_1g_pages);
-		free(s);
-		s = t;
+/* The results channel: a second serial port, or a virtio console. */
+static void push_results_channel(struct strvec *v, const struct qemu_spec *s)
+{
+	if (s->arch->results == RESULTS_VIRTIO) {
+		strvec_pushl(v, "-device", "virtio-serial-device", "-chardev", NULL);
+		strvec_pushf(v, "file,id=results,path=%s", s->results_path);
+		strvec_pushl(v, "-device", "virtconsole,chardev=results", NULL);
+	} else {
+		strvec_push(v, "-serial");
+		strvec_pushf(v, "file:%s", s->results_path);
 	}
-	if (n->numa_nodes > 1) {
-		t = xasprintf("%s numa=fake=%d", s, n->numa_nodes);
-		free(s);
-		s = t;
-	}
-	return s;
 }
 
 char **qemu_argv(const struct qemu_spec *s)
 {
-	char **v = xcalloc(40, sizeof(*v));
-	int n = 0;
+	struct strvec v = STRVEC_INIT;
 	const struct arch_info *a = s->arch;
 	int tcg = !strcmp(s->accel, "tcg");
 	const char *cpu = tcg ? a->cpu_tcg : a->cpu_kvm;
+	char *cmdline;
 
-	v[n++] = xstrdup(s->binary);
-	if (a->qemu_machine) {
-		v[n++] = xstrdup("-machine");
-		v[n++] = xstrdup(a->qemu_machine);
-	}
-	v[n++] = xstrdup("-accel");
-	v[n++] = tcg && a->accel_tcg_opts ? xasprintf("tcg,%s", a->accel_tcg_opts) : xstrdup(s->accel);
-	if (cpu) {
-		v[n++] = xstrdup("-cpu");
-		v[n++] = xstrdup(cpu);
-	}
-	v[n++] = xstrdup("-m");
-	v[n++] = xasprintf("%ldM", s->needs->mem_mb);
-	v[n++] = xstrdup("-smp");
-	v[n++] = xasprintf("%d", s->needs->cpus);
-	v[n++] = xstrdup("-nodefaults");
-	v[n++] = xstrdup("-no-user-config");
-	v[n++] = xstrdup("-display");
-	v[n++] = xstrdup("none");
-	v[n++] = xstrdup("-no-reboot");
-	v[n++] = xstrdup("-serial");
-	v[n++] = xasprintf("file:%s", s->console_path);
-	if (a->results == RESULTS_VIRTIO) {
-		v[n++] = xstrdup("-device");
-		v[n++] = xstrdup("virtio-serial-device");
-		v[n++] = xstrdup("-chardev");
-		v[n++] = xasprintf("file,id=results,path=%s", s->results_path);
-		v[n++] = xstrdup("-device");
-		v[n++] = xstrdup("virtconsole,chardev=results");
-	} else {
-		v[n++] = xstrdup("-serial");
-		v[n++] = xasprintf("file:%s", s->results_path);
-	}
+	strvec_push(&v, s->binary);
+	if (a->qemu_machine)
+		strvec_pushl(&v, "-machine", a->qemu_machine, NULL);
+	strvec_push(&v, "-accel");
+	if (tcg && a->accel_tcg_opts)
+		strvec_pushf(&v, "tcg,%s", a->accel_tcg_opts);
+	else
+		strvec_push(&v, s->accel);
+	if (cpu)
+		strvec_pushl(&v, "-cpu", cpu, NULL);
+	strvec_push(&v, "-m");
+	strvec_pushf(&v, "%ldM", s->mem_mb);
+	strvec_push(&v, "-smp");
+	strvec_pushf(&v, "%d", s->cpus);
+	strvec_pushl(&v, "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", NULL);
+	strvec_pushf(&v, "file:%s", s->console_path);
+	push_results_channel(&v, s);
 	if (s->qmp_path) {
-		v[n++] = xstrdup("-qmp");
-		v[n++] = qmp_arg(s->qmp_path);
+		char *q = qmp_arg(s->qmp_path);
+
+		strvec_pushl(&v, "-qmp", q, NULL);
+		free(q);
 	}
-	v[n++] = xstrdup("-kernel");
-	v[n++] = xstrdup(s->kernel);
-	v[n++] = xstrdup("-initrd");
-	v[n++] = xstrdup(s->initrd);
-	v[n++] = xstrdup("-append");
-	v[n++] = qemu_cmdline(s->arch, s->needs, s->accel);
-	v[n] = NULL;
-	return v;
+	cmdline = qemu_cmdline(s);
+	strvec_pushl(&v, "-kernel", s->kernel, "-initrd", s->initrd, "-append", cmdline, NULL);
+	free(cmdline);
+	for (const char *const *x = s->qemu_args; x && *x; x++)
+		strvec_push(&v, *x);
+	return strvec_detach(&v);
 }
 
 void qemu_argv_free(char **argv)
 {
-	for (char **a = argv; a && *a; a++)
-		free(*a);
-	free(argv);
+	strvec_free_argv(argv);
 }
 
 /* Did the results file receive the bench's env record? */

@@ -1,6 +1,7 @@
 /*
  * qemu: the QEMU command for one guest boot, built as an argv array from
- * what the plan needs (memory, CPUs, 1G pages, fake NUMA nodes), and the
+ * one struct of boot settings (arch, accelerator, memory, CPUs, kernel
+ * command-line pieces, extra QEMU arguments), and the
  * choice of accelerator: "auto" uses KVM only after a probe boot has shown
  * that KVM really runs this kernel (a software hypervisor behind /dev/kvm
  * can stall on a stock kernel), otherwise TCG with a one-line notice.
@@ -10,16 +11,29 @@
 
 #include "matrix.h"
 
+/*
+ * The settings of one boot: everything the QEMU argv and the kernel
+ * command line are built from. A new knob (clock mode, --cpus, --append,
+ * --qemu-arg, --memory) is a new field here, read in qemu.c.
+ */
 struct qemu_spec {
 	const struct arch_info *arch;
 	const char *binary;          /* from qemu_binary() */
 	const char *accel;           /* "kvm" or "tcg" */
+	long mem_mb;                 /* guest RAM */
+	int cpus;
+	long huge_1g_pages;          /* reserved on the kernel command line */
+	int numa_nodes;              /* > 1: fake NUMA nodes */
+	const char *const *append;   /* extra kernel command-line words, NULL-terminated; NULL: none */
+	const char *const *qemu_args;/* extra QEMU arguments, last; NULL-terminated; NULL: none */
 	const char *kernel, *initrd;
 	const char *console_path;    /* first serial port: kernel console */
-	const char *results_path;    /* second serial port: the results stream */
-	const struct plan_needs *needs;
+	const char *results_path;    /* the arch's results channel: the results stream */
 	const char *qmp_path;        /* QMP socket for vCPU pinning; NULL: none */
 };
+
+/* Copy what a plan needs (memory, CPUs, 1G pages, NUMA nodes) into s. */
+void qemu_spec_from_needs(struct qemu_spec *s, const struct plan_needs *needs);
 
 /* $GUPBENCH_QEMU (a test's stand-in) or the system emulator for arch;
  * NULL for an arch run does not support. */
@@ -27,8 +41,8 @@ const char *qemu_binary(const char *arch);
 /* First line of `BINARY --version`, malloc'd; NULL when it does not run. */
 char *qemu_version(const char *binary);
 
-/* The kernel command line for a plan on arch under accel ("kvm" or "tcg"). malloc'd. */
-char *qemu_cmdline(const struct arch_info *arch, const struct plan_needs *needs, const char *accel);
+/* The kernel command line for the boot. malloc'd. */
+char *qemu_cmdline(const struct qemu_spec *s);
 /* NULL-terminated argv; free with qemu_argv_free(). */
 char **qemu_argv(const struct qemu_spec *s);
 void qemu_argv_free(char **argv);

@@ -373,7 +373,7 @@ static void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const si
 	char *p_qmp = pin_wanted(R) ? xasprintf("/tmp/gupbench-qmp-%d-%d.sock", (int)getpid(), boot) : NULL;
 	struct qemu_spec spec = {
 		.arch = R->arch, .binary = R->qemu, .accel = R->accel, .kernel = K->e.image, .initrd = p_initrd,
-		.console_path = p_console, .results_path = p_results, .needs = &needs, .qmp_path = p_qmp,
+		.console_path = p_console, .results_path = p_results, .qmp_path = p_qmp,
 	};
 	struct watch w = { .R = R, .kernel = K->name, .boot = boot };
 	struct boot_outcome out = { 0 };
@@ -383,6 +383,7 @@ static void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const si
 	const char *fault_kind = NULL, *fault_at;
 	pid_t pid;
 
+	qemu_spec_from_needs(&spec, &needs);
 	if (mkdir_p(dir, 0755) || write_file_atomic(p_plan, plan, strlen(plan))) {
 		error("cannot write '%s': %s", p_plan, strerror(errno));
 		R->incomplete = 1;
@@ -909,9 +910,10 @@ int cmd_run(int argc, char **argv)
 		char *pres = xasprintf("%s/results.jsonl", pdir);
 		struct qemu_spec probe = {
 			.arch = R.arch, .binary = R.qemu, .kernel = K[0].e.image, .initrd = pinit,
-			.console_path = pcon, .results_path = pres, .needs = &pn,
+			.console_path = pcon, .results_path = pres,
 		};
 
+		qemu_spec_from_needs(&probe, &pn);
 		R.accel = "tcg";
 		if (strcmp(R.o.accel, "tcg")) {
 			if (mkdir_p(pdir, 0755) || initramfs_for_plan(pinit, R.bench, pplan, NULL, err, sizeof(err)))

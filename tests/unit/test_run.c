@@ -73,10 +73,11 @@ int main(void)
 	const struct arch_info *x86 = arch_lookup("x86_64");
 	struct qemu_spec spec = {
 		.arch = x86, .binary = "qemu-system-x86_64", .accel = "tcg", .kernel = "/k/bzImage", .initrd = "/b/i.cpio",
-		.console_path = "/b/console.log", .results_path = "/b/results.jsonl", .needs = &needs,
+		.console_path = "/b/console.log", .results_path = "/b/results.jsonl",
 	};
+	qemu_spec_from_needs(&spec, &needs);
 	char **argv = qemu_argv(&spec);
-	char *cl = qemu_cmdline(x86, &needs, "tcg");
+	char *cl = qemu_cmdline(&spec);
 
 	ok(has_pair(argv, "-accel", "tcg") && has_pair(argv, "-cpu", "qemu64,+pdpe1gb"), "tcg: baseline cpu with 1G pages");
 	ok(has_pair(argv, "-m", "1024M") && has_pair(argv, "-smp", "2"), "memory and cpus from the plan");
@@ -94,8 +95,9 @@ int main(void)
 	spec.accel = "kvm";
 	needs.numa_nodes = 0;
 	needs.huge_1g_pages = 0;
+	qemu_spec_from_needs(&spec, &needs);
 	argv = qemu_argv(&spec);
-	cl = qemu_cmdline(x86, &needs, "kvm");
+	cl = qemu_cmdline(&spec);
 	ok(has_pair(argv, "-accel", "kvm") && !has(argv, "-cpu"), "kvm: no -cpu (never host)");
 	ok(!strstr(cl, "hugepagesz") && !strstr(cl, "numa=") && !strstr(cl, "tsc="),
 	   "kvm: nothing extra when the plan asks nothing");

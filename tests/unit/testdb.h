@@ -6,6 +6,7 @@
 #define GUPBENCH_TESTDB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 static inline long long sql_count(sqlite3 *db, const char *sql)
 {
