@@ -8,6 +8,7 @@
  */
 #include "qemu.h"
 #include "arch.h"
+#include "ingest.h"
 #include "qmp.h"
 #include "spawn.h"
 #include "strvec.h"
@@ -171,12 +172,17 @@ void qemu_argv_free(char **argv)
 	strvec_free_argv(argv);
 }
 
-/* Did the results file receive the bench's env record? */
+/* Did the results file receive the bench's env record (its first line)? */
 static int env_arrived(const char *path)
 {
-	char *s = read_file(path, NULL);
-	int ok = s && strstr(s, "\"type\":\"env\"") != NULL;
+	size_t len = 0;
+	char *s = read_file(path, &len);
+	const char *nl = s ? memchr(s, '\n', len) : NULL;
+	json_t *rec = nl ? stream_record_parse(s, (size_t)(nl - s), NULL) : NULL;
+	const char *type = stream_record_type(rec);
+	int ok = type && !strcmp(type, "env");
 
+	json_decref(rec);
 	free(s);
 	return ok;
 }

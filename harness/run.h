@@ -22,12 +22,4 @@ void run_shard_range(size_t total, int k, int n, size_t *lo, size_t *hi);
 /* Parse "K/N" with 1 <= K <= N; 0 or -1. */
 int run_parse_shard(const char *s, int *k, int *n);
 
-/* Console analysis: the first line matching a fault marker ("Kernel panic",
- * "Oops", "BUG:"), NULL if none; kind receives "panic" or "oops". */
-const char *run_console_fault(const char *console, const char **kind);
-
-/* Lines around pos in text (a few before, many after), capped; malloc'd.
- * pos NULL means the tail of text. */
-char *run_excerpt(const char *text, const char *pos);
-
 #endif

@@ -266,7 +266,7 @@ static int finish_boot(struct ingest *in)
 /* Stream records: what each type needs before the generic handling. */
 static int handle_record(struct ingest *in, json_t *rec, const char *sha, const char **open_start)
 {
-	const char *type = json_string_value(json_object_get(rec, "type"));
+	const char *type = stream_record_type(rec);
 	json_t *seq = json_object_get(rec, "seq");
 	int expect = in->res->last_seq + 1;
 
@@ -319,6 +319,25 @@ static int handle_record(struct ingest *in, json_t *rec, const char *sha, const 
 	return 0;
 }
 
+json_t *stream_record_parse(const char *line, size_t len, json_error_t *err)
+{
+	json_error_t local;
+	json_t *rec = json_loadb(line, len, 0, err ? err : &local);
+
+	if (rec && !json_is_object(rec)) {
+		json_decref(rec);
+		rec = NULL;
+		if (err)
+			snprintf(err->text, sizeof(err->text), "a JSON value of another type");
+	}
+	return rec;
+}
+
+const char *stream_record_type(const json_t *rec)
+{
+	return json_string_value(json_object_get(rec, "type"));
+}
+
 static int ingest_lines(struct ingest *in, const char *buf, size_t len, const char *sha,
 			int allow_truncated)
 {
@@ -336,13 +355,11 @@ static int ingest_lines(struct ingest *in, const char *buf, size_t len, const ch
 			p = nl ? nl + 1 : end;
 			continue;
 		}
-		rec = json_loadb(p, n, 0, &jerr);
-		if (!rec || !json_is_object(rec)) {
-			json_decref(rec);
+		rec = stream_record_parse(p, n, &jerr);
+		if (!rec) {
 			if (!nl && allow_truncated)
 				break;      /* the guest died mid-line: the tail is lost, the rest stands */
-			ret = fail(in, "%s%s", nl ? "not a JSON object: " : "truncated record: ",
-				   rec ? "a JSON value of another type" : jerr.text);
+			ret = fail(in, "%s%s", nl ? "not a JSON object: " : "truncated record: ", jerr.text);
 			break;
 		}
 		if (handle_record(in, rec, sha, &open_start)) {

@@ -7,6 +7,7 @@
 #ifndef GUPBENCH_INGEST_H
 #define GUPBENCH_INGEST_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,5 +42,14 @@ struct ingest_result {
 int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, size_t len,
 		  int allow_truncated, struct ingest_result *res);
 void ingest_result_free(struct ingest_result *res);
+
+/*
+ * The one results-stream record parser, shared by the ingest, run's live
+ * watch and the KVM probe: one line (no newline) as a JSON object, or NULL
+ * when it is not one (err, if given, says why). Free with json_decref().
+ */
+json_t *stream_record_parse(const char *line, size_t len, json_error_t *err);
+/* The record's "type", or NULL. */
+const char *stream_record_type(const json_t *rec);
 
 #endif

@@ -3,6 +3,7 @@
  * fault detection and excerpts, and the QEMU argv and command line built
  * from a plan's needs (accelerator, no -cpu host, 1G pages, fake NUMA).
  */
+#include "console.h"
 #include "qemu.h"
 #include "run.h"
 #include "tap.h"
@@ -48,24 +49,24 @@ int main(void)
 		"[    1.2] Oops: 0002 [#1] SMP\n"
 		"[    1.3] Kernel panic - not syncing: Fatal exception\n"
 		"[    1.3] ---[ end Kernel panic ]---\n";
-	const char *kind = NULL, *at = run_console_fault(console, &kind);
+	const char *kind = NULL, *at = console_fault(console, &kind);
 
 	is_str(kind, "panic", "a panic outranks the oops before it");
 	ok(at && !strncmp(at, "[    1.3] Kernel panic", 22), "fault position is the start of its line");
-	char *ex = run_excerpt(console, at);
+	char *ex = console_excerpt(console, at);
 
 	ok(strstr(ex, "Oops: 0002") && strstr(ex, "end Kernel panic"), "excerpt has lines before and after");
 	free(ex);
 	kind = NULL;
-	at = run_console_fault("ok\n[ 2.0] Oops: 0000 [#1]\nmore\n", &kind);
+	at = console_fault("ok\n[ 2.0] Oops: 0000 [#1]\nmore\n", &kind);
 	is_str(kind, "oops", "oops alone");
-	ok(run_console_fault("Run /init as init process\n", &kind) == NULL, "clean console: no fault");
+	ok(console_fault("Run /init as init process\n", &kind) == NULL, "clean console: no fault");
 	char big[20000];
 
 	for (size_t i = 0; i < sizeof(big) - 1; i++)
 		big[i] = i % 50 == 49 ? '\n' : 'x';
 	big[sizeof(big) - 1] = '\0';
-	ex = run_excerpt(big, NULL);
+	ex = console_excerpt(big, NULL);
 	ok(strlen(ex) <= 6000 && strlen(ex) > 100, "tail excerpt is capped (%zu bytes)", strlen(ex));
 	free(ex);
 

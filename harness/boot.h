@@ -1,0 +1,65 @@
+/*
+ * boot: one guest boot of a run, end to end: plan -> initramfs -> QEMU ->
+ * watch the results stream live (progress, silence = hung guest) -> read
+ * the console for faults -> ingest the stream -> store every fault as an
+ * event with a console excerpt. Also the accelerator probe and which cases
+ * a (resumed) boot still needs. run.c drives it; see run.h for the statuses.
+ */
+#ifndef GUPBENCH_BOOT_H
+#define GUPBENCH_BOOT_H
+
+#include "arch.h"
+#include "kcache.h"
+#include "matrix.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One case's outcome as the stream reported it, for the summary table. */
+struct case_row {
+	char *kernel, *id, *status;
+	int boot;
+	double get_median, put_median;
+	long n;
+};
+
+/* What every boot of a run shares, and what the boots report back. */
+struct runner {
+	struct matrix m;
+	const struct arch_info *arch;
+	sqlite3 *db;
+	int64_t run_id;
+	char *uuid, *run_dir, *bench, *qemu;
+	const char *accel;        /* "kvm" or "tcg" once picked */
+	double timeout;           /* --timeout; 0: the plan's limits */
+	int no_pin;               /* --no-pin */
+	size_t done, total;       /* cases, over the whole run */
+	double t0;
+	struct case_row *rows;
+	size_t nrows;
+	int faults, incomplete;
+};
+
+struct kernel_ctx {
+	struct kernel_entry e;
+	int64_t id;
+	const char *name;
+};
+
+/* Will the boots pin QEMU's vCPU threads? (not with --no-pin or one host CPU) */
+int boot_pin_wanted(const struct runner *R);
+
+/* Pick R->accel from want ("auto", "kvm", "tcg"), probing with kernel K
+ * under <run dir>/accel-probe. 0, or -1 when "kvm" was demanded and cannot be had. */
+int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *want);
+
+/* The cases of [lo, hi) that this kernel and boot index have not stored
+ * yet, into idx. Returns the count. */
+size_t boot_cases_to_run(struct runner *R, int64_t kernel_id, int boot, size_t lo, size_t hi, size_t *idx);
+
+/* Boot kernel K once over cases idx[0..n); store what came back. Sets
+ * R->faults and R->incomplete. */
+void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *idx, size_t n);
+
+#endif
