@@ -1,0 +1,38 @@
+/*
+ * housekeeping: the queries behind `gupharness db list|export|merge|check`.
+ * Rows go to a callback, so the command decides the format (aligned text,
+ * CSV, JSON); merge copies another database in one transaction keyed by
+ * runs.uuid and boots.stream_sha; check runs the integrity checks.
+ */
+#ifndef GUPBENCH_HOUSEKEEPING_H
+#define GUPBENCH_HOUSEKEEPING_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* Called once with index -1 before the first row (the header: column names
+ * are readable then), then for each row with its index from 0. */
+typedef void (*db_row_fn)(sqlite3_stmt *row, long index, void *arg);
+
+enum db_listing { DB_LIST_RUNS, DB_LIST_KERNELS };
+
+/* The rows of a listing. 0, or -1 with the error printed. */
+int db_list(sqlite3 *db, enum db_listing which, db_row_fn fn, void *arg);
+
+/* Samples with their run, kernel, boot and case, filtered by kernel name,
+ * run id ("#12" or "12") and case key or id (each NULL: any). The row
+ * count, or -1 with the error printed (rows already given stand). */
+long db_export_samples(sqlite3 *db, const char *kernel, const char *run, const char *kase,
+		       db_row_fn fn, void *arg);
+
+/* Copy the database file other into db without duplicates, in one
+ * transaction. 0 with "N kernels, N hosts, ..." in summary, or -1 with the
+ * error printed and nothing changed. */
+int db_merge_file(sqlite3 *db, const char *other, char *summary, size_t len);
+
+/* Run every check, calling report(what, finding) for each finding and
+ * report(what, NULL) for a check that found nothing. Returns how many
+ * findings are corruption (a run left running is only a warning). */
+int db_check_all(sqlite3 *db, void (*report)(const char *what, const char *finding, void *arg), void *arg);
+
+#endif
