@@ -13,6 +13,9 @@
 #include "changepoint.h"
 #include "commands.h"
 #include "compare.h"
+#include "housekeeping.h"
+#include "references.h"
+#include "samples.h"
 #include "db.h"
 #include "spawn.h"
 #include "stats.h"
@@ -91,47 +94,6 @@ void plot_sanitize_name(const char *s, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
-/* log P(Bin(n, 1/2) = k) */
-static double log_binom_half(size_t n, size_t k)
-{
-	return lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1) -
-	       (double)n * log(2.0);
-}
-
-size_t plot_median_ci_rank(size_t n)
-{
-	double tail = 0.0;
-	size_t j = 0;
-
-	/* Grow j while the two tails outside [x(j+1), x(n-j)] stay within 5%. */
-	for (size_t k = 0; k < n / 2; k++) {
-		tail += exp(log_binom_half(n, k));
-		if (2.0 * tail > 0.05)
-			break;
-		j = k + 1;
-	}
-	return j;
-}
-
-int plot_median_ci(const double *x, size_t n, double *lo, double *hi)
-{
-	size_t j = plot_median_ci_rank(n);
-
-	if (n == 0) {
-		*lo = *hi = 0.0;
-		return -1;
-	}
-	if (j == 0 || n < 2) {
-		*lo = stats_quantile(x, n, 0.0);
-		*hi = stats_quantile(x, n, 1.0);
-		return -1;
-	}
-	/* Type-7 quantile at (j-1)/(n-1) is exactly the j-th order statistic. */
-	*lo = stats_quantile(x, n, (double)(j - 1) / (double)(n - 1));
-	*hi = stats_quantile(x, n, (double)(n - j) / (double)(n - 1));
-	return 0;
-}
-
 /* ---- samples loaded from the database ---- */
 
 struct dvec {
@@ -173,15 +135,6 @@ struct pset {
 	size_t n;
 };
 
-struct metric {
-	const char *name, *column, *what;
-};
-
-static const struct metric metrics[] = {
-	{ "get", "get_us", "get time" },
-	{ "put", "put_us", "put time" },
-};
-
 enum { FMT_PNG = 1, FMT_SVG = 2 };
 
 static const struct format {
@@ -197,7 +150,7 @@ struct plot_opts {
 	const char *db_path, *out_dir, *filter, *x_axis, *y_axis, *format_arg, *metric_arg, *alpha_arg;
 	int formats;
 	double alpha;            /* change-point significance for history */
-	const struct metric *metric;
+	const struct sample_metric *metric;
 	char **sel;
 	int nsel;
 };
@@ -219,32 +172,113 @@ struct plot_ctx {
 	int have_cmp;
 };
 
-static char *col_str(sqlite3_stmt *st, int i)
+static void free_case(struct pcase *c)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return xstrdup(t ? (const char *)t : "");
+	for (size_t k = 0; k < c->ng; k++) {
+		free(c->g[k].started);
+		free(c->g[k].kernel);
+		free(c->g[k].accel);
+		free(c->g[k].v.v);
+	}
+	free(c->g);
+	free(c->key);
+	free(c->case_id);
+	free(c->cmd);
+	free(c->thp);
+	free(c->file);
+	free(c->v.v);
+	free(c->w.v);
 }
 
-static long long col_int(sqlite3_stmt *st, int i, long long dflt)
+static void free_set(struct pset *s)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
+	for (size_t i = 0; i < s->n; i++)
+		free_case(&s->c[i]);
+	free(s->c);
+	free(s->kernels);
+	free(s->accel);
+	db_selector_free(&s->sel);
 }
 
-static void fill_case(struct pcase *c, sqlite3_stmt *st)
+static int group_cmp(const void *a, const void *b)
 {
-	c->key = col_str(st, 0);
-	c->case_id = col_str(st, 1);
-	c->cmd = col_str(st, 2);
-	c->size_mb = sqlite3_column_double(st, 3);
-	c->nr_pages = col_int(st, 4, 0);
-	c->thp = col_str(st, 5);
-	c->hugetlb_kb = col_int(st, 6, 0);
-	c->write = col_int(st, 7, 0);
-	c->shared = col_int(st, 8, 0);
-	c->threads = col_int(st, 9, 1);
-	c->numa_node = col_int(st, 10, -1);
-	c->file = col_str(st, 11);
+	const struct pgroup *x = a, *y = b;
+	int c = strcmp(x->started, y->started);
+
+	if (c)
+		return c;
+	if (x->run_id != y->run_id)
+		return x->run_id < y->run_id ? -1 : 1;
+	return strcmp(x->kernel, y->kernel);
+}
+
+/* Cases in the order of what they measure, as the charts list them. */
+static int case_cmp(const void *a, const void *b)
+{
+	const struct pcase *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->cmd, y->cmd)) || (c = strcmp(x->thp, y->thp)))
+		return c;
+	if (x->hugetlb_kb != y->hugetlb_kb)
+		return x->hugetlb_kb < y->hugetlb_kb ? -1 : 1;
+	if (x->size_mb != y->size_mb)
+		return x->size_mb < y->size_mb ? -1 : 1;
+	if (x->nr_pages != y->nr_pages)
+		return x->nr_pages < y->nr_pages ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* The group of this boot's run and kernel in c, made when new. */
+static struct pgroup *group_for(struct pcase *c, const struct sample_boot *b)
+{
+	struct pgroup *g;
+
+	for (size_t k = 0; k < c->ng; k++)
+		if (c->g[k].run_id == b->run_id && !strcmp(c->g[k].kernel, b->kernel))
+			return &c->g[k];
+	c->g = xrealloc(c->g, (c->ng + 1) * sizeof(*c->g));
+	g = &c->g[c->ng++];
+	memset(g, 0, sizeof(*g));
+	g->run_id = b->run_id;
+	g->started = xstrdup(b->started);
+	g->kernel = xstrdup(b->kernel);
+	g->accel = xstrdup(b->accel);
+	return g;
+}
+
+/* A loaded case as the plot's case: its attributes, per-run groups, pooled samples. */
+static void pcase_of(struct pcase *c, struct sample_case *sc)
+{
+	memset(c, 0, sizeof(*c));
+	c->key = sc->key;
+	c->case_id = sc->case_id;
+	c->cmd = sc->cmd;
+	c->thp = sc->thp;
+	c->file = sc->file;
+	sc->key = sc->case_id = sc->cmd = sc->thp = sc->file = NULL;
+	c->size_mb = sc->size_mb;
+	c->nr_pages = sc->nr_pages;
+	c->hugetlb_kb = sc->hugetlb_kb;
+	c->write = sc->write;
+	c->shared = sc->shared;
+	c->threads = sc->threads;
+	c->numa_node = sc->numa_node;
+	for (size_t k = 0; k < sc->nb; k++) {
+		struct pgroup *g;
+
+		if (!sc->b[k].n && !sc->b[k].nw)
+			continue;       /* only truncated rows: nothing to draw */
+		g = group_for(c, &sc->b[k]);
+		for (size_t i = 0; i < sc->b[k].n; i++)
+			dvec_push(&g->v, sc->b[k].v[i]);
+		for (size_t i = 0; i < sc->b[k].nw; i++)
+			dvec_push(&c->w, sc->b[k].w[i]);
+	}
+	qsort(c->g, c->ng, sizeof(*c->g), group_cmp);
+	for (size_t k = 0; k < c->ng; k++)
+		for (size_t i = 0; i < c->g[k].v.n; i++)
+			dvec_push(&c->v, c->g[k].v.v[i]);
 }
 
 /*
@@ -254,10 +288,8 @@ static void fill_case(struct pcase *c, sqlite3_stmt *st)
  */
 static int load_set(struct plot_ctx *x, const char *arg, struct pset *s)
 {
-	const char *col = x->o.metric->column;
-	char *sql, *meta_sql;
-	sqlite3_stmt *st;
-	int rc;
+	struct sample_set set;
+	struct sample_query q = { .metric = x->o.metric->name, .filter = x->o.filter };
 
 	memset(s, 0, sizeof(*s));
 	s->arg = arg;
@@ -269,100 +301,26 @@ static int load_set(struct plot_ctx *x, const char *arg, struct pset *s)
 		s->sel.text = xstrdup("");
 		s->sel.describe = xstrdup("all runs");
 	}
-	sql = xasprintf("SELECT c.key, c.case_id, c.cmd, c.size_mb, c.nr_pages, c.thp, c.hugetlb_kb,"
-			" c.write, c.shared, c.threads, c.numa_node, c.file,"
-			" r.id, r.started, k.name, COALESCE(b.accel, r.accel, ''), s.%s, s.warmup"
-			" FROM cases c JOIN boots b ON b.id = c.boot_id JOIN runs r ON r.id = b.run_id"
-			" JOIN kernels k ON k.id = b.kernel_id JOIN samples s ON s.case_id = c.id"
-			" WHERE c.status = 'ok' AND s.truncated = 0 AND s.%s IS NOT NULL"
-			" AND c.boot_id IN (%s)"
-			" AND (?2 IS NULL OR instr(c.key, ?2) > 0 OR instr(c.case_id, ?2) > 0)"
-			" ORDER BY c.cmd, c.thp, c.hugetlb_kb, c.size_mb, c.nr_pages, c.key,"
-			" r.started, r.id, k.name, s.idx", col, col, s->sel.sql);
-	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
-		die(EXIT_DB, "cannot read samples from '%s': %s", x->o.db_path, sqlite3_errmsg(x->db));
-	sqlite3_bind_text(st, 1, s->sel.text, -1, SQLITE_STATIC);
-	if (x->o.filter)
-		sqlite3_bind_text(st, 2, x->o.filter, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(st, 0);
-		const char *kernel = (const char *)sqlite3_column_text(st, 14);
-		long long run = sqlite3_column_int64(st, 12);
-		double v = sqlite3_column_double(st, 16);
-		struct pcase *c = s->n ? &s->c[s->n - 1] : NULL;
-		struct pgroup *g;
-
-		if (!c || strcmp(c->key, key ? key : "")) {
-			s->c = xrealloc(s->c, (s->n + 1) * sizeof(*s->c));
-			c = &s->c[s->n++];
-			memset(c, 0, sizeof(*c));
-			fill_case(c, st);
-		}
-		g = c->ng ? &c->g[c->ng - 1] : NULL;
-		if (!g || g->run_id != run || strcmp(g->kernel, kernel ? kernel : "")) {
-			c->g = xrealloc(c->g, (c->ng + 1) * sizeof(*c->g));
-			g = &c->g[c->ng++];
-			memset(g, 0, sizeof(*g));
-			g->run_id = run;
-			g->started = col_str(st, 13);
-			g->kernel = col_str(st, 14);
-			g->accel = col_str(st, 15);
-		}
-		if (sqlite3_column_int(st, 17)) {
-			dvec_push(&c->w, v);
-		} else {
-			dvec_push(&c->v, v);
-			dvec_push(&g->v, v);
-		}
+	q.boots_sql = s->sel.sql;
+	q.bind = s->sel.text;
+	if (samples_load(x->db, &q, &set))
+		exit(EXIT_DB);
+	s->c = xcalloc(set.n + 1, sizeof(*s->c));
+	for (size_t i = 0; i < set.n; i++) {
+		pcase_of(&s->c[s->n], &set.c[i]);
+		if (s->c[s->n].ng)
+			s->n++;
+		else
+			free_case(&s->c[s->n]);
 	}
-	if (rc != SQLITE_DONE)
-		die(EXIT_DB, "cannot read samples from '%s': %s", x->o.db_path, sqlite3_errmsg(x->db));
-	sqlite3_finalize(st);
-	free(sql);
-
-	meta_sql = xasprintf("SELECT group_concat(DISTINCT k.name), group_concat(DISTINCT COALESCE(b.accel, r.accel))"
-			     " FROM boots b JOIN kernels k ON k.id = b.kernel_id JOIN runs r ON r.id = b.run_id"
-			     " WHERE b.id IN (%s)", s->sel.sql);
-	if (sqlite3_prepare_v2(x->db, meta_sql, -1, &st, NULL) != SQLITE_OK)
-		die(EXIT_DB, "cannot read kernels from '%s': %s", x->o.db_path, sqlite3_errmsg(x->db));
-	sqlite3_bind_text(st, 1, s->sel.text, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		s->kernels = col_str(st, 0);
-		s->accel = col_str(st, 1);
-	}
-	sqlite3_finalize(st);
-	free(meta_sql);
+	sample_set_free(&set);
+	qsort(s->c, s->n, sizeof(*s->c), case_cmp);
+	samples_selection_names(x->db, s->sel.sql, s->sel.text, &s->kernels, &s->accel);
 	if (!s->kernels || !*s->kernels) {
 		free(s->kernels);
 		s->kernels = xstrdup(s->sel.text);
 	}
 	return 0;
-}
-
-static void free_set(struct pset *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		struct pcase *c = &s->c[i];
-
-		for (size_t k = 0; k < c->ng; k++) {
-			free(c->g[k].started);
-			free(c->g[k].kernel);
-			free(c->g[k].accel);
-			free(c->g[k].v.v);
-		}
-		free(c->g);
-		free(c->key);
-		free(c->case_id);
-		free(c->cmd);
-		free(c->thp);
-		free(c->file);
-		free(c->v.v);
-		free(c->w.v);
-	}
-	free(s->c);
-	free(s->kernels);
-	free(s->accel);
-	db_selector_free(&s->sel);
 }
 
 static const struct pcase *find_case(const struct pset *s, const char *key)
@@ -373,23 +331,12 @@ static const struct pcase *find_case(const struct pset *s, const char *key)
 	return NULL;
 }
 
-/* Print a one-line list of what a query returns, as a hint. */
-static void hint_list(sqlite3 *db, const char *sql, const char *what)
+/* Print a one-line hint from the database. */
+static void hint_list(sqlite3 *db, enum db_hint which, const char *what)
 {
-	sqlite3_stmt *st;
-	size_t len = 0;
-	char *line = NULL;
-	FILE *m;
-	int n = 0;
+	char *line = db_hint(db, which);
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return;
-	m = open_memstream(&line, &len);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		fprintf(m, "%s'%s'", n++ ? ", " : "", (const char *)sqlite3_column_text(st, 0));
-	fclose(m);
-	sqlite3_finalize(st);
-	fprintf(stderr, "hint: %s: %s\n", what, n ? line : "(none)");
+	fprintf(stderr, "hint: %s: %s\n", what, line ? line : "(none)");
 	free(line);
 }
 
@@ -397,10 +344,8 @@ static _Noreturn void die_no_data(struct plot_ctx *x, const char *what)
 {
 	error("%s in '%s'%s%s%s", what, x->o.db_path, x->o.filter ? " (case filter '" : "",
 	      x->o.filter ? x->o.filter : "", x->o.filter ? "')" : "");
-	hint_list(x->db, "SELECT k.name || ' (runs: ' || count(DISTINCT b.run_id) || ')' FROM kernels k"
-		  " JOIN boots b ON b.kernel_id = k.id GROUP BY k.id ORDER BY k.name", "kernels with runs");
-	hint_list(x->db, "SELECT key || CASE WHEN sum(status = 'ok') > 0 THEN '' ELSE ' (skipped or failed)' END"
-		  " FROM cases GROUP BY key ORDER BY key LIMIT 40", "case keys (first 40)");
+	hint_list(x->db, DB_HINT_KERNELS, "kernels with runs");
+	hint_list(x->db, DB_HINT_CASE_KEYS, "case keys (first 40)");
 	exit(EXIT_USAGE);
 }
 
@@ -629,25 +574,16 @@ struct ref {
 /* A published figure for this key and metric (selftest cases match too). */
 static void find_ref(struct plot_ctx *x, const char *key, struct ref *r)
 {
-	static const char sql[] =
-		"SELECT before_us, after_us, series, COALESCE(environment, '') FROM reference_results"
-		" WHERE metric = ?2 AND (key = ?1 OR 'selftest: ' || key = ?1) ORDER BY year DESC LIMIT 1";
-	sqlite3_stmt *st;
+	struct reference_figure f;
 
 	memset(r, 0, sizeof(*r));
-	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
-		die(EXIT_DB, "cannot read reference_results from '%s': %s", x->o.db_path,
-		    sqlite3_errmsg(x->db));
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, x->o.metric->name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (reference_find(x->db, key, x->o.metric->name, &f) == 1) {
 		r->have = 1;
-		r->before = sqlite3_column_double(st, 0);
-		r->after = sqlite3_column_double(st, 1);
-		r->series = col_str(st, 2);
-		r->environment = col_str(st, 3);
+		r->before = f.before_us;
+		r->after = f.after_us;
+		r->series = f.series;
+		r->environment = f.environment;
 	}
-	sqlite3_finalize(st);
 }
 
 static double positive_or_inf(double v)
@@ -674,8 +610,8 @@ static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset 
 		enum cmp_verdict v = verdict_of(x, b->key);
 		struct ref r;
 
-		plot_median_ci(b->v.v, b->v.n, &blo, &bhi);
-		plot_median_ci(n->v.v, n->v.n, &nlo, &nhi);
+		stats_median_ci(b->v.v, b->v.n, &blo, &bhi);
+		stats_median_ci(n->v.v, n->v.n, &nlo, &nhi);
 		plot_time_label(bm, bl, sizeof(bl));
 		plot_time_label(nm, nl, sizeof(nl));
 		plot_ratio_label(bm, nm, ratio, sizeof(ratio));
@@ -805,20 +741,14 @@ static double dev_pct(double v, double med)
 
 static void box_row(FILE *f, double xpos, const struct dvec *d, int side)
 {
-	double q1 = stats_quantile(d->v, d->n, 0.25), q3 = stats_quantile(d->v, d->n, 0.75);
-	double med = stats_median(d->v, d->n), iqr = q3 - q1, wlo = INFINITY, whi = -INFINITY;
+	struct box b;
 	char ml[32];
 
-	/* Tukey whiskers: the furthest samples within 1.5 IQR of the box. */
-	for (size_t i = 0; i < d->n; i++) {
-		if (d->v[i] >= q1 - 1.5 * iqr)
-			wlo = fmin(wlo, d->v[i]);
-		if (d->v[i] <= q3 + 1.5 * iqr)
-			whi = fmax(whi, d->v[i]);
-	}
-	plot_time_label(med, ml, sizeof(ml));
-	fprintf(f, "%.4f\t%.4f\t%.4f\t0\t%.4f\t%.4f\t%d\t%zu\t%s\t%.6g\n", xpos, dev_pct(wlo, med),
-		dev_pct(q1, med), dev_pct(q3, med), dev_pct(whi, med), side + 1, d->n, ml, med);
+	stats_box(d->v, d->n, &b);
+	plot_time_label(b.median, ml, sizeof(ml));
+	fprintf(f, "%.4f\t%.4f\t%.4f\t0\t%.4f\t%.4f\t%d\t%zu\t%s\t%.6g\n", xpos, dev_pct(b.whisker_lo, b.median),
+		dev_pct(b.q1, b.median), dev_pct(b.q3, b.median), dev_pct(b.whisker_hi, b.median), side + 1, d->n,
+		ml, b.median);
 }
 
 /*
@@ -1278,7 +1208,7 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 		double lo, hi;
 
 		med[i] = stats_median(g->v.v, g->v.n);
-		plot_median_ci(g->v.v, g->v.n, &lo, &hi);
+		stats_median_ci(g->v.v, g->v.n, &lo, &hi);
 		fprintf(f, "%zu\t%.6g\t%.6g\t%.6g\t%zu\t", i + 1, med[i], lo, hi, g->v.n);
 		/* Short ticks: the run and its day; the kernel only when it varies
 		 * (the title names a single one). */
@@ -1512,12 +1442,10 @@ int cmd_plot(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	x.o.metric = &metrics[0];
+	x.o.metric = &sample_metrics[0];
 	if (x.o.metric_arg) {
 		x.o.metric = NULL;
-		for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
-			if (!strcmp(metrics[i].name, x.o.metric_arg))
-				x.o.metric = &metrics[i];
+		x.o.metric = sample_metric_find(x.o.metric_arg);
 		if (!x.o.metric) {
 			error("unknown metric '%s'; use get or put", x.o.metric_arg);
 			return EXIT_USAGE;

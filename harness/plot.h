@@ -31,15 +31,4 @@ void plot_time_label(double us, char *buf, size_t len);
  */
 void plot_sanitize_name(const char *s, char *buf, size_t len);
 
-/*
- * The distribution-free 95% interval of the median from order statistics:
- * [x(j), x(n+1-j)] for the largest j whose exact binomial coverage
- * 1 - 2 P(Bin(n, 1/2) <= j - 1) is still >= 0.95. Returns 0, or -1 when n is
- * too small for any j (n < 6): then lo/hi are the minimum and maximum.
- */
-int plot_median_ci(const double *x, size_t n, double *lo, double *hi);
-
-/* The rank j above (0 when n < 6), for the tests. */
-size_t plot_median_ci_rank(size_t n);
-
 #endif

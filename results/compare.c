@@ -7,6 +7,7 @@
  * report), chosen from a table. The method is stated in every format.
  */
 #include "compare.h"
+#include "samples.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -22,20 +23,11 @@ const char *const cmp_verdict_names[CMP_NVERDICTS] = {
 };
 
 /* Metrics a user may name; the column comes from here, never from argv. */
-static const struct metric {
-	const char *name, *column;
-} metrics[] = {
-	{ "get", "get_us" },
-	{ "put", "put_us" },
-};
-
-/* One side's samples for one key, grouped by boot (rows arrive ordered). */
+/* One side's samples for one key: pooled, and the medians of its boots. */
 struct side_data {
 	double *v, *boot_med;
 	size_t n, cap, nboot, bcap;
 	size_t warmups, truncated;
-	size_t boot_start;      /* index in v where the current boot began */
-	int64_t boot;
 };
 
 struct keyed {
@@ -57,64 +49,38 @@ static void push(double **a, size_t *n, size_t *cap, double x)
 	(*a)[(*n)++] = x;
 }
 
-static void close_boot(struct side_data *d)
+/* A loaded case as one side's data: pooled samples and the boot medians. */
+static void side_of_case(const struct sample_case *c, struct side_data *d)
 {
-	if (d->n > d->boot_start)
-		push(&d->boot_med, &d->nboot, &d->bcap,
-		     stats_median(d->v + d->boot_start, d->n - d->boot_start));
-	d->boot_start = d->n;
+	for (size_t k = 0; k < c->nb; k++) {
+		const struct sample_boot *b = &c->b[k];
+
+		for (size_t i = 0; i < b->n; i++)
+			push(&d->v, &d->n, &d->cap, b->v[i]);
+		if (b->n)
+			push(&d->boot_med, &d->nboot, &d->bcap, b->median);
+		d->warmups += b->warmups;
+		d->truncated += b->truncated;
+	}
 }
 
-static int load_side(sqlite3 *db, const struct db_selector *sel, const char *column, struct side_load *out)
+static int load_side(sqlite3 *db, const struct db_selector *sel, const char *metric, struct side_load *out)
 {
-	char *sql = xasprintf("SELECT c.key, c.boot_id, s.%s, s.warmup, s.truncated FROM cases c"
-			      " JOIN samples s ON s.case_id = c.id"
-			      " WHERE c.status = 'ok' AND c.boot_id IN (%s)"
-			      " ORDER BY c.key, c.boot_id, s.idx", column, sel->sql);
-	sqlite3_stmt *st;
-	struct keyed *cur = NULL;
-	int rc;
+	struct sample_query q = { .boots_sql = sel->sql, .bind = sel->text, .metric = metric };
+	struct sample_set set;
 
 	memset(out, 0, sizeof(*out));
-	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	free(sql);
-	if (rc != SQLITE_OK)
-		return error("cannot read samples from '%s': %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, sel->text, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(st, 0);
-		int64_t boot = sqlite3_column_int64(st, 1);
-		struct side_data *d;
+	if (samples_load(db, &q, &set))
+		return -1;
+	out->k = xcalloc(set.n + 1, sizeof(*out->k));
+	out->cap = set.n + 1;
+	for (size_t i = 0; i < set.n; i++) {
+		struct keyed *k = &out->k[out->n++];
 
-		if (!cur || strcmp(cur->key, key)) {
-			if (cur)
-				close_boot(&cur->d);
-			if (out->n == out->cap) {
-				out->cap = out->cap ? 2 * out->cap : 256;
-				out->k = xrealloc(out->k, out->cap * sizeof(*out->k));
-			}
-			cur = &out->k[out->n++];
-			memset(cur, 0, sizeof(*cur));
-			cur->key = xstrdup(key);
-			cur->d.boot = boot;
-		}
-		d = &cur->d;
-		if (boot != d->boot) {
-			close_boot(d);
-			d->boot = boot;
-		}
-		if (sqlite3_column_int(st, 3))
-			d->warmups++;
-		else if (sqlite3_column_int(st, 4) || sqlite3_column_type(st, 2) == SQLITE_NULL)
-			d->truncated++;
-		else
-			push(&d->v, &d->n, &d->cap, sqlite3_column_double(st, 2));
+		k->key = xstrdup(set.c[i].key);
+		side_of_case(&set.c[i], &k->d);
 	}
-	if (cur)
-		close_boot(&cur->d);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return error("cannot read samples from '%s': %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sample_set_free(&set);
 	return 0;
 }
 
@@ -271,22 +237,16 @@ static void find_references(sqlite3 *db, struct compare_result *r)
 int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
 		const struct compare_opts *opts, struct compare_result *out)
 {
-	const struct metric *m = NULL;
 	struct side_load sb, sn;
 	double *ratios;
 	size_t i = 0, j = 0, nratio = 0;
 	char *hb, *hn, *rb, *rn, *ab, *an;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t k = 0; k < sizeof(metrics) / sizeof(metrics[0]); k++)
-		if (!strcmp(opts->metric, metrics[k].name))
-			m = &metrics[k];
-	if (!m)
-		return error("unknown metric '%s'; use get or put", opts->metric);
 	out->opts = *opts;
-	if (load_side(db, base, m->column, &sb))
+	if (load_side(db, base, opts->metric, &sb))
 		return -1;
-	if (load_side(db, new, m->column, &sn)) {
+	if (load_side(db, new, opts->metric, &sn)) {
 		free_side(&sb);
 		return -1;
 	}

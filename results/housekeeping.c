@@ -6,6 +6,7 @@
 #include "db.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,4 +235,35 @@ int db_check_all(sqlite3 *db, void (*report)(const char *what, const char *findi
 			bad += found;
 	}
 	return bad;
+}
+
+static const char *const hint_sql[] = {
+	[DB_HINT_KERNELS] =
+		"SELECT k.name || ' (runs: ' || count(DISTINCT b.run_id) || ')' FROM kernels k"
+		" JOIN boots b ON b.kernel_id = k.id GROUP BY k.id ORDER BY k.name",
+	[DB_HINT_CASE_KEYS] =
+		"SELECT key || CASE WHEN sum(status = 'ok') > 0 THEN '' ELSE ' (skipped or failed)' END"
+		" FROM cases GROUP BY key ORDER BY key LIMIT 40",
+};
+
+char *db_hint(sqlite3 *db, enum db_hint which)
+{
+	sqlite3_stmt *st;
+	size_t len = 0;
+	char *line = NULL;
+	FILE *m;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(db, hint_sql[which], -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	m = open_memstream(&line, &len);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(m, "%s'%s'", n++ ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+	fclose(m);
+	sqlite3_finalize(st);
+	if (!n) {
+		free(line);
+		line = NULL;
+	}
+	return line;
 }

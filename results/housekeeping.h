@@ -2,7 +2,8 @@
  * housekeeping: the queries behind `gupharness db list|export|merge|check`.
  * Rows go to a callback, so the command decides the format (aligned text,
  * CSV, JSON); merge copies another database in one transaction keyed by
- * runs.uuid and boots.stream_sha; check runs the integrity checks.
+ * runs.uuid and boots.stream_sha; check runs the integrity checks. Also
+ * the one-line lists of what a database holds, for "no data" hints.
  */
 #ifndef GUPBENCH_HOUSEKEEPING_H
 #define GUPBENCH_HOUSEKEEPING_H
@@ -34,5 +35,11 @@ int db_merge_file(sqlite3 *db, const char *other, char *summary, size_t len);
  * report(what, NULL) for a check that found nothing. Returns how many
  * findings are corruption (a run left running is only a warning). */
 int db_check_all(sqlite3 *db, void (*report)(const char *what, const char *finding, void *arg), void *arg);
+
+enum db_hint { DB_HINT_KERNELS, DB_HINT_CASE_KEYS };
+
+/* A one-line list for a "no data" hint: "'a (runs: 2)', 'b'" of the kernels
+ * with runs, or the first 40 case keys. malloc'd; NULL when there are none. */
+char *db_hint(sqlite3 *db, enum db_hint which);
 
 #endif

@@ -344,3 +344,63 @@ double stats_geomean(const double *x, size_t n)
 	}
 	return k ? exp(sum / (double)k) : 0.0;
 }
+
+/* log P(Bin(n, 1/2) = k) */
+static double log_binom_half(size_t n, size_t k)
+{
+	return lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1) -
+	       (double)n * log(2.0);
+}
+
+size_t stats_median_ci_rank(size_t n)
+{
+	double tail = 0.0;
+	size_t j = 0;
+
+	/* Grow j while the two tails outside [x(j+1), x(n-j)] stay within 5%. */
+	for (size_t k = 0; k < n / 2; k++) {
+		tail += exp(log_binom_half(n, k));
+		if (2.0 * tail > 0.05)
+			break;
+		j = k + 1;
+	}
+	return j;
+}
+
+int stats_median_ci(const double *x, size_t n, double *lo, double *hi)
+{
+	size_t j = stats_median_ci_rank(n);
+
+	if (n == 0) {
+		*lo = *hi = 0.0;
+		return -1;
+	}
+	if (j == 0 || n < 2) {
+		*lo = stats_quantile(x, n, 0.0);
+		*hi = stats_quantile(x, n, 1.0);
+		return -1;
+	}
+	/* Type-7 quantile at (j-1)/(n-1) is exactly the j-th order statistic. */
+	*lo = stats_quantile(x, n, (double)(j - 1) / (double)(n - 1));
+	*hi = stats_quantile(x, n, (double)(n - j) / (double)(n - 1));
+	return 0;
+}
+
+void stats_box(const double *x, size_t n, struct box *out)
+{
+	double iqr;
+
+	out->q1 = stats_quantile(x, n, 0.25);
+	out->q3 = stats_quantile(x, n, 0.75);
+	out->median = stats_median(x, n);
+	iqr = out->q3 - out->q1;
+	out->whisker_lo = INFINITY;
+	out->whisker_hi = -INFINITY;
+	/* Tukey whiskers: the furthest samples within 1.5 IQR of the box. */
+	for (size_t i = 0; i < n; i++) {
+		if (x[i] >= out->q1 - 1.5 * iqr)
+			out->whisker_lo = fmin(out->whisker_lo, x[i]);
+		if (x[i] <= out->q3 + 1.5 * iqr)
+			out->whisker_hi = fmax(out->whisker_hi, x[i]);
+	}
+}

@@ -32,4 +32,22 @@ int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 /* Geometric mean of positive values (ignores non-positive). */
 double stats_geomean(const double *x, size_t n);
 
+/*
+ * The distribution-free 95% interval of the median from order statistics:
+ * [x(j), x(n+1-j)] for the largest j whose exact binomial coverage
+ * 1 - 2 P(Bin(n, 1/2) <= j - 1) is still >= 0.95. Returns 0, or -1 when n is
+ * too small for any j (n < 6): then lo/hi are the minimum and maximum.
+ */
+int stats_median_ci(const double *x, size_t n, double *lo, double *hi);
+
+/* The rank j above (0 when n < 6), for the tests. */
+size_t stats_median_ci_rank(size_t n);
+
+/* A box plot's figures: quartiles, median and Tukey whiskers (the furthest
+ * samples within 1.5 IQR of the box). */
+struct box {
+	double q1, median, q3, whisker_lo, whisker_hi;
+};
+void stats_box(const double *x, size_t n, struct box *out);
+
 #endif

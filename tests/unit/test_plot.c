@@ -4,6 +4,7 @@
  * order-statistic interval of the median against exact binomial ranks.
  */
 #include "plot.h"
+#include "stats.h"
 #include "tap.h"
 
 static void ratio(double b, double n, const char *want)
@@ -62,22 +63,22 @@ int main(void)
 	}
 
 	/* Exact binomial ranks: n=10 -> x(2)..x(9) (97.9%), n=6 -> min..max (96.9%). */
-	is_int(plot_median_ci_rank(5), 0, "n=5 has no 95%% order-statistic interval");
-	is_int(plot_median_ci_rank(6), 1, "n=6 rank 1");
-	is_int(plot_median_ci_rank(10), 2, "n=10 rank 2");
-	is_int(plot_median_ci_rank(20), 6, "n=20 rank 6");
-	is_int(plot_median_ci_rank(100), 40, "n=100 rank 40");
+	is_int(stats_median_ci_rank(5), 0, "n=5 has no 95%% order-statistic interval");
+	is_int(stats_median_ci_rank(6), 1, "n=6 rank 1");
+	is_int(stats_median_ci_rank(10), 2, "n=10 rank 2");
+	is_int(stats_median_ci_rank(20), 6, "n=20 rank 6");
+	is_int(stats_median_ci_rank(100), 40, "n=100 rank 40");
 
 	for (int i = 0; i < 10; i++)
 		x[i] = 100 + 10 * ((i * 7) % 10);   /* 100..190 shuffled */
-	ok(plot_median_ci(x, 10, &lo, &hi) == 0, "interval for n=10");
+	ok(stats_median_ci(x, 10, &lo, &hi) == 0, "interval for n=10");
 	is_near(lo, 110, 1e-9, "n=10 lower bound is the 2nd smallest");
 	is_near(hi, 180, 1e-9, "n=10 upper bound is the 9th smallest");
-	ok(plot_median_ci(x, 5, &lo, &hi) < 0, "n=5 reports no interval");
+	ok(stats_median_ci(x, 5, &lo, &hi) < 0, "n=5 reports no interval");
 	ok(lo <= hi, "n=5 falls back to the range");
 	for (int i = 0; i < 20; i++)
 		x[i] = 1000 + i;
-	plot_median_ci(x, 20, &lo, &hi);
+	stats_median_ci(x, 20, &lo, &hi);
 	is_near(lo, 1005, 1e-9, "n=20 lower bound is x(6)");
 	is_near(hi, 1014, 1e-9, "n=20 upper bound is x(15)");
 	return tap_done();
