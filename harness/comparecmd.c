@@ -58,17 +58,35 @@ static const struct cmp_option {
 } options[] = {
 	{ "--db",         set_str,  offsetof(struct cmp_args, db),         "FILE",
 	  "database (default $GUPBENCH_DB or results/gupbench.db)" },
-	{ "--metric",     set_str,  offsetof(struct cmp_args, metric),     "get|put", "which time (default get)" },
-	{ "--threshold",  set_pct,  offsetof(struct cmp_args, threshold),  "PCT",
-	  "smallest change that counts (default 5)" },
+	{ "--metric",     set_str,  offsetof(struct cmp_args, metric),     "get|put", "which time" },
+	{ "--threshold",  set_pct,  offsetof(struct cmp_args, threshold),  "PCT", "smallest change that counts" },
 	{ "--boot-noise", set_pct,  offsetof(struct cmp_args, boot_noise), "PCT",
-	  "threshold when each side is a single boot (default 25: boot medians measured 21% apart)" },
-	{ "--iterations", set_uint, offsetof(struct cmp_args, iterations), "N", "bootstrap resamples (default 2000)" },
+	  "threshold when each side is a single boot (boot medians measured 21% apart)" },
+	{ "--iterations", set_uint, offsetof(struct cmp_args, iterations), "N", "bootstrap resamples" },
 	{ "--format",     set_str,  offsetof(struct cmp_args, format),     "FMT", NULL },
 };
 
+/* " (default X)" for an option with a compare default, from compare_defaults. */
+static const char *option_default(const struct cmp_option *o, char *buf, size_t len)
+{
+	const struct compare_opts *d = &compare_defaults;
+
+	buf[0] = '\0';
+	if (o->off == offsetof(struct cmp_args, metric))
+		snprintf(buf, len, " (default %s)", d->metric);
+	else if (o->off == offsetof(struct cmp_args, threshold))
+		snprintf(buf, len, " (default %g)", d->threshold_pct);
+	else if (o->off == offsetof(struct cmp_args, boot_noise))
+		snprintf(buf, len, " (default %g)", d->boot_noise_pct);
+	else if (o->off == offsetof(struct cmp_args, iterations))
+		snprintf(buf, len, " (default %u)", d->iterations);
+	return buf;
+}
+
 static void usage(FILE *f)
 {
+	char dflt[64];
+
 	fprintf(f, "usage: gupharness compare BASE NEW [options]\n\n"
 		"BASE and NEW name a run id (12 or #12), a run label, or a kernel.\n\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
@@ -76,7 +94,7 @@ static void usage(FILE *f)
 
 		snprintf(left, sizeof(left), "%s %s", options[i].name, options[i].arg);
 		if (options[i].help)
-			fprintf(f, "   %-22s %s\n", left, options[i].help);
+			fprintf(f, "   %-22s %s%s\n", left, options[i].help, option_default(&options[i], dflt, sizeof(dflt)));
 		else
 			fprintf(f, "   %-22s %s (default text)\n", left, compare_formats_list());
 	}
@@ -119,7 +137,8 @@ static int parse(int argc, char **argv, struct cmp_args *a)
 int cmd_compare(int argc, char **argv)
 {
 	struct cmp_args a = {
-		.metric = "get", .format = "text", .threshold = 5.0, .boot_noise = 25.0, .iterations = 2000,
+		.metric = compare_defaults.metric, .format = "text", .threshold = compare_defaults.threshold_pct,
+		.boot_noise = compare_defaults.boot_noise_pct, .iterations = compare_defaults.iterations,
 	};
 	struct db_selector base, new;
 	struct compare_result r;
@@ -149,7 +168,7 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o = (struct compare_opts){ .metric = a.metric, .threshold_pct = a.threshold, .boot_noise_pct = a.boot_noise,
-				   .iterations = a.iterations, .seed = 1, .base_arg = a.pos[0], .new_arg = a.pos[1] };
+				   .iterations = a.iterations, .seed = compare_defaults.seed, .base_arg = a.pos[0], .new_arg = a.pos[1] };
 	if (compare_run(db, &base, &new, &o, &r)) {
 		ret = EXIT_DB;
 	} else if (r.ncases == 0) {

@@ -5,7 +5,7 @@
  * which format it feeds): changed cases first, each with its first night,
  * size and confidence and a history chart drawn by `gupharness plot history`;
  * then the nights that failed to build or whose guest panicked; then
- * tonight against the last good night through `gupharness compare`; then a
+ * tonight against the last good night (compare's Markdown sink); then a
  * compact table of every case. Files are written whole and renamed into
  * place, so a half-written report never looks complete.
  */

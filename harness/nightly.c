@@ -6,13 +6,17 @@
  * measured, build and run through gupharness's own `kernel build` and `run`
  * subcommands (argv arrays via spawn.h, so this module never reaches into
  * their internals), record a failed build as an event, then analyse every
- * night so far with read-only SQL and E-Divisive change points and hand the
- * result to nightly-report.c. Exit status: 1 when a case is regressed now,
+ * night so far (queries in results/nights.c, samples from results/samples.c)
+ * with E-Divisive change points, compare tonight with the last good night
+ * through compare_run(), and hand the result to nightly-report.c. Exit status: 1 when a case is regressed now,
  * 5/6 when tonight's build/guest failed, 4 when another night holds the lock.
  */
 #include "nightly.h"
 #include "changepoint.h"
+#include "compare.h"
 #include "db.h"
+#include "nights.h"
+#include "samples.h"
 #include "spawn.h"
 #include "strvec.h"
 #include "stats.h"
@@ -345,7 +349,7 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
 
 	cp_params_default(&cfg->cp);
-	cfg->threshold_pct = num_or(th, "change_pct", 5.0);
+	cfg->threshold_pct = num_or(th, "change_pct", compare_defaults.threshold_pct);
 	cfg->cp.min_size_pct = cfg->threshold_pct;
 	cfg->cp.alpha = num_or(th, "alpha", cfg->cp.alpha);
 	cfg->cp.permutations = (unsigned)num_or(th, "permutations", cfg->cp.permutations);
@@ -751,56 +755,52 @@ static int run_self(struct strvec *a, const char *log, int dry_run)
 	return st;
 }
 
+struct measured_query {
+	const char *prefix, *id, *shard;
+	int found;
+};
+
+static void measured_run(const struct night_run *r, void *arg)
+{
+	struct measured_query *q = arg;
+	char date[11], *rid = NULL;
+
+	if (q->found || strcmp(r->status, "complete"))
+		return;
+	if (parse_label(r->label, q->prefix, date, &rid) == 0 && !strcmp(rid, q->id)) {
+		/* A shard is measured when that slice ran; the slices share a label. */
+		char *want = q->shard ? xasprintf("--shard %s", q->shard) : NULL;
+
+		q->found = !want || strstr(r->cmdline, want);
+		free(want);
+	}
+	free(rid);
+}
+
 /* Complete runs of this stream with label's night id: was tonight's source measured? */
 static int already_measured(const char *dbpath, const char *prefix, const char *id, const char *shard)
 {
-	static const char sql[] =
-		"SELECT label, coalesce(cmdline, '') FROM runs"
-		" WHERE substr(label, 1, length(?1)) = ?1 AND status = 'complete'";
+	struct measured_query q = { prefix, id, shard, 0 };
 	sqlite3 *db;
-	sqlite3_stmt *st;
-	int found = 0;
 
 	if (!file_exists(dbpath))
 		return 0;
 	db = db_open(dbpath, DB_READONLY);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		die(EXIT_DB, "cannot read runs from '%s': %s", dbpath, sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-	while (!found && sqlite3_step(st) == SQLITE_ROW) {
-		char date[11], *rid = NULL;
-		const char *cmdline = (const char *)sqlite3_column_text(st, 1);
-
-		if (parse_label((const char *)sqlite3_column_text(st, 0), prefix, date, &rid) == 0 &&
-		    !strcmp(rid, id)) {
-			/* A shard is measured when that slice ran; the slices share a label. */
-			char *want = shard ? xasprintf("--shard %s", shard) : NULL;
-
-			found = !want || strstr(cmdline, want);
-			free(want);
-		}
-		free(rid);
-	}
-	sqlite3_finalize(st);
+	nights_each_run(db, prefix, measured_run, &q);
 	db_close(db);
-	return found;
+	return q.found;
 }
 
 /* Does the database hold any run under label (the run subcommand got that far)? */
 static int label_has_run(const char *dbpath, const char *label)
 {
 	sqlite3 *db;
-	sqlite3_stmt *st;
 	int found;
 
 	if (!file_exists(dbpath))
 		return 0;
 	db = db_open(dbpath, DB_READONLY);
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE label = ?1", -1, &st, NULL) != SQLITE_OK)
-		die(EXIT_DB, "cannot read runs from '%s': %s", dbpath, sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	found = nights_label_has_run(db, label);
 	db_close(db);
 	return found;
 }
@@ -940,79 +940,63 @@ static long night_index(struct nightly_stream *s, const char *date, const char *
 	return -1;
 }
 
-static sqlite3_stmt *prep(sqlite3 *db, const char *sql, const char *prefix)
+static void night_of_run(const struct night_run *r, void *arg)
 {
-	sqlite3_stmt *st;
+	struct nightly_stream *s = arg;
+	char date[11], *id;
+	long k;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		die(EXIT_DB, "cannot read the nightly history: %s", sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
-	return st;
+	if (parse_label(r->label, s->prefix, date, &id) < 0)
+		return;
+	k = night_index(s, date, id);
+	if (k < 0) {
+		struct nightly_night *n;
+
+		s->nights = xrealloc(s->nights, (s->nnights + 1) * sizeof(*s->nights));
+		n = &s->nights[s->nnights++];
+		memset(n, 0, sizeof(*n));
+		n->date = xstrdup(date);
+		n->id = xstrdup(id);
+		n->label = xasprintf("%s%s/%s", s->prefix, date, id);
+		n->started = xstrdup(r->started);
+		k = (long)s->nnights - 1;
+	}
+	if (!strcmp(r->status, "failed") || !strcmp(r->status, "incomplete"))
+		s->nights[k].failed = 1;
+	free(id);
 }
 
 static void load_nights(sqlite3 *db, struct nightly_stream *s)
 {
-	sqlite3_stmt *st = prep(db,
-		"SELECT label, started, status FROM runs"
-		" WHERE substr(label, 1, length(?1)) = ?1 ORDER BY started, id", s->prefix);
-
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *label = (const char *)sqlite3_column_text(st, 0);
-		const char *started = (const char *)sqlite3_column_text(st, 1);
-		const char *status = (const char *)sqlite3_column_text(st, 2);
-		char date[11], *id;
-		long k;
-
-		if (parse_label(label, s->prefix, date, &id) < 0)
-			continue;
-		k = night_index(s, date, id);
-		if (k < 0) {
-			struct nightly_night *n;
-
-			s->nights = xrealloc(s->nights, (s->nnights + 1) * sizeof(*s->nights));
-			n = &s->nights[s->nnights++];
-			memset(n, 0, sizeof(*n));
-			n->date = xstrdup(date);
-			n->id = xstrdup(id);
-			n->label = xasprintf("%s%s/%s", s->prefix, date, id);
-			n->started = xstrdup(started);
-			k = (long)s->nnights - 1;
-		}
-		if (!strcmp(status, "failed") || !strcmp(status, "incomplete"))
-			s->nights[k].failed = 1;
-		free(id);
-	}
-	sqlite3_finalize(st);
+	nights_each_run(db, s->prefix, night_of_run, s);
 	qsort(s->nights, s->nnights, sizeof(*s->nights), cmp_night);
+}
+
+static void event_of_night(const struct night_event *ev, void *arg)
+{
+	struct nightly_stream *s = arg;
+	char date[11], *id;
+	struct nightly_event *e;
+	long k;
+
+	if (parse_label(ev->label, s->prefix, date, &id) < 0)
+		return;
+	k = night_index(s, date, id);
+	free(id);
+	if (k < 0)
+		return;
+	s->nights[k].failed = 1;
+	s->events = xrealloc(s->events, (s->nevents + 1) * sizeof(*s->events));
+	e = &s->events[s->nevents++];
+	e->night = (size_t)k;
+	e->kind = xstrdup(ev->kind);
+	e->case_id = ev->case_id ? xstrdup(ev->case_id) : NULL;
+	e->message = xstrdup(ev->message);
 }
 
 static void load_events(sqlite3 *db, struct nightly_stream *s)
 {
-	sqlite3_stmt *st = prep(db,
-		"SELECT r.label, e.kind, e.case_id, e.message FROM events e JOIN runs r ON r.id = e.run_id"
-		" WHERE substr(r.label, 1, length(?1)) = ?1 ORDER BY e.at, e.id", s->prefix);
-
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char date[11], *id;
-		const char *cid = (const char *)sqlite3_column_text(st, 2);
-		struct nightly_event *e;
-		long k;
-
-		if (parse_label((const char *)sqlite3_column_text(st, 0), s->prefix, date, &id) < 0)
-			continue;
-		k = night_index(s, date, id);
-		free(id);
-		if (k < 0)
-			continue;
-		s->nights[k].failed = 1;
-		s->events = xrealloc(s->events, (s->nevents + 1) * sizeof(*s->events));
-		e = &s->events[s->nevents++];
-		e->night = (size_t)k;
-		e->kind = xstrdup((const char *)sqlite3_column_text(st, 1));
-		e->case_id = cid ? xstrdup(cid) : NULL;
-		e->message = xstrdup((const char *)sqlite3_column_text(st, 3));
-	}
-	sqlite3_finalize(st);
+	nights_each_event(db, s->prefix, event_of_night, s);
 }
 
 /* Growable doubles. */
@@ -1066,99 +1050,88 @@ static void finish_case(struct nightly_stream *s, const char *key, struct dvec *
 		       c->changes[c->nchanges - 1].size_pct > 0;
 }
 
+/* The night a boot belongs to (through its run's label), or -1. */
+static long night_of_boot(struct nightly_stream *s, const struct sample_boot *b)
+{
+	char date[11], *id;
+	long night = -1;
+
+	if (parse_label(b->label, s->prefix, date, &id) == 0) {
+		night = night_index(s, date, id);
+		free(id);
+	}
+	return night;
+}
+
 static void load_cases(sqlite3 *db, struct nightly_stream *s, const char *metric,
 		       const struct cp_params *cp, double threshold)
 {
-	/* Column names cannot be bound; one fixed statement per metric. */
-	static const struct { const char *metric, *sql; } queries[] = {
-		{ "get", "SELECT r.label, c.key, b.id, s.get_us FROM runs r JOIN boots b ON b.run_id = r.id"
-			 " JOIN cases c ON c.boot_id = b.id JOIN samples s ON s.case_id = c.id"
-			 " WHERE substr(r.label, 1, length(?1)) = ?1 AND c.status = 'ok' AND s.warmup = 0"
-			 " AND s.get_us IS NOT NULL ORDER BY c.key, b.id" },
-		{ "put", "SELECT r.label, c.key, b.id, s.put_us FROM runs r JOIN boots b ON b.run_id = r.id"
-			 " JOIN cases c ON c.boot_id = b.id JOIN samples s ON s.case_id = c.id"
-			 " WHERE substr(r.label, 1, length(?1)) = ?1 AND c.status = 'ok' AND s.warmup = 0"
-			 " AND s.put_us IS NOT NULL ORDER BY c.key, b.id" },
-	};
-	const char *sql = queries[0].sql;
-	sqlite3_stmt *st;
-	char *key = NULL;
-	int64_t boot = -1;
-	struct dvec samples = { 0 }, boot_med = { 0 };
-	long *boot_night = NULL, night = -1;
-	size_t nboots = 0;
+	struct sample_query q = { .boots_sql = nights_boots_sql, .bind = s->prefix, .metric = metric };
+	struct sample_set set;
 
-	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
-		if (!strcmp(queries[i].metric, metric))
-			sql = queries[i].sql;
-	st = prep(db, sql, s->prefix);
-	for (;;) {
-		int row = sqlite3_step(st) == SQLITE_ROW;
-		const char *k = row ? (const char *)sqlite3_column_text(st, 1) : NULL;
-		int64_t b = row ? sqlite3_column_int64(st, 2) : -1;
+	if (samples_load(db, &q, &set))
+		exit(EXIT_DB);
+	for (size_t i = 0; i < set.n; i++) {
+		const struct sample_case *c = &set.c[i];
+		struct dvec boot_med = { 0 };
+		long *boot_night = xcalloc(c->nb + 1, sizeof(*boot_night));
+		size_t nboots = 0;
 
-		if (samples.n && (!row || b != boot || strcmp(k, key))) {
-			boot_night = xrealloc(boot_night, (nboots + 1) * sizeof(*boot_night));
+		for (size_t k = 0; k < c->nb; k++) {
+			long night = night_of_boot(s, &c->b[k]);
+
+			if (night < 0 || !c->b[k].n)
+				continue;
 			boot_night[nboots++] = night;
-			dv_push(&boot_med, stats_median(samples.v, samples.n));
-			samples.n = 0;
+			dv_push(&boot_med, c->b[k].median);
 		}
-		if (key && (!row || strcmp(k, key))) {
-			finish_case(s, key, &boot_med, boot_night, nboots, cp, threshold);
-			boot_med.n = 0;
-			nboots = 0;
-		}
-		if (!row)
-			break;
-		if (!key || strcmp(k, key)) {
-			free(key);
-			key = xstrdup(k);
-		}
-		if (b != boot) {
-			char date[11], *id;
-
-			boot = b;
-			night = -1;
-			if (parse_label((const char *)sqlite3_column_text(st, 0), s->prefix, date, &id) == 0) {
-				night = night_index(s, date, id);
-				free(id);
-			}
-		}
-		if (night >= 0)
-			dv_push(&samples, sqlite3_column_double(st, 3));
+		finish_case(s, c->key, &boot_med, boot_night, nboots, cp, threshold);
+		free(boot_med.v);
+		free(boot_night);
 	}
-	sqlite3_finalize(st);
-	free(key);
-	free(samples.v);
-	free(boot_med.v);
-	free(boot_night);
+	sample_set_free(&set);
 }
 
-/* compare last good night -> tonight, through the compare subcommand. */
-static void compare_tonight(struct nightly_stream *s, const struct nightly_config *cfg, const char *db)
+/*
+ * Compare the last good night with tonight, as `gupharness compare --format
+ * markdown` would (same defaults, same exit status), calling the engine
+ * directly; the report sinks show its Markdown.
+ */
+static void compare_tonight(sqlite3 *db, struct nightly_stream *s, const struct nightly_config *cfg)
 {
-	char thr[32];
-	char *argv[] = {
-		(char *)nightly_self_exe(), "compare", s->nights[s->last_good].label, s->nights[s->tonight].label,
-		"--db", (char *)db, "--metric", cfg->metric, "--threshold", thr, "--format", "markdown", NULL
-	};
-	struct spawn_opts o = { .capture = 1, .merge_stderr = 1, .timeout = 600 };
-	struct spawn_result r;
+	struct compare_opts o = compare_defaults;
+	struct db_selector base, new;
+	struct compare_result r;
+	size_t len = 0;
+	FILE *m = open_memstream(&s->compare, &len);
 
-	snprintf(thr, sizeof(thr), "%g", cfg->threshold_pct);
-	if (spawn_run(argv, &o, &r) != 0 || r.exec_failed) {
-		s->compare_status = -1;
-		s->compare = xasprintf("could not start '%s compare'\n", nightly_self_exe());
-	} else {
-		s->compare_status = r.status;
-		s->compare = r.out ? r.out : xstrdup("");
-		r.out = NULL;
+	o.metric = cfg->metric;
+	o.threshold_pct = cfg->threshold_pct;
+	o.base_arg = s->nights[s->last_good].label;
+	o.new_arg = s->nights[s->tonight].label;
+	s->compare_status = EXIT_USAGE;
+	if (db_resolve_selector(db, o.base_arg, &base) == 0) {
+		if (db_resolve_selector(db, o.new_arg, &new) == 0) {
+			if (compare_run(db, &base, &new, &o, &r)) {
+				s->compare_status = EXIT_DB;
+			} else {
+				if (r.ncases == 0)
+					fprintf(m, "%s and %s have no case in common (%zu only in base, %zu only in new); "
+						"nothing to compare\n", base.describe, new.describe, r.only_base, r.only_new);
+				else
+					compare_format_find("markdown")->emit(m, &r);
+				s->compare_status = r.ncases == 0 ? EXIT_USAGE : r.counts[CMP_REGRESSED] ? EXIT_FAIL : EXIT_OK;
+				compare_result_free(&r);
+			}
+			db_selector_free(&new);
+		}
+		db_selector_free(&base);
 	}
-	spawn_result_free(&r);
+	fclose(m);
 }
 
-static void analyse_stream(sqlite3 *db, const struct nightly_config *cfg, const char *dbpath,
-			   const struct nightly_source *src, struct nightly_stream *s)
+static void analyse_stream(sqlite3 *db, const struct nightly_config *cfg, const struct nightly_source *src,
+			   struct nightly_stream *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->src = src;
@@ -1167,13 +1140,7 @@ static void analyse_stream(sqlite3 *db, const struct nightly_config *cfg, const 
 	load_nights(db, s);
 	load_events(db, s);
 	load_cases(db, s, cfg->metric, &cfg->cp, cfg->threshold_pct);
-	{
-		sqlite3_stmt *st = prep(db, "SELECT count(*) FROM runs"
-				       " WHERE label IS NULL OR substr(label, 1, length(?1)) <> ?1", s->prefix);
-
-		s->alone = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0;
-		sqlite3_finalize(st);
-	}
+	s->alone = nights_stream_alone(db, s->prefix);
 	if (!s->nnights)
 		return;
 	s->tonight = (long)s->nnights - 1;
@@ -1183,7 +1150,7 @@ static void analyse_stream(sqlite3 *db, const struct nightly_config *cfg, const 
 			break;
 		}
 	if (s->last_good >= 0 && s->nights[s->tonight].has_data)
-		compare_tonight(s, cfg, dbpath);
+		compare_tonight(db, s, cfg);
 }
 
 static void free_stream(struct nightly_stream *s)
@@ -1290,7 +1257,7 @@ int cmd_nightly(int argc, char **argv)
 		rep.nstreams = cfg.nsources;
 		rep.streams = xcalloc(cfg.nsources, sizeof(*rep.streams));
 		for (size_t i = 0; i < cfg.nsources; i++) {
-			analyse_stream(h, &cfg, db, &cfg.sources[i], &rep.streams[i]);
+			analyse_stream(h, &cfg, &cfg.sources[i], &rep.streams[i]);
 			for (size_t c = 0; c < rep.streams[i].ncases; c++) {
 				rep.changed_cases += rep.streams[i].cases[c].nchanges > 0;
 				rep.regressions += rep.streams[i].cases[c].regressed;

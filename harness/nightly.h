@@ -94,8 +94,8 @@ struct nightly_stream {
 	size_t ncases;
 	long tonight, last_good; /* night indices, -1 when none */
 	int alone;               /* the database holds no run outside this stream */
-	char *compare;           /* `compare` output for last good -> tonight, or NULL */
-	int compare_status;
+	char *compare;           /* compare_run()'s Markdown for last good -> tonight, or NULL */
+	int compare_status;      /* the exit status `gupharness compare` would give */
 };
 
 struct nightly_report {

@@ -397,14 +397,14 @@ static const unsigned verdict_rgb[CMP_NVERDICTS] = {
 	[CMP_INCONCLUSIVE] = 0xe6a01e,
 };
 
-/* The same settings as 'gupharness compare' without options. */
-static const struct compare_opts compare_defaults = {
-	.threshold_pct = 5.0, .boot_noise_pct = 25.0, .iterations = 2000, .seed = 1,
-};
-
-static const char verdict_rule[] =
-	"verdict as 'gupharness compare' gives it: 95% bootstrap CI of median(new)/median(base) against 1 +- 5%\n"
-	"(over per-boot medians when a side has 2+ boots; +- 25% boot-noise allowance when both have a single boot)";
+/* How the charts' verdicts were reached, from the same defaults compare uses. malloc'd. */
+static char *verdict_rule(void)
+{
+	return xasprintf("verdict as 'gupharness compare' gives it: 95%% bootstrap CI of median(new)/median(base)"
+			 " against 1 +- %g%%\n(over per-boot medians when a side has 2+ boots; +- %g%% boot-noise"
+			 " allowance when both have a single boot)", compare_defaults.threshold_pct,
+			 compare_defaults.boot_noise_pct);
+}
 
 static void compare_sets(struct plot_ctx *x, struct pset *base, struct pset *new)
 {
@@ -599,7 +599,7 @@ static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset 
 	FILE *f = open_memstream(&data, &dlen), *p = open_memstream(&pbuf, &plen);
 	double lo_all = INFINITY, hi_all = 0;
 	int seen[CMP_NVERDICTS] = { 0 }, has_ref = 0;
-	char vlist[64] = "";
+	char vlist[64] = "", *rule;
 
 	for (size_t i = 0; i < np; i++) {
 		const struct pcase *b = pairs[2 * i], *n = pairs[2 * i + 1];
@@ -660,9 +660,11 @@ static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset 
 	title = xasprintf("GUP %s per case: %s (base) vs %s (new)", x->o.metric->what, base->kernels,
 			  new->kernels);
 	sub = measured_line(x, base, new);
+	rule = verdict_rule();
 	foot = xasprintf("bars: median of the non-warm-up repeats pooled over boots (n per bar in the data file);"
 			 " error bars: 95%% CI of the median from order statistics (exact binomial)\n%s%s%s",
-			 verdict_rule, refnote ? "\n" : "", refnote ? refnote : "");
+			 rule, refnote ? "\n" : "", refnote ? refnote : "");
+	free(rule);
 	param_str(p, "title", title);
 	param_str(p, "subtitle", sub);
 	param_str(p, "footnote", foot);
@@ -1093,8 +1095,10 @@ static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *ne
 	t = xasprintf("cases with %s", facet);
 	param_str(p, "facet", t);
 	free(t);
+	t = verdict_rule();
 	foot = xasprintf("cell: median(new)/median(base) of the non-warm-up repeats; blue faster, red slower,"
-			 " white equal (log2 colour scale)\n%s", verdict_rule);
+			 " white equal (log2 colour scale)\n%s", t);
+	free(t);
 	param_str(p, "footnote", foot);
 	param_str(p, "xlabel", ax->label);
 	param_str(p, "ylabel", ay->label);

@@ -23,6 +23,11 @@ const char *const cmp_verdict_names[CMP_NVERDICTS] = {
 };
 
 /* Metrics a user may name; the column comes from here, never from argv. */
+/* The boot-noise allowance: boot medians of one kernel measured 21% apart. */
+const struct compare_opts compare_defaults = {
+	.metric = "get", .threshold_pct = 5.0, .boot_noise_pct = 25.0, .iterations = 2000, .seed = 1,
+};
+
 /* One side's samples for one key: pooled, and the medians of its boots. */
 struct side_data {
 	double *v, *boot_med;

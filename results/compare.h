@@ -56,6 +56,10 @@ struct compare_opts {
 	const char *base_arg, *new_arg;   /* as the user typed them, for "to reproduce" */
 };
 
+/* The defaults (metric get, threshold 5%, boot noise 25%, 2000 resamples,
+ * seed 1): the one definition that compare, plot and nightly start from. */
+extern const struct compare_opts compare_defaults;
+
 /* A published figure (reference_results) for a compared case's command. */
 struct cmp_reference {
 	size_t case_index;    /* into cases[] */
