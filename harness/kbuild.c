@@ -11,6 +11,7 @@
 #include "kcache.h"
 #include "kconfig.h"
 #include "kpatch.h"
+#include "source.h"
 #include "spawn.h"
 #include "strvec.h"
 #include "util.h"
@@ -29,11 +30,8 @@
 /* Bump when the build recipe changes in a way that changes the product. */
 #define RECIPE "gupbench-kbuild-1"
 
-enum src_kind { SRC_TAR, SRC_DIR, SRC_GIT };
-static const char *const src_kind_names[] = { "tarball", "directory", "git" };
-
 struct source {
-	enum src_kind kind;
+	const struct source_ops *ops;
 	char *path;      /* absolute */
 	char *rev;       /* git only */
 	char *id;        /* content identity: goes into the cache key */
@@ -133,69 +131,6 @@ static char *first_line(char *const argv[], const char *cwd)
 	return line;
 }
 
-/* ---- source identity ---- */
-
-/*
- * Hashing a 150 MB tarball takes about a second; remember the digest under
- * a key of path, size, mtime and inode so that a cache hit stays fast.
- */
-static int tarball_id(const char *path, char out[65])
-{
-	struct stat st;
-	char *stamp, sk[65], *memo_dir, *memo, *text;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st)) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	stamp = xasprintf("%s\n%lld\n%lld.%09ld\n%llu", path, (long long)st.st_size,
-			  (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
-	sha256_hex(stamp, strlen(stamp), sk);
-	free(stamp);
-	memo_dir = xasprintf("%s/src/ids", cache_root());
-	memo = xasprintf("%s/%s", memo_dir, sk);
-	text = read_file(memo, NULL);
-	if (text && strlen(text) >= 64) {
-		memcpy(out, text, 64);
-		out[64] = '\0';
-	} else if (sha256_file_hex(path, out)) {
-		free(text);
-		free(memo);
-		free(memo_dir);
-		return -1;
-	} else if (mkdir_p(memo_dir, 0755) == 0) {
-		write_file_atomic(memo, out, 64);
-	}
-	free(text);
-	free(memo);
-	free(memo_dir);
-	return 0;
-}
-
-/*
- * A directory's identity: path, size and mtime of every file but .git.
- * Cheap compared with hashing contents, and any edit changes the mtime.
- */
-static int dir_id(const char *path, char out[65])
-{
-	char *argv[] = { "find", (char *)path, "-path", "*/.git", "-prune", "-o", "-type", "f",
-			 "-printf", "%P %s %T@\n", NULL };
-	struct spawn_opts o = { .capture = 1 };
-	struct spawn_result r;
-
-	if (spawn_run(argv, &o, &r) || r.status) {
-		spawn_result_free(&r);
-		return -1;
-	}
-	sha256_hex(r.out, r.out_len, out);
-	spawn_result_free(&r);
-	return 0;
-}
-
 static void set_work(struct source *s, const char *work_id, const char *arch)
 {
 	s->work = xasprintf("%s/src/%s", cache_root(), work_id);
@@ -211,7 +146,7 @@ static int resolve_source(struct build *b)
 	const struct kbuild_req *q = b->req;
 	struct source *s = &b->src;
 	struct stat st;
-	char id[65], *real;
+	char pathhash[65], *id, *real;
 
 	if (!q->source)
 		return error("no kernel source: give --source TARBALL|DIR"), EXIT_USAGE;
@@ -225,26 +160,22 @@ static int resolve_source(struct build *b)
 	if (S_ISREG(st.st_mode)) {
 		if (q->rev)
 			return error("--rev needs a git tree, and '%s' is a file", q->source), EXIT_USAGE;
-		s->kind = SRC_TAR;
-		if (tarball_id(real, id))
+		s->ops = source_ops_of(SOURCE_TARBALL);
+		if (!(id = s->ops->identity(real, NULL)))
 			return error("cannot read tarball '%s': %m; check its permissions", real), EXIT_BUILD;
-		s->id = xasprintf("tar-%s", id);
+		s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
+		free(id);
 		set_work(s, s->id, b->arch->name);
 		return 0;
 	}
 	if (q->rev) {
-		char *spec = xasprintf("%s^{tree}", q->rev);
-		char *argv[] = { "git", "-C", real, "rev-parse", "--verify", "--quiet", spec, NULL };
-		char *tree = first_line(argv, NULL);
-
-		free(spec);
-		if (!tree)
+		s->ops = source_ops_of(SOURCE_GIT);
+		if (!(id = s->ops->identity(real, q->rev)))
 			return error("unknown revision '%s' in '%s': check 'git -C %s log %s'", q->rev, real,
 				     real, q->rev), EXIT_USAGE;
-		s->kind = SRC_GIT;
 		s->rev = xstrdup(q->rev);
-		s->id = xasprintf("git-%s", tree);
-		free(tree);
+		s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
+		free(id);
 		set_work(s, s->id, b->arch->name);
 		return 0;
 	}
@@ -259,14 +190,15 @@ static int resolve_source(struct build *b)
 	}
 	if (!have_program("rsync"))
 		return error("'rsync' not found: it copies directory sources; apt-get install rsync"), EXIT_ENV;
-	s->kind = SRC_DIR;
-	if (dir_id(real, id))
+	s->ops = source_ops_of(SOURCE_DIR);
+	if (!(id = s->ops->identity(real, NULL)))
 		return error("cannot list kernel source '%s': %m", real), EXIT_BUILD;
-	s->id = xasprintf("dir-%s", id);
+	s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
+	free(id);
 	/* the work tree follows the path, so an edited directory rebuilds incrementally */
-	sha256_hex(real, strlen(real), id);
+	sha256_hex(real, strlen(real), pathhash);
 	{
-		char *wid = xasprintf("dirpath-%.16s", id);
+		char *wid = xasprintf("dirpath-%.16s", pathhash);
 
 		set_work(s, wid, b->arch->name);
 		free(wid);
@@ -304,7 +236,7 @@ static int extract(struct build *b, const char *into, const char *log)
 	struct source *s = &b->src;
 	int st;
 
-	if (s->kind == SRC_TAR) {
+	if (s->ops->kind == SOURCE_TARBALL) {
 		char *argv[] = { "tar", "-xf", s->path, "-C", (char *)into, "--strip-components=1", NULL };
 
 		st = run_logged(argv, NULL, log, b->verbose);
@@ -313,7 +245,7 @@ static int extract(struct build *b, const char *into, const char *log)
 				     s->path, st, log), EXIT_BUILD;
 		return 0;
 	}
-	if (s->kind == SRC_GIT) {
+	if (s->ops->kind == SOURCE_GIT) {
 		char *tar = xasprintf("%s/source.tar", s->work);
 		char *a1[] = { "git", "-C", s->path, "archive", "--format=tar", "-o", tar, s->rev, NULL };
 		char *a2[] = { "tar", "-xf", tar, "-C", (char *)into, NULL };
@@ -371,7 +303,7 @@ static int prepare_tree(struct build *b)
 		have = NULL;
 	}
 	unlink(log);
-	if (s->kind == SRC_DIR) {
+	if (s->ops->kind == SOURCE_DIR) {
 		if (!have)
 			remove_tree(s->tree);
 		if (mkdir_p(s->tree, 0755))
@@ -805,7 +737,7 @@ static int write_meta(struct build *b, const struct facts *f)
 	int r;
 
 	iso8601_now(now);
-	json_object_set_new(src, "kind", json_string(src_kind_names[b->src.kind]));
+	json_object_set_new(src, "kind", json_string(b->src.ops->name));
 	json_object_set_new(src, "path", json_string(b->src.path));
 	json_object_set_new(src, "id", json_string(b->src.id));
 	if (b->src.rev)
@@ -1112,7 +1044,7 @@ int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 	if ((r = pick_compiler(&b)) || (r = resolve_source(&b)))
 		goto out;
 	if (req->series) {
-		if (kpatch_load(req->series, b.src.kind == SRC_GIT ? b.src.path : NULL, &b.series)) {
+		if (kpatch_load(req->series, b.src.ops && b.src.ops->kind == SOURCE_GIT ? b.src.path : NULL, &b.series)) {
 			r = EXIT_BUILD;
 			goto out;
 		}

@@ -143,11 +143,6 @@ void kernel_entry_free(struct kernel_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int kcache_names(char ***names)
 {
 	char *nd = sub("names");
@@ -170,7 +165,7 @@ int kcache_names(char ***names)
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(*names, (size_t)n, sizeof(char *), cmp_str);
+		qsort(*names, (size_t)n, sizeof(char *), cmp_strp);
 	return n;
 }
 

@@ -203,11 +203,6 @@ static int load_commits(struct kseries *s, const char *dir, const char *repo)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The files a series touches, from its "+++ " lines (minus the a/ b/ prefix). */
 static void collect_files(struct kseries *s)
 {
@@ -240,7 +235,7 @@ static void collect_files(struct kseries *s)
 		}
 	}
 	if (s->nfiles > 1)
-		qsort(s->files, s->nfiles, sizeof(char *), cmp_str);
+		qsort(s->files, s->nfiles, sizeof(char *), cmp_strp);
 	size_t w = 0;
 
 	for (size_t i = 0; i < s->nfiles; i++) {

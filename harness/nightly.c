@@ -17,6 +17,7 @@
 #include "db.h"
 #include "nights.h"
 #include "samples.h"
+#include "source.h"
 #include "spawn.h"
 #include "strvec.h"
 #include "stats.h"
@@ -24,7 +25,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
@@ -67,8 +67,8 @@ static const struct cfg_key threshold_keys[] = {
 static const char *const metrics[] = { "get", "put" };
 
 /* Which source key selects which kind: exactly one must be present. */
-static const struct { const char *key; enum nightly_source_kind kind; } source_kinds[] = {
-	{ "tarball", SRC_TARBALL }, { "dir", SRC_DIR }, { "git", SRC_GIT },
+static const struct { const char *key; enum source_kind kind; } source_kinds[] = {
+	{ "tarball", SOURCE_TARBALL }, { "dir", SOURCE_DIR }, { "git", SOURCE_GIT },
 };
 
 static int type_matches(json_t *v, json_type want)
@@ -196,25 +196,6 @@ static int path_list(json_t *arr, const char *cfgdir, const char *what, const ch
 	return bad;
 }
 
-/* git rev-parse of branch in tree; the commit id or NULL (stderr kept quiet). */
-static char *git_commit(const char *tree, const char *branch)
-{
-	char *ref = xasprintf("%s^{commit}", branch);
-	char *argv[] = { "git", "-C", (char *)tree, "rev-parse", "--verify", "--quiet", ref, NULL };
-	struct spawn_opts o = { .capture = 1, .stderr_path = "/dev/null", .timeout = 60 };
-	struct spawn_result r;
-	char *id = NULL;
-
-	if (spawn_run(argv, &o, &r) == 0 && r.status == 0 && r.out) {
-		r.out[strcspn(r.out, "\n")] = '\0';
-		if (strlen(r.out) >= 12)
-			id = xstrdup(r.out);
-	}
-	spawn_result_free(&r);
-	free(ref);
-	return id;
-}
-
 static int load_source(json_t *o, const char *cfgdir, const char *file, struct nightly_source *s)
 {
 	const char *kind_key = NULL;
@@ -244,7 +225,7 @@ static int load_source(json_t *o, const char *cfgdir, const char *file, struct n
 	if (!kind_key)
 		return error("'%s': source '%s' needs one of 'tarball', 'dir' or 'git'", file, s->name);
 	if (json_object_get(o, "branch")) {
-		if (s->kind != SRC_GIT)
+		if (s->kind != SOURCE_GIT)
 			return error("'%s': source '%s': 'branch' goes with 'git' only", file, s->name);
 		s->branch = xstrdup(json_string_value(json_object_get(o, "branch")));
 	}
@@ -257,12 +238,12 @@ static int load_source(json_t *o, const char *cfgdir, const char *file, struct n
 	bad |= path_list(json_object_get(o, "fragments"), cfgdir, "fragment", file, &s->fragments,
 			 &s->nfragments);
 	switch (s->kind) {
-	case SRC_TARBALL:
+	case SOURCE_TARBALL:
 		if (!is_readable_file(s->path))
 			bad = error("'%s': source '%s': tarball '%s' does not exist or is unreadable", file,
 				    s->name, s->path);
 		break;
-	case SRC_DIR: {
+	case SOURCE_DIR: {
 		char *mk = xasprintf("%s/Makefile", s->path);
 
 		if (!is_dir(s->path) || !file_exists(mk))
@@ -271,14 +252,14 @@ static int load_source(json_t *o, const char *cfgdir, const char *file, struct n
 		free(mk);
 		break;
 	}
-	case SRC_GIT: {
+	case SOURCE_GIT: {
 		char *id;
 
 		if (!s->branch)
 			return error("'%s': source '%s': a git source needs a 'branch'", file, s->name);
 		if (!is_dir(s->path))
 			return error("'%s': source '%s': git tree '%s' does not exist", file, s->name, s->path);
-		id = git_commit(s->path, s->branch);
+		id = source_git_commit(s->path, s->branch);
 		if (!id)
 			bad = error("'%s': source '%s': no branch '%s' in git tree '%s'; try 'git -C %s branch -a'",
 				    file, s->name, s->branch, s->path, s->path);
@@ -421,95 +402,25 @@ void nightly_config_free(struct nightly_config *cfg)
 
 /* ---- source identity ------------------------------------------------- */
 
-static char **dir_lines;
-static size_t dir_n, dir_cap, dir_skip;
-
-static int dir_visit(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	size_t l = strlen(path);
-
-	(void)ftw;
-	if (flag == FTW_D && l >= 5 && !strcmp(path + l - 5, "/.git"))
-		return FTW_SKIP_SUBTREE;
-	if (flag != FTW_F)
-		return FTW_CONTINUE;
-	if (dir_n == dir_cap) {
-		dir_cap = dir_cap ? 2 * dir_cap : 4096;
-		dir_lines = xrealloc(dir_lines, dir_cap * sizeof(*dir_lines));
-	}
-	dir_lines[dir_n++] = xasprintf("%s %lld %lld.%09ld\n", path + dir_skip, (long long)sb->st_size,
-				       (long long)sb->st_mtim.tv_sec, sb->st_mtim.tv_nsec);
-	return FTW_CONTINUE;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * A directory has no commit to name it; its identity is a hash of every
- * file's path, size and mtime (sorted, .git left out): a touched file is a
- * new night, an untouched tree is already measured. Out-of-tree builds
- * (kernel build uses O=) leave the tree alone, so building does not change it.
- */
-static int dir_identity(const char *dir, char out[65])
-{
-	size_t total = 0, off = 0;
-	char *buf;
-
-	dir_n = 0;
-	dir_skip = strlen(dir);
-	if (nftw(dir, dir_visit, 64, FTW_PHYS | FTW_ACTIONRETVAL) != 0)
-		return -1;
-	qsort(dir_lines, dir_n, sizeof(*dir_lines), cmp_str);
-	for (size_t i = 0; i < dir_n; i++)
-		total += strlen(dir_lines[i]);
-	buf = xmalloc(total + 1);
-	for (size_t i = 0; i < dir_n; i++) {
-		size_t l = strlen(dir_lines[i]);
-
-		memcpy(buf + off, dir_lines[i], l);
-		off += l;
-		free(dir_lines[i]);
-	}
-	sha256_hex(buf, off, out);
-	free(buf);
-	free(dir_lines);
-	dir_lines = NULL;
-	dir_cap = dir_n = 0;
-	return 0;
-}
-
 /* The 12-character id that names tonight's kernel and label; NULL on failure. */
 static char *source_identity(const struct nightly_source *s)
 {
-	char hex[65];
-	char *commit;
+	const struct source_ops *ops = source_ops_of(s->kind);
+	char *id;
 
-	switch (s->kind) {
-	case SRC_TARBALL:
-		if (sha256_file_hex(s->path, hex) < 0) {
-			error("cannot read tarball '%s': %s", s->path, strerror(errno));
-			return NULL;
-		}
-		break;
-	case SRC_DIR:
-		if (dir_identity(s->path, hex) < 0) {
-			error("cannot list source directory '%s': %s", s->path, strerror(errno));
-			return NULL;
-		}
-		break;
-	case SRC_GIT:
-		commit = git_commit(s->path, s->branch);
-		if (!commit)
+	if (s->kind == SOURCE_GIT) {
+		id = source_git_commit(s->path, s->branch);
+		if (!id)
 			error("branch '%s' vanished from git tree '%s'", s->branch, s->path);
-		else
-			commit[12] = '\0';
-		return commit;
+	} else {
+		id = ops->identity(s->path, NULL);
+		if (!id)
+			error(s->kind == SOURCE_DIR ? "cannot list source directory '%s': %s"
+						    : "cannot read tarball '%s': %s", s->path, strerror(errno));
 	}
-	hex[12] = '\0';
-	return xstrdup(hex);
+	if (id)
+		id[12] = '\0';
+	return id;
 }
 
 /* ---- labels ---------------------------------------------------------- */
@@ -840,7 +751,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 	strvec_push(&a, "build");
 	strvec_push(&a, "--source");
 	strvec_push(&a, s->path);
-	if (s->kind == SRC_GIT) {
+	if (s->kind == SOURCE_GIT) {
 		/* The commit resolved above, not the branch: it may move meanwhile. */
 		strvec_push(&a, "--rev");
 		strvec_push(&a, id);

@@ -13,15 +13,15 @@
 #define GUPBENCH_NIGHTLY_H
 
 #include "changepoint.h"
+#include "source.h"
 
 #include <stddef.h>
 
-enum nightly_source_kind { SRC_TARBALL, SRC_DIR, SRC_GIT };
 
 /* One stream of nights: a source (plus optional series) measured each night. */
 struct nightly_source {
 	char *name;              /* history key: labels are <prefix>/<name>/<date>/<id> */
-	enum nightly_source_kind kind;
+	enum source_kind kind;
 	char *path;              /* tarball, directory or git tree (absolute) */
 	char *branch;            /* git only */
 	char *series;            /* patch series directory, or NULL */

@@ -445,3 +445,8 @@ int stderr_is_tty(void)
 {
 	return isatty(2);
 }
+
+int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

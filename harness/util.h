@@ -73,4 +73,7 @@ void iso8601_now(char out[32]);
 /* Is stderr a terminal (for live progress lines)? */
 int stderr_is_tty(void);
 
+/* qsort comparator for an array of char *. */
+int cmp_strp(const void *a, const void *b);
+
 #endif

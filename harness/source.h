@@ -1,0 +1,32 @@
+/*
+ * source: what a kernel source is and how it is identified, one row of
+ * source_kinds[] per kind (tarball, directory, git tree) with its name and
+ * its identity function. kbuild keys its cache on the identity; nightly
+ * names a night by it (a git night by its commit, which a person knows).
+ *
+ * Identities: a tarball, the SHA-256 of its bytes (remembered under the
+ * cache keyed by path, size, mtime and inode, so a second look is free); a
+ * directory, the SHA-256 of the sorted list of "path size mtime" of every
+ * file but .git (cheap, and any edit changes an mtime); a git tree, the
+ * tree object of the revision (content, not history).
+ */
+#ifndef GUPBENCH_SOURCE_H
+#define GUPBENCH_SOURCE_H
+
+enum source_kind { SOURCE_TARBALL, SOURCE_DIR, SOURCE_GIT };
+
+struct source_ops {
+	enum source_kind kind;
+	const char *name;        /* for people and meta.json: "tarball", "directory", "git" */
+	const char *id_prefix;   /* of a cache source id: "tar", "dir", "git" */
+	/* The identity of path (for git: of revision rev in it), as hex;
+	 * malloc'd, or NULL (errno set, or an unknown revision). */
+	char *(*identity)(const char *path, const char *rev);
+};
+
+const struct source_ops *source_ops_of(enum source_kind kind);
+
+/* The commit rev names in the git tree path (stderr kept quiet); malloc'd or NULL. */
+char *source_git_commit(const char *path, const char *rev);
+
+#endif
