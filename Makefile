@@ -38,7 +38,7 @@ BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) results/stat
 HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) \
                $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c
 BENCH_OBJ   := $(patsubst %.c,$(O)/%.o,$(BENCH_SRC))
-HARNESS_OBJ := $(patsubst %.c,$(O)/%.o,$(HARNESS_SRC))
+HARNESS_OBJ := $(patsubst %.c,$(O)/%.o,$(HARNESS_SRC)) $(O)/gen/schema.o $(O)/gen/references.o
 
 BENCH_LIBS   := -ljansson -lnuma -lm
 HARNESS_LIBS := -lsqlite3 -ljansson -lm -lpthread
@@ -52,6 +52,27 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(BASEFL) $(CFLAGS) -DGUPBENCH_VERSION='"$(VERSION)"' -c -o $@ $<
+
+# The schema and the reference figures are compiled in (db_schema_sql,
+# db_references_json), so the installed binary never reads the repository
+# to open a database: each line of the file becomes a C string.
+EMBED = { echo '/* generated from $(1) by the Makefile; do not edit */'; \
+	  echo 'extern const char $(2)[];'; echo 'const char $(2)[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $(1); echo ';'; } >$@
+
+$(O)/gen/schema.c: results/schema.sql
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(call EMBED,$<,db_schema_sql)
+
+$(O)/gen/references.c: results/references.json
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(call EMBED,$<,db_references_json)
+
+$(O)/gen/%.o: $(O)/gen/%.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASEFL) $(CFLAGS) -c -o $@ $<
 
 $(O)/libbench.a: $(BENCH_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^

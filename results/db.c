@@ -1,6 +1,7 @@
 /*
  * db: opening the result database and the few row helpers several commands
- * share. A new file gets results/schema.sql; an older one is migrated
+ * share. A new file gets results/schema.sql (compiled into the binary,
+ * as results/references.json is); an older one is migrated
  * forward one step at a time inside a transaction (PRAGMA user_version
  * names the step reached); a newer one, a foreign SQLite file or something
  * that is not SQLite at all is refused without touching a byte. WAL lets a
@@ -30,12 +31,15 @@
  * an old database never needs to be recreated.
  */
 struct migration {
-	const char *schema_file;    /* relative to the repository, or NULL */
 	const char *sql;
 };
 
+/* results/schema.sql and results/references.json, compiled in by the
+ * Makefile ($(O)/gen/): opening a database never reads the repository. */
+extern const char db_schema_sql[], db_references_json[];
+
 static const struct migration migrations[DB_SCHEMA_VERSION] = {
-	{ "results/schema.sql", NULL },
+	{ db_schema_sql },
 };
 
 static int busy_timeout_ms(void)
@@ -148,19 +152,12 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
 static int apply_migration(sqlite3 *db, const char *path, int from)
 {
 	const struct migration *m = &migrations[from];
-	char *sql = NULL, *file = NULL, *pragma;
+	char *pragma;
 	int rc;
 
-	if (m->schema_file) {
-		file = repo_path(m->schema_file);
-		sql = read_file(file, NULL);
-		if (!sql)
-			die(EXIT_ENV, "cannot read schema '%s': %s; set GUPBENCH_ROOT to the repository", file,
-			    strerror(errno));
-	}
 	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
 		db_die(db, path, rc, "migrate");
-	rc = sqlite3_exec(db, sql ? sql : m->sql, NULL, NULL, NULL);
+	rc = sqlite3_exec(db, m->sql, NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		pragma = xasprintf("PRAGMA user_version = %d", from + 1);
 		rc = sqlite3_exec(db, pragma, NULL, NULL, NULL);
@@ -172,8 +169,6 @@ static int apply_migration(sqlite3 *db, const char *path, int from)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		db_die(db, path, rc, "migrate");
 	}
-	free(sql);
-	free(file);
 	return 0;
 }
 
@@ -207,16 +202,15 @@ static void sync_references(sqlite3 *db)
 		" author, year, merged_in, environment, link) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
 		" ON CONFLICT (series, command) DO UPDATE SET key = ?3, metric = ?4, before_us = ?5,"
 		" after_us = ?6, author = ?7, year = ?8, merged_in = ?9, environment = ?10, link = ?11";
-	char *file = repo_path("results/references.json");
+	const char *file = "results/references.json";   /* compiled in: db_references_json */
 	json_error_t jerr;
-	json_t *root = json_load_file(file, 0, &jerr), *arr, *e;
+	json_t *root = json_loads(db_references_json, 0, &jerr), *arr, *e;
 	sqlite3_stmt *probe = NULL, *up = NULL;
 	size_t i;
 	int stale = 0, pass, rc;
 
 	if (!root) {
 		warning("reference results not loaded: '%s': %s", file, jerr.text);
-		free(file);
 		return;
 	}
 	arr = json_is_array(root) ? root : json_object_get(root, "references");
@@ -278,7 +272,6 @@ out:
 	sqlite3_finalize(probe);
 	sqlite3_finalize(up);
 	json_decref(root);
-	free(file);
 }
 
 sqlite3 *db_open(const char *path, int flags)

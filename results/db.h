@@ -1,5 +1,5 @@
 /*
- * db: opening the result database. Applies results/schema.sql to a new file,
+ * db: opening the result database. Applies results/schema.sql (compiled in) to a new file,
  * migrates older versions forward (PRAGMA user_version), refuses a newer
  * one, turns on WAL, foreign keys and a busy timeout, and never overwrites a
  * file that is not a SQLite database. Also small helpers for the
