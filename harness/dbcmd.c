@@ -197,21 +197,6 @@ out:
 	return ret;
 }
 
-static void csv_cell(const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
 static void export_csv_row(sqlite3_stmt *st, long index, void *arg)
 {
 	int cols = sqlite3_column_count(st), header = index < 0;
@@ -224,7 +209,7 @@ static void export_csv_row(sqlite3_stmt *st, long index, void *arg)
 		if (c)
 			putchar(',');
 		if (t)
-			csv_cell((const char *)t);
+			csv_quote(stdout, (const char *)t);
 	}
 	putchar('\n');
 }

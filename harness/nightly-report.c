@@ -246,16 +246,6 @@ static const char *verdict(const struct cp_change *c)
 
 /* ---- charts ---------------------------------------------------------- */
 
-static void sanitize(const char *s, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (; *s && o + 1 < len; s++)
-		out[o++] = (('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') ||
-			    ('0' <= *s && *s <= '9') || *s == '.' || *s == '-') ? *s : '_';
-	out[o] = '\0';
-}
-
 /* The first image plot wrote into dir (SVG preferred: it scales in HTML). */
 static char *find_image(const char *dir)
 {
@@ -292,7 +282,7 @@ static void draw_chart(const struct nightly_report *r, const struct nightly_stre
 {
 	char safe[200], *out;
 	char *argv[] = {
-		(char *)nightly_self_exe(), "plot", "history", "--case", c->key, "--db",
+		(char *)self_exe(), "plot", "history", "--case", c->key, "--db",
 		(char *)r->db, "--out", NULL, "--format", "svg", NULL
 	};
 	struct spawn_opts o = { .capture = 1, .merge_stderr = 1, .timeout = 300 };
@@ -303,7 +293,7 @@ static void draw_chart(const struct nightly_report *r, const struct nightly_stre
 					     st->prefix);
 		return;
 	}
-	sanitize(c->key, safe, sizeof(safe));
+	sanitize_name(c->key, safe, sizeof(safe));
 	out = xasprintf("%s/charts/%s-%s", dir, st->src->name, safe);
 	argv[8] = out;
 	if (mkdir_p(out, 0755) < 0) {

@@ -64,8 +64,6 @@ static const struct cfg_key threshold_keys[] = {
 	{ "min_nights", JSON_INTEGER }, { "seed", JSON_INTEGER },
 };
 
-static const char *const metrics[] = { "get", "put" };
-
 /* Which source key selects which kind: exactly one must be present. */
 static const struct { const char *key; enum source_kind kind; } source_kinds[] = {
 	{ "tarball", SOURCE_TARBALL }, { "dir", SOURCE_DIR }, { "git", SOURCE_GIT },
@@ -324,9 +322,7 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 			    cfg->label_prefix);
 	v = json_object_get(root, "metric");
 	cfg->metric = xstrdup(v ? json_string_value(v) : "get");
-	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]) && strcmp(metrics[i], cfg->metric); i++)
-		;
-	if (i == sizeof(metrics) / sizeof(metrics[0]))
+	if (!sample_metric_find(cfg->metric))
 		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
 
 	cp_params_default(&cfg->cp);
@@ -579,20 +575,6 @@ static int take_lock(const char *db, char **lock_path)
 
 /* ---- the night: build, run, record ------------------------------------ */
 
-const char *nightly_self_exe(void)
-{
-	static char exe[PATH_MAX];
-	ssize_t n;
-
-	if (!exe[0]) {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n <= 0)
-			die(EXIT_ENV, "cannot find the gupharness binary: /proc not mounted?");
-		exe[n] = '\0';
-	}
-	return exe;
-}
-
 /* Last lines of a log file, for an event's excerpt. */
 static char *log_tail(const char *path, int lines)
 {
@@ -746,7 +728,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 	if (!o->dry_run && mkdir_p(logdir, 0755) < 0)
 		die(EXIT_IO, "cannot create log directory '%s': %s", logdir, strerror(errno));
 
-	strvec_push(&a, nightly_self_exe());
+	strvec_push(&a, self_exe());
 	strvec_push(&a, "kernel");
 	strvec_push(&a, "build");
 	strvec_push(&a, "--source");
@@ -787,7 +769,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 	}
 	for (size_t m = 0; m < cfg->nmatrices; m++) {
 		strvec_clear(&a);
-		strvec_push(&a, nightly_self_exe());
+		strvec_push(&a, self_exe());
 		strvec_push(&a, "run");
 		strvec_push(&a, "--matrix");
 		strvec_push(&a, cfg->matrices[m]);

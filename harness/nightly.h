@@ -107,9 +107,6 @@ struct nightly_report {
 	size_t changed_cases, regressions;
 };
 
-/* Path of the running gupharness (/proc/self/exe): subcommands run through it. */
-const char *nightly_self_exe(void);
-
 /*
  * Draw history charts for changed cases (through `gupharness plot history`)
  * and write <report_dir>/<date>/report.md and report.html atomically. The

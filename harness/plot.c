@@ -64,36 +64,6 @@ void plot_time_label(double us, char *buf, size_t len)
 		snprintf(buf, len, "%.1f us", us);
 }
 
-static int name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '.' || c == '+';
-}
-
-void plot_sanitize_name(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-	int gap = 0;
-
-	if (!len)
-		return;
-	for (size_t i = 0; s[i] && o + 1 < len; i++) {
-		char c = s[i];
-
-		if (name_char(c) || (c == '-' && i > 0 && name_char(s[i - 1]) && name_char(s[i + 1]))) {
-			if (gap && o && o + 2 < len)
-				buf[o++] = '_';
-			gap = 0;
-			buf[o++] = c;
-		} else {
-			gap = 1;
-		}
-	}
-	if (!o && len > 1)
-		buf[o++] = 'x';
-	buf[o] = '\0';
-}
-
 /* ---- samples loaded from the database ---- */
 
 struct dvec {
@@ -534,9 +504,9 @@ static char *make_stem(const char *kind, const char *a, const char *b, const cha
 {
 	char sa[96], sb[96], se[128];
 
-	plot_sanitize_name(a ? a : "", sa, sizeof(sa));
-	plot_sanitize_name(b ? b : "", sb, sizeof(sb));
-	plot_sanitize_name(extra ? extra : "", se, sizeof(se));
+	sanitize_name(a ? a : "", sa, sizeof(sa));
+	sanitize_name(b ? b : "", sb, sizeof(sb));
+	sanitize_name(extra ? extra : "", se, sizeof(se));
 	return xasprintf("%s_%s%s%s%s%s", kind, sa, b ? "_vs_" : "", b ? sb : "", extra ? "_" : "",
 			 extra ? se : "");
 }
@@ -728,11 +698,9 @@ static const char *const side_colours = "#4a78b5 #e6842e #5aa469 #8e6bb0";
 /* Deterministic jitter in [-0.5, 0.5) so points do not hide one another. */
 static double jitter(size_t i, size_t k)
 {
-	uint64_t z = (uint64_t)i * 0x9e3779b97f4a7c15ULL + (uint64_t)k * 0xbf58476d1ce4e5b9ULL;
+	uint64_t s = (uint64_t)i << 32 ^ (uint64_t)k;
 
-	z = (z ^ (z >> 31)) * 0x94d049bb133111ebULL;
-	z ^= z >> 29;
-	return (double)(z >> 11) / 9007199254740992.0 - 0.5;
+	return (double)(stats_splitmix(&s) >> 11) / 9007199254740992.0 - 0.5;
 }
 
 /* Percent deviation from a median: the dist chart's y axis. */

@@ -23,12 +23,4 @@ void plot_ratio_label(double base_us, double new_us, char *buf, size_t len);
 /* A time label: "13992 us" (whole microseconds from 10 us, else one decimal). */
 void plot_time_label(double us, char *buf, size_t len);
 
-/*
- * A file-name-safe form of s: letters, digits, '.' and '+' are kept, a '-'
- * between two kept characters is kept (as in "linux-6.12"), every other run
- * of characters becomes one '_', and none leads or trails. "-L -m 512 -t"
- * gives "L_m_512_t". An empty result becomes "x". Truncated to len - 1.
- */
-void plot_sanitize_name(const char *s, char *buf, size_t len);
-
 #endif

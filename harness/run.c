@@ -218,21 +218,6 @@ static void print_summary(struct runner *R)
 	}
 }
 
-static char *new_uuid(void)
-{
-	unsigned char b[16];
-	FILE *f = fopen("/dev/urandom", "rb");
-
-	if (!f || fread(b, 1, sizeof(b), f) != sizeof(b))
-		die(EXIT_ENV, "cannot read '/dev/urandom' for a run id");
-	fclose(f);
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-			 b[12], b[13], b[14], b[15]);
-}
-
 /* The directory next to the database that holds the run directories. */
 static char *runs_root(const char *db_path)
 {
@@ -352,9 +337,10 @@ static int find_tools(struct runner *R)
 /* A new run's directory and run.json. */
 static void make_run_dir(struct runner *R, const struct run_opts *o)
 {
-	char *root = runs_root(o->db_path), *rj, *p;
+	char *root = runs_root(o->db_path), *rj, *p, uuid[37];
 
-	R->uuid = new_uuid();
+	uuid_v4(uuid);
+	R->uuid = xstrdup(uuid);
 	R->run_dir = xasprintf("%s/%s", root, R->uuid);
 	free(root);
 	if (mkdir_p(R->run_dir, 0755))

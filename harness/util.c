@@ -124,7 +124,6 @@ const char *repo_root(void)
 	static char root[PATH_MAX];
 	char exe[PATH_MAX];
 	const char *env = getenv("GUPBENCH_ROOT");
-	ssize_t n;
 	char *slash;
 
 	if (root[0])
@@ -133,10 +132,7 @@ const char *repo_root(void)
 		snprintf(root, sizeof(root), "%s", env);
 		return root;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		die(EXIT_ENV, "cannot find the harness binary: /proc not mounted?");
-	exe[n] = '\0';
+	snprintf(exe, sizeof(exe), "%s", self_exe());
 	/* binary in <root>/harness, <root>/build-san or <root>/build/tests: walk up to the root */
 	slash = strrchr(exe, '/');
 	*slash = '\0';
@@ -449,4 +445,86 @@ int stderr_is_tty(void)
 int cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '+';
+}
+
+void sanitize_name(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	int gap = 0;
+
+	if (!len)
+		return;
+	for (size_t i = 0; s[i] && o + 1 < len; i++) {
+		char c = s[i];
+
+		if (name_char(c) || (c == '-' && i > 0 && name_char(s[i - 1]) && name_char(s[i + 1]))) {
+			if (gap && o && o + 2 < len)
+				buf[o++] = '_';
+			gap = 0;
+			buf[o++] = c;
+		} else {
+			gap = 1;
+		}
+	}
+	if (!o && len > 1)
+		buf[o++] = 'x';
+	buf[o] = '\0';
+}
+
+void uuid_v4(char out[37])
+{
+	char *u = read_file("/proc/sys/kernel/random/uuid", NULL);
+
+	if (u && strlen(u) >= 36) {
+		memcpy(out, u, 36);
+		out[36] = '\0';
+	} else {
+		FILE *f = fopen("/dev/urandom", "rb");
+		unsigned char b[16] = { 0 };
+
+		if (!f || fread(b, 1, sizeof(b), f) != sizeof(b))
+			die(EXIT_ENV, "cannot read /dev/urandom for a run uuid: %s", strerror(errno));
+		fclose(f);
+		b[6] = (b[6] & 0x0f) | 0x40;
+		b[8] = (b[8] & 0x3f) | 0x80;
+		snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+			 b[13], b[14], b[15]);
+	}
+	free(u);
+}
+
+const char *self_exe(void)
+{
+	static char exe[PATH_MAX];
+	ssize_t n;
+
+	if (!exe[0]) {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n <= 0)
+			die(EXIT_ENV, "cannot find the gupharness binary: /proc not mounted?");
+		exe[n] = '\0';
+	}
+	return exe;
+}
+
+void csv_quote(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
 }

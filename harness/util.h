@@ -73,6 +73,23 @@ void iso8601_now(char out[32]);
 /* Is stderr a terminal (for live progress lines)? */
 int stderr_is_tty(void);
 
+/*
+ * A file-name-safe form of s: letters, digits, '.' and '+' are kept, a '-'
+ * between two kept characters is kept (as in "linux-6.12"), every other run
+ * of characters becomes one '_', and none leads or trails. "-L -m 512 -t"
+ * gives "L_m_512_t". An empty result becomes "x". Truncated to len - 1.
+ */
+void sanitize_name(const char *s, char *buf, size_t len);
+
+/* A random RFC 4122 version-4 UUID (the kernel's, else from /dev/urandom). */
+void uuid_v4(char out[37]);
+
+/* The running binary (/proc/self/exe); dies when /proc is missing. */
+const char *self_exe(void);
+
+/* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or newline). */
+void csv_quote(FILE *f, const char *s);
+
 /* qsort comparator for an array of char *. */
 int cmp_strp(const void *a, const void *b);
 

@@ -24,20 +24,10 @@ void cp_params_default(struct cp_params *p)
 	p->max_changes = 0;
 }
 
-/* splitmix64: tiny, seedable, and good enough to shuffle a few hundred values. */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static void shuffle(double *y, size_t m, uint64_t *s)
 {
 	for (size_t i = m; i > 1; i--) {
-		size_t j = (size_t)(rng_next(s) % i);
+		size_t j = (size_t)(stats_splitmix(s) % i);
 		double t = y[i - 1];
 
 		y[i - 1] = y[j];

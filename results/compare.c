@@ -468,22 +468,6 @@ static void emit_json(FILE *f, const struct compare_result *r)
 	json_decref(doc);
 }
 
-/* RFC 4180: quote a field that holds a comma, quote or newline. */
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void emit_csv(FILE *f, const struct compare_result *r)
 {
 	fprintf(f, "key,base_n,base_warmups,base_boots,base_median,base_mean,base_stddev,new_n,new_warmups,"
@@ -491,7 +475,7 @@ static void emit_csv(FILE *f, const struct compare_result *r)
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
 
-		csv_field(f, c->key);
+		csv_quote(f, c->key);
 		fprintf(f, ",%zu,%zu,%zu,%.6g,%.6g,%.6g,%zu,%zu,%zu,%.6g,%.6g,%.6g,%.6g,%.4f,", c->base.n,
 			c->base.warmups, c->base.boots, c->base.s.median, c->base.s.mean, c->base.s.stddev,
 			c->new.n, c->new.warmups, c->new.boots, c->new.s.median, c->new.s.mean,

@@ -467,30 +467,6 @@ int64_t db_host_current(sqlite3 *db, const char *qemu_version)
 	return id;
 }
 
-/* RFC 4122 version-4 UUID from the kernel's generator. */
-static void new_uuid(char out[37])
-{
-	char *u = read_file("/proc/sys/kernel/random/uuid", NULL);
-
-	if (u && strlen(u) >= 36) {
-		memcpy(out, u, 36);
-		out[36] = '\0';
-	} else {
-		FILE *f = fopen("/dev/urandom", "rb");
-		unsigned char b[16] = { 0 };
-
-		if (!f || fread(b, 1, sizeof(b), f) != sizeof(b))
-			die(EXIT_ENV, "cannot read /dev/urandom for a run uuid: %s", strerror(errno));
-		fclose(f);
-		b[6] = (b[6] & 0x0f) | 0x40;
-		b[8] = (b[8] & 0x3f) | 0x80;
-		snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-			 b[13], b[14], b[15]);
-	}
-	free(u);
-}
-
 int64_t db_run_create(sqlite3 *db, const struct db_run_info *info)
 {
 	static const char sql[] =
@@ -506,7 +482,7 @@ int64_t db_run_create(sqlite3 *db, const struct db_run_info *info)
 	if (info->uuid)
 		snprintf(uuid, sizeof(uuid), "%s", info->uuid);
 	else
-		new_uuid(uuid);
+		uuid_v4(uuid);
 	iso8601_now(now);
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 2, info->label);

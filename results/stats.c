@@ -253,8 +253,7 @@ static double quantile_select(double *a, size_t n, double q)
 	return lo + (h - (double)k) * (next - lo);
 }
 
-/* splitmix64: tiny, seedable, and good enough for resampling indices. */
-static uint64_t splitmix(uint64_t *s)
+uint64_t stats_splitmix(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
 
@@ -277,7 +276,7 @@ static double resample_median(const double *s, size_t n, unsigned *count, uint64
 	memset(count, 0, n * sizeof(*count));
 	/* Two indices per draw, each by multiply-shift rather than a division. */
 	for (size_t i = 0; i < n; i += 2) {
-		uint64_t r = splitmix(rng);
+		uint64_t r = stats_splitmix(rng);
 
 		count[(size_t)(((r >> 32) * (uint64_t)n) >> 32)]++;
 		if (i + 1 < n)

@@ -7,6 +7,7 @@
 #define GUPBENCH_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct summary {
 	size_t n;
@@ -28,6 +29,10 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t 
  * fixed seed so reports are reproducible. Returns -1 if either side < 2. */
 int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 		   unsigned iterations, unsigned seed, double *lo, double *hi);
+
+/* splitmix64: the suite's one seedable generator (tiny, and good enough to
+ * resample indices and shuffle a few hundred values). Advances *s. */
+uint64_t stats_splitmix(uint64_t *s);
 
 /* Geometric mean of positive values (ignores non-positive). */
 double stats_geomean(const double *x, size_t n);

@@ -5,6 +5,7 @@
  */
 #include "plot.h"
 #include "stats.h"
+#include "util.h"
 #include "tap.h"
 
 static void ratio(double b, double n, const char *want)
@@ -19,7 +20,7 @@ static void name(const char *in, const char *want)
 {
 	char buf[64];
 
-	plot_sanitize_name(in, buf, sizeof(buf));
+	sanitize_name(in, buf, sizeof(buf));
 	is_str(buf, want, "sanitised '%s'", in);
 }
 
@@ -58,7 +59,7 @@ int main(void)
 	{
 		char small[6];
 
-		plot_sanitize_name("linux-6.12", small, sizeof(small));
+		sanitize_name("linux-6.12", small, sizeof(small));
 		is_str(small, "linux", "sanitised name truncated to the buffer");
 	}
 
