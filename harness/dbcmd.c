@@ -13,6 +13,7 @@
 #include "db.h"
 #include "housekeeping.h"
 #include "ingest.h"
+#include "opt.h"
 #include "util.h"
 
 #include <errno.h>
@@ -29,44 +30,28 @@ struct db_args {
 
 enum { O_DB = 1, O_KERNEL = 2, O_LABEL = 4, O_RUN = 8, O_CASE = 16, O_FORMAT = 32 };
 
-static const struct db_option {
-	const char *name;
-	int bit;
-	size_t off;
-	const char *arg;
-} db_options[] = {
-	{ "--db",     O_DB,     offsetof(struct db_args, db),     "FILE" },
-	{ "--kernel", O_KERNEL, offsetof(struct db_args, kernel), "NAME" },
-	{ "--label",  O_LABEL,  offsetof(struct db_args, label),  "LABEL" },
-	{ "--run",    O_RUN,    offsetof(struct db_args, run),    "ID" },
-	{ "--case",   O_CASE,   offsetof(struct db_args, kase),   "KEY|ID" },
-	{ "--format", O_FORMAT, offsetof(struct db_args, format), "csv|json" },
+static const struct opt db_options[] = {
+	{ "--db",     "FILE",     offsetof(struct db_args, db),     NULL, "database", "$GUPBENCH_DB or results/gupbench.db", O_DB },
+	{ "--kernel", "NAME",     offsetof(struct db_args, kernel), NULL, "kernel name", NULL, O_KERNEL },
+	{ "--label",  "LABEL",    offsetof(struct db_args, label),  NULL, "a name for the imported run", NULL, O_LABEL },
+	{ "--run",    "ID",       offsetof(struct db_args, run),    NULL, "only this run (12 or #12)", NULL, O_RUN },
+	{ "--case",   "KEY|ID",   offsetof(struct db_args, kase),   NULL, "only this case key or plan id", NULL, O_CASE },
+	{ "--format", "csv|json", offsetof(struct db_args, format), NULL, "output format", "csv", O_FORMAT },
 };
 
-static int parse(int argc, char **argv, int allowed, int npos, const char *usage, struct db_args *a)
+/* Options (those in allowed) and exactly npos positionals; usage is the action's synopsis. */
+static int parse(int argc, char **argv, unsigned allowed, int npos, const char *usage, struct db_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		const struct db_option *o = NULL;
+	const struct opt_table t = { "db", db_options, sizeof(db_options) / sizeof(db_options[0]), allowed };
 
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: gupharness db %s\n", usage);
-			exit(EXIT_OK);
-		}
-		if (argv[i][0] != '-' || argv[i][1] == '\0') {
-			if (a->npos == npos)
-				return error("unexpected argument '%s'; usage: gupharness db %s", argv[i], usage);
-			a->pos[a->npos++] = argv[i];
-			continue;
-		}
-		for (size_t k = 0; k < sizeof(db_options) / sizeof(db_options[0]); k++)
-			if ((db_options[k].bit & allowed) && !strcmp(argv[i], db_options[k].name))
-				o = &db_options[k];
-		if (!o)
-			return error("unknown option '%s'; usage: gupharness db %s", argv[i], usage);
-		if (i + 1 >= argc)
-			return error("option '%s' needs a value (%s)", o->name, o->arg);
-		*(const char **)((char *)a + o->off) = argv[++i];
+	a->npos = opt_parse(&t, argc, argv, a, a->pos, npos);
+	if (a->npos == OPT_HELP) {
+		printf("usage: gupharness db %s\n\noptions:\n", usage);
+		opt_help(stdout, &t);
+		exit(EXIT_OK);
 	}
+	if (a->npos < 0)
+		return -1;
 	if (a->npos != npos)
 		return error("usage: gupharness db %s", usage);
 	return 0;

@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "housekeeping.h"
+#include "opt.h"
 #include "references.h"
 #include "samples.h"
 #include "db.h"
@@ -1322,57 +1323,44 @@ static const struct kind {
 	{ "history", 0, 1, plot_history, "[SEL]", "one case's median over runs, with change points" },
 };
 
+static const struct opt options[] = {
+	{ "--db",     "FILE",         offsetof(struct plot_opts, db_path),    NULL, "database",
+	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	{ "--out",    "DIR",          offsetof(struct plot_opts, out_dir),    NULL, "where images and index.md go",
+	  "plots/out/", 0 },
+	{ "--format", "png|svg|both", offsetof(struct plot_opts, format_arg), NULL, "image format", "both", 0 },
+	{ "--case",   "FILTER",       offsetof(struct plot_opts, filter),     NULL,
+	  "keep cases whose key or plan id contains FILTER", NULL, 0 },
+	{ "--metric", "get|put",      offsetof(struct plot_opts, metric_arg), NULL, "which time", "get", 0 },
+	{ "--x",      "AXIS",         offsetof(struct plot_opts, x_axis),     NULL, "heatmap x axis", "size_mb", 0 },
+	{ "--y",      "AXIS",         offsetof(struct plot_opts, y_axis),     NULL, "heatmap y axis", "nr_pages", 0 },
+	{ "--alpha",  "P",            offsetof(struct plot_opts, alpha_arg),  NULL,
+	  "significance of history's change points", "0.01, as changepoint.h", 0 },
+};
+
+static const struct opt_table table = { "plot", options, sizeof(options) / sizeof(options[0]), 0 };
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: gupharness plot KIND [SEL...] [--db FILE] [--out DIR] [--format png|svg|both]\n"
-		   "                      [--case FILTER] [--metric get|put] [--x AXIS] [--y AXIS] [--alpha P]\n\nkinds:\n");
+	fprintf(f, "usage: gupharness plot KIND [SEL...] [options]\n\nkinds:\n");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		fprintf(f, "   %-12s %-13s %s\n", kinds[i].name, kinds[i].args, kinds[i].summary);
-	fprintf(f, "\nSEL is a kernel name, a run label or a run id (#12). --case keeps cases whose key or plan id\n"
-		   "contains FILTER. Heatmap axes (default size_mb by nr_pages):");
+	fprintf(f, "\noptions:\n");
+	opt_help(f, &table);
+	fprintf(f, "\nSEL is a kernel name, a run label or a run id (#12). Heatmap axes:");
 	for (size_t i = 0; i < NAXES; i++)
 		fprintf(f, " %s", axes[i].name);
-	fprintf(f, "\n--alpha: significance of history's change points (default 0.01, as changepoint.h).\n");
-	fprintf(f, "Images go to --out (default plots/out/) with an index.md; paths are printed on stdout.\n");
+	fprintf(f, "\nImages go to --out with an index.md; paths are printed on stdout.\n");
 }
-
-static const struct option_spec {
-	const char *name;
-	size_t off;
-} options[] = {
-	{ "--db", offsetof(struct plot_opts, db_path) },
-	{ "--out", offsetof(struct plot_opts, out_dir) },
-	{ "--case", offsetof(struct plot_opts, filter) },
-	{ "--x", offsetof(struct plot_opts, x_axis) },
-	{ "--y", offsetof(struct plot_opts, y_axis) },
-	{ "--format", offsetof(struct plot_opts, format_arg) },
-	{ "--metric", offsetof(struct plot_opts, metric_arg) },
-	{ "--alpha", offsetof(struct plot_opts, alpha_arg) },
-};
 
 static int parse(int argc, char **argv, struct plot_opts *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], **dst = NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			exit(EXIT_OK);
-		}
-		for (size_t k = 0; k < sizeof(options) / sizeof(options[0]) && !dst; k++)
-			if (!strcmp(a, options[k].name))
-				dst = (const char **)((char *)o + options[k].off);
-		if (dst) {
-			if (i + 1 >= argc)
-				return error("option '%s' needs a value", a);
-			*dst = argv[++i];
-		} else if (a[0] == '-' && a[1] == '-') {
-			return error("unknown option '%s'; see 'gupharness plot --help'", a);
-		} else {
-			o->sel[o->nsel++] = argv[i];
-		}
+	o->nsel = opt_parse(&table, argc, argv, o, (const char **)o->sel, argc);
+	if (o->nsel == OPT_HELP) {
+		usage(stdout);
+		exit(EXIT_OK);
 	}
-	return 0;
+	return o->nsel < 0 ? -1 : 0;
 }
 
 int cmd_plot(int argc, char **argv)
@@ -1416,7 +1404,6 @@ int cmd_plot(int argc, char **argv)
 	}
 	x.o.metric = &sample_metrics[0];
 	if (x.o.metric_arg) {
-		x.o.metric = NULL;
 		x.o.metric = sample_metric_find(x.o.metric_arg);
 		if (!x.o.metric) {
 			error("unknown metric '%s'; use get or put", x.o.metric_arg);

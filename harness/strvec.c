@@ -26,13 +26,10 @@ void strvec_push(struct strvec *sv, const char *s)
 void strvec_pushf(struct strvec *sv, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die(EXIT_FAIL, "out of memory");
+	push_owned(sv, xvasprintf(fmt, ap));
 	va_end(ap);
-	push_owned(sv, s);
 }
 
 void strvec_pushl(struct strvec *sv, ...)

@@ -8,6 +8,7 @@
 #ifndef GUPBENCH_UTIL_H
 #define GUPBENCH_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -42,6 +43,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap);
 
 /* Absolute path of the repository root (parent of the binary's directory). */
 const char *repo_root(void);
