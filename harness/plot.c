@@ -1,7 +1,8 @@
 /*
  * plot: `gupharness plot KIND`, the charts. Each kind (a table entry) loads
- * the samples its selectors name from SQLite, computes medians, intervals,
- * ratios and verdicts from the raw samples, and hands a data file plus a
+ * the samples its selectors name (results/samples.c), takes medians,
+ * intervals and box figures from stats.c and verdicts from compare_run(),
+ * and hands a data file plus a
  * params file of gnuplot variables to its template in plots/; gnuplot does
  * all the drawing, once per requested format. Nothing is cached: a chart is
  * always a function of the database, so rerunning the command redraws it.

@@ -1,7 +1,7 @@
 /*
  * plot: `gupharness plot KIND ...`, charts drawn by gnuplot from the result
- * database. For each chart the harness queries SQLite, computes every
- * statistic from raw samples (stats.h), writes a tab-separated data file and
+ * database. For each chart the harness loads raw samples (results/samples.c),
+ * takes every statistic from them (stats.h), writes a tab-separated data file and
  * a params file of gnuplot variables into the output directory, and runs the
  * kind's template from plots/ on them once per image format. An index.md in
  * the output directory lists what was drawn and how to redraw it by hand.

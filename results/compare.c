@@ -1,6 +1,6 @@
 /*
  * compare: BASE against NEW, case key by case key, from raw samples. Loads
- * both sides with one ordered query each, walks the two key-sorted lists
+ * both sides through the sample loader (samples.c), walks the two key-sorted lists
  * together, computes each case's statistics and verdict into struct
  * compare_result, and leaves all formatting to the sinks at the bottom of
  * the file (text, markdown, JSON, CSV, and the kernel-test-robot style
