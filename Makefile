@@ -36,7 +36,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) results/stats.c
 HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) \
-               $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c
+               $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c bench/casekey.c
 BENCH_OBJ   := $(patsubst %.c,$(O)/%.o,$(BENCH_SRC))
 HARNESS_OBJ := $(patsubst %.c,$(O)/%.o,$(HARNESS_SRC)) $(O)/gen/schema.o $(O)/gen/references.o
 

@@ -8,6 +8,7 @@
  * non-option words anywhere (they are -c page indexes), "--" ends options.
  */
 #include "options.h"
+#include "casekey.h"
 #include "diag.h"
 #include "hugetlb.h"
 
@@ -403,43 +404,77 @@ static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
 		*pos += (size_t)n;
 }
 
+static void key_part(const struct bench_opts *o, enum key_part part, char *buf, size_t len, size_t *pos)
+{
+	switch (part) {
+	case KEY_CMD:
+		append(buf, len, pos, "%s", cmd_table[o->cmd].flag);
+		if (o->cmd == CMD_PIN_LONGTERM_TEST && o->longterm_fast)
+			append(buf, len, pos, " --longterm-fast");
+		if (o->cmd == CMD_DUMP_PAGES) {
+			if (o->dump_use_pin)
+				append(buf, len, pos, " -p");
+			for (int i = 0; i < GUP_TEST_MAX_PAGES_TO_DUMP && o->which_pages[i]; i++)
+				append(buf, len, pos, " %u", o->which_pages[i] - 1);
+		}
+		break;
+	case KEY_SIZE:
+		append(buf, len, pos, " -m %lu", o->size_mb);
+		break;
+	case KEY_PAGES:
+		append(buf, len, pos, " -n %lu", o->nr_pages);
+		break;
+	case KEY_THP:
+		if (o->thp == 1)
+			append(buf, len, pos, " -t");
+		else if (o->thp == 0)
+			append(buf, len, pos, " -T");
+		break;
+	case KEY_HUGETLB:
+		if (o->hugetlb && !o->hugetlb_kb)
+			append(buf, len, pos, " -H");
+		if (o->hugetlb_kb)
+			append(buf, len, pos, " --hugetlb-size %s", hugetlb_size_name(o->hugetlb_kb));
+		break;
+	case KEY_WRITE:
+		if (!o->write)
+			append(buf, len, pos, " -W");
+		break;
+	case KEY_SHARED:
+		if (o->shared)
+			append(buf, len, pos, " -S");
+		break;
+	case KEY_TOUCH:
+		if (o->touch)
+			append(buf, len, pos, " -z");
+		break;
+	case KEY_THREADS:
+		if (o->threads != 1)
+			append(buf, len, pos, " -j %lu", o->threads);
+		break;
+	case KEY_FLAGS:
+		if (o->gup_flags)
+			append(buf, len, pos, " -F 0x%lx", o->gup_flags);
+		break;
+	case KEY_FILE:
+		if (strcmp(o->file, "/dev/zero"))
+			append(buf, len, pos, " -f %s", o->file);
+		break;
+	case KEY_NUMA:
+		if (o->numa_node >= 0)
+			append(buf, len, pos, " --numa-node %ld", o->numa_node);
+		break;
+	}
+}
+
+/* The key's parts in the one shared order (casekey.h). */
 void opts_key(const struct bench_opts *o, char *buf, size_t len)
 {
 	size_t pos = 0;
 
 	buf[0] = 0;
-	append(buf, len, &pos, "%s", cmd_table[o->cmd].flag);
-	if (o->cmd == CMD_PIN_LONGTERM_TEST && o->longterm_fast)
-		append(buf, len, &pos, " --longterm-fast");
-	if (o->cmd == CMD_DUMP_PAGES) {
-		if (o->dump_use_pin)
-			append(buf, len, &pos, " -p");
-		for (int i = 0; i < GUP_TEST_MAX_PAGES_TO_DUMP && o->which_pages[i]; i++)
-			append(buf, len, &pos, " %u", o->which_pages[i] - 1);
-	}
-	append(buf, len, &pos, " -m %lu -n %lu", o->size_mb, o->nr_pages);
-	if (o->thp == 1)
-		append(buf, len, &pos, " -t");
-	else if (o->thp == 0)
-		append(buf, len, &pos, " -T");
-	if (o->hugetlb && !o->hugetlb_kb)
-		append(buf, len, &pos, " -H");
-	if (o->hugetlb_kb)
-		append(buf, len, &pos, " --hugetlb-size %s", hugetlb_size_name(o->hugetlb_kb));
-	if (!o->write)
-		append(buf, len, &pos, " -W");
-	if (o->shared)
-		append(buf, len, &pos, " -S");
-	if (o->touch)
-		append(buf, len, &pos, " -z");
-	if (o->threads != 1)
-		append(buf, len, &pos, " -j %lu", o->threads);
-	if (o->gup_flags)
-		append(buf, len, &pos, " -F 0x%lx", o->gup_flags);
-	if (strcmp(o->file, "/dev/zero"))
-		append(buf, len, &pos, " -f %s", o->file);
-	if (o->numa_node >= 0)
-		append(buf, len, &pos, " --numa-node %ld", o->numa_node);
+	for (size_t i = 0; i < case_key_nparts; i++)
+		key_part(o, case_key_order[i], buf, len, &pos);
 }
 
 void opts_usage(FILE *f)

@@ -7,6 +7,7 @@
  * exactly like the key the bench will report for it. Also `matrix show`.
  */
 #include "matrix.h"
+#include "casekey.h"
 #include "spawn.h"
 #include "strvec.h"
 #include "util.h"
@@ -211,45 +212,70 @@ static const struct axis *axis_find(const char *name)
 
 /* ---- building cases ---- */
 
-/* The bench's key order: command, -m, -n, -t/-T/-H, --hugetlb-size, -w/-W,
- * -S, -j, -f, --numa-node; then the options that are not part of the key. */
+/* One part of the case's key (bench/casekey.h); parts a case cannot have push nothing. */
+static void push_key_part(struct strvec *s, const struct matrix_case *c, enum key_part part)
+{
+	switch (part) {
+	case KEY_CMD:
+		strvec_pushf(s, "-%c", c->cmd);
+		break;
+	case KEY_SIZE:
+		strvec_push(s, "-m");
+		strvec_pushf(s, "%ld", c->size_mb);
+		break;
+	case KEY_PAGES:
+		strvec_push(s, "-n");
+		strvec_pushf(s, "%ld", c->nr_pages);
+		break;
+	case KEY_THP:
+		for (size_t i = 0; i < N_ELEMS(thps) && c->hugetlb_kb == HUGETLB_NONE; i++)
+			if (thps[i].mode == c->thp && thps[i].flag)
+				strvec_push(s, thps[i].flag);
+		break;
+	case KEY_HUGETLB:
+		if (c->hugetlb_kb == HUGETLB_DEFAULT)
+			strvec_push(s, "-H");
+		else if (c->hugetlb_kb != HUGETLB_NONE)   /* implies -H */
+			strvec_pushl(s, "--hugetlb-size", hugetlb_name(c->hugetlb_kb), NULL);
+		break;
+	case KEY_WRITE:
+		if (c->write != TRI_DEFAULT)
+			strvec_push(s, c->write ? "-w" : "-W");
+		break;
+	case KEY_SHARED:
+		if (c->shared)
+			strvec_push(s, "-S");
+		break;
+	case KEY_THREADS:
+		if (c->threads > 1) {
+			strvec_push(s, "-j");
+			strvec_pushf(s, "%d", c->threads);
+		}
+		break;
+	case KEY_FILE:
+		if (c->file)
+			strvec_pushl(s, "-f", c->file, NULL);
+		break;
+	case KEY_NUMA:
+		if (c->numa_node >= 0 && !c->selftest) {
+			strvec_push(s, "--numa-node");
+			strvec_pushf(s, "%d", c->numa_node);
+		}
+		break;
+	case KEY_TOUCH:
+	case KEY_FLAGS:
+		break;      /* not matrix axes */
+	}
+}
+
+/* The key's parts in the bench's order (bench/casekey.h), then the options
+ * that are not part of the key. */
 static void build_argv(struct matrix_case *c)
 {
 	struct strvec s = STRVEC_INIT;
 
-	strvec_pushf(&s, "-%c", c->cmd);
-	strvec_push(&s, "-m");
-	strvec_pushf(&s, "%ld", c->size_mb);
-	strvec_push(&s, "-n");
-	strvec_pushf(&s, "%ld", c->nr_pages);
-	if (c->hugetlb_kb != HUGETLB_NONE) {
-		if (c->hugetlb_kb == HUGETLB_DEFAULT) {
-			strvec_push(&s, "-H");
-		} else {
-			strvec_push(&s, "--hugetlb-size");   /* implies -H */
-			strvec_push(&s, hugetlb_name(c->hugetlb_kb));
-		}
-	} else {
-		for (size_t i = 0; i < N_ELEMS(thps); i++)
-			if (thps[i].mode == c->thp && thps[i].flag)
-				strvec_push(&s, thps[i].flag);
-	}
-	if (c->write != TRI_DEFAULT)
-		strvec_push(&s, c->write ? "-w" : "-W");
-	if (c->shared)
-		strvec_push(&s, "-S");
-	if (c->threads > 1) {
-		strvec_push(&s, "-j");
-		strvec_pushf(&s, "%d", c->threads);
-	}
-	if (c->file) {
-		strvec_push(&s, "-f");
-		strvec_push(&s, c->file);
-	}
-	if (c->numa_node >= 0 && !c->selftest) {
-		strvec_push(&s, "--numa-node");
-		strvec_pushf(&s, "%d", c->numa_node);
-	}
+	for (size_t i = 0; i < case_key_nparts; i++)
+		push_key_part(&s, c, case_key_order[i]);
 	strvec_push(&s, "-r");
 	strvec_pushf(&s, "%d", c->repeats);
 	if (c->warmup > 0 && !c->selftest) {

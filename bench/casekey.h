@@ -1,0 +1,31 @@
+/*
+ * casekey: the order of the parts of a case's key (bench/PROTOCOL.md "key"):
+ * the one definition that the bench (opts_key, bench/options.c) and the
+ * harness (a matrix case's argv and id, harness/matrix.c) both write in.
+ * Each side renders a part from its own struct; a part it does not have
+ * renders as nothing.
+ */
+#ifndef GUPBENCH_CASEKEY_H
+#define GUPBENCH_CASEKEY_H
+
+#include <stddef.h>
+
+enum key_part {
+	KEY_CMD,        /* -u -a -L ... (with a command's own extras) */
+	KEY_SIZE,       /* -m MB */
+	KEY_PAGES,      /* -n PAGES */
+	KEY_THP,        /* -t / -T */
+	KEY_HUGETLB,    /* -H / --hugetlb-size SIZE */
+	KEY_WRITE,      /* -w / -W */
+	KEY_SHARED,     /* -S */
+	KEY_TOUCH,      /* -z */
+	KEY_THREADS,    /* -j N */
+	KEY_FLAGS,      /* -F FLAGS */
+	KEY_FILE,       /* -f FILE */
+	KEY_NUMA,       /* --numa-node N */
+};
+
+extern const enum key_part case_key_order[];
+extern const size_t case_key_nparts;
+
+#endif
