@@ -40,6 +40,12 @@ int opt_parse(const struct opt_table *t, int argc, char **argv, void *args, cons
 		o = find(t, w, eq ? (size_t)(eq - w) : strlen(w));
 		if (!o)
 			return error("unknown option '%s'; see 'gupharness %s --help'", w, t->cmd);
+		if (!o->arg) {
+			if (eq)
+				return error("option '%s' takes no value", o->name);
+			*(int *)((char *)args + o->off) = 1;
+			continue;
+		}
 		v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 		if (!v)
 			return error("option '%s' needs a value (%s)", o->name, o->arg);
@@ -59,7 +65,7 @@ void opt_help(FILE *f, const struct opt_table *t)
 
 		if (!o->help || !in_group(t, o))
 			continue;
-		snprintf(left, sizeof(left), "%s %s", o->name, o->arg);
+		snprintf(left, sizeof(left), "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "   %-22s %s", left, o->help);
 		if (o->dflt)
 			fprintf(f, " (default %s)", o->dflt);

@@ -12,7 +12,7 @@
 
 struct opt {
 	const char *name;        /* "--db" */
-	const char *arg;         /* "FILE", shown in messages and help */
+	const char *arg;         /* "FILE", shown in messages and help; NULL: a flag (int set to 1) */
 	size_t off;              /* where the value goes in the command's args struct */
 	/* Store v at dst; 0, or -1 for a bad value. NULL: store v as a const char *. */
 	int (*set)(void *dst, const char *v);

@@ -11,13 +11,13 @@
 #include "db.h"
 #include "kcache.h"
 #include "matrix.h"
+#include "opt.h"
 #include "qemu.h"
 #include "runs.h"
 #include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,10 +28,15 @@
 
 #define MAX_KERNELS 32
 
+struct kernel_list {
+	const char *v[MAX_KERNELS];
+	int n;
+};
+
 struct run_opts {
 	const char *matrix_path, *db_path, *label, *accel, *resume, *shard;
-	const char *kernels[MAX_KERNELS];
-	int nk, repeat_boots, no_pin;
+	struct kernel_list kernels;
+	int repeat_boots, no_pin;
 	double timeout;
 };
 
@@ -62,82 +67,85 @@ int run_parse_shard(const char *s, int *k, int *n)
 
 /* ---- options, run.json, resume ---- */
 
-static void usage_run(FILE *f)
+static int add_kernel(void *dst, const char *v)
 {
-	fprintf(f,
-		"usage: gupharness run --matrix FILE --kernel NAME [--kernel NAME ...] [options]\n"
-		"       gupharness run --resume RUN [options]\n\n"
-		"   --matrix FILE       matrix spec (harness/MATRIX.md)\n"
-		"   --kernel NAME       a cached kernel ('gupharness kernel list'); repeatable\n"
-		"   --db FILE           result database (default results/gupbench.db)\n"
-		"   --label TEXT        a name for the run\n"
-		"   --accel MODE        auto (default: KVM only if a probe boot works), kvm, tcg\n"
-		"   --repeat-boots N    boot each kernel N times (boot-to-boot variance)\n"
-		"   --timeout S         limit for each boot, and for silence within it\n"
-		"   --shard K/N         run only the K-th of N slices of the cases\n"
-		"   --resume RUN        run the cases a run (uuid or #id) is missing\n"
-		"   --no-pin            leave QEMU's vCPU threads unpinned (default: pinned, one host CPU each)\n");
+	struct kernel_list *k = dst;
+
+	if (k->n == MAX_KERNELS)
+		return -1;
+	k->v[k->n++] = v;
+	return 0;
 }
+
+static int set_boots(void *dst, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end || end == v || n < 1 || n > 1000)
+		return -1;
+	*(int *)dst = (int)n;
+	return 0;
+}
+
+static int set_seconds(void *dst, const char *v)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (*end || end == v || !(d > 0))
+		return -1;
+	*(double *)dst = d;
+	return 0;
+}
+
+static int set_accel(void *dst, const char *v)
+{
+	if (strcmp(v, "auto") && strcmp(v, "kvm") && strcmp(v, "tcg"))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
+
+static const struct opt options[] = {
+	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md)", NULL, 0 },
+	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), add_kernel,
+	  "a cached kernel ('gupharness kernel list'); repeatable, at most 32", NULL, 0 },
+	{ "--db", "FILE", offsetof(struct run_opts, db_path), NULL, "result database",
+	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	{ "--label", "TEXT", offsetof(struct run_opts, label), NULL, "a name for the run", NULL, 0 },
+	{ "--accel", "auto|kvm|tcg", offsetof(struct run_opts, accel), set_accel,
+	  "accelerator; auto uses KVM only if a probe boot works", "auto", 0 },
+	{ "--repeat-boots", "N", offsetof(struct run_opts, repeat_boots), set_boots,
+	  "boot each kernel N times, 1 to 1000 (boot-to-boot variance)", "1", 0 },
+	{ "--timeout", "SECONDS", offsetof(struct run_opts, timeout), set_seconds,
+	  "limit for each boot, and for silence within it", "the plan's", 0 },
+	{ "--shard", "K/N", offsetof(struct run_opts, shard), NULL, "run only the K-th of N slices of the cases", NULL, 0 },
+	{ "--resume", "RUN", offsetof(struct run_opts, resume), NULL, "run the cases a run (uuid or #id) is missing", NULL, 0 },
+	{ "--no-pin", NULL, offsetof(struct run_opts, no_pin), NULL,
+	  "leave QEMU's vCPU threads unpinned", "pinned, one host CPU each", 0 },
+};
+
+static const struct opt_table table = { "run", options, sizeof(options) / sizeof(options[0]), 0 };
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "matrix", required_argument, NULL, 'm' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "repeat-boots", required_argument, NULL, 'r' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "shard", required_argument, NULL, 's' },
-		{ "resume", required_argument, NULL, 'R' },
-		{ "no-pin", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	char *end;
+	int npos;
 
 	o->accel = "auto";
 	o->repeat_boots = 1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'm': o->matrix_path = optarg; break;
-		case 'd': o->db_path = optarg; break;
-		case 'l': o->label = optarg; break;
-		case 'a': o->accel = optarg; break;
-		case 's': o->shard = optarg; break;
-		case 'R': o->resume = optarg; break;
-		case 'P': o->no_pin = 1; break;
-		case 'h': usage_run(stdout); exit(EXIT_OK);
-		case 'k':
-			if (o->nk == MAX_KERNELS)
-				return error("at most %d --kernel options", MAX_KERNELS);
-			o->kernels[o->nk++] = optarg;
-			break;
-		case 'r':
-			o->repeat_boots = (int)strtol(optarg, &end, 10);
-			if (*end || o->repeat_boots < 1 || o->repeat_boots > 1000)
-				return error("--repeat-boots '%s': expected a count from 1 to 1000", optarg);
-			break;
-		case 't':
-			o->timeout = strtod(optarg, &end);
-			if (*end || o->timeout <= 0)
-				return error("--timeout '%s': expected seconds > 0", optarg);
-			break;
-		default:
-			return error("unknown option '%s'; see 'gupharness run --help'", argv[optind - 1]);
-		}
+	npos = opt_parse(&table, argc, argv, o, NULL, 0);
+	if (npos == OPT_HELP) {
+		printf("usage: gupharness run --matrix FILE --kernel NAME [--kernel NAME ...] [options]\n"
+		       "       gupharness run --resume RUN [options]\n\noptions:\n");
+		opt_help(stdout, &table);
+		exit(EXIT_OK);
 	}
-	if (optind < argc)
-		return error("unexpected argument '%s'; see 'gupharness run --help'", argv[optind]);
-	if (strcmp(o->accel, "auto") && strcmp(o->accel, "kvm") && strcmp(o->accel, "tcg"))
-		return error("--accel '%s': expected auto, kvm or tcg", o->accel);
-	if (o->resume && (o->matrix_path || o->nk))
+	if (npos < 0)
+		return -1;
+	if (o->resume && (o->matrix_path || o->kernels.n))
 		return error("--resume takes the matrix and kernels from the run; drop --matrix and --kernel");
-	if (!o->resume && (!o->matrix_path || !o->nk))
+	if (!o->resume && (!o->matrix_path || !o->kernels.n))
 		return error("give --matrix FILE and at least one --kernel NAME (or --resume RUN)");
 	return 0;
 }
@@ -147,8 +155,8 @@ static char *json_run_file(const struct run_opts *o)
 	json_t *j = json_object(), *ks = json_array();
 	char *s;
 
-	for (int i = 0; i < o->nk; i++)
-		json_array_append_new(ks, json_string(o->kernels[i]));
+	for (int i = 0; i < o->kernels.n; i++)
+		json_array_append_new(ks, json_string(o->kernels.v[i]));
 	json_object_set_new(j, "kernels", ks);
 	json_object_set_new(j, "repeat_boots", json_integer(o->repeat_boots));
 	json_object_set_new(j, "shard", o->shard ? json_string(o->shard) : json_null());
@@ -189,8 +197,8 @@ static int load_resume(struct runner *R, struct run_opts *o, json_t **keep)
 		json_t *k;
 
 		json_array_foreach(json_object_get(j, "kernels"), i, k)
-			if (o->nk < MAX_KERNELS && json_is_string(k))
-				o->kernels[o->nk++] = json_string_value(k);
+			if (o->kernels.n < MAX_KERNELS && json_is_string(k))
+				o->kernels.v[o->kernels.n++] = json_string_value(k);
 	}
 	o->repeat_boots = (int)json_integer_value(json_object_get(j, "repeat_boots"));
 	if (o->repeat_boots < 1)
@@ -260,8 +268,8 @@ static char *cached_kernel_list(void)
 /* The kernels from the cache, all of one arch run can boot. 0 or an exit status. */
 static int load_kernels(struct runner *R, const struct run_opts *o, struct kernel_ctx *K)
 {
-	for (int i = 0; i < o->nk; i++) {
-		K[i].name = o->kernels[i];
+	for (int i = 0; i < o->kernels.n; i++) {
+		K[i].name = o->kernels.v[i];
 		if (kcache_lookup(K[i].name, &K[i].e)) {
 			char *list = cached_kernel_list();
 
@@ -272,7 +280,7 @@ static int load_kernels(struct runner *R, const struct run_opts *o, struct kerne
 		}
 	}
 	R->arch = arch_lookup(K[0].e.arch);
-	for (int i = 0; i < o->nk; i++) {
+	for (int i = 0; i < o->kernels.n; i++) {
 		if (!K[i].e.arch || !arch_lookup(K[i].e.arch) || !qemu_binary(K[i].e.arch)) {
 			error("kernel '%s' is for arch '%s', which run cannot boot (known: %s)", K[i].name,
 			      K[i].e.arch ? K[i].e.arch : "?", arch_names());
@@ -299,7 +307,7 @@ static int check_cases(struct runner *R, const struct run_opts *o, struct kernel
 	plan = matrix_plan(&R->m, all, R->m.n, R->arch, &needs);
 	free(plan);
 	free(all);
-	for (int i = 0; i < o->nk; i++) {
+	for (int i = 0; i < o->kernels.n; i++) {
 		char *gt = xasprintf("%s/gup_test", K[i].e.dir);
 		int have = file_exists(gt);
 
@@ -391,11 +399,11 @@ static void run_boots(struct runner *R, const struct run_opts *o, struct kernel_
 	/* plan every boot first so that progress knows the total */
 	run_shard_range(R->m.n, shard_k, shard_n, &lo, &hi);
 	idx = xcalloc(R->m.n + 1, sizeof(*idx));
-	for (int i = 0; i < o->nk; i++)
+	for (int i = 0; i < o->kernels.n; i++)
 		for (int b = 0; b < o->repeat_boots; b++)
 			R->total += boot_cases_to_run(R, K[i].id, b, lo, hi, idx);
 	R->t0 = now_monotonic();
-	for (int i = 0; i < o->nk && !spawn_interrupted(); i++)
+	for (int i = 0; i < o->kernels.n && !spawn_interrupted(); i++)
 		for (int b = 0; b < o->repeat_boots && !spawn_interrupted(); b++) {
 			size_t n = boot_cases_to_run(R, K[i].id, b, lo, hi, idx);
 
@@ -446,7 +454,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if ((rc = load_kernels(&R, &o, K)) || (rc = check_cases(&R, &o, K)) || (rc = find_tools(&R)))
 		goto out;
-	for (int i = 0; i < o.nk; i++)
+	for (int i = 0; i < o.kernels.n; i++)
 		K[i].id = db_kernel_upsert(R.db, K[i].name, K[i].e.meta_json);
 	if (!o.resume)
 		make_run_dir(&R, &o);
@@ -456,7 +464,7 @@ int cmd_run(int argc, char **argv)
 	}
 	record_run(&R, &o, argc, argv);
 	note("run %s: matrix '%s', %zu cases, %d kernel(s), %d boot(s) each, %s; %s", R.uuid, R.m.name,
-	     R.m.n, o.nk, o.repeat_boots, R.accel, R.run_dir);
+	     R.m.n, o.kernels.n, o.repeat_boots, R.accel, R.run_dir);
 	run_boots(&R, &o, K, shard_k, shard_n);
 	print_summary(&R);
 	if (R.incomplete)
@@ -466,7 +474,7 @@ int cmd_run(int argc, char **argv)
 		note("run %s complete in %.1f s", R.uuid, now_monotonic() - R.t0);
 	rc = spawn_interrupted() ? EXIT_INTERRUPTED : R.faults ? EXIT_GUEST : R.incomplete ? EXIT_FAIL : EXIT_OK;
 out:
-	for (int i = 0; i < o.nk; i++)
+	for (int i = 0; i < o.kernels.n; i++)
 		if (K[i].e.name)
 			kernel_entry_free(&K[i].e);
 	for (size_t i = 0; i < R.nrows; i++) {
