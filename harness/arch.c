@@ -18,6 +18,7 @@ static const struct arch_info arches[] = {
 		.qemu_binary = "qemu-system-x86_64", .qemu_machine = NULL,
 		.cpu_kvm = NULL, .cpu_tcg = "qemu64,+pdpe1gb", .accel_tcg_opts = NULL,
 		.console = "ttyS0", .results = RESULTS_SERIAL,
+		.tsc = 1, .icount_cmdline = "no_timer_check noapictimer",
 		.default_hugetlb_kb = 2048, .hugetlb_kb = x86_64_hugetlb,
 		.deb_qemu = "qemu-system-x86", .deb_cross_gcc = "gcc-x86-64-linux-gnu",
 	},

@@ -32,6 +32,9 @@ struct arch_info {
 	const char *cpu_tcg;         /* -cpu under TCG; NULL: QEMU's default */
 	const char *accel_tcg_opts;  /* appended to "-accel tcg,"; NULL: none */
 	const char *console;         /* the kernel's console= device */
+	/* guest clock under TCG (the clock modes are described in qemu.c) */
+	int tsc;                     /* an x86 TSC: the guest is told its rate and to trust it */
+	const char *icount_cmdline;  /* kernel words under icount (busy-waits to skip); NULL: none */
 	enum results_channel results;
 	/* guest */
 	long default_hugetlb_kb;

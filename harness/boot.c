@@ -323,7 +323,7 @@ static int64_t boot_store(struct runner *R, struct kernel_ctx *K, int boot, cons
 			  const struct boot_outcome *out, const struct boot_debris *d)
 {
 	struct ingest_ctx ctx = {
-		.run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel,
+		.run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel, .clock = R->clock,
 		.started = d->started, .ended = d->ended, .status = out->status,
 	};
 	struct ingest_result ir;
@@ -383,18 +383,37 @@ static void boot_events(struct runner *R, struct kernel_ctx *K, int64_t boot_id,
 			    console_excerpt(d->console, NULL));
 }
 
+/*
+ * The plan's limits are for a guest at TCG speed; under icount every timer
+ * read and device access ends a translation block, which made the same
+ * boot 2 to 4 times slower here, so its limits stretch by this factor.
+ */
+#define ICOUNT_SLOWDOWN 4.0
+
+static void scale_limits(const struct runner *R, struct plan_needs *needs)
+{
+	if (strcmp(R->clock, "icount"))
+		return;
+	needs->boot_timeout *= ICOUNT_SLOWDOWN;
+	needs->case_timeout *= ICOUNT_SLOWDOWN;
+	needs->total_timeout *= ICOUNT_SLOWDOWN;
+}
+
 void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *idx, size_t n)
 {
 	struct plan_needs needs;
 	char *plan = matrix_plan(&R->m, idx, n, R->arch, &needs), **argv;
 	struct boot_files f;
-	struct qemu_spec spec = { .arch = R->arch, .binary = R->qemu, .accel = R->accel, .kernel = K->e.image };
+	struct qemu_spec spec = {
+		.arch = R->arch, .binary = R->qemu, .accel = R->accel, .clock = R->clock, .kernel = K->e.image,
+	};
 	struct watch w = { .R = R, .kernel = K->name, .boot = boot };
 	struct boot_outcome out = { 0 };
 	struct boot_debris d = { 0 };
 	pid_t pid = -1;
 
 	boot_files_init(&f, R, K->name, boot);
+	scale_limits(R, &needs);
 	qemu_spec_from_needs(&spec, &needs);
 	spec.initrd = f.initrd;
 	spec.console_path = f.console;
@@ -402,8 +421,8 @@ void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *i
 	spec.qmp_path = f.qmp;
 	argv = qemu_argv(&spec);
 	if (!boot_prepare(R, K, &f, plan, &needs)) {
-		note("%s boot%d: %zu cases, %ld MiB, %s, limit %.0f s", K->name, boot, n, needs.mem_mb, R->accel,
-		     R->timeout > 0 ? R->timeout : needs.total_timeout);
+		note("%s boot%d: %zu cases, %ld MiB, %s, %s clock, limit %.0f s", K->name, boot, n, needs.mem_mb,
+		     R->accel, R->clock, R->timeout > 0 ? R->timeout : needs.total_timeout);
 		iso8601_now(d.started);
 		pid = boot_start(R, K, boot, &f, argv);
 	}
@@ -433,7 +452,7 @@ out:
 	boot_files_free(&f);
 }
 
-int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *want)
+int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *want, const char *clock)
 {
 	struct plan_needs pn;
 	size_t none = 0;
@@ -450,7 +469,7 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
 	/* the probe boots the first kernel with an empty plan */
 	qemu_spec_from_needs(&probe, &pn);
 	R->accel = "tcg";
-	if (strcmp(want, "tcg")) {
+	if (strcmp(want, "tcg") && strcmp(clock, "icount")) {
 		if (mkdir_p(pdir, 0755) || initramfs_for_plan(pinit, R->bench, pplan, NULL, err, sizeof(err)))
 			die(EXIT_IO, "cannot write the probe image in '%s'", pdir);
 		R->accel = qemu_pick_accel(want, &probe, 10);
@@ -460,7 +479,9 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
 	free(pinit);
 	free(pcon);
 	free(pres);
-	return R->accel ? 0 : -1;
+	if (R->accel)
+		R->clock = qemu_pick_clock(clock, R->accel);
+	return R->accel && R->clock ? 0 : -1;
 }
 
 /* ---- which cases a boot still needs ---- */

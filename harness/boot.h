@@ -32,6 +32,7 @@ struct runner {
 	int64_t run_id;
 	char *uuid, *run_dir, *bench, *qemu;
 	const char *accel;        /* "kvm" or "tcg" once picked */
+	const char *clock;        /* "wall" or "icount" once picked */
 	double timeout;           /* --timeout; 0: the plan's limits */
 	int no_pin;               /* --no-pin */
 	size_t done, total;       /* cases, over the whole run */
@@ -51,8 +52,10 @@ struct kernel_ctx {
 int boot_pin_wanted(const struct runner *R);
 
 /* Pick R->accel from want ("auto", "kvm", "tcg"), probing with kernel K
- * under <run dir>/accel-probe. 0, or -1 when "kvm" was demanded and cannot be had. */
-int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *want);
+ * under <run dir>/accel-probe, then R->clock from clock ("auto", "wall",
+ * "icount"; icount skips the probe: it is TCG's). 0, or -1 when "kvm" was
+ * demanded and cannot be had, or icount was asked for under KVM. */
+int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *want, const char *clock);
 
 /* The cases of [lo, hi) that this kernel and boot index have not stored
  * yet, into idx. Returns the count. */

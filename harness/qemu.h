@@ -20,6 +20,7 @@ struct qemu_spec {
 	const struct arch_info *arch;
 	const char *binary;          /* from qemu_binary() */
 	const char *accel;           /* "kvm" or "tcg" */
+	const char *clock;           /* "wall" or "icount" (TCG only); NULL: "wall" */
 	long mem_mb;                 /* guest RAM */
 	int cpus;
 	long huge_1g_pages;          /* reserved on the kernel command line */
@@ -46,6 +47,14 @@ char *qemu_cmdline(const struct qemu_spec *s);
 /* NULL-terminated argv; free with qemu_argv_free(). */
 char **qemu_argv(const struct qemu_spec *s);
 void qemu_argv_free(char **argv);
+
+/*
+ * The guest clock: want is "auto", "wall" or "icount"; accel the one
+ * picked. auto means icount under TCG (deterministic instruction-counted
+ * time, see the comment atop qemu.c) and wall under KVM. NULL with a
+ * message when icount is asked for under KVM.
+ */
+const char *qemu_pick_clock(const char *want, const char *accel);
 
 /*
  * Pick the accelerator: want is "auto", "kvm" or "tcg". For auto with a

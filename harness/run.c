@@ -34,7 +34,7 @@ struct kernel_list {
 };
 
 struct run_opts {
-	const char *matrix_path, *db_path, *label, *accel, *resume, *shard;
+	const char *matrix_path, *db_path, *label, *accel, *clock, *resume, *shard;
 	struct kernel_list kernels;
 	int repeat_boots, no_pin;
 	double timeout;
@@ -107,6 +107,14 @@ static int set_accel(void *dst, const char *v)
 	return 0;
 }
 
+static int set_clock(void *dst, const char *v)
+{
+	if (strcmp(v, "auto") && strcmp(v, "icount") && strcmp(v, "wall"))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
+
 static const struct opt options[] = {
 	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md)", NULL, 0 },
 	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), add_kernel,
@@ -116,6 +124,9 @@ static const struct opt options[] = {
 	{ "--label", "TEXT", offsetof(struct run_opts, label), NULL, "a name for the run", NULL, 0 },
 	{ "--accel", "auto|kvm|tcg", offsetof(struct run_opts, accel), set_accel,
 	  "accelerator; auto uses KVM only if a probe boot works", "auto", 0 },
+	{ "--clock", "auto|icount|wall", offsetof(struct run_opts, clock), set_clock,
+	  "guest time: icount counts instructions (TCG, deterministic), wall is host time; "
+	  "auto is icount under TCG, wall under KVM", "auto", 0 },
 	{ "--repeat-boots", "N", offsetof(struct run_opts, repeat_boots), set_boots,
 	  "boot each kernel N times, 1 to 1000 (boot-to-boot variance)", "1", 0 },
 	{ "--timeout", "SECONDS", offsetof(struct run_opts, timeout), set_seconds,
@@ -133,6 +144,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	int npos;
 
 	o->accel = "auto";
+	o->clock = "auto";
 	o->repeat_boots = 1;
 	npos = opt_parse(&table, argc, argv, o, NULL, 0);
 	if (npos == OPT_HELP) {
@@ -161,6 +173,7 @@ static char *json_run_file(const struct run_opts *o)
 	json_object_set_new(j, "repeat_boots", json_integer(o->repeat_boots));
 	json_object_set_new(j, "shard", o->shard ? json_string(o->shard) : json_null());
 	json_object_set_new(j, "matrix_path", json_string(o->matrix_path));
+	json_object_set_new(j, "clock", json_string(o->clock));
 	s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	return s;
@@ -205,6 +218,10 @@ static int load_resume(struct runner *R, struct run_opts *o, json_t **keep)
 		o->repeat_boots = 1;
 	o->shard = json_string_value(json_object_get(j, "shard"));
 	o->matrix_path = json_string_value(json_object_get(j, "matrix_path"));
+	/* a resumed run keeps its clock: runs from before clock modes were wall */
+	o->clock = json_string_value(json_object_get(j, "clock"));
+	if (!o->clock)
+		o->clock = "wall";
 	*keep = j;
 	j = NULL;
 	rc = 0;
@@ -377,8 +394,9 @@ static void record_run(struct runner *R, const struct run_opts *o, int argc, cha
 	cmdline = argv_to_string(full);
 	free(full);
 	qv = qemu_version(R->qemu);
-	noise = xasprintf("{\"guest_fifo\":%d,\"vcpu_pinning\":%s,\"accel\":\"%s\"}",
-			  R->m.n ? R->m.cases[0].fifo : 0, boot_pin_wanted(R) ? "true" : "false", R->accel);
+	noise = xasprintf("{\"guest_fifo\":%d,\"vcpu_pinning\":%s,\"accel\":\"%s\",\"clock\":\"%s\"}",
+			  R->m.n ? R->m.cases[0].fifo : 0, boot_pin_wanted(R) ? "true" : "false", R->accel,
+			  R->clock);
 	R->run_id = db_run_create(R->db, &(struct db_run_info){
 		.uuid = R->uuid, .label = o->label, .matrix_name = R->m.name, .matrix_json = R->m.text,
 		.cmdline = cmdline, .run_dir = R->run_dir, .accel = R->accel, .noise_json = noise,
@@ -458,13 +476,13 @@ int cmd_run(int argc, char **argv)
 		K[i].id = db_kernel_upsert(R.db, K[i].name, K[i].e.meta_json);
 	if (!o.resume)
 		make_run_dir(&R, &o);
-	if (boot_pick_accel(&R, &K[0], o.accel)) {
-		rc = EXIT_ENV;
+	if (boot_pick_accel(&R, &K[0], o.accel, o.clock)) {
+		rc = R.accel ? EXIT_USAGE : EXIT_ENV;
 		goto out;
 	}
 	record_run(&R, &o, argc, argv);
-	note("run %s: matrix '%s', %zu cases, %d kernel(s), %d boot(s) each, %s; %s", R.uuid, R.m.name,
-	     R.m.n, o.kernels.n, o.repeat_boots, R.accel, R.run_dir);
+	note("run %s: matrix '%s', %zu cases, %d kernel(s), %d boot(s) each, %s, %s clock; %s", R.uuid,
+	     R.m.name, R.m.n, o.kernels.n, o.repeat_boots, R.accel, R.clock, R.run_dir);
 	run_boots(&R, &o, K, shard_k, shard_n);
 	print_summary(&R);
 	if (R.incomplete)

@@ -17,6 +17,7 @@ struct ingest_ctx {
 	int64_t kernel_id;       /* existing kernel row */
 	int boot_index;
 	const char *accel;
+	const char *clock;        /* "wall" or "icount"; NULL: "wall" */
 	const char *started, *ended;
 	/* Outcome decided by the caller from QEMU/console (panic, timeout, ...):
 	 * NULL means "derive from the stream" (complete iff the end record arrived). */

@@ -58,6 +58,8 @@ CREATE TABLE boots (
 	guest_release TEXT,
 	guest_cmdline TEXT,
 	guest_env     TEXT                    -- the stream's env record (THP, hugetlb, page sizes)
+	-- clock TEXT NOT NULL DEFAULT 'wall': 'wall' or 'icount', added by the
+	-- migration to version 2 in results/db.c (how guest time was counted)
 );
 CREATE INDEX boots_run ON boots(run_id);
 CREATE INDEX boots_kernel ON boots(kernel_id);

@@ -105,6 +105,28 @@ int main(void)
 	qemu_argv_free(argv);
 	free(cl);
 
+	spec.accel = "tcg";
+	spec.clock = "icount";
+	argv = qemu_argv(&spec);
+	cl = qemu_cmdline(&spec);
+	ok(has_pair(argv, "-accel", "tcg,thread=single") && has_pair(argv, "-icount", "shift=0,sleep=off,align=off"),
+	   "icount: single-threaded TCG, one instruction per ns, no sleeping");
+	ok(strstr(cl, "tsc=reliable tsc_early_khz=1000000") != NULL,
+	   "icount: the guest's TSC rate follows from the shift (1 GHz)");
+	ok(strstr(cl, "no_timer_check") && strstr(cl, "noapictimer"), "icount: the boot-time timer busy-waits are skipped");
+	ok(has_pair(argv, "-append", cl), "icount: -append carries that command line");
+	qemu_argv_free(argv);
+	free(cl);
+	spec.clock = "wall";
+	argv = qemu_argv(&spec);
+	ok(has_pair(argv, "-accel", "tcg") && !has(argv, "-icount"), "wall under TCG: no -icount");
+	qemu_argv_free(argv);
+
+	is_str(qemu_pick_clock("auto", "tcg"), "icount", "clock auto under TCG is icount");
+	is_str(qemu_pick_clock("auto", "kvm"), "wall", "clock auto under KVM is wall");
+	is_str(qemu_pick_clock("wall", "tcg"), "wall", "clock wall is kept under TCG");
+	ok(qemu_pick_clock("icount", "kvm") == NULL, "clock icount under KVM is refused");
+
 	setenv("GUPBENCH_QEMU", "/tmp/fake-qemu", 1);
 	is_str(qemu_binary("arm64"), "/tmp/fake-qemu", "GUPBENCH_QEMU selects a stand-in");
 	unsetenv("GUPBENCH_QEMU");
