@@ -40,6 +40,10 @@ extern const char db_schema_sql[], db_references_json[];
 
 static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	{ db_schema_sql },
+	/* 1 -> 2: the guest clock each boot was timed with (issue 18); every
+	 * older boot ran on the host's wall clock. */
+	{ "ALTER TABLE boots ADD COLUMN clock TEXT NOT NULL DEFAULT 'wall'"
+	  " CHECK (clock IN ('wall', 'icount'))" },
 };
 
 static int busy_timeout_ms(void)
@@ -318,7 +322,7 @@ sqlite3 *db_open(const char *path, int flags)
 			       " PRAGMA foreign_keys = ON", NULL, NULL, NULL)) != SQLITE_OK)
 		db_die(db, path, rc, "configure");
 	for (int v = version; v < DB_SCHEMA_VERSION; v++) {
-		if (v > 0)
+		if (version > 0)
 			note("migrating '%s' from schema version %d to %d", path, v, v + 1);
 		apply_migration(db, path, v);
 	}
