@@ -50,7 +50,7 @@ static const struct cfg_key top_keys[] = {
 	{ "name", JSON_STRING }, { "db", JSON_STRING }, { "report_dir", JSON_STRING },
 	{ "label_prefix", JSON_STRING }, { "metric", JSON_STRING }, { "matrices", JSON_ARRAY },
 	{ "fragments", JSON_ARRAY }, { "sources", JSON_ARRAY }, { "thresholds", JSON_OBJECT },
-	{ "comment", JSON_STRING },
+	{ "comment", JSON_STRING }, { "clock", JSON_STRING },
 };
 
 static const struct cfg_key source_keys[] = {
@@ -324,6 +324,10 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 	cfg->metric = xstrdup(v ? json_string_value(v) : "get");
 	if (!sample_metric_find(cfg->metric))
 		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
+	v = json_object_get(root, "clock");
+	cfg->clock = xstrdup(v ? json_string_value(v) : "auto");
+	if (strcmp(cfg->clock, "auto") && strcmp(cfg->clock, "icount") && strcmp(cfg->clock, "wall"))
+		bad = error("'%s': 'clock' is '%s'; use 'auto', 'icount' or 'wall'", path, cfg->clock);
 
 	cp_params_default(&cfg->cp);
 	cfg->threshold_pct = num_or(th, "change_pct", compare_defaults.threshold_pct);
@@ -393,6 +397,7 @@ void nightly_config_free(struct nightly_config *cfg)
 	free(cfg->report_dir);
 	free(cfg->label_prefix);
 	free(cfg->metric);
+	free(cfg->clock);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -779,6 +784,8 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 		strvec_push(&a, label);
 		strvec_push(&a, "--db");
 		strvec_push(&a, db);
+		strvec_push(&a, "--clock");
+		strvec_push(&a, cfg->clock);
 		if (o->shard) {
 			strvec_push(&a, "--shard");
 			strvec_push(&a, o->shard);

@@ -36,6 +36,7 @@ struct nightly_config {
 	char *report_dir;        /* absolute */
 	char *label_prefix;      /* "nightly" */
 	char *metric;            /* "get" or "put" */
+	char *clock;             /* run --clock: "auto", "icount" or "wall" */
 	char **matrices;         /* absolute */
 	size_t nmatrices;
 	char **fragments;        /* for every source */

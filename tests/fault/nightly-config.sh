@@ -33,6 +33,11 @@ timeout 20 "$H" nightly --config "$SCRATCH/typo.json" >/dev/null 2>"$SCRATCH/err
 ok $(( $? != 2 )) "a misspelt key is an error too"
 check "naming the key" -- grep -q "unknown key 'tarbal' in a source" "$SCRATCH/err"
 
+echo '{ "sources": [ { "name": "x", "tarball": "/usr/src" } ], "matrices": [], "clock": "tsc" }' >"$SCRATCH/clock.json"
+timeout 20 "$H" nightly --config "$SCRATCH/clock.json" >/dev/null 2>"$SCRATCH/err"
+ok $(( $? != 2 )) "an unknown clock mode is an error"
+check "naming the mode and the choices" -- grep -q "'clock' is 'tsc'; use 'auto', 'icount' or 'wall'" "$SCRATCH/err"
+
 timeout 20 "$H" nightly --config "$SCRATCH/absent.json" >/dev/null 2>"$SCRATCH/err"
 ok $(( $? != 2 )) "a missing config file exits 2"
 
@@ -57,7 +62,7 @@ JSON
 	check "it shows the kernel build of the branch head" -- \
 		grep -qE "kernel build --source $SCRATCH/tree --rev ${commit:0:12} --name nightly-mm-${commit:0:12}\$" "$SCRATCH/out"
 	check "and the run under tonight's label, with the shard" -- \
-		grep -qE "run --matrix $SCRATCH/m.json --kernel nightly-mm-${commit:0:12} --label nightly/mm/2025-03-01/${commit:0:12} --db $SCRATCH/night.db --shard 2/3\$" "$SCRATCH/out"
+		grep -qE "run --matrix $SCRATCH/m.json --kernel nightly-mm-${commit:0:12} --label nightly/mm/2025-03-01/${commit:0:12} --db $SCRATCH/night.db --clock auto --shard 2/3\$" "$SCRATCH/out"
 	check "and changes nothing" -- test ! -e "$SCRATCH/night.db"
 else
 	echo "ok $((TAPN + 1)) # SKIP git is not installed"
