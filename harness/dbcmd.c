@@ -23,12 +23,20 @@
 
 /* Options shared by the db subcommands; each action says which it takes. */
 struct db_args {
-	const char *db, *kernel, *label, *run, *kase, *format;
+	const char *db, *kernel, *label, *run, *kase, *format, *clock;
 	const char *pos[2];
 	int npos;
 };
 
-enum { O_DB = 1, O_KERNEL = 2, O_LABEL = 4, O_RUN = 8, O_CASE = 16, O_FORMAT = 32 };
+enum { O_DB = 1, O_KERNEL = 2, O_LABEL = 4, O_RUN = 8, O_CASE = 16, O_FORMAT = 32, O_CLOCK = 64 };
+
+static int set_clock(void *dst, const char *v)
+{
+	if (strcmp(v, "icount") && strcmp(v, "wall"))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
 
 static const struct opt db_options[] = {
 	{ "--db",     "FILE",     offsetof(struct db_args, db),     NULL, "database", "$GUPBENCH_DB or results/gupbench.db", O_DB },
@@ -37,6 +45,8 @@ static const struct opt db_options[] = {
 	{ "--run",    "ID",       offsetof(struct db_args, run),    NULL, "only this run (12 or #12)", NULL, O_RUN },
 	{ "--case",   "KEY|ID",   offsetof(struct db_args, kase),   NULL, "only this case key or plan id", NULL, O_CASE },
 	{ "--format", "csv|json", offsetof(struct db_args, format), NULL, "output format", "csv", O_FORMAT },
+	{ "--clock",  "wall|icount", offsetof(struct db_args, clock), set_clock,
+	  "how the imported stream's guest counted time (run --clock)", "wall", O_CLOCK },
 };
 
 /* Options (those in allowed) and exactly npos positionals; usage is the action's synopsis. */
@@ -126,7 +136,8 @@ static int db_import(int argc, char **argv)
 	int64_t kid, hid, rid;
 	int ret = EXIT_DB;
 
-	if (parse(argc, argv, O_DB | O_KERNEL | O_LABEL, 1, "import FILE [--kernel NAME] [--label LABEL] [--db FILE]", &a))
+	if (parse(argc, argv, O_DB | O_KERNEL | O_LABEL | O_CLOCK, 1,
+		  "import FILE [--kernel NAME] [--label LABEL] [--clock wall|icount] [--db FILE]", &a))
 		return EXIT_USAGE;
 	if (!(buf = read_file(a.pos[0], &len))) {
 		error("cannot read '%s': %s", a.pos[0], strerror(errno));
@@ -151,7 +162,7 @@ static int db_import(int argc, char **argv)
 		db_rollback(db);
 		goto out;
 	}
-	ctx = (struct ingest_ctx){ .run_id = rid, .kernel_id = kid, .accel = "imported" };
+	ctx = (struct ingest_ctx){ .run_id = rid, .kernel_id = kid, .accel = "imported", .clock = a.clock };
 	if (ingest_stream(db, &ctx, buf, len, 0, &res)) {
 		db_rollback(db);
 		error("'%s' rejected, nothing stored: %s", a.pos[0], res.err);

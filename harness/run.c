@@ -159,6 +159,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		return error("--resume takes the matrix and kernels from the run; drop --matrix and --kernel");
 	if (!o->resume && (!o->matrix_path || !o->kernels.n))
 		return error("give --matrix FILE and at least one --kernel NAME (or --resume RUN)");
+	if (!strcmp(o->clock, "icount") && !strcmp(o->accel, "kvm"))
+		return error("--clock icount needs TCG; drop --accel kvm or use --clock wall");
 	return 0;
 }
 
