@@ -16,6 +16,7 @@
 #include "qmp.h"
 #include "runs.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <errno.h>
@@ -399,6 +400,25 @@ static void scale_limits(const struct runner *R, struct plan_needs *needs)
 	needs->total_timeout *= ICOUNT_SLOWDOWN;
 }
 
+/* The user's --cpus, --memory, --append and --qemu-arg over the plan's
+ * guest; returns the append words, which the spec points into. */
+static struct strvec *apply_guest_settings(struct qemu_spec *s, const struct guest_settings *g)
+{
+	struct strvec *w = xcalloc(1, sizeof(*w));
+	char *copy = g->append ? xstrdup(g->append) : NULL, *save = NULL;
+
+	if (g->cpus)
+		s->cpus = g->cpus;
+	if (g->mem_mb)
+		s->mem_mb = g->mem_mb;
+	for (char *t = copy ? strtok_r(copy, " \t", &save) : NULL; t; t = strtok_r(NULL, " \t", &save))
+		strvec_push(w, t);
+	free(copy);
+	s->append = w->nr ? (const char *const *)w->v : NULL;
+	s->qemu_args = g->nqemu_args ? g->qemu_args : NULL;
+	return w;
+}
+
 void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *idx, size_t n)
 {
 	struct plan_needs needs;
@@ -410,11 +430,13 @@ void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *i
 	struct watch w = { .R = R, .kernel = K->name, .boot = boot };
 	struct boot_outcome out = { 0 };
 	struct boot_debris d = { 0 };
+	struct strvec *append;
 	pid_t pid = -1;
 
 	boot_files_init(&f, R, K->name, boot);
 	scale_limits(R, &needs);
 	qemu_spec_from_needs(&spec, &needs);
+	append = apply_guest_settings(&spec, &R->guest);
 	spec.initrd = f.initrd;
 	spec.console_path = f.console;
 	spec.results_path = f.results;
@@ -450,6 +472,8 @@ out:
 	qemu_argv_free(argv);
 	free(plan);
 	boot_files_free(&f);
+	strvec_clear(append);
+	free(append);
 }
 
 int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *want, const char *clock)

@@ -24,6 +24,21 @@ struct case_row {
 	long n;
 };
 
+#define MAX_QEMU_ARGS 32
+
+/*
+ * The guest as the user set it on run's command line, over what the plan
+ * asks for: recorded with the run, and part of what compare calls
+ * like-for-like.
+ */
+struct guest_settings {
+	int cpus;                 /* --cpus; 0: the plan's */
+	long mem_mb;              /* --memory; 0: the plan's */
+	const char *append;       /* --append: kernel command-line words; NULL: none */
+	const char *qemu_args[MAX_QEMU_ARGS + 1];  /* --qemu-arg, NULL-terminated */
+	int nqemu_args;
+};
+
 /* What every boot of a run shares, and what the boots report back. */
 struct runner {
 	struct matrix m;
@@ -35,6 +50,7 @@ struct runner {
 	const char *clock;        /* "wall" or "icount" once picked */
 	double timeout;           /* --timeout; 0: the plan's limits */
 	int no_pin;               /* --no-pin */
+	struct guest_settings guest;
 	size_t done, total;       /* cases, over the whole run */
 	double t0;
 	struct case_row *rows;

@@ -38,6 +38,7 @@ struct run_opts {
 	struct kernel_list kernels;
 	int repeat_boots, no_pin;
 	double timeout;
+	struct guest_settings guest;
 };
 
 /* ---- small pure helpers (run.h) ---- */
@@ -115,6 +116,46 @@ static int set_clock(void *dst, const char *v)
 	return 0;
 }
 
+static int set_cpus(void *dst, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end || end == v || n < 1 || n > 64)
+		return -1;
+	*(int *)dst = (int)n;
+	return 0;
+}
+
+/* A guest memory size: MiB, or with an M or G suffix. */
+static int set_memory(void *dst, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || n < 1)
+		return -1;
+	if (*end == 'G' || *end == 'g')
+		n *= 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		end++;
+	if (*end || n < 128 || n > 1024 * 1024)
+		return -1;
+	*(long *)dst = n;
+	return 0;
+}
+
+/* dst is the qemu_args array; its settings struct holds the count. */
+static int add_qemu_arg(void *dst, const char *v)
+{
+	struct guest_settings *g = (struct guest_settings *)((char *)dst - offsetof(struct guest_settings, qemu_args));
+
+	if (g->nqemu_args == MAX_QEMU_ARGS)
+		return -1;
+	g->qemu_args[g->nqemu_args++] = v;
+	return 0;
+}
+
 static const struct opt options[] = {
 	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md)", NULL, 0 },
 	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), add_kernel,
@@ -135,6 +176,14 @@ static const struct opt options[] = {
 	{ "--resume", "RUN", offsetof(struct run_opts, resume), NULL, "run the cases a run (uuid or #id) is missing", NULL, 0 },
 	{ "--no-pin", NULL, offsetof(struct run_opts, no_pin), NULL,
 	  "leave QEMU's vCPU threads unpinned", "pinned, one host CPU each", 0 },
+	{ "--cpus", "N", offsetof(struct run_opts, guest.cpus), set_cpus,
+	  "guest vCPUs, 1 to 64", "the plan's: 2, or the most threads a case uses", 0 },
+	{ "--memory", "SIZE", offsetof(struct run_opts, guest.mem_mb), set_memory,
+	  "guest RAM, MiB or with M/G, at least what the matrix needs", "the plan's", 0 },
+	{ "--append", "ARGS", offsetof(struct run_opts, guest.append), NULL,
+	  "extra kernel command-line words, after the harness's", NULL, 0 },
+	{ "--qemu-arg", "ARG", offsetof(struct run_opts, guest.qemu_args), add_qemu_arg,
+	  "one extra QEMU argument, last on its command line; repeatable, at most 32", NULL, 0 },
 };
 
 static const struct opt_table table = { "run", options, sizeof(options) / sizeof(options[0]), 0 };
@@ -159,9 +208,45 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		return error("--resume takes the matrix and kernels from the run; drop --matrix and --kernel");
 	if (!o->resume && (!o->matrix_path || !o->kernels.n))
 		return error("give --matrix FILE and at least one --kernel NAME (or --resume RUN)");
+	if (o->resume && (o->guest.cpus || o->guest.mem_mb || o->guest.append || o->guest.nqemu_args))
+		return error("--resume keeps the run's guest settings; drop --cpus, --memory, --append and --qemu-arg");
 	if (!strcmp(o->clock, "icount") && !strcmp(o->accel, "kvm"))
 		return error("--clock icount needs TCG; drop --accel kvm or use --clock wall");
 	return 0;
+}
+
+/* The user's guest settings as JSON: only those given. */
+static json_t *guest_json(const struct guest_settings *g)
+{
+	json_t *j = json_object(), *a;
+
+	if (g->cpus)
+		json_object_set_new(j, "cpus", json_integer(g->cpus));
+	if (g->mem_mb)
+		json_object_set_new(j, "memory_mb", json_integer(g->mem_mb));
+	if (g->append)
+		json_object_set_new(j, "append", json_string(g->append));
+	if (g->nqemu_args) {
+		a = json_array();
+		for (int i = 0; i < g->nqemu_args; i++)
+			json_array_append_new(a, json_string(g->qemu_args[i]));
+		json_object_set_new(j, "qemu_args", a);
+	}
+	return j;
+}
+
+/* Read back what guest_json() wrote, pointing into j. */
+static void guest_from_json(struct guest_settings *g, json_t *j)
+{
+	json_t *a = json_object_get(j, "qemu_args"), *v;
+	size_t i;
+
+	g->cpus = (int)json_integer_value(json_object_get(j, "cpus"));
+	g->mem_mb = (long)json_integer_value(json_object_get(j, "memory_mb"));
+	g->append = json_string_value(json_object_get(j, "append"));
+	json_array_foreach(a, i, v)
+		if (g->nqemu_args < MAX_QEMU_ARGS && json_is_string(v))
+			g->qemu_args[g->nqemu_args++] = json_string_value(v);
 }
 
 static char *json_run_file(const struct run_opts *o)
@@ -176,6 +261,7 @@ static char *json_run_file(const struct run_opts *o)
 	json_object_set_new(j, "shard", o->shard ? json_string(o->shard) : json_null());
 	json_object_set_new(j, "matrix_path", json_string(o->matrix_path));
 	json_object_set_new(j, "clock", json_string(o->clock));
+	json_object_set_new(j, "guest", guest_json(&o->guest));
 	s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	return s;
@@ -224,6 +310,7 @@ static int load_resume(struct runner *R, struct run_opts *o, json_t **keep)
 	o->clock = json_string_value(json_object_get(j, "clock"));
 	if (!o->clock)
 		o->clock = "wall";
+	guest_from_json(&o->guest, json_object_get(j, "guest"));
 	*keep = j;
 	j = NULL;
 	rc = 0;
@@ -326,6 +413,11 @@ static int check_cases(struct runner *R, const struct run_opts *o, struct kernel
 	plan = matrix_plan(&R->m, all, R->m.n, R->arch, &needs);
 	free(plan);
 	free(all);
+	if (o->guest.mem_mb && o->guest.mem_mb < needs.mem_mb) {
+		error("--memory %ldM is less than the %ld MiB the matrix needs (its largest case and hugetlb pages); "
+		      "give at least that or drop --memory", o->guest.mem_mb, needs.mem_mb);
+		return EXIT_USAGE;
+	}
 	for (int i = 0; i < o->kernels.n; i++) {
 		char *gt = xasprintf("%s/gup_test", K[i].e.dir);
 		int have = file_exists(gt);
@@ -380,6 +472,23 @@ static void make_run_dir(struct runner *R, const struct run_opts *o)
 	free(rj);
 }
 
+/* The run's noise controls and guest settings (runs.noise): what compare
+ * needs to tell like from unlike. */
+static char *noise_json(const struct runner *R)
+{
+	json_t *j = json_object();
+	char *s;
+
+	json_object_set_new(j, "guest_fifo", json_integer(R->m.n ? R->m.cases[0].fifo : 0));
+	json_object_set_new(j, "vcpu_pinning", json_boolean(boot_pin_wanted(R)));
+	json_object_set_new(j, "accel", json_string(R->accel));
+	json_object_set_new(j, "clock", json_string(R->clock));
+	json_object_set_new(j, "guest", guest_json(&R->guest));
+	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	return s;
+}
+
 /* The run row: a new one, or the resumed one set running again. */
 static void record_run(struct runner *R, const struct run_opts *o, int argc, char **argv)
 {
@@ -396,9 +505,7 @@ static void record_run(struct runner *R, const struct run_opts *o, int argc, cha
 	cmdline = argv_to_string(full);
 	free(full);
 	qv = qemu_version(R->qemu);
-	noise = xasprintf("{\"guest_fifo\":%d,\"vcpu_pinning\":%s,\"accel\":\"%s\",\"clock\":\"%s\"}",
-			  R->m.n ? R->m.cases[0].fifo : 0, boot_pin_wanted(R) ? "true" : "false", R->accel,
-			  R->clock);
+	noise = noise_json(R);
 	R->run_id = db_run_create(R->db, &(struct db_run_info){
 		.uuid = R->uuid, .label = o->label, .matrix_name = R->m.name, .matrix_json = R->m.text,
 		.cmdline = cmdline, .run_dir = R->run_dir, .accel = R->accel, .noise_json = noise,
@@ -455,6 +562,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	R.timeout = o.timeout;
 	R.no_pin = o.no_pin;
+	R.guest = o.guest;
 	if (!o.db_path)
 		o.db_path = default_db_path();
 	/* everything the run needs is checked before anything is stored */
