@@ -16,6 +16,7 @@
 #include "strvec.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -135,7 +136,7 @@ static void set_work(struct source *s, const char *work_id, const char *arch)
 {
 	s->work = xasprintf("%s/src/%s", cache_root(), work_id);
 	s->tree = xasprintf("%s/tree", s->work);
-	s->obj = xasprintf("%s/obj-%s", s->work, arch);
+	s->obj = NULL;   /* per config: obj_for_config() */
 	s->cfg = xasprintf("%s/cfg-%s", s->work, arch);
 	s->scratch = xasprintf("%s/scratch", s->work);
 	s->marker = xasprintf("%s/series-applied", s->work);
@@ -281,6 +282,40 @@ static int extract(struct build *b, const char *into, const char *log)
 }
 
 /*
+ * One object tree per (arch, final config) under the work tree: builds of
+ * one source with different configs (a fragment changed, a nightly with two
+ * configs, two users of one cache) no longer take turns rebuilding
+ * everything in a shared tree, and a patched build still finds its base's
+ * objects, because a series leaves the config alone.
+ */
+static void obj_for_config(struct source *s, const char *arch, const char *config)
+{
+	char hex[65];
+
+	sha256_hex(config, strlen(config), hex);
+	free(s->obj);
+	s->obj = xasprintf("%s/obj-%s-%.12s", s->work, arch, hex);
+}
+
+/* Every object tree of the work tree, when the source under them changes. */
+static void remove_obj_trees(const struct source *s)
+{
+	DIR *d = opendir(s->work);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (!strncmp(e->d_name, "obj-", 4)) {
+			char *p = xasprintf("%s/%s", s->work, e->d_name);
+
+			remove_tree(p);
+			free(p);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
  * Make tree/ hold the pristine source. Tarballs and git revisions are
  * unpacked once (tree-id next to it records what); directories are
  * re-synced each time, which only touches files that changed.
@@ -297,7 +332,7 @@ static int prepare_tree(struct build *b)
 		note("a build with a series applied was interrupted in '%s': starting that work tree afresh",
 		     s->work);
 		remove_tree(s->tree);
-		remove_tree(s->obj);
+		remove_obj_trees(s);
 		unlink(s->marker);
 		free(have);
 		have = NULL;
@@ -316,7 +351,7 @@ static int prepare_tree(struct build *b)
 		note("unpacking '%s'", s->path);
 		remove_tree(tmp);
 		remove_tree(s->tree);
-		remove_tree(s->obj);
+		remove_obj_trees(s);
 		if (mkdir_p(tmp, 0755))
 			r = status_for_errno(errno);
 		if (!r)
@@ -913,6 +948,7 @@ static int build_entry(struct build *b, const char *key, const char *config, jso
 	b->tmp = kcache_tmp_dir(key);
 	if (!b->tmp)
 		return EXIT_IO;
+	obj_for_config(&b->src, b->arch->name, config);
 	/* a config equal to the object tree's leaves every timestamp alone */
 	p = xasprintf("%s/.config", b->src.obj);
 	q = read_file(p, NULL);
