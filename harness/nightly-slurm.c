@@ -1,0 +1,181 @@
+/*
+ * nightly-slurm: the Slurm recipe of a sharded night (see nightly-slurm.h):
+ * which shards still need to run, the job array that runs them, and the
+ * dependent merge job. Every path handed to a job is absolute, and the
+ * night's date is fixed here, so a shard that starts after midnight still
+ * measures the same night. The jobs of one night share a name derived from
+ * its directory, which is how a second submission sees that the first is
+ * still queued.
+ */
+#include "nightly-slurm.h"
+#include "nightly-shards.h"
+#include "slurm.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *absolute(const char *p)
+{
+	char cwd[PATH_MAX];
+
+	if (p[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return xstrdup(p);
+	return xasprintf("%s/%s", cwd, p);
+}
+
+/* A NULL-terminated argv of at most 16 strings, each owned. */
+struct args {
+	char *v[17];
+	size_t n;
+};
+
+static void arg(struct args *a, char *owned)
+{
+	if (a->n == 16)
+		BUG("too many job arguments");
+	a->v[a->n++] = owned;
+}
+
+static void args_free(struct args *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+}
+
+/* Shards that must run; incomplete databases set aside. Returns the count, or -(exit status). */
+static long shards_to_run(const struct nightly_config *cfg, const struct night_slurm *s, const char *ndir,
+			  unsigned *todo)
+{
+	struct night_shard *sh;
+	long n = 0;
+	int st = night_shards_check(cfg, ndir, s->date, s->n, &sh);
+
+	for (unsigned i = 0; !st && i < s->n; i++) {
+		if (sh[i].complete) {
+			note("nightly: shard %u/%u of %s is complete in '%s'; not submitted again", sh[i].k, s->n,
+			     s->date, sh[i].db);
+			continue;
+		}
+		if (file_exists(sh[i].db) && night_shard_set_aside(&sh[i]) < 0)
+			st = EXIT_IO;
+		todo[n++] = sh[i].k;
+	}
+	night_shards_free(sh, s->n);
+	return st ? -st : n;
+}
+
+static int submit_shards(const struct nightly_config *cfg, const struct night_slurm *s, const char *ndir,
+			 const char *name, const char *spec, char **id)
+{
+	struct args a = { 0 };
+	struct slurm_job job = { .name = name, .role = "shard", .dir = ndir, .array = spec };
+	int st;
+
+	arg(&a, xstrdup(nightly_self_exe()));
+	arg(&a, xstrdup("nightly"));
+	arg(&a, xasprintf("--config=%s", cfg->path));
+	arg(&a, xasprintf("--date=%s", s->date));
+	arg(&a, xasprintf("--shard=%%a/%u", s->n));
+	arg(&a, xasprintf("--db=%s/shard-%%a.db", ndir));
+	if (s->force)
+		arg(&a, xstrdup("--force"));
+	job.argv = a.v;
+	st = slurm_submit(&job, id, NULL);
+	args_free(&a);
+	return st;
+}
+
+static int submit_merge(const struct nightly_config *cfg, const struct night_slurm *s, const char *ndir,
+			const char *name, const char *after, char **id, int *status)
+{
+	struct args a = { 0 };
+	char *dep = after ? xasprintf("afterany:%s", after) : NULL;
+	char *db = absolute(s->db);
+	struct slurm_job job = { .name = name, .role = "merge", .dir = ndir, .dependency = dep, .wait = s->wait };
+	int st;
+
+	arg(&a, xstrdup(nightly_self_exe()));
+	arg(&a, xstrdup("nightly"));
+	arg(&a, xasprintf("--config=%s", cfg->path));
+	arg(&a, xasprintf("--date=%s", s->date));
+	arg(&a, xasprintf("--merge-shards=%s", ndir));
+	arg(&a, xasprintf("--shards=%u", s->n));
+	arg(&a, xasprintf("--db=%s", db));
+	job.argv = a.v;
+	st = slurm_submit(&job, id, status);
+	args_free(&a);
+	free(dep);
+	free(db);
+	return st;
+}
+
+/* The night's directory and job name; NULL after an error line. */
+static char *night_dir(const struct night_slurm *s, char **name)
+{
+	char *dir = absolute(s->dir), *ndir = xasprintf("%s/%s", dir, s->date), hex[65];
+
+	free(dir);
+	if (mkdir_p(ndir, 0755) < 0) {
+		error("cannot create the night's shared directory '%s': %s", ndir, strerror(errno));
+		free(ndir);
+		return NULL;
+	}
+	sha256_hex(ndir, strlen(ndir), hex);
+	hex[8] = '\0';
+	*name = xasprintf("gupbench-night-%s-%s", s->date, hex);
+	return ndir;
+}
+
+int night_slurm_submit(const struct nightly_config *cfg, const struct night_slurm *s)
+{
+	unsigned *todo = xcalloc(s->n, sizeof(*todo));
+	char *name = NULL, *ndir = NULL, *active = NULL, *spec = NULL, *array_id = NULL, *merge_id = NULL;
+	long n;
+	int st = slurm_check(), status = 0;
+
+	if (st)
+		goto out;
+	st = EXIT_IO;
+	if (!(ndir = night_dir(s, &name)))
+		goto out;
+	st = EXIT_ENV;
+	if (!(active = slurm_active(name)))
+		goto out;
+	if (*active) {
+		error("jobs %s of the night '%s' are still queued or running; wait for them, or 'scancel %s'",
+		      active, ndir, active);
+		st = EXIT_SKIP;
+		goto out;
+	}
+	n = shards_to_run(cfg, s, ndir, todo);
+	if (n < 0) {
+		st = (int)-n;
+		goto out;
+	}
+	spec = slurm_array_spec(todo, (size_t)n);
+	if (n && (st = submit_shards(cfg, s, ndir, name, spec, &array_id)))
+		goto out;
+	printf("array_job=%s shards=%s\n", n ? array_id : "none", n ? spec : "none");
+	fflush(stdout);
+	note("nightly: %s shard%s %s of %u submitted as job %s; merge job follows; logs in '%s/logs'", s->date,
+	     n == 1 ? "" : "s", n ? spec : "(none)", s->n, n ? array_id : "-", ndir);
+	st = submit_merge(cfg, s, ndir, name, array_id, &merge_id, &status);
+	if (!st) {
+		printf("merge_job=%s\n", merge_id);
+		st = s->wait ? status : EXIT_OK;
+	}
+out:
+	free(todo);
+	free(name);
+	free(ndir);
+	free(active);
+	free(spec);
+	free(array_id);
+	free(merge_id);
+	return st;
+}

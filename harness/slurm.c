@@ -1,0 +1,200 @@
+/*
+ * slurm: sbatch and squeue for the harness (see slurm.h). The only shell in
+ * the path is the batch script sbatch insists on: one `exec` of an argv
+ * whose every argument is single-quoted, with the array task id as the one
+ * expansion. Submission and queries run through spawn.h with argv arrays.
+ */
+#include "slurm.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int slurm_check(void)
+{
+	if (have_program("sbatch") && have_program("squeue"))
+		return 0;
+	error("'sbatch' is not on PATH; install Slurm's client tools (Debian: slurm-client) and point SLURM_CONF at the cluster");
+	return EXIT_ENV;
+}
+
+/* Append len bytes of s to the buffer at *buf (length *n). */
+static void cat(char **buf, size_t *n, const char *s, size_t len)
+{
+	*buf = xrealloc(*buf, *n + len + 1);
+	memcpy(*buf + *n, s, len);
+	*n += len;
+	(*buf)[*n] = '\0';
+}
+
+static void cats(char **buf, size_t *n, const char *s)
+{
+	cat(buf, n, s, strlen(s));
+}
+
+char *slurm_script(char *const *argv)
+{
+	char *s = NULL;
+	size_t n = 0;
+
+	cats(&s, &n, "#!/bin/sh\n# written by gupharness (harness/slurm.c): one command, no other shell\nexec");
+	for (size_t i = 0; argv[i]; i++) {
+		cats(&s, &n, " '");
+		for (const char *p = argv[i]; *p; p++) {
+			if (p[0] == '%' && p[1] == 'a') {
+				cats(&s, &n, "'\"$SLURM_ARRAY_TASK_ID\"'");
+				p++;
+			} else if (p[0] == '%' && p[1] == '%') {
+				cats(&s, &n, "%");
+				p++;
+			} else if (*p == '\'') {
+				cats(&s, &n, "'\\''");
+			} else {
+				cat(&s, &n, p, 1);
+			}
+		}
+		cats(&s, &n, "'");
+	}
+	cats(&s, &n, "\n");
+	return s;
+}
+
+char *slurm_parse_job_id(const char *out)
+{
+	size_t len;
+
+	if (!out)
+		return NULL;
+	while (*out == ' ' || *out == '\n')
+		out++;
+	len = strspn(out, "0123456789");
+	if (!len || (out[len] && !strchr(";\n", out[len])))
+		return NULL;
+	{
+		char *id = xmalloc(len + 1);
+
+		memcpy(id, out, len);
+		id[len] = '\0';
+		return id;
+	}
+}
+
+char *slurm_array_spec(const unsigned *t, size_t n)
+{
+	char *s = xstrdup(""), *next;
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j + 1 < n && t[j + 1] == t[j] + 1)
+			j++;
+		if (j > i)
+			next = xasprintf("%s%s%u-%u", s, *s ? "," : "", t[i], t[j]);
+		else
+			next = xasprintf("%s%s%u", s, *s ? "," : "", t[i]);
+		free(s);
+		s = next;
+		i = j + 1;
+	}
+	return s;
+}
+
+/* The sbatch argv for job whose script is at script (argv strings owned by the caller's frees). */
+static char **sbatch_argv(const struct slurm_job *job, const char *script, char **owned)
+{
+	char **a = xcalloc(12, sizeof(*a));
+	size_t n = 0, o = 0;
+
+	a[n++] = "sbatch";
+	a[n++] = "--parsable";
+	a[n++] = owned[o++] = xasprintf("--job-name=%s", job->name);
+	a[n++] = owned[o++] = xasprintf("--output=%s/logs/%s-%s.log", job->dir, job->role,
+					job->array ? "%A_%a" : "%j");
+	a[n++] = owned[o++] = xasprintf("--chdir=%s", job->dir);
+	if (job->array)
+		a[n++] = owned[o++] = xasprintf("--array=%s", job->array);
+	if (job->dependency)
+		a[n++] = owned[o++] = xasprintf("--dependency=%s", job->dependency);
+	if (job->wait)
+		a[n++] = "--wait";
+	a[n++] = (char *)script;
+	return a;
+}
+
+int slurm_submit(const struct slurm_job *job, char **id, int *job_status)
+{
+	char *script = xasprintf("%s/%s.sbatch", job->dir, job->role);
+	char *logs = xasprintf("%s/logs", job->dir), *text = slurm_script(job->argv);
+	char *owned[6] = { 0 }, **argv;
+	struct spawn_opts o = { .capture = 1, .timeout = job->wait ? 0 : 120 };
+	struct spawn_result r;
+	int ret = 0;
+
+	*id = NULL;
+	if (mkdir_p(logs, 0755) < 0 || write_file_atomic(script, text, strlen(text)) < 0) {
+		error("cannot write the batch script '%s': %s", script, strerror(errno));
+		ret = EXIT_IO;
+		goto out;
+	}
+	argv = sbatch_argv(job, script, owned);
+	if (spawn_run(argv, &o, &r) != 0 || r.exec_failed) {
+		if (!slurm_check())
+			error("cannot start 'sbatch': %s", strerror(r.err));
+		ret = EXIT_ENV;
+	} else {
+		*id = slurm_parse_job_id(r.out);
+		if (!*id) {
+			char *line = argv_to_string(argv);
+
+			error("'%s' submitted nothing (status %d%s); check SLURM_CONF and 'sinfo'", line, r.status,
+			      r.timed_out ? ", timed out" : "");
+			free(line);
+			ret = EXIT_ENV;
+		} else if (job_status) {
+			*job_status = r.status;
+		}
+	}
+	spawn_result_free(&r);
+	free(argv);
+out:
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		free(owned[i]);
+	free(script);
+	free(logs);
+	free(text);
+	return ret;
+}
+
+char *slurm_active(const char *name)
+{
+	char *opt = xasprintf("--name=%s", name);
+	char *argv[] = { "squeue", "--noheader", "--format=%A", "--states=PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED",
+			 opt, NULL };
+	struct spawn_opts o = { .capture = 1, .timeout = 60 };
+	struct spawn_result r;
+	char *ids = NULL;
+
+	if (spawn_run(argv, &o, &r) != 0 || r.exec_failed || r.status != 0) {
+		error("'squeue %s' failed (status %d); check SLURM_CONF and 'sinfo'", opt, r.status);
+	} else {
+		size_t n = 0;
+
+		ids = xstrdup("");
+		for (char *p = r.out ? r.out : ""; *p;) {
+			size_t len = strcspn(p, "\n");
+
+			if (len && isdigit((unsigned char)*p)) {
+				if (n)
+					cats(&ids, &n, ",");
+				cat(&ids, &n, p, len);
+			}
+			p += len + (p[len] == '\n');
+		}
+	}
+	spawn_result_free(&r);
+	free(opt);
+	return ids;
+}
