@@ -85,18 +85,18 @@ static int submit_shards(const struct nightly_config *cfg, const struct night_sl
 	if (s->force)
 		arg(&a, xstrdup("--force"));
 	job.argv = a.v;
-	st = slurm_submit(&job, id, NULL);
+	st = slurm_submit(&job, id);
 	args_free(&a);
 	return st;
 }
 
 static int submit_merge(const struct nightly_config *cfg, const struct night_slurm *s, const char *ndir,
-			const char *name, const char *after, char **id, int *status)
+			const char *name, const char *after, char **id)
 {
 	struct args a = { 0 };
 	char *dep = after ? xasprintf("afterany:%s", after) : NULL;
 	char *db = absolute(s->db);
-	struct slurm_job job = { .name = name, .role = "merge", .dir = ndir, .dependency = dep, .wait = s->wait };
+	struct slurm_job job = { .name = name, .role = "merge", .dir = ndir, .dependency = dep };
 	int st;
 
 	arg(&a, xstrdup(nightly_self_exe()));
@@ -107,7 +107,7 @@ static int submit_merge(const struct nightly_config *cfg, const struct night_slu
 	arg(&a, xasprintf("--shards=%u", s->n));
 	arg(&a, xasprintf("--db=%s", db));
 	job.argv = a.v;
-	st = slurm_submit(&job, id, status);
+	st = slurm_submit(&job, id);
 	args_free(&a);
 	free(dep);
 	free(db);
@@ -164,10 +164,15 @@ int night_slurm_submit(const struct nightly_config *cfg, const struct night_slur
 	fflush(stdout);
 	note("nightly: %s shard%s %s of %u submitted as job %s; merge job follows; logs in '%s/logs'", s->date,
 	     n == 1 ? "" : "s", n ? spec : "(none)", s->n, n ? array_id : "-", ndir);
-	st = submit_merge(cfg, s, ndir, name, array_id, &merge_id, &status);
-	if (!st) {
-		printf("merge_job=%s\n", merge_id);
-		st = s->wait ? status : EXIT_OK;
+	st = submit_merge(cfg, s, ndir, name, array_id, &merge_id);
+	if (st)
+		goto out;
+	printf("merge_job=%s\n", merge_id);
+	fflush(stdout);
+	if (s->wait && !(st = slurm_wait(merge_id, &status))) {
+		note("nightly: merge job %s ended with status %d; log '%s/logs/merge-%s.log'", merge_id, status,
+		     ndir, merge_id);
+		st = status;
 	}
 out:
 	free(todo);

@@ -11,11 +11,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 int slurm_check(void)
 {
-	if (have_program("sbatch") && have_program("squeue"))
+	if (have_program("sbatch") && have_program("squeue") && have_program("scontrol"))
 		return 0;
 	error("'sbatch' is not on PATH; install Slurm's client tools (Debian: slurm-client) and point SLURM_CONF at the cluster");
 	return EXIT_ENV;
@@ -118,18 +120,16 @@ static char **sbatch_argv(const struct slurm_job *job, const char *script, char 
 		a[n++] = owned[o++] = xasprintf("--array=%s", job->array);
 	if (job->dependency)
 		a[n++] = owned[o++] = xasprintf("--dependency=%s", job->dependency);
-	if (job->wait)
-		a[n++] = "--wait";
 	a[n++] = (char *)script;
 	return a;
 }
 
-int slurm_submit(const struct slurm_job *job, char **id, int *job_status)
+int slurm_submit(const struct slurm_job *job, char **id)
 {
 	char *script = xasprintf("%s/%s.sbatch", job->dir, job->role);
 	char *logs = xasprintf("%s/logs", job->dir), *text = slurm_script(job->argv);
 	char *owned[6] = { 0 }, **argv;
-	struct spawn_opts o = { .capture = 1, .timeout = job->wait ? 0 : 120 };
+	struct spawn_opts o = { .capture = 1, .timeout = 120 };
 	struct spawn_result r;
 	int ret = 0;
 
@@ -153,8 +153,6 @@ int slurm_submit(const struct slurm_job *job, char **id, int *job_status)
 			      r.timed_out ? ", timed out" : "");
 			free(line);
 			ret = EXIT_ENV;
-		} else if (job_status) {
-			*job_status = r.status;
 		}
 	}
 	spawn_result_free(&r);
@@ -197,4 +195,66 @@ char *slurm_active(const char *name)
 	spawn_result_free(&r);
 	free(opt);
 	return ids;
+}
+
+/* The value of "Key=" in a one-line scontrol record, up to the next space; NULL if absent. */
+static char *field(const char *rec, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = rec; (p = strstr(p, key)); p += kl)
+		if ((p == rec || p[-1] == ' ') && p[kl] == '=') {
+			size_t len = strcspn(p + kl + 1, " \n");
+			char *v = xmalloc(len + 1);
+
+			memcpy(v, p + kl + 1, len);
+			v[len] = '\0';
+			return v;
+		}
+	return NULL;
+}
+
+int slurm_parse_job_state(const char *out, int *status)
+{
+	static const char *const live[] = { "PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED",
+					    "REQUEUED", "RESIZING", "SIGNALING", "STAGE_OUT", NULL };
+	char *state = out ? field(out, "JobState") : NULL, *code = out ? field(out, "ExitCode") : NULL;
+	int ret = -1, ex, sig;
+
+	if (state && code && sscanf(code, "%d:%d", &ex, &sig) == 2) {
+		ret = 0;
+		for (size_t i = 0; live[i]; i++)
+			if (!strcmp(state, live[i]))
+				ret = 1;
+		*status = sig ? 128 + sig : ex;
+		if (!ret && !*status && strcmp(state, "COMPLETED"))
+			*status = EXIT_FAIL;
+	}
+	free(state);
+	free(code);
+	return ret;
+}
+
+int slurm_wait(const char *id, int *status)
+{
+	char *argv[] = { "scontrol", "--oneliner", "show", "job", (char *)id, NULL };
+	struct spawn_opts o = { .capture = 1, .stderr_path = "/dev/null", .timeout = 60 };
+
+	for (;;) {
+		struct spawn_result r;
+		int st = -1;
+
+		if (spawn_run(argv, &o, &r) == 0 && !r.exec_failed && r.status == 0)
+			st = slurm_parse_job_state(r.out, status);
+		spawn_result_free(&r);
+		if (st == 0)
+			return 0;
+		if (st < 0) {
+			error("slurm no longer knows job %s ('scontrol show job %s' failed); look at its log", id, id);
+			return EXIT_ENV;
+		}
+		if (spawn_interrupted())
+			return EXIT_INTERRUPTED;
+		sleep(1);
+	}
 }

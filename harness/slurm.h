@@ -23,16 +23,27 @@ struct slurm_job {
 	char *const *argv;       /* what the job runs; "%a" in an argument is the array task id, "%%" a % */
 	const char *array;       /* --array spec ("1-3,5"), or NULL for a single job */
 	const char *dependency;  /* --dependency ("afterany:123"), or NULL */
-	int wait;                /* sbatch --wait: return once the job ended, with its exit status */
 };
 
 /*
  * Submit job. The job id goes to *id (freshly allocated). Returns 0, or an
  * exit status from util.h after one line saying why (EXIT_ENV: sbatch
- * refused or is missing; EXIT_IO: the script could not be written). With
- * wait, *job_status receives the job's exit status as sbatch reports it.
+ * refused or is missing; EXIT_IO: the script could not be written).
  */
-int slurm_submit(const struct slurm_job *job, char **id, int *job_status);
+int slurm_submit(const struct slurm_job *job, char **id);
+
+/*
+ * Wait until job id has ended, asking scontrol once a second (sbatch
+ * --wait backs off to half a minute between looks). *status receives the
+ * job's exit status, 128+signal when a signal ended it, EXIT_FAIL when it
+ * was cancelled or timed out before exiting. Returns 0, EXIT_INTERRUPTED,
+ * or EXIT_ENV when Slurm no longer knows the job (MinJobAge passed).
+ */
+int slurm_wait(const char *id, int *status);
+
+/* Parse "scontrol show job -o" output: 1 while the job is queued or
+ * running, 0 once ended (with *status as slurm_wait), -1 unparsable. */
+int slurm_parse_job_state(const char *out, int *status);
 
 /* The ids of jobs named name still pending or running, comma-separated
  * (freshly allocated; "" when none), or NULL after an error line. */

@@ -64,7 +64,7 @@ SlurmdPidFile=$d/slurmd.pid
 SlurmctldLogFile=$d/log/slurmctld.log
 SlurmdLogFile=$d/log/slurmd.log
 ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
+TaskPlugin=task/affinity
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 SelectType=select/cons_tres
@@ -73,6 +73,7 @@ MpiDefault=none
 ReturnToService=2
 SchedulerType=sched/backfill
 MinJobAge=600
+KillWait=5
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
 PartitionName=gupbench Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF

@@ -58,6 +58,23 @@ int main(void)
 	ok(!slurm_parse_job_id("Submitted batch job 3\n") && !slurm_parse_job_id("") && !slurm_parse_job_id(NULL) &&
 	   !slurm_parse_job_id("12x"), "anything else is no id");
 
+	{
+		int st = -7;
+
+		is_int(slurm_parse_job_state("JobId=9 JobName=n JobState=RUNNING Reason=None ExitCode=0:0 DerivedExitCode=0:0\n", &st),
+		       1, "a running job is still live");
+		is_int(slurm_parse_job_state("JobId=9 JobState=COMPLETED Reason=None DerivedExitCode=0:0 ExitCode=0:0\n", &st), 0,
+		       "a completed job has ended");
+		is_int(st, 0, "with status 0");
+		slurm_parse_job_state("JobId=9 JobState=FAILED Reason=NonZeroExitCode DerivedExitCode=0:0 ExitCode=1:0\n", &st);
+		is_int(st, 1, "a failed job: its exit status, not DerivedExitCode's");
+		slurm_parse_job_state("JobId=9 JobState=CANCELLED Reason=None ExitCode=0:15\n", &st);
+		is_int(st, 128 + 15, "a job ended by SIGTERM: 128+15");
+		slurm_parse_job_state("JobId=9 JobState=TIMEOUT Reason=TimeLimit ExitCode=0:0\n", &st);
+		is_int(st, 1, "a job that timed out before exiting is a failure");
+		is_int(slurm_parse_job_state("slurm_load_jobs error: Invalid job id specified\n", &st), -1,
+		       "an unknown job is no state");
+	}
 	s = slurm_array_spec(t1, 6);
 	is_str(s, "1-3,5,7-8", "array spec of 1 2 3 5 7 8");
 	free(s);
