@@ -108,6 +108,8 @@ start() {  # $1 dir
 	mkdir -p "$d" || die "cannot create '$d'"
 	d=$(cd "$d" && pwd)
 	chmod 0755 "$d"
+	setpriv --reuid=munge --regid=munge --clear-groups test -x "$d" ||
+		die "the munge user cannot reach '$d' (a parent directory is private); chmod 755 the parents, or pick another DIR"
 	mkdir -p "$d/state" "$d/spool" "$d/log"
 	port=$(free_ports) || exit 1
 	write_conf "$d" "$port"
