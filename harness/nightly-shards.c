@@ -130,7 +130,7 @@ void night_shards_free(struct night_shard *s, unsigned n)
 /* gupharness db merge SHARD --db DB, its summary line sent to stderr. */
 static int merge_one(const char *shard, const char *db)
 {
-	char *argv[] = { (char *)nightly_self_exe(), "db", "merge", (char *)shard, "--db", (char *)db, NULL };
+	char *argv[] = { (char *)self_exe(), "db", "merge", (char *)shard, "--db", (char *)db, NULL };
 	struct spawn_opts o = { .stdout_path = "/dev/stderr", .out_append = 1 };
 	struct spawn_result r;
 	int st;

@@ -10,6 +10,7 @@
 #include "nightly-slurm.h"
 #include "nightly-shards.h"
 #include "slurm.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <errno.h>
@@ -26,25 +27,6 @@ static char *absolute(const char *p)
 	if (p[0] == '/' || !getcwd(cwd, sizeof(cwd)))
 		return xstrdup(p);
 	return xasprintf("%s/%s", cwd, p);
-}
-
-/* A NULL-terminated argv of at most 16 strings, each owned. */
-struct args {
-	char *v[17];
-	size_t n;
-};
-
-static void arg(struct args *a, char *owned)
-{
-	if (a->n == 16)
-		BUG("too many job arguments");
-	a->v[a->n++] = owned;
-}
-
-static void args_free(struct args *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->v[i]);
 }
 
 /* Shards that must run; incomplete databases set aside. Returns the count, or -(exit status). */
@@ -72,43 +54,41 @@ static long shards_to_run(const struct nightly_config *cfg, const struct night_s
 static int submit_shards(const struct nightly_config *cfg, const struct night_slurm *s, const char *ndir,
 			 const char *name, const char *spec, char **id)
 {
-	struct args a = { 0 };
+	struct strvec a = STRVEC_INIT;
 	struct slurm_job job = { .name = name, .role = "shard", .dir = ndir, .array = spec };
 	int st;
 
-	arg(&a, xstrdup(nightly_self_exe()));
-	arg(&a, xstrdup("nightly"));
-	arg(&a, xasprintf("--config=%s", cfg->path));
-	arg(&a, xasprintf("--date=%s", s->date));
-	arg(&a, xasprintf("--shard=%%a/%u", s->n));
-	arg(&a, xasprintf("--db=%s/shard-%%a.db", ndir));
+	strvec_pushl(&a, self_exe(), "nightly", NULL);
+	strvec_pushf(&a, "--config=%s", cfg->path);
+	strvec_pushf(&a, "--date=%s", s->date);
+	strvec_pushf(&a, "--shard=%%a/%u", s->n);
+	strvec_pushf(&a, "--db=%s/shard-%%a.db", ndir);
 	if (s->force)
-		arg(&a, xstrdup("--force"));
+		strvec_push(&a, "--force");
 	job.argv = a.v;
 	st = slurm_submit(&job, id);
-	args_free(&a);
+	strvec_clear(&a);
 	return st;
 }
 
 static int submit_merge(const struct nightly_config *cfg, const struct night_slurm *s, const char *ndir,
 			const char *name, const char *after, char **id)
 {
-	struct args a = { 0 };
+	struct strvec a = STRVEC_INIT;
 	char *dep = after ? xasprintf("afterany:%s", after) : NULL;
 	char *db = absolute(s->db);
 	struct slurm_job job = { .name = name, .role = "merge", .dir = ndir, .dependency = dep };
 	int st;
 
-	arg(&a, xstrdup(nightly_self_exe()));
-	arg(&a, xstrdup("nightly"));
-	arg(&a, xasprintf("--config=%s", cfg->path));
-	arg(&a, xasprintf("--date=%s", s->date));
-	arg(&a, xasprintf("--merge-shards=%s", ndir));
-	arg(&a, xasprintf("--shards=%u", s->n));
-	arg(&a, xasprintf("--db=%s", db));
+	strvec_pushl(&a, self_exe(), "nightly", NULL);
+	strvec_pushf(&a, "--config=%s", cfg->path);
+	strvec_pushf(&a, "--date=%s", s->date);
+	strvec_pushf(&a, "--merge-shards=%s", ndir);
+	strvec_pushf(&a, "--shards=%u", s->n);
+	strvec_pushf(&a, "--db=%s", db);
 	job.argv = a.v;
 	st = slurm_submit(&job, id);
-	args_free(&a);
+	strvec_clear(&a);
 	free(dep);
 	free(db);
 	return st;

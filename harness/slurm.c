@@ -6,6 +6,7 @@
  */
 #include "slurm.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -104,31 +105,25 @@ char *slurm_array_spec(const unsigned *t, size_t n)
 	return s;
 }
 
-/* The sbatch argv for job whose script is at script (argv strings owned by the caller's frees). */
-static char **sbatch_argv(const struct slurm_job *job, const char *script, char **owned)
+/* The sbatch argv that submits script for job. */
+static void sbatch_argv(const struct slurm_job *job, const char *script, struct strvec *a)
 {
-	char **a = xcalloc(12, sizeof(*a));
-	size_t n = 0, o = 0;
-
-	a[n++] = "sbatch";
-	a[n++] = "--parsable";
-	a[n++] = owned[o++] = xasprintf("--job-name=%s", job->name);
-	a[n++] = owned[o++] = xasprintf("--output=%s/logs/%s-%s.log", job->dir, job->role,
-					job->array ? "%A_%a" : "%j");
-	a[n++] = owned[o++] = xasprintf("--chdir=%s", job->dir);
+	strvec_pushl(a, "sbatch", "--parsable", NULL);
+	strvec_pushf(a, "--job-name=%s", job->name);
+	strvec_pushf(a, "--output=%s/logs/%s-%s.log", job->dir, job->role, job->array ? "%A_%a" : "%j");
+	strvec_pushf(a, "--chdir=%s", job->dir);
 	if (job->array)
-		a[n++] = owned[o++] = xasprintf("--array=%s", job->array);
+		strvec_pushf(a, "--array=%s", job->array);
 	if (job->dependency)
-		a[n++] = owned[o++] = xasprintf("--dependency=%s", job->dependency);
-	a[n++] = (char *)script;
-	return a;
+		strvec_pushf(a, "--dependency=%s", job->dependency);
+	strvec_push(a, script);
 }
 
 int slurm_submit(const struct slurm_job *job, char **id)
 {
 	char *script = xasprintf("%s/%s.sbatch", job->dir, job->role);
 	char *logs = xasprintf("%s/logs", job->dir), *text = slurm_script(job->argv);
-	char *owned[6] = { 0 }, **argv;
+	struct strvec argv = STRVEC_INIT;
 	struct spawn_opts o = { .capture = 1, .timeout = 120 };
 	struct spawn_result r;
 	int ret = 0;
@@ -139,15 +134,15 @@ int slurm_submit(const struct slurm_job *job, char **id)
 		ret = EXIT_IO;
 		goto out;
 	}
-	argv = sbatch_argv(job, script, owned);
-	if (spawn_run(argv, &o, &r) != 0 || r.exec_failed) {
+	sbatch_argv(job, script, &argv);
+	if (spawn_run(argv.v, &o, &r) != 0 || r.exec_failed) {
 		if (!slurm_check())
 			error("cannot start 'sbatch': %s", strerror(r.err));
 		ret = EXIT_ENV;
 	} else {
 		*id = slurm_parse_job_id(r.out);
 		if (!*id) {
-			char *line = argv_to_string(argv);
+			char *line = argv_to_string(argv.v);
 
 			error("'%s' submitted nothing (status %d%s); check SLURM_CONF and 'sinfo'", line, r.status,
 			      r.timed_out ? ", timed out" : "");
@@ -156,10 +151,8 @@ int slurm_submit(const struct slurm_job *job, char **id)
 		}
 	}
 	spawn_result_free(&r);
-	free(argv);
 out:
-	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
-		free(owned[i]);
+	strvec_clear(&argv);
 	free(script);
 	free(logs);
 	free(text);
