@@ -142,8 +142,11 @@ int night_slurm_submit(const struct nightly_config *cfg, const struct night_slur
 		goto out;
 	printf("array_job=%s shards=%s\n", n ? array_id : "none", n ? spec : "none");
 	fflush(stdout);
-	note("nightly: %s shard%s %s of %u submitted as job %s; merge job follows; logs in '%s/logs'", s->date,
-	     n == 1 ? "" : "s", n ? spec : "(none)", s->n, n ? array_id : "-", ndir);
+	if (n)
+		note("nightly: %s shard%s %s of %u submitted as job %s; merge job follows; logs in '%s/logs'",
+		     s->date, n == 1 ? "" : "s", spec, s->n, array_id, ndir);
+	else
+		note("nightly: all %u shards of %s are complete; only the merge job is submitted", s->n, s->date);
 	st = submit_merge(cfg, s, ndir, name, array_id, &merge_id);
 	if (st)
 		goto out;

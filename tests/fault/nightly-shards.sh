@@ -135,6 +135,11 @@ merge
 got=$(cases_of "$NIGHT")
 [ "$got" = "$want" ]
 ok $? "merging the same shards again duplicates nothing"
+rm "$SCRATCH/sbatch.log"
+submit
+grep -qx "array_job=none shards=none" "$SCRATCH/submit.out" && [ "$(wc -l <"$SCRATCH/sbatch.log")" -eq 1 ] &&
+	! grep -q -- "--dependency" "$SCRATCH/sbatch.log"
+ok $? "a whole night resubmitted: no array, only the merge job, with nothing to wait for"
 no_orphans
 ok $? "nothing left running"
 tap_done
