@@ -63,7 +63,7 @@ night --slurm "$SH" --shards 2 --wait --date $D2 --db "$SCRATCH/n2.db" >"$SCRATC
 bg=$!
 qemu=
 for _ in $(seq 300); do
-	run=$(pgrep -f -- "run --matrix .* --db $SH/$D2/shard-2.db --shard 2/2" | head -1)
+	run=$(pgrep -f -- "run --matrix .* --db $SH/$D2/shard-2.db .*--shard 2/2" | head -1)
 	[ -n "$run" ] && qemu=$(pgrep -P "$run" | head -1)
 	[ -n "$qemu" ] && break
 	sleep 0.2
