@@ -12,6 +12,7 @@ PKGS=(
 	flex bison bc libelf-dev libssl-dev xz-utils lz4 ccache   # kernel builds
 	linux-source-6.1 linux-source-6.12 # the default kernels (tarballs in /usr/src)
 	jq sqlite3                         # used by the tests to inspect outputs
+	munge slurmctld slurmd slurm-client # tests/slurm: a one-node cluster for `nightly --slurm`
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -8,10 +8,16 @@
  * their internals), record a failed build as an event, then analyse every
  * night so far (queries in results/nights.c, samples from results/samples.c)
  * with E-Divisive change points, compare tonight with the last good night
- * through compare_run(), and hand the result to nightly-report.c. Exit status: 1 when a case is regressed now,
- * 5/6 when tonight's build/guest failed, 4 when another night holds the lock.
+ * through compare_run(), and hand the result to nightly-report.c. A night
+ * split into shards is submitted to Slurm by nightly-slurm.c (--slurm) and
+ * merged back by nightly-shards.c (--merge-shards) before the analysis.
+ * Exit status: 1 when a case is regressed now or a sharded night is
+ * incomplete, 5/6 when tonight's build/guest failed, 4 when another night
+ * holds the lock.
  */
 #include "nightly.h"
+#include "nightly-shards.h"
+#include "nightly-slurm.h"
 #include "changepoint.h"
 #include "compare.h"
 #include "db.h"
@@ -460,8 +466,9 @@ static char *stream_prefix(const struct nightly_config *cfg, const struct nightl
 /* ---- options --------------------------------------------------------- */
 
 struct nightly_opts {
-	const char *config, *db, *shard, *date;
-	int force, dry_run, report_only;
+	const char *config, *db, *shard, *date, *slurm, *merge_shards, *shards;
+	int force, dry_run, report_only, wait;
+	unsigned nshards;
 };
 
 enum { OPT_STR, OPT_FLAG };
@@ -478,13 +485,19 @@ static const struct {
 	{ "--force", OPT_FLAG, offsetof(struct nightly_opts, force), "          measure even what was already measured" },
 	{ "--dry-run", OPT_FLAG, offsetof(struct nightly_opts, dry_run), "        print what would be built and run, change nothing" },
 	{ "--report-only", OPT_FLAG, offsetof(struct nightly_opts, report_only), "    only analyse and report (e.g. after 'db merge')" },
+	{ "--slurm", OPT_STR, offsetof(struct nightly_opts, slurm), "DIR       submit the night as a Slurm job array of --shards N; shard databases in DIR/<date>/" },
+	{ "--shards", OPT_STR, offsetof(struct nightly_opts, shards), "N        how many shards (with --slurm or --merge-shards)" },
+	{ "--wait", OPT_FLAG, offsetof(struct nightly_opts, wait), "           with --slurm: return when the merge job ended, with its status" },
+	{ "--merge-shards", OPT_STR, offsetof(struct nightly_opts, merge_shards), "DIR merge the complete shard-K.db of DIR, name the missing ones, report" },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: gupharness nightly --config FILE [--force] [--shard K/N] [--db FILE] [--dry-run]\n"
-		   "                          [--report-only] [--date YYYY-MM-DD]\n\n");
+		   "                          [--report-only] [--date YYYY-MM-DD]\n"
+		   "       gupharness nightly --config FILE --slurm DIR --shards N [--wait] [--force] [--db FILE] [--date D]\n"
+		   "       gupharness nightly --config FILE --merge-shards DIR --shards N [--db FILE] [--date D]\n\n");
 	for (size_t i = 0; i < NOPTIONS; i++)
 		fprintf(f, "   %s %s\n", options[i].name, options[i].help);
 }
@@ -532,6 +545,20 @@ static int parse_opts(int argc, char **argv, struct nightly_opts *o)
 			return error("--shard '%s' must be K/N with 1 <= K <= N, e.g. --shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\"",
 				     o->shard);
 	}
+	if ((o->slurm || o->merge_shards) && !o->shards)
+		return error("--slurm and --merge-shards need --shards N");
+	if (o->shards) {
+		char *end;
+		unsigned long n = strtoul(o->shards, &end, 10);
+
+		if (*end || !*o->shards || n < 1 || n > 1000)
+			return error("--shards '%s' must be a count from 1 to 1000", o->shards);
+		o->nshards = (unsigned)n;
+	}
+	if (o->slurm && (o->shard || o->report_only || o->dry_run || o->merge_shards))
+		return error("--slurm submits the whole night; it does not go with --shard, --report-only, --dry-run or --merge-shards");
+	if (o->wait && !o->slurm)
+		return error("--wait goes with --slurm only");
 	if (o->date) {
 		struct tm tm = { 0 };
 		char *end = strptime(o->date, "%Y-%m-%d", &tm);
@@ -1083,14 +1110,77 @@ static void free_stream(struct nightly_stream *s)
 
 /* ---- the command ----------------------------------------------------- */
 
+/* Tonight's date: --date, else today in local time. */
+static void night_date(const struct nightly_opts *o, char today[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (o->date)
+		snprintf(today, 11, "%s", o->date);
+	else
+		strftime(today, 11, "%Y-%m-%d", localtime_r(&t, &tm));
+}
+
+/* Build and run every source; EXIT_OK, EXIT_BUILD or EXIT_GUEST. */
+static int measure_sources(const struct nightly_config *cfg, const struct nightly_opts *o, const char *db,
+			   const char *today)
+{
+	int built_failed = 0, run_failed = 0;
+
+	for (size_t i = 0; i < cfg->nsources && !spawn_interrupted(); i++) {
+		switch (night_of_source(cfg, &cfg->sources[i], o, db, today)) {
+		case NIGHT_BUILD_FAILED: built_failed = 1; break;
+		case NIGHT_RUN_FAILED: run_failed = 1; break;
+		default: break;
+		}
+	}
+	return built_failed ? EXIT_BUILD : run_failed ? EXIT_GUEST : EXIT_OK;
+}
+
+/*
+ * Analyse every night of every source and write the report; its path on
+ * stdout. Returns EXIT_FAIL when a case is regressed now, else measured
+ * (tonight's build/run status), or the report's own failure.
+ */
+static int analyse_and_report(const struct nightly_config *cfg, const char *db, const char *today, int measured)
+{
+	struct nightly_report rep = { .cfg = cfg, .date = today, .db = db, .nstreams = cfg->nsources };
+	sqlite3 *h = db_open(db, DB_READONLY);
+	char *md = NULL;
+	int ret;
+
+	rep.streams = xcalloc(cfg->nsources, sizeof(*rep.streams));
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		analyse_stream(h, cfg, &cfg->sources[i], &rep.streams[i]);
+		for (size_t c = 0; c < rep.streams[i].ncases; c++) {
+			rep.changed_cases += rep.streams[i].cases[c].nchanges > 0;
+			rep.regressions += rep.streams[i].cases[c].regressed;
+		}
+	}
+	db_close(h);
+	ret = nightly_report_write(&rep, &md);
+	if (ret == EXIT_OK) {
+		printf("%s\n", md);
+		note("nightly: %zu case%s changed, %zu regressed now beyond %g%%; report '%s'",
+		     rep.changed_cases, rep.changed_cases == 1 ? "" : "s", rep.regressions,
+		     cfg->threshold_pct, md);
+		ret = rep.regressions ? EXIT_FAIL : measured;
+	}
+	for (size_t i = 0; i < rep.nstreams; i++)
+		free_stream(&rep.streams[i]);
+	free(rep.streams);
+	free(md);
+	return ret;
+}
+
 int cmd_nightly(int argc, char **argv)
 {
 	struct nightly_opts o;
 	struct nightly_config cfg;
-	struct nightly_report rep = { 0 };
-	char today[11], *lock_path = NULL, *md = NULL;
+	char today[11], *lock_path = NULL;
 	const char *db;
-	int lock, ret = EXIT_OK, built_failed = 0, run_failed = 0;
+	int lock, ret = EXIT_OK, missing = 0;
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return EXIT_USAGE;
@@ -1099,15 +1189,15 @@ int cmd_nightly(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	db = o.db ? o.db : cfg.db;
-	if (o.date) {
-		snprintf(today, sizeof(today), "%s", o.date);
-	} else {
-		time_t t = time(NULL);
-		struct tm tm;
+	night_date(&o, today);
+	if (o.slurm) {
+		struct night_slurm ns = { .dir = o.slurm, .n = o.nshards, .date = today, .db = db,
+					  .force = o.force, .wait = o.wait };
 
-		strftime(today, sizeof(today), "%Y-%m-%d", localtime_r(&t, &tm));
+		ret = night_slurm_submit(&cfg, &ns);
+		nightly_config_free(&cfg);
+		return ret;
 	}
-
 	lock = o.dry_run ? -1 : take_lock(db, &lock_path);
 	if (!o.dry_run && lock < 0) {
 		char pid[32] = "";
@@ -1122,61 +1212,32 @@ int cmd_nightly(int argc, char **argv)
 	}
 	note("nightly: '%s' for %s, database '%s'", cfg.name, today, db);
 
-	for (size_t i = 0; !o.report_only && i < cfg.nsources; i++) {
-		if (spawn_interrupted())
-			break;
-		switch (night_of_source(&cfg, &cfg.sources[i], &o, db, today)) {
-		case NIGHT_BUILD_FAILED: built_failed = 1; break;
-		case NIGHT_RUN_FAILED: run_failed = 1; break;
-		default: break;
-		}
+	if (o.merge_shards && (missing = night_shards_merge(&cfg, o.merge_shards, today, o.nshards, db)) < 0) {
+		ret = -missing;
+		goto out;
 	}
+	if (!o.report_only && !o.merge_shards)
+		ret = measure_sources(&cfg, &o, db, today);
 	if (spawn_interrupted()) {
 		ret = EXIT_INTERRUPTED;
 		goto out;
 	}
-	ret = built_failed ? EXIT_BUILD : run_failed ? EXIT_GUEST : EXIT_OK;
 	if (o.dry_run || o.shard) {
 		if (o.shard)
-			note("nightly: shard %s done; analyse after 'gupharness db merge' with 'nightly --report-only'",
+			note("nightly: shard %s done; merge the shards with 'nightly --merge-shards', which also reports",
 			     o.shard);
 		goto out;
 	}
 	if (!file_exists(db)) {
 		error("no database at '%s' after the night; nothing was stored to analyse", db);
 		ret = ret == EXIT_OK ? EXIT_FAIL : ret;
-		goto out;
+	} else {
+		ret = analyse_and_report(&cfg, db, today, ret);
 	}
-
-	{
-		sqlite3 *h = db_open(db, DB_READONLY);
-
-		rep.cfg = &cfg;
-		rep.date = today;
-		rep.db = db;
-		rep.nstreams = cfg.nsources;
-		rep.streams = xcalloc(cfg.nsources, sizeof(*rep.streams));
-		for (size_t i = 0; i < cfg.nsources; i++) {
-			analyse_stream(h, &cfg, &cfg.sources[i], &rep.streams[i]);
-			for (size_t c = 0; c < rep.streams[i].ncases; c++) {
-				rep.changed_cases += rep.streams[i].cases[c].nchanges > 0;
-				rep.regressions += rep.streams[i].cases[c].regressed;
-			}
-		}
-		db_close(h);
+	if (missing) {
+		error("the night of %s is incomplete: %d of %u shards missing (named above)", today, missing, o.nshards);
+		ret = EXIT_FAIL;
 	}
-	ret = nightly_report_write(&rep, &md);
-	if (ret == EXIT_OK) {
-		printf("%s\n", md);
-		note("nightly: %zu case%s changed, %zu regressed now beyond %g%%; report '%s'",
-		     rep.changed_cases, rep.changed_cases == 1 ? "" : "s", rep.regressions,
-		     cfg.threshold_pct, md);
-		ret = rep.regressions ? EXIT_FAIL : built_failed ? EXIT_BUILD : run_failed ? EXIT_GUEST : EXIT_OK;
-	}
-	for (size_t i = 0; i < rep.nstreams; i++)
-		free_stream(&rep.streams[i]);
-	free(rep.streams);
-	free(md);
 out:
 	if (lock >= 0)
 		close(lock);

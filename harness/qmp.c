@@ -79,15 +79,37 @@ static int qmp_connect(const char *path, double deadline)
 	return -1;
 }
 
+/*
+ * The host CPUs this process may run on, in order (a batch scheduler that
+ * binds each job to its own CPUs leaves a subset): their count, and their
+ * numbers in cpus[].
+ */
+static int allowed_cpus(int cpus[CPU_SETSIZE])
+{
+	cpu_set_t mask;
+	int n = 0;
+
+	if (sched_getaffinity(0, sizeof(mask), &mask) < 0)
+		return (int)sysconf(_SC_NPROCESSORS_ONLN) > 1 ? -1 : 0;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &mask))
+			cpus[n++] = c;
+	return n;
+}
+
 int qmp_pin_vcpus(const char *path, double timeout, char *why, size_t whylen)
 {
 	double deadline = now_monotonic() + timeout;
-	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int cpus[CPU_SETSIZE], ncpus = allowed_cpus(cpus);
 	char buf[65536];
 	size_t fill = 0, n;
 	json_t *ans, *ret;
 	int fd, pinned = 0;
 
+	if (ncpus < 0) {
+		snprintf(why, whylen, "cannot read this process's CPU affinity: %s", strerror(errno));
+		return -1;
+	}
 	if (ncpus < 2)
 		return 0;
 	fd = qmp_connect(path, deadline);
@@ -115,7 +137,7 @@ int qmp_pin_vcpus(const char *path, double timeout, char *why, size_t whylen)
 		cpu_set_t set;
 
 		CPU_ZERO(&set);
-		CPU_SET((int)((ncpus - 1 - (long)i % ncpus + ncpus) % ncpus), &set);
+		CPU_SET(cpus[ncpus - 1 - (int)(i % (size_t)ncpus)], &set);
 		if (tid > 0 && sched_setaffinity((pid_t)tid, sizeof(set), &set) == 0)
 			pinned++;
 	}

@@ -14,9 +14,11 @@ char *qmp_arg(const char *path);
 
 /*
  * Connect to the socket (waiting up to timeout seconds for QEMU to create
- * it), ask for the vCPU threads and pin vCPU i to host CPU (ncpus-1-i) mod
- * ncpus. Returns how many threads were pinned (0 when the host has a
- * single CPU), or -1 with a one-line reason in why.
+ * it), ask for the vCPU threads and pin vCPU i to the (n-1-i) mod n-th of
+ * the n host CPUs this process may use (all of them, unless a scheduler
+ * bound it to a few: two shards bound to different CPUs then keep their
+ * guests apart). Returns how many threads were pinned (0 when only one
+ * CPU is allowed), or -1 with a one-line reason in why.
  */
 int qmp_pin_vcpus(const char *path, double timeout, char *why, size_t whylen);
 

@@ -1,7 +1,8 @@
 /*
  * test_qmp: the vCPU pinning client against a stand-in QMP server (a
  * thread speaking the protocol on a unix socket) that reports this test's
- * own threads as vCPUs, so the affinity the client sets can be read back.
+ * own threads as vCPUs, so the affinity the client sets can be read back;
+ * also bound to one CPU, as a batch scheduler binds a job.
  */
 #include "qmp.h"
 #include "tap.h"
@@ -117,6 +118,18 @@ int main(void)
 		   CPU_ISSET((int)(ncpus - 1), &set), "vCPU 0 runs only on the last host CPU");
 	}
 	pthread_join(qt, NULL);
+	if (ncpus >= 2) {
+		/* A scheduler bound this process (and so QEMU) to CPU 0 alone: the
+		 * vCPU must stay there, not be moved to the last host CPU. */
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+		sched_setaffinity(vcpu_tid, sizeof(set), &set);
+		n = qmp_pin_vcpus(sock, 0.2, why, sizeof(why));
+		is_int(n, 0, "bound to one CPU: nothing to pin");
+		ok(sched_getaffinity(vcpu_tid, sizeof(set), &set) == 0 && CPU_COUNT(&set) == 1 && CPU_ISSET(0, &set),
+		   "the vCPU stays on the one CPU the process was bound to");
+	}
 	pthread_mutex_lock(&mu);
 	stop = 1;
 	pthread_cond_broadcast(&cv);
