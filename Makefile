@@ -1,6 +1,8 @@
 # gupbench: top-level build. Plain make, quiet unless V=1.
 #
-#   make            build bench/gupbench (static) and harness/gupharness
+#   make            build bench/gupbench (static) and harness/gupharness, and
+#                   bench/gupbench.aarch64 (static, for arm64 guests) when the
+#                   aarch64 cross toolchain and arm64 libraries are installed
 #   make check      every test (unit, sanitizer, fault injection, end-to-end)
 #   make demo       the main job: 6.1 vs 6.12 seed run, comparison and chart
 #   make deps       install the Debian packages the project needs (root)
@@ -46,7 +48,26 @@ HARNESS_LIBS := -lsqlite3 -ljansson -lm -lpthread
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 
-all: $(BENCH_BIN) $(HARNESS_BIN)
+# The arm64 guest's /init: the same bench sources, cross-compiled and linked
+# statically against the arm64 jansson and numa of Debian multiarch. Built
+# only when all three are installed (`make deps` installs them); otherwise a
+# one-line notice. Not part of the sanitizer build.
+AARCH64_CROSS ?= aarch64-linux-gnu-
+AARCH64_O     := build-aarch64
+AARCH64_BENCH := bench/gupbench.aarch64
+AARCH64_HAVE  := $(and $(shell command -v $(AARCH64_CROSS)gcc 2>/dev/null),\
+                 $(wildcard $(shell $(AARCH64_CROSS)gcc -print-file-name=libjansson.a 2>/dev/null)),\
+                 $(wildcard $(shell $(AARCH64_CROSS)gcc -print-file-name=libnuma.a 2>/dev/null)))
+AARCH64_OBJ   := $(patsubst %.c,$(AARCH64_O)/%.o,bench/gupbench.c $(BENCH_SRC))
+ifeq ($(SANITIZE),1)
+AARCH64_ALL   :=
+else ifneq ($(AARCH64_HAVE),)
+AARCH64_ALL   := $(AARCH64_BENCH)
+else
+AARCH64_ALL   := aarch64-notice
+endif
+
+all: $(BENCH_BIN) $(HARNESS_BIN) $(AARCH64_ALL)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -88,6 +109,18 @@ $(HARNESS_BIN): $(O)/harness/gupharness.o $(O)/libharness.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS)
 
+$(AARCH64_O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (aarch64)")
+	$(Q)$(AARCH64_CROSS)gcc $(BASEFL) $(CFLAGS) -DGUPBENCH_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(AARCH64_BENCH): $(AARCH64_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(AARCH64_CROSS)gcc $(LDFLAGS) -static -o $@ $^ $(BENCH_LIBS)
+
+aarch64-notice:
+	@echo "  SKIP    $(AARCH64_BENCH): no $(AARCH64_CROSS)gcc with static arm64 jansson/numa; 'make deps' installs gcc-aarch64-linux-gnu libjansson-dev:arm64 libnuma-dev:arm64" >&2
+
 # Unit tests: test_bench_* link the bench library, everything else the harness one.
 $(O)/tests/test_bench_%: tests/unit/test_bench_%.c $(O)/libbench.a
 	@mkdir -p $(dir $@)
@@ -111,8 +144,8 @@ demo: deps
 	$(Q)bash harness/demo.sh
 
 clean:
-	rm -rf build build-san bench/gupbench harness/gupharness tests/out
+	rm -rf build build-san $(AARCH64_O) bench/gupbench $(AARCH64_BENCH) harness/gupharness tests/out
 
-.PHONY: all unit deps check demo clean
+.PHONY: all unit deps check demo clean aarch64-notice
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) $(AARCH64_O) -name '*.d' 2>/dev/null)
