@@ -23,10 +23,21 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_PLAN "/plan.json"
+/* The results channel the harness gives each arch (bench/PROTOCOL.md): a
+ * second 8250 on x86_64; QEMU's arm64 virt has one PL011, so a virtio
+ * console there. */
+#if defined(__aarch64__)
+#define DEFAULT_RESULTS "/dev/hvc0"
+#else
 #define DEFAULT_RESULTS "/dev/ttyS1"
+#endif
+/* A virtio console port is added by the driver's work queue after the
+ * host answers its probe, possibly after we start: wait this long for it. */
+#define RESULTS_WAIT_MS 10000
 
 static const struct {
 	const char *source, *target, *type;
@@ -83,8 +94,13 @@ static void std_fds(void)
 static FILE *open_results(const char *dev)
 {
 	struct termios t;
-	int fd = open(dev, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int fd, waited = 0;
 
+	while ((fd = open(dev, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 && waited < RESULTS_WAIT_MS &&
+	       (errno == ENOENT || errno == ENODEV || errno == ENXIO)) {
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000000 }, NULL);
+		waited += 10;
+	}
 	if (fd < 0) {
 		bench_warn("cannot open results channel '%s': %s", dev, strerror(errno));
 		return NULL;
