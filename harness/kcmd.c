@@ -24,10 +24,12 @@ static const char build_usage[] =
 	"  --rev REV            revision of a git tree; the tree itself is only read\n"
 	"  --series PATH        patch series: a kernel-patches/ directory (series, commits\n"
 	"                       or *.mbox) or an mbox file\n"
-	"  --config FRAGMENT    extra config fragment, merged after harness/configs/gupbench.config\n"
+	"  --config FRAGMENT    extra config fragment, merged after the arch's default one\n"
+	"                       (harness/configs/gupbench.config, gupbench-arm64.config)\n"
 	"  --no-default-config  leave the default fragment out\n"
 	"  --name NAME          cache name (default linux-<version>[+<series>])\n"
-	"  --arch ARCH          target architecture (default x86_64)\n"
+	"  --arch ARCH          target architecture: x86_64 (default) or arm64 (cross-built\n"
+	"                       with aarch64-linux-gnu-gcc)\n"
 	"  -j N                 make jobs (default: CPUs + 1)\n"
 	"  --force              rebuild even when the cache holds this kernel\n"
 	"  -v, --verbose        show every command (make V=1)\n"
@@ -143,7 +145,7 @@ static int kernel_list(int argc, char **argv)
 		fprintf(stderr, "usage: gupharness kernel list\n");
 		return EXIT_USAGE;
 	}
-	printf("%-40s %-20s %-28s %8s %6s  %s\n", "NAME", "RELEASE", "SERIES", "SIZE", "AGE", "KEY");
+	printf("%-40s %-20s %-28s %8s %6s  %-12s  %s\n", "NAME", "RELEASE", "SERIES", "SIZE", "AGE", "KEY", "ARCH");
 	for (int i = 0; i < n; i++) {
 		struct kernel_entry e;
 		json_t *m;
@@ -156,8 +158,8 @@ static int kernel_list(int argc, char **argv)
 		m = json_loads(e.meta_json, 0, NULL);
 		human_size(size, sizeof(size), (long long)json_integer_value(json_object_get(m, "image_size")));
 		human_age(age, sizeof(age), json_string_value(json_object_get(m, "built_at")));
-		printf("%-40s %-20s %-28s %8s %6s  %.12s\n", names[i], e.release ? e.release : "?",
-		       e.series ? e.series : "-", size, age, e.key);
+		printf("%-40s %-20s %-28s %8s %6s  %.12s  %s\n", names[i], e.release ? e.release : "?",
+		       e.series ? e.series : "-", size, age, e.key, e.arch ? e.arch : "?");
 		json_decref(m);
 		kernel_entry_free(&e);
 		free(names[i]);
@@ -204,7 +206,7 @@ static const struct {
 	const char *summary;
 } subs[] = {
 	{ "build", kernel_build, "build a kernel (or find it in the cache)" },
-	{ "list",  kernel_list,  "list cached kernels: name, release, series, size, age" },
+	{ "list",  kernel_list,  "list cached kernels: name, release, series, size, age, key, arch" },
 	{ "show",  kernel_show,  "print a cached kernel's meta.json" },
 	{ "rm",    kernel_rm,    "remove cached kernels by name" },
 };

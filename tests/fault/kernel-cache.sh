@@ -75,7 +75,7 @@ ok $? "an unreadable tarball is status 5 and leaves no entry (got $st)"
 
 timeout 20 "$GUPHARNESS" kernel list >"$SCRATCH/list" 2>&1
 ok $? "kernel list succeeds"
-grep -q '^linux-9.9+p .*9.9.0-fake.* p ' "$SCRATCH/list"; ok $? "kernel list shows name, release and series"
+grep -q '^linux-9.9+p .*9.9.0-fake.* p .* x86_64$' "$SCRATCH/list"; ok $? "kernel list shows name, release, series and arch"
 timeout 20 "$GUPHARNESS" kernel show linux-9.9 | grep -q '"name": "linux-9.9"'; ok $? "kernel show prints meta.json"
 timeout 20 "$GUPHARNESS" kernel rm linux-9.9
 ok $? "kernel rm succeeds"
