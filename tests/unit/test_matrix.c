@@ -82,9 +82,11 @@ static void test_presets(void)
 
 	path = repo_path("harness/matrices/hugetlb-sizes.json");
 	ok(!matrix_load(path, &m, err, sizeof(err)), "hugetlb-sizes.json parses");
-	is_int(m.n, 4, "hugetlb-sizes: four sizes");
+	is_int(m.n, 8, "hugetlb-sizes: four sizes x pin-longterm, GUP-fast");
 	is_str(joined(m.cases[3].argv), "-L -m 1024 -n 512 --hugetlb-size 1G -r 10 --warmup 2 --fifo 1",
 	       "hugetlb-sizes: 1G argv");
+	is_str(joined(m.cases[4].argv), "-u -m 1024 -n 512 --hugetlb-size 64K -r 10 --warmup 2 --fifo 1",
+	       "hugetlb-sizes: GUP-fast 64K argv");
 	idx = xcalloc(m.n, sizeof(*idx));
 	for (size_t i = 0; i < m.n; i++)
 		idx[i] = i;
