@@ -36,6 +36,9 @@ struct arch_info {
 	int tsc;                     /* an x86 TSC: the guest is told its rate and to trust it */
 	const char *icount_cmdline;  /* kernel words under icount (busy-waits to skip); NULL: none */
 	enum results_channel results;
+	/* the guest's /init: a static bench for this arch */
+	const char *bench_path;      /* repository path, built by make */
+	int elf_machine;             /* its ELF e_machine (EM_X86_64, EM_AARCH64) */
 	/* guest */
 	long default_hugetlb_kb;
 	const long *hugetlb_kb;      /* sizes a guest can offer, 0-terminated */
@@ -56,5 +59,10 @@ const char *arch_image_name(const struct arch_info *a);
 int arch_offers_hugetlb(const struct arch_info *a, long kb);
 /* The CROSS_COMPILE prefix for building a on this host: "" when native. */
 const char *arch_cross_prefix(const struct arch_info *a);
+/* The ELF e_machine of the file at path, or -1 when it is not a readable
+ * 64-bit little-endian ELF file. */
+int arch_elf_machine(const char *path);
+/* The arch row whose elf_machine is m, or NULL. */
+const struct arch_info *arch_by_elf_machine(int m);
 
 #endif

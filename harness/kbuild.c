@@ -929,9 +929,14 @@ static int pick_compiler(struct build *b)
 	b->compiler = first_line(argv, NULL);
 	if (!b->compiler)
 		b->compiler = xstrdup(gcc);
-	if (have_program("ccache") && !(no_ccache && *no_ccache && strcmp(no_ccache, "0")))
+	if (have_program("ccache") && !(no_ccache && *no_ccache && strcmp(no_ccache, "0"))) {
 		b->cc = xasprintf("ccache %s", gcc);
-	else
+		/* Every work directory is <dir>/tree + <dir>/obj-<arch>: with the
+		 * paths under the cache made relative, the same source unpacked
+		 * twice (a tarball and a directory copy, a scratch build) shares
+		 * ccache's objects. A user's own CCACHE_BASEDIR wins. */
+		setenv("CCACHE_BASEDIR", cache_root(), 0);
+	} else
 		b->cc = xstrdup(gcc);
 	free(gcc);
 	return 0;

@@ -522,7 +522,7 @@ static int get_count(struct parser *p, json_t *obj, const char *key, const char 
 }
 
 static const char *const top_keys[] = {
-	"name", "description", "repeats", "warmup", "fifo", "selftest", "setup", "axes", "include", "exclude",
+	"name", "description", "arch", "repeats", "warmup", "fifo", "selftest", "setup", "axes", "include", "exclude",
 };
 static const char *const include_keys[] = { "id", "repeats", "warmup", "fifo" };
 
@@ -545,12 +545,17 @@ static int parse_doc(struct parser *p, json_t *doc)
 		return perr(p, "the matrix must be a JSON object");
 	json_object_foreach(doc, key, v)
 		if (!known_key(key, top_keys, N_ELEMS(top_keys)))
-			return perr(p, "'%s' is not a matrix key (name, description, repeats, warmup, fifo, selftest, setup, axes, include, exclude)", key);
+			return perr(p, "'%s' is not a matrix key (name, description, arch, repeats, warmup, fifo, selftest, setup, axes, include, exclude)", key);
 	v = json_object_get(doc, "name");
 	if (v && !json_is_string(v))
 		return perr(p, "name: expected a string");
 	if (v)
 		m->name = xstrdup(json_string_value(v));
+	v = json_object_get(doc, "arch");
+	if (v && !(json_is_string(v) && arch_lookup(json_string_value(v))))
+		return perr(p, "arch: expected one of %s", arch_names());
+	if (v)
+		m->arch = xstrdup(json_string_value(v));
 	p->base.repeats = 1;
 	p->base.write = TRI_DEFAULT;
 	p->base.numa_node = -1;
@@ -715,6 +720,7 @@ void matrix_free(struct matrix *m)
 	free(m->name);
 	free(m->text);
 	free(m->setup_json);
+	free(m->arch);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -738,6 +744,36 @@ static long case_hugetlb_kb(const struct matrix_case *c, const struct arch_info 
 static double case_seconds(const struct matrix_case *c)
 {
 	return 30.0 + 0.004 * (double)c->size_mb * (c->repeats + c->warmup) * c->threads;
+}
+
+long plan_boot_huge(const struct plan_needs *needs, long kb)
+{
+	for (int i = 0; i < needs->n_boot_huge; i++)
+		if (needs->boot_huge[i].kb == kb)
+			return needs->boot_huge[i].pages;
+	return 0;
+}
+
+/* Move the gigantic sizes of a setup.hugetlb object to the command line. */
+static void take_gigantic(json_t *huge, struct plan_needs *needs)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+
+	json_object_foreach_safe(huge, tmp, k, v) {
+		long kb = atol(k);
+
+		int i;
+
+		if (kb <= HUGETLB_GIGANTIC_KB || needs->n_boot_huge >= BOOT_HUGETLB_MAX)
+			continue;
+		/* kept sorted by size: the command line reads the same every time */
+		for (i = needs->n_boot_huge++; i > 0 && needs->boot_huge[i - 1].kb > kb; i--)
+			needs->boot_huge[i] = needs->boot_huge[i - 1];
+		needs->boot_huge[i] = (struct boot_hugetlb){ kb, (long)json_integer_value(v) };
+		json_object_del(huge, k);
+	}
 }
 
 char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
@@ -771,13 +807,7 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 			free(k);
 		}
 	}
-	/* 1G pages: only the command line reserves them reliably */
-	json_t *g = json_object_get(huge, "1048576kB");
-
-	if (g) {
-		needs->huge_1g_pages = (long)json_integer_value(g);
-		json_object_del(huge, "1048576kB");
-	}
+	take_gigantic(huge, needs);
 	{
 		const char *k;
 		json_t *v;
@@ -785,7 +815,8 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 		json_object_foreach(huge, k, v)
 			huge_mb += (long)(json_integer_value(v) * atol(k) / 1024);
 	}
-	huge_mb += needs->huge_1g_pages * 1024;
+	for (int i = 0; i < needs->n_boot_huge; i++)
+		huge_mb += needs->boot_huge[i].pages * needs->boot_huge[i].kb / 1024;
 	if (json_object_size(huge))
 		json_object_set(setup, "hugetlb", huge);
 	else
@@ -827,8 +858,8 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 	 * machine's RAM stops just short of 3 GiB and holds the kernel and the
 	 * initrd; memblock allocates from the top. So put the pages above
 	 * 4 GiB: RAM = 3 GiB + N GiB + room for the early allocations. */
-	if (needs->huge_1g_pages > 0) {
-		long floor = 3072 + 1024 * needs->huge_1g_pages + 512;
+	if (plan_boot_huge(needs, 1048576) > 0) {
+		long floor = 3072 + 1024 * plan_boot_huge(needs, 1048576) + 512;
 
 		needs->mem_mb += 1024;
 		if (needs->mem_mb < floor)

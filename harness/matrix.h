@@ -36,6 +36,7 @@ struct matrix {
 	char *name;          /* "name" key, else the file's base name */
 	char *text;          /* the JSON as given, stored with the run */
 	char *setup_json;    /* the file's explicit "setup" object, or NULL */
+	char *arch;          /* "arch" key: the one arch the matrix is for; NULL: any */
 	struct matrix_case *cases;
 	size_t n;
 };
@@ -49,12 +50,22 @@ void matrix_free(struct matrix *m);
 /* Index of the case with this id, or -1. */
 long matrix_find(const struct matrix *m, const char *id);
 
+/* Hugetlb pages larger than the buddy allocator's largest block (4 MiB with
+ * 4K pages, on x86_64 and arm64 alike) are "gigantic": only the kernel
+ * command line reserves them reliably (1G; arm64's 32M). */
+#define HUGETLB_GIGANTIC_KB 4096
+#define BOOT_HUGETLB_MAX 4
+struct boot_hugetlb {
+	long kb, pages;
+};
+
 /* What a plan asks of the guest. */
 struct plan_needs {
 	long mem_mb;            /* guest RAM */
 	int cpus;
 	int numa_nodes;         /* 0: no NUMA topology asked for */
-	long huge_1g_pages;     /* reserved on the kernel command line */
+	struct boot_hugetlb boot_huge[BOOT_HUGETLB_MAX];   /* gigantic pages, on the command line */
+	int n_boot_huge;
 	double boot_timeout;    /* seconds until the env record must arrive */
 	double case_timeout;    /* longest silence allowed between records */
 	double total_timeout;   /* whole boot */
@@ -62,9 +73,11 @@ struct plan_needs {
 };
 
 /* The plan JSON (gupbench-plan-1) for cases idx[0..n) on arch, and what it
- * needs. Hugetlb reservations go in setup, except 1G pages, which only the
- * kernel command line can reserve reliably. Returns a malloc'd string. */
+ * needs. Hugetlb reservations go in setup, except gigantic pages, which go
+ * to needs->boot_huge for the kernel command line. Returns a malloc'd string. */
 char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 		  const struct arch_info *arch, struct plan_needs *needs);
+/* Pages of kb reserved on the command line (0 when none). */
+long plan_boot_huge(const struct plan_needs *needs, long kb);
 
 #endif

@@ -88,7 +88,8 @@ void qemu_spec_from_needs(struct qemu_spec *s, const struct plan_needs *n)
 {
 	s->mem_mb = n->mem_mb;
 	s->cpus = n->cpus;
-	s->huge_1g_pages = n->huge_1g_pages;
+	memcpy(s->boot_huge, n->boot_huge, sizeof(s->boot_huge));
+	s->n_boot_huge = n->n_boot_huge;
 	s->numa_nodes = n->numa_nodes;
 }
 
@@ -149,9 +150,16 @@ char *qemu_cmdline(const struct qemu_spec *s)
 	push_tsc(&w, s);
 	if (is_icount(s->clock) && s->arch->icount_cmdline)
 		strvec_push(&w, s->arch->icount_cmdline);
-	if (s->huge_1g_pages > 0) {
-		strvec_push(&w, "hugepagesz=1G");
-		strvec_pushf(&w, "hugepages=%ld", s->huge_1g_pages);
+	for (int i = 0; i < s->n_boot_huge; i++) {
+		long kb = s->boot_huge[i].kb;
+
+		if (kb % 1048576 == 0)
+			strvec_pushf(&w, "hugepagesz=%ldG", kb / 1048576);
+		else if (kb % 1024 == 0)
+			strvec_pushf(&w, "hugepagesz=%ldM", kb / 1024);
+		else
+			strvec_pushf(&w, "hugepagesz=%ldK", kb);
+		strvec_pushf(&w, "hugepages=%ld", s->boot_huge[i].pages);
 	}
 	if (s->numa_nodes > 1)
 		strvec_pushf(&w, "numa=fake=%d", s->numa_nodes);

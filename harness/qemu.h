@@ -23,7 +23,8 @@ struct qemu_spec {
 	const char *clock;           /* "wall" or "icount" (TCG only); NULL: "wall" */
 	long mem_mb;                 /* guest RAM */
 	int cpus;
-	long huge_1g_pages;          /* reserved on the kernel command line */
+	struct boot_hugetlb boot_huge[BOOT_HUGETLB_MAX];   /* gigantic pages for the command line */
+	int n_boot_huge;
 	int numa_nodes;              /* > 1: fake NUMA nodes */
 	const char *const *append;   /* extra kernel command-line words, NULL-terminated; NULL: none */
 	const char *const *qemu_args;/* extra QEMU arguments, last; NULL-terminated; NULL: none */
@@ -33,7 +34,7 @@ struct qemu_spec {
 	const char *qmp_path;        /* QMP socket for vCPU pinning; NULL: none */
 };
 
-/* Copy what a plan needs (memory, CPUs, 1G pages, NUMA nodes) into s. */
+/* Copy what a plan needs (memory, CPUs, gigantic pages, NUMA nodes) into s. */
 void qemu_spec_from_needs(struct qemu_spec *s, const struct plan_needs *needs);
 
 /* $GUPBENCH_QEMU (a test's stand-in) or the system emulator for arch;

@@ -398,6 +398,11 @@ static int load_kernels(struct runner *R, const struct run_opts *o, struct kerne
 			return EXIT_USAGE;
 		}
 	}
+	if (R->m.arch && strcmp(R->m.arch, R->arch->name)) {
+		error("matrix '%s' is for %s, kernel '%s' for %s; pick a %s kernel or another matrix", R->m.name,
+		      R->m.arch, K[0].name, R->arch->name, R->m.arch);
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -437,7 +442,33 @@ static int check_cases(struct runner *R, const struct run_opts *o, struct kernel
 	return 0;
 }
 
-/* QEMU and the guest bench. 0 or EXIT_ENV. */
+/* The arch's static bench, refused when it was built for another arch. */
+static int find_bench(struct runner *R)
+{
+	const struct arch_info *other;
+	int m;
+
+	R->bench = repo_path(R->arch->bench_path);
+	if (!file_exists(R->bench)) {
+		if (arch_cross_prefix(R->arch)[0])
+			error("the %s guest bench '%s' is missing; run 'make' with %sgcc and the static %s jansson and "
+			      "numa libraries installed ('make deps': %s)", R->arch->name, R->bench,
+			      arch_cross_prefix(R->arch), R->arch->name, R->arch->deb_cross_gcc);
+		else
+			error("the guest bench '%s' is missing; run 'make'", R->bench);
+		return EXIT_ENV;
+	}
+	m = arch_elf_machine(R->bench);
+	if (m != R->arch->elf_machine) {
+		other = arch_by_elf_machine(m);
+		error("the guest bench '%s' is %s, not %s like the kernels; rebuild it with 'make'", R->bench,
+		      other ? other->name : "not an executable of a known arch", R->arch->name);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* QEMU and the guest bench. 0 or EXIT_ENV (EXIT_USAGE: a bench of another arch). */
 static int find_tools(struct runner *R)
 {
 	R->qemu = xstrdup(qemu_binary(R->arch->name));
@@ -445,12 +476,7 @@ static int find_tools(struct runner *R)
 		error("'%s' is not installed; run 'make deps' (Debian: %s)", R->qemu, R->arch->deb_qemu);
 		return EXIT_ENV;
 	}
-	R->bench = repo_path("bench/gupbench");
-	if (!file_exists(R->bench)) {
-		error("the guest bench '%s' is missing; run 'make'", R->bench);
-		return EXIT_ENV;
-	}
-	return 0;
+	return find_bench(R);
 }
 
 /* A new run's directory and run.json. */

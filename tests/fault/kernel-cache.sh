@@ -3,7 +3,7 @@
 # yields an entry with every file, a second identical request is a hit in
 # under a second without running make, the cache key changes when a patch
 # changes, and list/show/rm work. Also the one-line errors for a missing
-# source, an unknown arch and a missing compiler.
+# source, an unknown arch and a missing (cross) compiler.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
@@ -94,4 +94,8 @@ for t in make tar xz; do ln -sf "$(command -v $t)" "$SCRATCH/nogcc/$t"; done
 PATH=$SCRATCH/nogcc "$(command -v timeout)" 20 "$GUPHARNESS" kernel build --source "$TARBALL" >/dev/null 2>"$ERR"
 st=$?
 [ $st -eq 3 ] && grep -q "compiler 'gcc' not found" "$ERR"; ok $? "a missing compiler is status 3 with its name (got $st)"
+PATH=$SCRATCH/nogcc "$(command -v timeout)" 20 "$GUPHARNESS" kernel build --arch arm64 --source "$TARBALL" >/dev/null 2>"$ERR"
+st=$?
+[ $st -eq 3 ] && grep -q "compiler 'aarch64-linux-gnu-gcc' not found.*apt-get install gcc-aarch64-linux-gnu" "$ERR"
+ok $? "a missing cross compiler is status 3 naming its package (got $st)"
 tap_done

@@ -97,8 +97,20 @@ static void test_presets(void)
 	is_int(json_integer_value(json_object_get(h, "2048kB")), 512, "x86: 1 GiB of 2M pages reserved");
 	ok(!json_object_get(h, "64kB") && !json_object_get(h, "32768kB"), "x86: no reservation for sizes it lacks");
 	ok(!json_object_get(h, "1048576kB"), "1G pages are not in setup");
-	is_int(needs.huge_1g_pages, 1, "1G pages go on the command line");
+	is_int(plan_boot_huge(&needs, 1048576), 1, "1G pages go on the command line");
 	ok(needs.mem_mb >= 256 + 1024 + 1024, "memory covers 2M and 1G reservations (%ld MiB)", needs.mem_mb);
+	json_decref(pj);
+	free(plan);
+	/* arm64, 4K granule: 64K and 2M at run time, 32M and 1G (gigantic) at boot */
+	plan = matrix_plan(&m, idx, m.n, arch_lookup("arm64"), &needs);
+	pj = json_loads(plan, 0, NULL);
+	h = json_object_get(json_object_get(pj, "setup"), "hugetlb");
+	ok(json_integer_value(json_object_get(h, "64kB")) == 16384 &&
+	   json_integer_value(json_object_get(h, "2048kB")) == 512 && json_object_size(h) == 2,
+	   "arm64: 1 GiB each of 64K and 2M pages in setup");
+	ok(needs.n_boot_huge == 2 && plan_boot_huge(&needs, 32768) == 32 && plan_boot_huge(&needs, 1048576) == 1 &&
+	   needs.boot_huge[0].kb == 32768, "arm64: 32M and 1G pages on the command line, smaller first");
+	ok(needs.mem_mb >= 256 + 4096, "arm64: memory covers all four sizes (%ld MiB)", needs.mem_mb);
 	json_decref(pj);
 	free(plan);
 	free(idx);
@@ -173,6 +185,7 @@ static void test_errors(void)
 		{ "{\"fifo\":100,\"axes\":{}}", "fifo: expected an integer from 0 to 99" },
 		{ "{\"description\":\"x\"}", "no cases" },
 		{ "[1]", "must be a JSON object" },
+		{ "{\"arch\":\"sparc\",\"axes\":{\"cmd\":\"L\"}}", "arch: expected one of x86_64, arm64" },
 	};
 	struct matrix m;
 	char err[512];

@@ -70,7 +70,8 @@ int main(void)
 	ok(strlen(ex) <= 6000 && strlen(ex) > 100, "tail excerpt is capped (%zu bytes)", strlen(ex));
 	free(ex);
 
-	struct plan_needs needs = { .mem_mb = 1024, .cpus = 2, .numa_nodes = 2, .huge_1g_pages = 2 };
+	struct plan_needs needs = { .mem_mb = 1024, .cpus = 2, .numa_nodes = 2, .n_boot_huge = 1,
+				    .boot_huge = { { 1048576, 2 } } };
 	const struct arch_info *x86 = arch_lookup("x86_64");
 	struct qemu_spec spec = {
 		.arch = x86, .binary = "qemu-system-x86_64", .accel = "tcg", .kernel = "/k/bzImage", .initrd = "/b/i.cpio",
@@ -95,7 +96,7 @@ int main(void)
 
 	spec.accel = "kvm";
 	needs.numa_nodes = 0;
-	needs.huge_1g_pages = 0;
+	needs.n_boot_huge = 0;
 	qemu_spec_from_needs(&spec, &needs);
 	argv = qemu_argv(&spec);
 	cl = qemu_cmdline(&spec);
@@ -127,10 +128,35 @@ int main(void)
 	is_str(qemu_pick_clock("wall", "tcg"), "wall", "clock wall is kept under TCG");
 	ok(qemu_pick_clock("icount", "kvm") == NULL, "clock icount under KVM is refused");
 
+	/* arm64: virt machine, PL011 console, results over a virtio console,
+	 * every gigantic size on the command line, no x86 TSC hints */
+	needs = (struct plan_needs){ .mem_mb = 5376, .cpus = 2, .n_boot_huge = 2,
+				     .boot_huge = { { 32768, 32 }, { 1048576, 1 } } };
+	spec = (struct qemu_spec){
+		.arch = arch_lookup("arm64"), .binary = "qemu-system-aarch64", .accel = "tcg", .kernel = "/k/Image",
+		.initrd = "/b/i.cpio", .console_path = "/b/console.log", .results_path = "/b/results.jsonl",
+	};
+	qemu_spec_from_needs(&spec, &needs);
+	argv = qemu_argv(&spec);
+	cl = qemu_cmdline(&spec);
+	ok(has_pair(argv, "-machine", "virt") && has_pair(argv, "-cpu", "max,pauth-impdef=on"),
+	   "arm64 tcg: virt machine, max cpu with cheap pointer auth");
+	ok(has_pair(argv, "-serial", "file:/b/console.log") && has_pair(argv, "-device", "virtio-serial-device") &&
+	   has_pair(argv, "-chardev", "file,id=results,path=/b/results.jsonl") &&
+	   has_pair(argv, "-device", "virtconsole,chardev=results"), "arm64: results over a virtio console");
+	ok(strstr(cl, "console=ttyAMA0") && strstr(cl, "gupbench.results=/dev/hvc0"),
+	   "arm64: PL011 console, the bench told hvc0 (%s)", cl);
+	ok(strstr(cl, "hugepagesz=32M hugepages=32 hugepagesz=1G hugepages=1") != NULL,
+	   "arm64: 32M and 1G pages reserved at boot");
+	ok(!strstr(cl, "tsc"), "arm64: no x86 TSC hints");
+	qemu_argv_free(argv);
+	free(cl);
+
 	setenv("GUPBENCH_QEMU", "/tmp/fake-qemu", 1);
 	is_str(qemu_binary("arm64"), "/tmp/fake-qemu", "GUPBENCH_QEMU selects a stand-in");
 	unsetenv("GUPBENCH_QEMU");
 	is_str(qemu_binary("x86_64"), "qemu-system-x86_64", "x86_64 emulator");
+	is_str(qemu_binary("arm64"), "qemu-system-aarch64", "arm64 emulator");
 	ok(qemu_binary("riscv") == NULL, "unknown arch has no emulator");
 	return tap_done();
 }
