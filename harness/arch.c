@@ -24,7 +24,8 @@ static const struct arch_info arches[] = {
 		.console = "ttyS0", .results = RESULTS_SERIAL,
 		.tsc = 1, .icount_cmdline = "no_timer_check noapictimer",
 		.bench_path = "bench/gupbench", .elf_machine = EM_X86_64,
-		.default_hugetlb_kb = 2048, .hugetlb_kb = x86_64_hugetlb,
+		/* 1G pages are gigantic (above the buddy allocator's 4 MiB) */
+		.default_hugetlb_kb = 2048, .hugetlb_kb = x86_64_hugetlb, .boot_hugetlb_above_kb = 4096,
 		.deb_qemu = "qemu-system-x86", .deb_cross_gcc = "gcc-x86-64-linux-gnu",
 	},
 	{
@@ -40,7 +41,9 @@ static const struct arch_info arches[] = {
 		 * icount: no hints needed */
 		.console = "ttyAMA0", .results = RESULTS_VIRTIO, .tsc = 0, .icount_cmdline = NULL,
 		.bench_path = "bench/gupbench.aarch64", .elf_machine = EM_AARCH64,
-		.default_hugetlb_kb = 2048, .hugetlb_kb = arm64_hugetlb,
+		/* 32M and 1G are gigantic (above the buddy allocator's 4 MiB with
+		 * the 4K granule) */
+		.default_hugetlb_kb = 2048, .hugetlb_kb = arm64_hugetlb, .boot_hugetlb_above_kb = 4096,
 		.deb_qemu = "qemu-system-arm", .deb_cross_gcc = "gcc-aarch64-linux-gnu",
 	},
 };

@@ -42,6 +42,7 @@ struct arch_info {
 	/* guest */
 	long default_hugetlb_kb;
 	const long *hugetlb_kb;      /* sizes a guest can offer, 0-terminated */
+	long boot_hugetlb_above_kb;  /* larger sizes are reserved on the kernel command line */
 	/* host */
 	const char *deb_qemu;        /* Debian package with qemu_binary */
 	const char *deb_cross_gcc;   /* Debian package with <cross_prefix>gcc */

@@ -740,10 +740,15 @@ static long case_hugetlb_kb(const struct matrix_case *c, const struct arch_info 
 }
 
 /* Seconds a case may take under TCG: time to fault in and pin its memory
- * once per repeat, generously, plus a fixed allowance for the fork. */
-static double case_seconds(const struct matrix_case *c)
+ * once per repeat, generously, plus a fixed allowance for the fork. Small
+ * hugetlb pages cost per page: 1 GiB of arm64's 64K pages (16384 of them)
+ * took 2-4 s per pin under TCG on a busy host, so 0.4 ms a page more. */
+static double case_seconds(const struct matrix_case *c, const struct arch_info *a)
 {
-	return 30.0 + 0.004 * (double)c->size_mb * (c->repeats + c->warmup) * c->threads;
+	long kb = case_hugetlb_kb(c, a);
+	double pages = kb > 0 ? (double)c->size_mb * 1024 / (double)kb : 0;
+
+	return 30.0 + (0.004 * (double)c->size_mb + 0.0004 * pages) * (c->repeats + c->warmup) * c->threads;
 }
 
 long plan_boot_huge(const struct plan_needs *needs, long kb)
@@ -754,8 +759,8 @@ long plan_boot_huge(const struct plan_needs *needs, long kb)
 	return 0;
 }
 
-/* Move the gigantic sizes of a setup.hugetlb object to the command line. */
-static void take_gigantic(json_t *huge, struct plan_needs *needs)
+/* Move the sizes the arch reserves at boot out of a setup.hugetlb object. */
+static void take_boot_sizes(json_t *huge, const struct arch_info *arch, struct plan_needs *needs)
 {
 	const char *k;
 	json_t *v;
@@ -766,7 +771,7 @@ static void take_gigantic(json_t *huge, struct plan_needs *needs)
 
 		int i;
 
-		if (kb <= HUGETLB_GIGANTIC_KB || needs->n_boot_huge >= BOOT_HUGETLB_MAX)
+		if (kb <= arch->boot_hugetlb_above_kb || needs->n_boot_huge >= BOOT_HUGETLB_MAX)
 			continue;
 		/* kept sorted by size: the command line reads the same every time */
 		for (i = needs->n_boot_huge++; i > 0 && needs->boot_huge[i - 1].kb > kb; i--)
@@ -807,7 +812,7 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 			free(k);
 		}
 	}
-	take_gigantic(huge, needs);
+	take_boot_sizes(huge, arch, needs);
 	{
 		const char *k;
 		json_t *v;
@@ -827,7 +832,7 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct matrix_case *c = &m->cases[idx[i]];
 		json_t *o = json_object(), *a = json_array();
-		double s = case_seconds(c);
+		double s = case_seconds(c, arch);
 
 		for (char **w = c->argv; *w; w++)
 			json_array_append_new(a, json_string(*w));

@@ -50,10 +50,9 @@ void matrix_free(struct matrix *m);
 /* Index of the case with this id, or -1. */
 long matrix_find(const struct matrix *m, const char *id);
 
-/* Hugetlb pages larger than the buddy allocator's largest block (4 MiB with
- * 4K pages, on x86_64 and arm64 alike) are "gigantic": only the kernel
- * command line reserves them reliably (1G; arm64's 32M). */
-#define HUGETLB_GIGANTIC_KB 4096
+/* Hugetlb sizes reserved on the kernel command line (the arch's
+ * boot_hugetlb_above_kb): gigantic pages, larger than the buddy allocator's
+ * largest block, can only be reserved reliably there. */
 #define BOOT_HUGETLB_MAX 4
 struct boot_hugetlb {
 	long kb, pages;
@@ -64,7 +63,7 @@ struct plan_needs {
 	long mem_mb;            /* guest RAM */
 	int cpus;
 	int numa_nodes;         /* 0: no NUMA topology asked for */
-	struct boot_hugetlb boot_huge[BOOT_HUGETLB_MAX];   /* gigantic pages, on the command line */
+	struct boot_hugetlb boot_huge[BOOT_HUGETLB_MAX];   /* reserved on the command line */
 	int n_boot_huge;
 	double boot_timeout;    /* seconds until the env record must arrive */
 	double case_timeout;    /* longest silence allowed between records */
@@ -73,8 +72,8 @@ struct plan_needs {
 };
 
 /* The plan JSON (gupbench-plan-1) for cases idx[0..n) on arch, and what it
- * needs. Hugetlb reservations go in setup, except gigantic pages, which go
- * to needs->boot_huge for the kernel command line. Returns a malloc'd string. */
+ * needs. Hugetlb reservations go in setup, except the sizes the arch
+ * reserves at boot, which go to needs->boot_huge for the command line. Returns a malloc'd string. */
 char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 		  const struct arch_info *arch, struct plan_needs *needs);
 /* Pages of kb reserved on the command line (0 when none). */

@@ -329,6 +329,16 @@ const char *qemu_pick_accel(const char *want, const struct qemu_spec *probe, dou
 
 	if (!strcmp(want, "tcg"))
 		return "tcg";
+	/* KVM runs only guests of the host's own arch */
+	if (probe->arch != arch_host()) {
+		if (!strcmp(want, "kvm")) {
+			error("--accel kvm: %s guests cannot use KVM on this %s host; use --accel tcg or auto",
+			      probe->arch->name, arch_host() ? arch_host()->name : "unknown");
+			return NULL;
+		}
+		note("accel: %s guest on a foreign host, using tcg", probe->arch->name);
+		return "tcg";
+	}
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
 		close(fd);

@@ -399,7 +399,7 @@ static int load_kernels(struct runner *R, const struct run_opts *o, struct kerne
 		}
 	}
 	if (R->m.arch && strcmp(R->m.arch, R->arch->name)) {
-		error("matrix '%s' is for %s, kernel '%s' for %s; pick a %s kernel or another matrix", R->m.name,
+		error("matrix '%s' is for %s, kernel '%s' for %s; use a kernel built for %s or another matrix", R->m.name,
 		      R->m.arch, K[0].name, R->arch->name, R->m.arch);
 		return EXIT_USAGE;
 	}

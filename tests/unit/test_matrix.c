@@ -110,6 +110,7 @@ static void test_presets(void)
 	   "arm64: 1 GiB each of 64K and 2M pages in setup");
 	ok(needs.n_boot_huge == 2 && plan_boot_huge(&needs, 32768) == 32 && plan_boot_huge(&needs, 1048576) == 1 &&
 	   needs.boot_huge[0].kb == 32768, "arm64: 32M and 1G pages on the command line, smaller first");
+	ok(needs.case_timeout > 150, "arm64: 16384 pages of 64K get a longer case timeout (%.0f s)", needs.case_timeout);
 	ok(needs.mem_mb >= 256 + 4096, "arm64: memory covers all four sizes (%ld MiB)", needs.mem_mb);
 	json_decref(pj);
 	free(plan);
