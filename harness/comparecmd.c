@@ -20,6 +20,7 @@ struct cmp_args {
 	const char *db, *metric, *format;
 	double threshold, boot_noise;
 	unsigned iterations;
+	int cross_arch;
 	const char *pos[2];
 	int npos;
 };
@@ -45,6 +46,8 @@ static const struct opt options[] = {
 	  "threshold when each side is a single boot (boot medians measured 21% apart)", dflt_noise, 0 },
 	{ "--iterations", "N",       offsetof(struct cmp_args, iterations), opt_set_uint,
 	  "bootstrap resamples", dflt_iter, 0 },
+	{ "--cross-arch", NULL,      offsetof(struct cmp_args, cross_arch), NULL,
+	  "compare kernels of different architectures (refused otherwise)", NULL, 0 },
 	{ "--format",     "FMT",     offsetof(struct cmp_args, format),     NULL, NULL, NULL, 0 },
 };
 
@@ -77,6 +80,21 @@ static int parse(int argc, char **argv, struct cmp_args *a)
 	return 0;
 }
 
+/* Are both sides one and the same arch? Says why not. */
+static int same_arch(sqlite3 *db, const struct db_selector *base, const struct db_selector *new)
+{
+	char *ab = db_selector_arches(db, base), *an = db_selector_arches(db, new);
+	/* a side with kernels of unknown arch (bare-metal imports) is not refused */
+	int same = ab && an && (!strcmp(ab, an) || !*ab || !*an || strchr(ab, '?') || strchr(an, '?'));
+
+	if (!same)
+		error("%s is %s, %s is %s: comparing across architectures measures the arch; "
+		      "add --cross-arch to do it anyway", base->describe, ab ? ab : "?", new->describe, an ? an : "?");
+	free(ab);
+	free(an);
+	return same;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct cmp_args a = {
@@ -103,6 +121,12 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (db_resolve_selector(db, a.pos[1], &new)) {
 		db_selector_free(&base);
+		db_close(db);
+		return EXIT_USAGE;
+	}
+	if (!a.cross_arch && !same_arch(db, &base, &new)) {
+		db_selector_free(&base);
+		db_selector_free(&new);
 		db_close(db);
 		return EXIT_USAGE;
 	}
