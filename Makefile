@@ -122,15 +122,16 @@ aarch64-notice:
 	@echo "  SKIP    $(AARCH64_BENCH): no $(AARCH64_CROSS)gcc with static arm64 jansson/numa; 'make deps' installs gcc-aarch64-linux-gnu libjansson-dev:arm64 libnuma-dev:arm64" >&2
 
 # Unit tests: test_bench_* link the bench library, everything else the harness one.
+# $(filter): the -MMD dependency files add headers to the prerequisites.
 $(O)/tests/test_bench_%: tests/unit/test_bench_%.c $(O)/libbench.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_LIBS)
+	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(BENCH_LIBS)
 
 $(O)/tests/test_%: tests/unit/test_%.c $(O)/libharness.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS)
+	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(HARNESS_LIBS)
 
 unit: all $(UNIT_BIN)
 

@@ -3,7 +3,8 @@
  * from a table (opt.c), resolves BASE and NEW (run id, run label or kernel name),
  * runs the comparison engine (results/compare.c) and hands its struct to
  * the chosen sink on stdout. Exit 0: nothing regressed; 1: something did;
- * 2: bad input (EXIT_USAGE), 7: database trouble.
+ * 2: bad input (EXIT_USAGE), including sides of different clock modes,
+ * host classes or architectures unless allowed; 7: database trouble.
  */
 #include "commands.h"
 #include "compare.h"
@@ -18,9 +19,8 @@
 
 struct cmp_args {
 	const char *db, *metric, *format;
-	double threshold, boot_noise;
-	unsigned iterations;
-	int cross_arch;
+	double threshold, alpha;
+	int mix_clock, mix_host, cross_arch;
 	const char *pos[2];
 	int npos;
 };
@@ -34,7 +34,18 @@ static int set_metric(void *dst, const char *v)
 }
 
 /* The defaults in the help come from compare_defaults (filled in by usage()). */
-static char dflt_metric[16], dflt_threshold[16], dflt_noise[16], dflt_iter[16];
+static char dflt_metric[16], dflt_threshold[16], dflt_alpha[16];
+
+static int set_alpha(void *dst, const char *v)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (*end || end == v || !(d > 0 && d < 0.5))
+		return -1;
+	*(double *)dst = d;
+	return 0;
+}
 
 static const struct opt options[] = {
 	{ "--db",         "FILE",    offsetof(struct cmp_args, db),         NULL,
@@ -42,10 +53,12 @@ static const struct opt options[] = {
 	{ "--metric",     "get|put", offsetof(struct cmp_args, metric),     set_metric, "which time", dflt_metric, 0 },
 	{ "--threshold",  "PCT",     offsetof(struct cmp_args, threshold),  opt_set_pct,
 	  "smallest change that counts", dflt_threshold, 0 },
-	{ "--boot-noise", "PCT",     offsetof(struct cmp_args, boot_noise), opt_set_pct,
-	  "threshold when each side is a single boot (boot medians measured 21% apart)", dflt_noise, 0 },
-	{ "--iterations", "N",       offsetof(struct cmp_args, iterations), opt_set_uint,
-	  "bootstrap resamples", dflt_iter, 0 },
+	{ "--alpha",      "P",       offsetof(struct cmp_args, alpha),      set_alpha,
+	  "chance of any false alarm in the comparison (Holm)", dflt_alpha, 0 },
+	{ "--allow-mixed-clock", NULL, offsetof(struct cmp_args, mix_clock), NULL,
+	  "compare boots of different clock modes", NULL, 0 },
+	{ "--allow-mixed-host",  NULL, offsetof(struct cmp_args, mix_host),  NULL,
+	  "compare boots of different host classes", NULL, 0 },
 	{ "--cross-arch", NULL,      offsetof(struct cmp_args, cross_arch), NULL,
 	  "compare kernels of different architectures (refused otherwise)", NULL, 0 },
 	{ "--format",     "FMT",     offsetof(struct cmp_args, format),     NULL, NULL, NULL, 0 },
@@ -57,13 +70,13 @@ static void usage(FILE *f)
 {
 	snprintf(dflt_metric, sizeof(dflt_metric), "%s", compare_defaults.metric);
 	snprintf(dflt_threshold, sizeof(dflt_threshold), "%g", compare_defaults.threshold_pct);
-	snprintf(dflt_noise, sizeof(dflt_noise), "%g", compare_defaults.boot_noise_pct);
-	snprintf(dflt_iter, sizeof(dflt_iter), "%u", compare_defaults.iterations);
+	snprintf(dflt_alpha, sizeof(dflt_alpha), "%g", compare_defaults.alpha);
 	fprintf(f, "usage: gupharness compare BASE NEW [options]\n\n"
 		"BASE and NEW name a run id (12 or #12), a run label, or a kernel.\n\noptions:\n");
 	opt_help(f, &table);
 	fprintf(f, "   %-22s %s (default text)\n", "--format FMT", compare_formats_list());
-	fprintf(f, "\nexit status: 0 no regression, 1 regression, 2 bad input, 7 database error\n");
+	fprintf(f, "\nexit status: 0 no regression, 1 regression, 2 bad input or sides that mix clock modes,\n"
+		"host classes or architectures, 7 database error\n");
 }
 
 static int parse(int argc, char **argv, struct cmp_args *a)
@@ -99,7 +112,7 @@ int cmd_compare(int argc, char **argv)
 {
 	struct cmp_args a = {
 		.metric = compare_defaults.metric, .format = "text", .threshold = compare_defaults.threshold_pct,
-		.boot_noise = compare_defaults.boot_noise_pct, .iterations = compare_defaults.iterations,
+		.alpha = compare_defaults.alpha,
 	};
 	struct db_selector base, new;
 	struct compare_result r;
@@ -130,10 +143,14 @@ int cmd_compare(int argc, char **argv)
 		db_close(db);
 		return EXIT_USAGE;
 	}
-	o = (struct compare_opts){ .metric = a.metric, .threshold_pct = a.threshold, .boot_noise_pct = a.boot_noise,
-				   .iterations = a.iterations, .seed = compare_defaults.seed, .base_arg = a.pos[0], .new_arg = a.pos[1] };
-	if (compare_run(db, &base, &new, &o, &r)) {
-		ret = EXIT_DB;
+	/* the architecture rule here is same_arch()'s (kernels' arch, --cross-arch);
+	 * compare_run() checks clock modes and host classes */
+	o = (struct compare_opts){ .metric = a.metric, .threshold_pct = a.threshold, .alpha = a.alpha,
+				   .allow_mixed = (a.mix_clock ? CMP_MIX_CLOCK : 0u) | (a.mix_host ? CMP_MIX_HOST : 0u) |
+						  CMP_MIX_ARCH,
+				   .base_arg = a.pos[0], .new_arg = a.pos[1] };
+	if ((ret = compare_run(db, &base, &new, &o, &r))) {
+		ret = ret == COMPARE_REFUSED ? EXIT_USAGE : EXIT_DB;
 	} else if (r.ncases == 0) {
 		error("%s and %s have no case in common (%zu only in base, %zu only in new); nothing to compare",
 		      base.describe, new.describe, r.only_base, r.only_new);

@@ -280,10 +280,10 @@ static char *find_image(const char *dir)
 static void draw_chart(const struct nightly_report *r, const struct nightly_stream *st,
 		       struct nightly_case *c, const char *dir)
 {
-	char safe[200], *out;
+	char safe[200], *out, alpha[32], minch[32];
 	char *argv[] = {
 		(char *)self_exe(), "plot", "history", "--case", c->key, "--db",
-		(char *)r->db, "--out", NULL, "--format", "svg", NULL
+		(char *)r->db, "--out", NULL, "--format", "svg", "--alpha", alpha, "--min-change", minch, NULL
 	};
 	struct spawn_opts o = { .capture = 1, .merge_stderr = 1, .timeout = 300 };
 	struct spawn_result res;
@@ -293,6 +293,11 @@ static void draw_chart(const struct nightly_report *r, const struct nightly_stre
 					     st->prefix);
 		return;
 	}
+	/* the chart's change points come from the same cp_history call with the
+	 * same parameters as this report's table (permutations, min_nights and
+	 * seed are the defaults plot uses; other values are not passed yet) */
+	snprintf(alpha, sizeof(alpha), "%.17g", r->cfg->cp.alpha);
+	snprintf(minch, sizeof(minch), "%.17g", r->cfg->cp.min_size_pct);
 	sanitize_name(c->key, safe, sizeof(safe));
 	out = xasprintf("%s/charts/%s-%s", dir, st->src->name, safe);
 	argv[8] = out;
@@ -401,8 +406,9 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 
 	s->heading(f, 3, "Tonight against the last good night");
 	if (st->compare) {
-		line = xasprintf("%s against %s (gupharness compare, exit status %d; within-night samples "
-				 "share their boot, so this verdict is a hint, the change points above decide):",
+		line = xasprintf("%s against %s (gupharness compare, exit status %d; its boot-aware model takes the"
+				 " boot-to-boot variance from the database's other boots of each case; the change"
+				 " points above decide the exit status):",
 				 st->nights[st->tonight].label, st->nights[st->last_good].label,
 				 st->compare_status);
 		s->para(f, line);

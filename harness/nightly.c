@@ -950,29 +950,37 @@ static void finish_case(struct nightly_stream *s, const char *key, struct dvec *
 			long *boot_night, size_t nboots, const struct cp_params *cp, double threshold)
 {
 	struct nightly_case *c;
-	struct dvec per = { 0 };
+	struct cp_point *pt;
+	double *meds = xcalloc(nboots, sizeof(*meds));
+	size_t used = 0;
 
-	if (!nboots)
+	if (!nboots) {
+		free(meds);
 		return;
+	}
 	s->cases = xrealloc(s->cases, (s->ncases + 1) * sizeof(*s->cases));
 	c = &s->cases[s->ncases++];
 	memset(c, 0, sizeof(*c));
 	c->key = xstrdup(key);
 	c->night = xcalloc(s->nnights, sizeof(*c->night));
 	c->median = xcalloc(s->nnights, sizeof(*c->median));
+	pt = xcalloc(s->nnights, sizeof(*pt));
+	/* each night's boot medians, contiguous in meds[], one point per night */
 	for (size_t n = 0; n < s->nnights; n++) {
-		per.n = 0;
+		size_t first = used;
+
 		for (size_t b = 0; b < nboots; b++)
 			if (boot_night[b] == (long)n)
-				dv_push(&per, boot_med->v[b]);
-		if (!per.n)
+				meds[used++] = boot_med->v[b];
+		if (used == first)
 			continue;
 		s->nights[n].has_data = 1;
-		c->night[c->n] = n;
-		c->median[c->n++] = stats_median(per.v, per.n);
+		pt[c->n] = (struct cp_point){ meds + first, used - first };
+		c->night[c->n++] = n;
 	}
-	free(per.v);
-	c->nchanges = cp_detect(c->median, c->n, cp, &c->changes);
+	c->nchanges = cp_history(key, pt, c->n, cp, c->median, &c->changes);
+	free(pt);
+	free(meds);
 	c->regressed = c->nchanges && c->changes[c->nchanges - 1].size_pct >= threshold &&
 		       c->changes[c->nchanges - 1].size_pct > 0;
 }

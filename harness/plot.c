@@ -87,6 +87,7 @@ struct pgroup {
 	long long run_id;
 	char *started, *kernel, *accel;
 	struct dvec v;
+	struct dvec bmed;        /* its boots' medians (history's points are made of them) */
 };
 
 /* One case key within a selection: pooled samples plus per-run groups. */
@@ -122,6 +123,8 @@ struct plot_opts {
 	const char *db_path, *out_dir, *filter, *x_axis, *y_axis, *format_arg, *metric_arg, *alpha_arg;
 	int formats;
 	double alpha;            /* change-point significance for history */
+	const char *min_change_arg;
+	double min_change;       /* history: changes smaller than this % are merged away */
 	const struct sample_metric *metric;
 	char **sel;
 	int nsel;
@@ -151,6 +154,7 @@ static void free_case(struct pcase *c)
 		free(c->g[k].kernel);
 		free(c->g[k].accel);
 		free(c->g[k].v.v);
+		free(c->g[k].bmed.v);
 	}
 	free(c->g);
 	free(c->key);
@@ -244,6 +248,8 @@ static void pcase_of(struct pcase *c, struct sample_case *sc)
 		g = group_for(c, &sc->b[k]);
 		for (size_t i = 0; i < sc->b[k].n; i++)
 			dvec_push(&g->v, sc->b[k].v[i]);
+		if (sc->b[k].n)
+			dvec_push(&g->bmed, sc->b[k].median);
 		for (size_t i = 0; i < sc->b[k].nw; i++)
 			dvec_push(&c->w, sc->b[k].w[i]);
 	}
@@ -372,20 +378,23 @@ static const unsigned verdict_rgb[CMP_NVERDICTS] = {
 /* How the charts' verdicts were reached, from the same defaults compare uses. malloc'd. */
 static char *verdict_rule(void)
 {
-	return xasprintf("verdict as 'gupharness compare' gives it: 95%% bootstrap CI of median(new)/median(base)"
-			 " against 1 +- %g%%\n(over per-boot medians when a side has 2+ boots; +- %g%% boot-noise"
-			 " allowance when both have a single boot)", compare_defaults.threshold_pct,
-			 compare_defaults.boot_noise_pct);
+	return xasprintf("verdict as 'gupharness compare' gives it: boot-aware model on per-boot medians (boot"
+			 " variance pooled with the case's history),\nHolm over the cases at %g, threshold %g%% either way"
+			 " on a log scale", compare_defaults.alpha, compare_defaults.threshold_pct);
 }
 
 static void compare_sets(struct plot_ctx *x, struct pset *base, struct pset *new)
 {
 	struct compare_opts o = compare_defaults;
+	int rc;
 
 	o.metric = x->o.metric->name;
 	o.base_arg = base->arg;
 	o.new_arg = new->arg;
-	if (compare_run(x->db, &base->sel, &new->sel, &o, &x->cmp) < 0)
+	rc = compare_run(x->db, &base->sel, &new->sel, &o, &x->cmp);
+	if (rc == COMPARE_REFUSED)
+		exit(EXIT_USAGE);
+	if (rc < 0)
 		die(EXIT_DB, "cannot compare '%s' with '%s' in '%s'", base->arg, new->arg, x->o.db_path);
 	x->have_cmp = 1;
 }
@@ -1164,6 +1173,24 @@ static int plot_heatmap(struct plot_ctx *x, struct pset *sets, int nsets)
 
 /* ---- history ---- */
 
+/*
+ * The run medians and change points, from cp_history: the very call the
+ * nightly report makes, so chart and report agree (each run's value is the
+ * median of its boots' medians).
+ */
+static size_t history_changes(const struct pcase *c, const struct cp_params *cpp, double *med,
+			      struct cp_change **ch)
+{
+	struct cp_point *pt = xcalloc(c->ng + 1, sizeof(*pt));
+	size_t nch;
+
+	for (size_t i = 0; i < c->ng; i++)
+		pt[i] = (struct cp_point){ c->g[i].bmed.v, c->g[i].bmed.n };
+	nch = cp_history(c->key, pt, c->ng, cpp, med, ch);
+	free(pt);
+	return nch;
+}
+
 static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase *c)
 {
 	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *desc, *kernels, *meas, *foot;
@@ -1177,11 +1204,15 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 	for (size_t i = 0; i < c->ng; i++)
 		if (!i || strcmp(c->g[i].kernel, c->g[i - 1].kernel))
 			nkern++;
+	cp_params_default(&cpp);
+	if (x->o.alpha > 0)
+		cpp.alpha = x->o.alpha;
+	cpp.min_size_pct = x->o.min_change;
+	nch = history_changes(c, &cpp, med, &ch);
 	for (size_t i = 0; i < c->ng; i++) {
 		const struct pgroup *g = &c->g[i];
 		double lo, hi;
 
-		med[i] = stats_median(g->v.v, g->v.n);
 		stats_median_ci(g->v.v, g->v.n, &lo, &hi);
 		fprintf(f, "%zu\t%.6g\t%.6g\t%.6g\t%zu\t", i + 1, med[i], lo, hi, g->v.n);
 		/* Short ticks: the run and its day; the kernel only when it varies
@@ -1198,10 +1229,6 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 		fputc('\n', f);
 	}
 	fclose(f);
-	cp_params_default(&cpp);
-	if (x->o.alpha > 0)
-		cpp.alpha = x->o.alpha;
-	nch = cp_detect(med, c->ng, &cpp, &ch);
 	for (size_t i = 0; i < nch; i++) {
 		t = xasprintf("%s%s%zu", cpos, i ? " " : "", ch[i].index + 1);
 		free(cpos);
@@ -1224,10 +1251,11 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 	sub = xasprintf("%s\n%s", meas, kernels);
 	param_str(p, "title", title);
 	param_str(p, "subtitle", sub);
-	foot = xasprintf("points: median of each run's non-warm-up repeats; band: 95%% CI of that median"
-			 " (order statistics)\ndashed lines: change points (E-Divisive means on the run medians,"
-			 " alpha %.2g, %u permutations), labelled with the change of the median",
-			 cpp.alpha, cpp.permutations);
+	foot = xasprintf("points: median of each run's per-boot medians (what change points are found on);"
+			 " band: 95%% CI of the run's pooled repeats' median (within-boot only)\ndashed lines: change"
+			 " points (E-Divisive means, alpha %.2g, %u+ permutations, seeded by the case key, changes"
+			 " under %g%% merged away; none below %zu runs), labelled with the change of the median",
+			 cpp.alpha, cpp.permutations, cpp.min_size_pct, cp_min_history(&cpp));
 	param_str(p, "footnote", foot);
 	param_str(p, "ylabel", "median time (us)");
 	param_str(p, "changes", cpos);
@@ -1337,6 +1365,8 @@ static const struct opt options[] = {
 	{ "--y",      "AXIS",         offsetof(struct plot_opts, y_axis),     NULL, "heatmap y axis", "nr_pages", 0 },
 	{ "--alpha",  "P",            offsetof(struct plot_opts, alpha_arg),  NULL,
 	  "significance of history's change points", "0.01, as changepoint.h", 0 },
+	{ "--min-change", "PCT",      offsetof(struct plot_opts, min_change_arg), NULL,
+	  "history: smallest change kept (nightly passes its change_pct)", "0", 0 },
 };
 
 static const struct opt_table table = { "plot", options, sizeof(options) / sizeof(options[0]), 0 };
@@ -1352,6 +1382,24 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < NAXES; i++)
 		fprintf(f, " %s", axes[i].name);
 	fprintf(f, "\nImages go to --out with an index.md; paths are printed on stdout.\n");
+}
+
+/* --alpha and --min-change, history's change-point settings. */
+static int parse_history_opts(struct plot_opts *o)
+{
+	char *end;
+
+	if (o->alpha_arg) {
+		o->alpha = strtod(o->alpha_arg, &end);
+		if (*end || end == o->alpha_arg || !(o->alpha > 0 && o->alpha < 1))
+			return error("--alpha '%s' is not a probability; use e.g. 0.05", o->alpha_arg);
+	}
+	if (o->min_change_arg) {
+		o->min_change = strtod(o->min_change_arg, &end);
+		if (*end || end == o->min_change_arg || !(o->min_change >= 0 && o->min_change < 1000))
+			return error("--min-change '%s' is not a percentage; use e.g. 5", o->min_change_arg);
+	}
+	return 0;
 }
 
 static int parse(int argc, char **argv, struct plot_opts *o)
@@ -1411,15 +1459,8 @@ int cmd_plot(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (x.o.alpha_arg) {
-		char *end;
-
-		x.o.alpha = strtod(x.o.alpha_arg, &end);
-		if (*end || end == x.o.alpha_arg || !(x.o.alpha > 0 && x.o.alpha < 1)) {
-			error("--alpha '%s' is not a probability; use e.g. 0.05", x.o.alpha_arg);
-			return EXIT_USAGE;
-		}
-	}
+	if (parse_history_opts(&x.o))
+		return EXIT_USAGE;
 	if (!have_program("gnuplot"))
 		die(EXIT_ENV, "'gnuplot' not found on PATH; install it with 'apt-get install gnuplot-nox'");
 

@@ -1,7 +1,8 @@
 /*
  * changepoint: E-Divisive means with a permutation significance test over a
- * series of nightly medians (see changepoint.h for the method and why nights,
- * not repeats, are the observations). The energy statistic of every split of
+ * series of nightly medians (see changepoint.h for the method, the exact and
+ * adaptive permutations, the minimum history and why nights, not repeats,
+ * are the observations). The energy statistic of every split of
  * a segment is computed in O(m^2) for the whole scan by moving one value at a
  * time from the right half to the left, so a year of nights with hundreds of
  * permutations stays well under a second.
@@ -22,6 +23,7 @@ void cp_params_default(struct cp_params *p)
 	p->min_size_pct = 0.0;
 	p->seed = 1;
 	p->max_changes = 0;
+	p->key_seed = 0;
 }
 
 static void shuffle(double *y, size_t m, uint64_t *s)
@@ -153,6 +155,83 @@ static double permuted_max(const double *x, const size_t *bounds, size_t nb,
 	return best;
 }
 
+/* Exact p of one segment: every one of its m! orderings (Heap's algorithm). */
+static double exact_p(const double *x, size_t m, size_t min, double best, double *work)
+{
+	size_t c[CP_EXACT_MAX] = { 0 }, i = 1, tau;
+	double ge = 0.0, total = 1.0;
+
+	memcpy(work, x, m * sizeof(*work));
+	ge += best_split(work, m, min, &tau) >= best * (1.0 - 1e-12);
+	while (i < m) {
+		if (c[i] < i) {
+			size_t j = i % 2 ? c[i] : 0;
+			double t = work[j];
+
+			work[j] = work[i];
+			work[i] = t;
+			ge += best_split(work, m, min, &tau) >= best * (1.0 - 1e-12);
+			total += 1.0;
+			c[i]++;
+			i = 1;
+		} else {
+			c[i++] = 0;
+		}
+	}
+	return ge / total;
+}
+
+/*
+ * Permutation p of the best split. One segment of at most CP_EXACT_MAX
+ * values: exact. Otherwise Monte Carlo from the case's own seed, R at
+ * first, then four times more (up to 19,999) while the estimate lies within
+ * three standard errors of alpha, so that the generator does not decide a
+ * borderline case.
+ */
+static double perm_p(const double *x, const size_t *bounds, size_t nb, size_t min, double best,
+		     const struct cp_params *p, double *work, uint64_t *rng)
+{
+	unsigned ge = 0, r = 0, want = p->permutations;
+	double pv;
+
+	if (nb == 2 && bounds[1] <= CP_EXACT_MAX)
+		return exact_p(x, bounds[1], min, best, work);
+	for (;;) {
+		for (; r < want; r++)
+			if (permuted_max(x, bounds, nb, min, work, rng) >= best * (1.0 - 1e-12))
+				ge++;
+		pv = (1.0 + ge) / (1.0 + r);
+		if (r >= 19999 || fabs(pv - p->alpha) > 3.0 * sqrt(p->alpha * (1.0 - p->alpha) / (1.0 + r)))
+			return pv;
+		want = r * 4 + 3 > 19999 ? 19999 : r * 4 + 3;
+	}
+}
+
+size_t cp_min_history(const struct cp_params *p)
+{
+	size_t min = p->min_segment < 2 ? 2 : p->min_segment;
+
+	/* The smallest p any split can reach is that of the min_segment
+	 * extreme values in a block at one end: 2 / C(n, min). */
+	for (size_t n = 2 * min;; n++) {
+		double c = 1.0;
+
+		for (size_t k = 1; k <= min; k++)
+			c = c * (double)(n - min + k) / (double)k;
+		if (2.0 / c <= p->alpha || n > 100000)
+			return n;
+	}
+}
+
+uint64_t cp_key_seed(const char *key, unsigned seed)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a */
+
+	for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	return h ^ ((uint64_t)seed * 0x9e3779b97f4a7c15ULL);
+}
+
 static void insert_bound(size_t *bounds, size_t *nb, size_t v)
 {
 	size_t i = *nb;
@@ -170,11 +249,11 @@ size_t cp_detect(const double *x, size_t n, const struct cp_params *p, struct cp
 	size_t min = p->min_segment < 2 ? 2 : p->min_segment;
 	size_t *bounds, nb = 2, k = 0;
 	struct cp_change *ch;
-	uint64_t rng = p->seed;
+	uint64_t rng = p->key_seed ? p->key_seed : p->seed;
 	double *work, scale = 0.0;
 
 	*out = NULL;
-	if (n < 2 * min)
+	if (n < 2 * min || n < cp_min_history(p))
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!isfinite(x[i]))
@@ -192,7 +271,6 @@ size_t cp_detect(const double *x, size_t n, const struct cp_params *p, struct cp
 	while (!p->max_changes || k < p->max_changes) {
 		double best = -INFINITY, pv;
 		size_t best_tau = 0;
-		unsigned ge = 0;
 
 		for (size_t s = 0; s + 1 < nb; s++) {
 			size_t a = bounds[s], tau = 0;
@@ -206,10 +284,7 @@ size_t cp_detect(const double *x, size_t n, const struct cp_params *p, struct cp
 		/* Q of a constant segment is zero up to rounding: nothing to split. */
 		if (!(best > 1e-12 * (scale > 0 ? scale : 1.0)))
 			break;
-		for (unsigned r = 0; r < p->permutations; r++)
-			if (permuted_max(x, bounds, nb, min, work, &rng) >= best * (1.0 - 1e-12))
-				ge++;
-		pv = (1.0 + ge) / (1.0 + p->permutations);
+		pv = perm_p(x, bounds, nb, min, best, p, work, &rng);
 		if (pv > p->alpha)
 			break;
 		ch[k].index = best_tau;
@@ -244,4 +319,15 @@ size_t cp_detect(const double *x, size_t n, const struct cp_params *p, struct cp
 	}
 	*out = ch;
 	return k;
+}
+
+size_t cp_history(const char *key, const struct cp_point *pt, size_t n, const struct cp_params *p,
+		  double *values, struct cp_change **out)
+{
+	struct cp_params q = *p;
+
+	for (size_t i = 0; i < n; i++)
+		values[i] = stats_median(pt[i].boot_med, pt[i].nboot);
+	q.key_seed = cp_key_seed(key, p->seed);
+	return cp_detect(values, n, &q, out);
 }

@@ -1,12 +1,17 @@
 /*
- * compare: BASE against NEW, case key by case key, from raw samples. Loads
- * both sides through the sample loader (samples.c), walks the two key-sorted lists
- * together, computes each case's statistics and verdict into struct
- * compare_result, and leaves all formatting to the sinks at the bottom of
- * the file (text, markdown, JSON, CSV, and the kernel-test-robot style
- * report), chosen from a table. The method is stated in every format.
+ * compare: BASE against NEW, case key by case key, from raw samples. Refuses
+ * sides of different classes (clock, host class, architecture: boothist.c),
+ * loads both sides through the sample loader (samples.c) and the class's
+ * boot history,
+ * walks the two key-sorted lists together, fits each case with the
+ * boot-aware model (model.c), applies Holm over the cases and decides the
+ * verdicts into struct compare_result, and leaves all formatting to the
+ * sinks at the bottom of the file (text, markdown, JSON, CSV, and the
+ * kernel-test-robot style report), chosen from a table. The method is
+ * stated in every format.
  */
 #include "compare.h"
+#include "boothist.h"
 #include "samples.h"
 #include "util.h"
 
@@ -22,10 +27,8 @@ const char *const cmp_verdict_names[CMP_NVERDICTS] = {
 	[CMP_INCONCLUSIVE] = "inconclusive",
 };
 
-/* Metrics a user may name; the column comes from here, never from argv. */
-/* The boot-noise allowance: boot medians of one kernel measured 21% apart. */
 const struct compare_opts compare_defaults = {
-	.metric = "get", .threshold_pct = 5.0, .boot_noise_pct = 25.0, .iterations = 2000, .seed = 1,
+	.metric = "get", .threshold_pct = 5.0, .alpha = 0.05,
 };
 
 /* One side's samples for one key: pooled, and the medians of its boots. */
@@ -109,50 +112,75 @@ static void fill_side(struct cmp_side *out, const struct side_data *d)
 	out->pct_stddev = out->s.mean > 0 ? 100.0 * out->s.stddev / out->s.mean : 0.0;
 }
 
-static void judge(struct cmp_case *c, const struct side_data *b, const struct side_data *n,
-		  const struct compare_opts *o)
+/* The model's fit of one case from its per-boot medians (the verdict waits for Holm). */
+static void fit_case(struct cmp_case *c, const struct side_data *b, const struct side_data *n,
+		     const struct model_history *h, int icount, struct model_fit *f)
 {
-	const double *ub = b->v, *un = n->v;
-	size_t nb = b->n, nn = n->n;
-	double t;
+	struct model_input in = {
+		.base = b->boot_med, .nbase = b->nboot, .new = n->boot_med, .nnew = n->nboot,
+		.hist = h, .icount = icount, .resolution_us = 1.0, .confidence = 0.95,
+	};
 
-	c->per_boot = b->nboot >= 2 || n->nboot >= 2;
-	if (c->per_boot) {
-		ub = b->boot_med;
-		nb = b->nboot;
-		un = n->boot_med;
-		nn = n->nboot;
-	}
-	c->threshold_pct = c->per_boot ? o->threshold_pct : fmax(o->threshold_pct, o->boot_noise_pct);
-	c->p = stats_mann_whitney_p(ub, nb, un, nn, &c->u);
-	c->have_ci = stats_ratio_ci(ub, nb, un, nn, o->iterations, o->seed, &c->ci_lo, &c->ci_hi) == 0;
 	c->verdict = CMP_INCONCLUSIVE;
-	if (b->n < 3 || n->n < 3) {
-		c->why = "fewer than 3 samples on a side";
-		return;
-	}
-	if (c->per_boot && (nb < 2 || nn < 2)) {
-		c->why = "one side has several boots, the other one: per-boot test needs >= 2 on each";
-		return;
-	}
-	if (!c->have_ci) {
-		c->why = "no confidence interval (base median 0)";
-		return;
-	}
-	t = c->threshold_pct / 100.0;
-	if (c->ci_hi < 1.0 - t) {
-		c->verdict = CMP_IMPROVED;
-		c->why = "whole CI below 1 - threshold";
-	} else if (c->ci_lo > 1.0 + t) {
-		c->verdict = CMP_REGRESSED;
-		c->why = "whole CI above 1 + threshold";
-	} else if (c->ci_lo >= 1.0 - t && c->ci_hi <= 1.0 + t) {
-		c->verdict = CMP_UNCHANGED;
-		c->why = "whole CI within the threshold";
+	if (model_fit(&in, f) == 0) {
+		c->ratio = exp(f->d);
+		c->pct_change = 100.0 * (c->ratio - 1.0);
 	} else {
-		c->why = c->per_boot ? "CI spans the threshold" :
-			 "CI spans the threshold (single boot per side: boot noise allowance applies)";
+		snprintf(c->why, sizeof(c->why), "inconclusive: a boot median is not positive (below the"
+			 " timer's resolution)");
 	}
+	if (!c->why[0] && (b->n < 3 || n->n < 3))
+		snprintf(c->why, sizeof(c->why), "inconclusive: fewer than 3 samples on a side (a median of so"
+			 " few is one repeat's luck)");
+	if (c->why[0]) {
+		f->ok = 0;
+		f->p = 1.0;
+		return;
+	}
+	c->source = f->source;
+	c->have_p = f->ok;
+	c->p = f->p;
+	if (!f->ok)
+		return;
+	c->have_ci = 1;
+	c->ci_lo = exp(f->lo);
+	c->ci_hi = exp(f->hi);
+	c->boot_sd_pct = 100.0 * f->s;
+	c->df = f->df;
+	c->pooled_boots = f->pooled_boots;
+}
+
+/* Holm over every compared case (unfitted ones count with p = 1), then verdicts. */
+static void decide(struct compare_result *r, const struct model_fit *fits)
+{
+	double *p = xcalloc(r->ncases + 1, sizeof(*p)), *adj = xcalloc(r->ncases + 1, sizeof(*adj));
+	struct model_rule rule = { .threshold_pct = r->opts.threshold_pct, .alpha = r->opts.alpha,
+				   .family = r->ncases };
+	static const enum cmp_verdict of_call[] = {
+		[MODEL_SLOWER] = CMP_REGRESSED, [MODEL_FASTER] = CMP_IMPROVED,
+		[MODEL_SAME] = CMP_UNCHANGED, [MODEL_UNSURE] = CMP_INCONCLUSIVE,
+	};
+
+	for (size_t i = 0; i < r->ncases; i++)
+		p[i] = fits[i].ok ? fits[i].p : 1.0;
+	stats_holm(p, r->ncases, adj);
+	for (size_t i = 0; i < r->ncases; i++) {
+		struct cmp_case *c = &r->cases[i];
+
+		c->p_adj = adj[i];
+		c->threshold_pct = r->opts.threshold_pct;
+		if (c->why[0]) {        /* refused before the model: too few samples */
+			r->no_estimate++;
+		} else {
+			c->verdict = of_call[model_decide(&fits[i], adj[i], &rule, c->why, sizeof(c->why))];
+			c->boots_needed = c->verdict != CMP_INCONCLUSIVE ? 0 :
+					  fits[i].ok ? model_boots_needed(&fits[i], &rule) : 3;
+			r->no_estimate += !fits[i].ok;
+		}
+		r->counts[c->verdict]++;
+	}
+	free(p);
+	free(adj);
 }
 
 /* "a, b" of the distinct first-column values a side's boots yield. */
@@ -239,59 +267,111 @@ static void find_references(sqlite3 *db, struct compare_result *r)
 	sqlite3_finalize(st);
 }
 
-int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
-		const struct compare_opts *opts, struct compare_result *out)
+/* One class dimension: the same on both sides, or allowed to differ. */
+static int check_dim(const char *what, const char *flag, const char *bv, size_t bn, const char *nv, size_t nn,
+		     int allowed, const struct db_selector *base, const struct db_selector *new, char **out)
 {
-	struct side_load sb, sn;
-	double *ratios;
-	size_t i = 0, j = 0, nratio = 0;
-	char *hb, *hn, *rb, *rn, *ab, *an;
+	int same = bn == 1 && nn == 1 && !strcmp(bv, nv);
 
-	memset(out, 0, sizeof(*out));
-	out->opts = *opts;
-	if (load_side(db, base, opts->metric, &sb))
-		return -1;
-	if (load_side(db, new, opts->metric, &sn)) {
-		free_side(&sb);
+	if (!same && !allowed) {
+		if (bn > 1 || nn > 1)
+			error("%s '%s' mixes %ss (%s); its times are not comparable: select boots of one %s,"
+			      " or pass %s", bn > 1 ? "base" : "new", bn > 1 ? base->text : new->text, what,
+			      bn > 1 ? bv : nv, what, flag);
+		else
+			error("base '%s' (%s %s) and new '%s' (%s %s) differ in %s; their times are not comparable:"
+			      " compare like with like, or pass %s", base->text, what, bv, new->text, what, nv, what, flag);
 		return -1;
 	}
-	out->cases = xcalloc(sb.n < sn.n ? sb.n + 1 : sn.n + 1, sizeof(*out->cases));
-	ratios = xcalloc(sb.n + 1, sizeof(*ratios));
-	while (i < sb.n && j < sn.n) {
-		int c = strcmp(sb.k[i].key, sn.k[j].key);
+	*out = same ? xstrdup(bv) : xasprintf("base: %s; new: %s", bv, nv);
+	return 0;
+}
+
+/* Refuse sides of different clock modes, host classes or architectures. */
+static int check_classes(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
+			 struct compare_result *out, struct boot_class *cb, struct boot_class *cn)
+{
+	unsigned allow = out->opts.allow_mixed;
+	int rc;
+
+	if (boothist_class(db, base, cb))
+		return -1;
+	if (boothist_class(db, new, cn)) {
+		boot_class_free(cb);
+		return -1;
+	}
+	rc = check_dim("clock mode", "--allow-mixed-clock", cb->clock, cb->nclock, cn->clock, cn->nclock,
+		       allow & CMP_MIX_CLOCK, base, new, &out->clock) ||
+	     check_dim("host class", "--allow-mixed-host", cb->host, cb->nhost, cn->host, cn->nhost,
+		       allow & CMP_MIX_HOST, base, new, &out->host_class) ||
+	     check_dim("architecture", "--allow-mixed-arch", cb->arch, cb->narch, cn->arch, cn->narch,
+		       allow & CMP_MIX_ARCH, base, new, &out->arch);
+	out->icount = cb->nclock == 1 && cn->nclock == 1 && !strcmp(cb->clock, "icount") &&
+		      !strcmp(cn->clock, "icount");
+	if (rc) {
+		boot_class_free(cb);
+		boot_class_free(cn);
+		free(out->clock);
+		free(out->host_class);
+		out->clock = out->host_class = NULL;
+		return COMPARE_REFUSED;
+	}
+	return 0;
+}
+
+/* The other boots of the sides' class: the model's history. */
+static int load_history(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
+			const char *metric, struct boot_class *cb, struct boot_class *cn, struct boothist *h)
+{
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	int rc;
+
+#define ONE(dim) (cb->n##dim == 1 && cn->n##dim == 1 && !strcmp(cb->dim, cn->dim) ? cb->dim : NULL)
+	rc = boothist_ids(db, base, &ids, &nids) || boothist_ids(db, new, &ids, &nids) ? -1 :
+	     boothist_load(db, metric, ONE(clock), ONE(host), ONE(arch), ids, nids, h);
+#undef ONE
+	free(ids);
+	boot_class_free(cb);
+	boot_class_free(cn);
+	return rc;
+}
+
+/* Walk the two key-sorted sides together; fit every key present on both. */
+static void pair_cases(struct compare_result *out, const struct side_load *sb, const struct side_load *sn,
+		       const struct boothist *h, struct model_fit *fits)
+{
+	size_t i = 0, j = 0;
+
+	while (i < sb->n && j < sn->n) {
+		int c = strcmp(sb->k[i].key, sn->k[j].key);
 		struct cmp_case *cc;
 
-		if (c < 0) {
-			out->only_base++;
-			i++;
+		if (c) {
+			out->only_base += c < 0;
+			out->only_new += c > 0;
+			i += c < 0;
+			j += c > 0;
 			continue;
 		}
-		if (c > 0) {
-			out->only_new++;
-			j++;
-			continue;
-		}
-		cc = &out->cases[out->ncases++];
-		cc->key = xstrdup(sb.k[i].key);
-		fill_side(&cc->base, &sb.k[i].d);
-		fill_side(&cc->new, &sn.k[j].d);
-		cc->ratio = cc->base.s.median > 0 ? cc->new.s.median / cc->base.s.median : 0.0;
-		cc->pct_change = cc->ratio > 0 ? 100.0 * (cc->ratio - 1.0) : 0.0;
-		judge(cc, &sb.k[i].d, &sn.k[j].d, opts);
-		if (!cc->per_boot)
-			out->single_boot = 1;
-		out->counts[cc->verdict]++;
-		if (cc->ratio > 0)
-			ratios[nratio++] = cc->ratio;
+		cc = &out->cases[out->ncases];
+		cc->key = xstrdup(sb->k[i].key);
+		fill_side(&cc->base, &sb->k[i].d);
+		fill_side(&cc->new, &sn->k[j].d);
+		fit_case(cc, &sb->k[i].d, &sn->k[j].d, boothist_find(h, cc->key), out->icount, &fits[out->ncases]);
+		out->ncases++;
 		i++;
 		j++;
 	}
-	out->only_base += sb.n - i;
-	out->only_new += sn.n - j;
-	out->geomean = stats_geomean(ratios, nratio);
-	free(ratios);
-	free_side(&sb);
-	free_side(&sn);
+	out->only_base += sb->n - i;
+	out->only_new += sn->n - j;
+}
+
+/* Kernels, boots, host, command lines of both sides: provenance for the sinks. */
+static void describe(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
+		     const struct compare_opts *opts, struct compare_result *out)
+{
+	char *hb, *hn, *rb, *rn, *ab, *an;
 
 	out->base_desc = xstrdup(base->describe);
 	out->new_desc = xstrdup(new->describe);
@@ -318,6 +398,54 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 	free(hn);
 	free(rb);
 	free(rn);
+}
+
+int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
+		const struct compare_opts *opts, struct compare_result *out)
+{
+	const struct sample_metric *m = sample_metric_find(opts->metric);
+	struct side_load sb, sn;
+	struct boot_class cb, cn;
+	struct boothist hist;
+	struct model_fit *fits;
+	double *ratios;
+	size_t nratio = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!m)
+		return error("unknown metric '%s'; use get or put", opts->metric);
+	out->opts = *opts;
+	if (!(out->opts.alpha > 0 && out->opts.alpha < 1))
+		out->opts.alpha = 0.05;
+	if ((rc = check_classes(db, base, new, out, &cb, &cn)))
+		return rc;
+	if (load_history(db, base, new, opts->metric, &cb, &cn, &hist))
+		return -1;
+	if (load_side(db, base, opts->metric, &sb)) {
+		boothist_free(&hist);
+		return -1;
+	}
+	if (load_side(db, new, opts->metric, &sn)) {
+		free_side(&sb);
+		boothist_free(&hist);
+		return -1;
+	}
+	out->cases = xcalloc(sb.n < sn.n ? sb.n + 1 : sn.n + 1, sizeof(*out->cases));
+	fits = xcalloc(sb.n < sn.n ? sb.n + 1 : sn.n + 1, sizeof(*fits));
+	pair_cases(out, &sb, &sn, &hist, fits);
+	decide(out, fits);
+	ratios = xcalloc(out->ncases + 1, sizeof(*ratios));
+	for (size_t i = 0; i < out->ncases; i++)
+		if (out->cases[i].ratio > 0)
+			ratios[nratio++] = out->cases[i].ratio;
+	out->geomean = stats_geomean(ratios, nratio);
+	free(ratios);
+	free(fits);
+	free_side(&sb);
+	free_side(&sn);
+	boothist_free(&hist);
+	describe(db, base, new, opts, out);
 	find_references(db, out);
 	return 0;
 }
@@ -338,6 +466,9 @@ void compare_result_free(struct compare_result *r)
 	free(r->base_kernels);
 	free(r->new_kernels);
 	free(r->host);
+	free(r->clock);
+	free(r->host_class);
+	free(r->arch);
 	free(r->reproduce);
 	memset(r, 0, sizeof(*r));
 }
@@ -346,18 +477,25 @@ void compare_result_free(struct compare_result *r)
 
 static void method_lines(FILE *f, const struct compare_result *r, const char *prefix)
 {
-	fprintf(f, "%smetric %s_us, lower is better; warm-up and truncated samples excluded (counted)\n",
-		prefix, r->opts.metric);
-	fprintf(f, "%s95%% CI: percentile bootstrap of median(new)/median(base), %u resamples, seed %u;"
-		" p: two-sided Mann-Whitney U (exact for n <= 10 without ties, else normal with tie correction)\n",
-		prefix, r->opts.iterations, r->opts.seed);
-	fprintf(f, "%sverdict: CI wholly beyond 1 -+ threshold %g%%; inconclusive when n < 3 or the CI spans it\n",
-		prefix, r->opts.threshold_pct);
-	fprintf(f, "%sboots: base %zu, new %zu; a side with >= 2 boots is tested on per-boot medians\n",
+	double t = r->opts.threshold_pct / 100.0;
+
+	fprintf(f, "%smetric %s_us, lower is better; warm-up and truncated samples excluded (counted);"
+		" clock %s; host class %s; architecture %s\n", prefix, r->opts.metric, r->clock ? r->clock : "?",
+		r->host_class ? r->host_class : "?", r->arch ? r->arch : "?");
+	fprintf(f, "%sunit: the boot (one median per boot; repeats inside a boot share its luck); boots: base %zu, new %zu\n",
 		prefix, r->base_boots, r->new_boots);
-	if (r->single_boot)
-		fprintf(f, "%ssingle boot per side for some cases: their p-values and CIs are within-boot only,"
-			" so their threshold is the boot-noise allowance %g%%\n", prefix, r->opts.boot_noise_pct);
+	fprintf(f, "%sratio and 95%% CI: pooled t-interval on the difference of mean log boot medians; boot-to-boot"
+		" variance pooled from both sides and every other boot of the case with the same clock, host class"
+		" and architecture in the database (within each kernel)%s\n", prefix,
+		r->icount ? "; icount clock with no repeated kernel: the resolution floor 1 us / median" : "");
+	fprintf(f, "%sp: the model's t-test of no change; p(Holm): adjusted over the %zu cases, so a false"
+		" alarm anywhere in this comparison has probability <= %g\n", prefix, r->ncases, r->opts.alpha);
+	fprintf(f, "%sverdict: regressed/improved when p(Holm) <= %g and the ratio is beyond %.4f..%.4f (threshold"
+		" %g%%, symmetric in log); unchanged when the whole CI is inside; else inconclusive\n", prefix,
+		r->opts.alpha, 1.0 / (1.0 + t), 1.0 + t, r->opts.threshold_pct);
+	if (r->no_estimate)
+		fprintf(f, "%s%zu case%s had no boot-variance estimate or too few samples: inconclusive, never"
+			" unchanged; rerun with --repeat-boots 3\n", prefix, r->no_estimate, r->no_estimate == 1 ? "" : "s");
 }
 
 static void summary_line(FILE *f, const struct compare_result *r, const char *prefix)
@@ -379,21 +517,32 @@ static void ci_text(char *buf, size_t len, const struct cmp_case *c)
 		snprintf(buf, len, "-");
 }
 
+static void p_text(char *buf, size_t len, int have, double p)
+{
+	if (have)
+		snprintf(buf, len, "%.2g", p);
+	else
+		snprintf(buf, len, "-");
+}
+
 static void emit_text(FILE *f, const struct compare_result *r)
 {
 	fprintf(f, "base: %s: %s\n", r->base_desc, r->base_kernels);
 	fprintf(f, "new:  %s: %s\n", r->new_desc, r->new_kernels);
 	fprintf(f, "host: %s\n", r->host);
-	fprintf(f, "%-34s %10s %7s %10s %7s %8s %13s %9s %-5s %s\n", "case", "base med", "%sd",
-		"new med", "%sd", "%change", "95% CI ratio", "p", "unit", "verdict");
+	fprintf(f, "%-34s %10s %7s %10s %7s %8s %13s %8s %8s %5s %-12s %s\n", "case", "base med", "%sd",
+		"new med", "%sd", "%change", "95% CI ratio", "p", "p(Holm)", "boots", "verdict", "why");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
-		char ci[40];
+		char ci[40], p[16], pa[16], nb[16];
 
 		ci_text(ci, sizeof(ci), c);
-		fprintf(f, "%-34s %10.1f %6.1f%% %10.1f %6.1f%% %+7.1f%% %13s %9.2g %-5s %s\n", c->key,
+		p_text(p, sizeof(p), c->have_p, c->p);
+		p_text(pa, sizeof(pa), c->have_p, c->p_adj);
+		snprintf(nb, sizeof(nb), "%zuv%zu", c->base.boots, c->new.boots);
+		fprintf(f, "%-34s %10.1f %6.1f%% %10.1f %6.1f%% %+7.1f%% %13s %8s %8s %5s %-12s %s\n", c->key,
 			c->base.s.median, c->base.pct_stddev, c->new.s.median, c->new.pct_stddev,
-			c->pct_change, ci, c->p, c->per_boot ? "boot" : "rep", cmp_verdict_names[c->verdict]);
+			c->pct_change, ci, p, pa, nb, cmp_verdict_names[c->verdict], c->why);
 	}
 	method_lines(f, r, "# ");
 	summary_line(f, r, "");
@@ -404,17 +553,19 @@ static void emit_markdown(FILE *f, const struct compare_result *r)
 	fprintf(f, "**base:** %s: %s  \n**new:** %s: %s  \n**host:** %s\n\n", r->base_desc, r->base_kernels,
 		r->new_desc, r->new_kernels, r->host);
 	fprintf(f, "| case | base n (warm-up) | base median | base %%sd | new n (warm-up) | new median |"
-		" new %%sd | %%change | 95%% CI of ratio | p | unit | verdict |\n");
-	fprintf(f, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
+		" new %%sd | %%change | 95%% CI of ratio | p | p(Holm) | boots | verdict | why |\n");
+	fprintf(f, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
-		char ci[40];
+		char ci[40], p[16], pa[16];
 
 		ci_text(ci, sizeof(ci), c);
-		fprintf(f, "| `%s` | %zu (%zu) | %.1f | %.1f%% | %zu (%zu) | %.1f | %.1f%% | %+.1f%% | %s | %.2g | %s | %s |\n",
-			c->key, c->base.n, c->base.warmups, c->base.s.median, c->base.pct_stddev, c->new.n,
-			c->new.warmups, c->new.s.median, c->new.pct_stddev, c->pct_change, ci, c->p,
-			c->per_boot ? "boot medians" : "repeats", cmp_verdict_names[c->verdict]);
+		p_text(p, sizeof(p), c->have_p, c->p);
+		p_text(pa, sizeof(pa), c->have_p, c->p_adj);
+		fprintf(f, "| `%s` | %zu (%zu) | %.1f | %.1f%% | %zu (%zu) | %.1f | %.1f%% | %+.1f%% | %s | %s | %s |"
+			" %zu v %zu | %s | %s |\n", c->key, c->base.n, c->base.warmups, c->base.s.median,
+			c->base.pct_stddev, c->new.n, c->new.warmups, c->new.s.median, c->new.pct_stddev,
+			c->pct_change, ci, p, pa, c->base.boots, c->new.boots, cmp_verdict_names[c->verdict], c->why);
 	}
 	fputc('\n', f);
 	method_lines(f, r, "- ");
@@ -431,34 +582,49 @@ static json_t *side_json(const struct cmp_side *s)
 			 "pct_stddev", s->pct_stddev, "min", s->s.min, "max", s->s.max);
 }
 
+static const char *const source_names[] = {
+	[MODEL_NONE] = "none", [MODEL_POOLED] = "pooled", [MODEL_SPREAD] = "spread", [MODEL_ICOUNT] = "icount",
+};
+
+static json_t *case_json(const struct cmp_case *c)
+{
+	json_t *o = json_pack("{s:s, s:o, s:o, s:f, s:f, s:s, s:b, s:s, s:f, s:s, s:s, s:I}",
+			      "key", c->key, "base", side_json(&c->base), "new", side_json(&c->new),
+			      "ratio", c->ratio, "pct_change", c->pct_change,
+			      /* the unit is always the boot; per_boot stays for older readers */
+			      "unit", "boot_median", "per_boot", 1, "variance_source", source_names[c->source],
+			      "threshold_pct", c->threshold_pct, "verdict", cmp_verdict_names[c->verdict],
+			      "why", c->why, "boots_needed", (json_int_t)c->boots_needed);
+
+	json_object_set_new(o, "ci95", c->have_ci ? json_pack("[f, f]", c->ci_lo, c->ci_hi) : json_null());
+	json_object_set_new(o, "p", c->have_p ? json_real(c->p) : json_null());
+	json_object_set_new(o, "p_holm", c->have_p ? json_real(c->p_adj) : json_null());
+	json_object_set_new(o, "boot_sd_pct", c->have_ci ? json_real(c->boot_sd_pct) : json_null());
+	json_object_set_new(o, "df", c->have_ci && isfinite(c->df) ? json_real(c->df) : json_null());
+	json_object_set_new(o, "pooled_boots", json_integer((json_int_t)c->pooled_boots));
+	return o;
+}
+
 static void emit_json(FILE *f, const struct compare_result *r)
 {
 	json_t *cases = json_array(), *counts = json_object(), *doc;
 
-	for (size_t i = 0; i < r->ncases; i++) {
-		const struct cmp_case *c = &r->cases[i];
-		json_t *o = json_pack("{s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:s, s:b, s:f, s:s, s:s}",
-				      "key", c->key, "base", side_json(&c->base), "new", side_json(&c->new),
-				      "ratio", c->ratio, "pct_change", c->pct_change, "p", c->p, "u", c->u,
-				      "unit", c->per_boot ? "boot_median" : "repeat", "per_boot", c->per_boot,
-				      "threshold_pct", c->threshold_pct,
-				      "verdict", cmp_verdict_names[c->verdict], "why", c->why);
-
-		json_object_set_new(o, "ci95", c->have_ci ? json_pack("[f, f]", c->ci_lo, c->ci_hi) : json_null());
-		json_array_append_new(cases, o);
-	}
+	for (size_t i = 0; i < r->ncases; i++)
+		json_array_append_new(cases, case_json(&r->cases[i]));
 	for (int v = 0; v < CMP_NVERDICTS; v++)
 		json_object_set_new(counts, cmp_verdict_names[v], json_integer((json_int_t)r->counts[v]));
-	doc = json_pack("{s:s, s:{s:s, s:s, s:I}, s:{s:s, s:s, s:I}, s:s, s:{s:s, s:f, s:f, s:s, s:I, s:I, s:s},"
+	doc = json_pack("{s:s, s:{s:s, s:s, s:I}, s:{s:s, s:s, s:I}, s:s,"
+			" s:{s:s, s:f, s:f, s:s, s:s, s:s, s:s, s:s, s:s},"
 			" s:o, s:{s:I, s:f, s:o, s:I, s:I}, s:s}",
-			"format", "gupbench-compare-1",
+			"format", "gupbench-compare-2",
 			"base", "selector", r->base_desc, "kernels", r->base_kernels, "boots", (json_int_t)r->base_boots,
 			"new", "selector", r->new_desc, "kernels", r->new_kernels, "boots", (json_int_t)r->new_boots,
 			"host", r->host,
-			"method", "metric", r->opts.metric, "threshold_pct", r->opts.threshold_pct,
-			"boot_noise_pct", r->opts.boot_noise_pct, "ci", "percentile bootstrap of median ratio",
-			"iterations", (json_int_t)r->opts.iterations, "seed", (json_int_t)r->opts.seed,
-			"test", "two-sided Mann-Whitney U",
+			"method", "metric", r->opts.metric, "threshold_pct", r->opts.threshold_pct, "alpha", r->opts.alpha,
+			"clock", r->clock, "host_class", r->host_class, "arch", r->arch,
+			"ci", "pooled t-interval on mean log boot medians, boot variance pooled with the case's history",
+			"test", "t-test of no change on log boot medians",
+			"adjustment", "Holm over all compared cases",
 			"cases", cases,
 			"summary", "compared", (json_int_t)r->ncases, "geomean_ratio", r->geomean, "verdicts", counts,
 			"only_base", (json_int_t)r->only_base, "only_new", (json_int_t)r->only_new,
@@ -471,7 +637,8 @@ static void emit_json(FILE *f, const struct compare_result *r)
 static void emit_csv(FILE *f, const struct compare_result *r)
 {
 	fprintf(f, "key,base_n,base_warmups,base_boots,base_median,base_mean,base_stddev,new_n,new_warmups,"
-		"new_boots,new_median,new_mean,new_stddev,ratio,pct_change,ci_lo,ci_hi,p,unit,verdict\n");
+		"new_boots,new_median,new_mean,new_stddev,ratio,pct_change,ci_lo,ci_hi,p,p_holm,variance_source,"
+		"boot_sd_pct,df,verdict,why\n");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
 
@@ -484,8 +651,20 @@ static void emit_csv(FILE *f, const struct compare_result *r)
 			fprintf(f, "%.6g,%.6g,", c->ci_lo, c->ci_hi);
 		else
 			fputs(",,", f);
-		fprintf(f, "%.6g,%s,%s\n", c->p, c->per_boot ? "boot_median" : "repeat",
-			cmp_verdict_names[c->verdict]);
+		if (c->have_p)
+			fprintf(f, "%.6g,%.6g,", c->p, c->p_adj);
+		else
+			fputs(",,", f);
+		fprintf(f, "%s,", source_names[c->source]);
+		if (c->have_ci)
+			fprintf(f, "%.4g,%s", c->boot_sd_pct, isfinite(c->df) ? "" : "inf");
+		else
+			fputc(',', f);
+		if (c->have_ci && isfinite(c->df))
+			fprintf(f, "%.0f", c->df);
+		fprintf(f, ",%s,", cmp_verdict_names[c->verdict]);
+		csv_quote(f, c->why);
+		fputc('\n', f);
 	}
 }
 

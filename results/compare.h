@@ -5,18 +5,28 @@
  * into text, markdown, JSON, CSV or a kernel-test-robot style report and
  * never compute anything themselves.
  *
- * Method: per case key present on both sides, the non-warm-up, untruncated
- * samples of the chosen metric. When either side has two or more boots, the
- * units of the test and the CI are the per-boot medians (repeats inside one
- * boot are not independent of the boot); otherwise they are the samples,
- * the p-value is within-boot only, and the threshold is raised to the
- * boot-noise allowance. Verdict from the 95% bootstrap CI of
- * median(new)/median(base) against 1 +- threshold; lower time is better.
+ * Method (results/model.h): per case key present on both sides, the
+ * non-warm-up, untruncated samples of the chosen metric, reduced to one
+ * median per boot: the boot is the unit of replication, repeats inside a
+ * boot are not independent of it. The boot-to-boot variance of the log
+ * medians is pooled from both sides and from every other boot of the same
+ * case, clock mode, host class and architecture the database holds
+ * (grouped by kernel); a pooled t-interval on the difference of mean log
+ * medians gives the ratio's 95% interval and a p-value of "no change".
+ * Holm's step-down adjustment over all cases of the comparison bounds the
+ * chance of any false alarm at alpha (default 5%). Verdict: regressed or
+ * improved when the adjusted p <= alpha and the estimated ratio lies beyond
+ * (1 + threshold)^(+-1); unchanged when the whole interval lies within it;
+ * otherwise inconclusive, saying how many boots per side would settle it. A
+ * case with no boot-variance estimate (one boot per side, no history, wall
+ * clock) is inconclusive. Lower time is better. Sides of different clock
+ * modes, host classes or architectures are refused unless allowed.
  */
 #ifndef GUPBENCH_COMPARE_H
 #define GUPBENCH_COMPARE_H
 
 #include "db.h"
+#include "model.h"
 #include "stats.h"
 
 #include <stdio.h>
@@ -36,23 +46,29 @@ struct cmp_side {
 struct cmp_case {
 	char *key;
 	struct cmp_side base, new;
-	double ratio;         /* median(new) / median(base); 0 when base median is 0 */
+	double ratio;         /* exp(mean log boot median new - base): the model's estimate; 0 when not positive */
 	double pct_change;
 	int have_ci;
-	double ci_lo, ci_hi;  /* of the ratio */
-	double p, u;          /* two-sided Mann-Whitney */
-	int per_boot;         /* test and CI over boot medians */
+	double ci_lo, ci_hi;  /* 95% interval of the ratio */
+	int have_p;
+	double p, p_adj;      /* model t-test of "no change"; Holm-adjusted over the comparison */
+	enum model_source source;
+	double boot_sd_pct;   /* boot-to-boot sd of the medians the model used, in % */
+	double df;            /* of that estimate; INFINITY under the icount assumption */
+	size_t pooled_boots;  /* boots (compared ones included) whose within-kernel spread gave the estimate */
 	double threshold_pct; /* the threshold this verdict used */
+	unsigned boots_needed;/* --repeat-boots that would settle an inconclusive case; 0 none */
 	enum cmp_verdict verdict;
-	const char *why;      /* one phrase: why this verdict */
+	char why[400];        /* why this verdict: boots, variance source, threshold, what would settle it */
 };
+
+enum { CMP_MIX_CLOCK = 1, CMP_MIX_HOST = 2, CMP_MIX_ARCH = 4 };
 
 struct compare_opts {
 	const char *metric;        /* "get" or "put" */
 	double threshold_pct;      /* default 5 */
-	double boot_noise_pct;     /* single-boot allowance, default 25 */
-	unsigned iterations;       /* bootstrap resamples, default 2000 */
-	unsigned seed;
+	double alpha;              /* family-wise false-alarm rate, default 0.05 */
+	unsigned allow_mixed;      /* CMP_MIX_* bits: classes the user allowed to differ */
 	const char *base_arg, *new_arg;   /* as the user typed them, for "to reproduce" */
 };
 
@@ -79,13 +95,17 @@ struct compare_result {
 	size_t only_base, only_new;          /* keys present on one side only */
 	size_t counts[CMP_NVERDICTS];
 	double geomean;                      /* of ratios; 0 when none */
-	int single_boot;                     /* some case was compared within-boot */
+	char *clock, *host_class, *arch;     /* of both sides ("base: x; new: y" when allowed to differ) */
+	int icount;                          /* both sides on the instruction-counted clock */
+	size_t no_estimate;                  /* cases without a boot-variance estimate */
 	int emulated;                        /* some side ran under TCG */
 	struct cmp_reference *refs;          /* published figures matching compared cases */
 	size_t nrefs;
 };
 
-/* 0 or -1 (error printed). */
+/* 0; -1 database error; COMPARE_REFUSED when the sides mix clock modes,
+ * host classes or architectures the options do not allow (error printed). */
+#define COMPARE_REFUSED (-2)
 int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
 		const struct compare_opts *opts, struct compare_result *out);
 void compare_result_free(struct compare_result *r);

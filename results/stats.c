@@ -1,11 +1,11 @@
 /*
  * stats: the suite's statistics, from raw samples only. Summary figures,
- * type-7 quantiles, a two-sided Mann-Whitney U test (exact null
- * distribution for small untied samples, otherwise the normal approximation
- * with tie and continuity corrections), a percentile-bootstrap interval for
- * the ratio of medians driven by a seeded generator so that a report can be
- * reproduced byte for byte, and the geometric mean used for summary lines.
- * Everything here is pure: no I/O, no global state.
+ * type-7 quantiles, the suite's seedable generator, the geometric mean used
+ * for summary lines, the order-statistic interval of a median and box-plot
+ * figures (charts), Student's t distribution (regularized incomplete beta
+ * by continued fraction) and Holm's adjustment, the pieces of compare's
+ * model (results/model.c). Everything here is pure: no I/O, no global
+ * state.
  */
 #include "stats.h"
 
@@ -90,169 +90,6 @@ void stats_summary(const double *x, size_t n, struct summary *out)
 	free(s);
 }
 
-/*
- * Exact two-sided p for U (of the first sample) when there are no ties:
- * count arrangements with f(m, n, u) = f(m-1, n, u-n) + f(m, n-1, u),
- * filled bottom-up in one table of size (n1+1)(n2+1)(n1*n2+1).
- */
-static double mw_exact_p(size_t n1, size_t n2, double u)
-{
-	size_t umax = n1 * n2, w = umax + 1;
-	double *f = calloc((n1 + 1) * (n2 + 1) * w, sizeof(*f));
-	double total, below = 0.0, above = 0.0, p;
-	size_t uk = (size_t)u;
-
-	if (!f)
-		abort();
-#define F(m, n, v) f[((m) * (n2 + 1) + (n)) * w + (v)]
-	for (size_t m = 0; m <= n1; m++) {
-		for (size_t k = 0; k <= n2; k++) {
-			if (m == 0 || k == 0) {
-				F(m, k, 0) = 1.0;
-				continue;
-			}
-			for (size_t v = 0; v <= m * k; v++) {
-				double a = v >= k ? F(m - 1, k, v - k) : 0.0;
-
-				F(m, k, v) = a + F(m, k - 1, v);
-			}
-		}
-	}
-	total = 0.0;
-	for (size_t v = 0; v <= umax; v++) {
-		total += F(n1, n2, v);
-		if (v <= uk)
-			below += F(n1, n2, v);
-		if (v >= uk)
-			above += F(n1, n2, v);
-	}
-#undef F
-	free(f);
-	p = 2.0 * fmin(below, above) / total;
-	return p > 1.0 ? 1.0 : p;
-}
-
-struct ranked {
-	double v;
-	int side;
-};
-
-static int cmp_ranked(const void *a, const void *b)
-{
-	return cmp_double(&((const struct ranked *)a)->v, &((const struct ranked *)b)->v);
-}
-
-double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb, double *u_out)
-{
-	size_t n = na + nb;
-	struct ranked *r;
-	double r1 = 0.0, ties = 0.0, u, mu, var, z;
-	int tied = 0;
-
-	if (u_out)
-		*u_out = 0.0;
-	if (na == 0 || nb == 0)
-		return 1.0;
-	r = malloc(n * sizeof(*r));
-	if (!r)
-		abort();
-	for (size_t i = 0; i < na; i++)
-		r[i] = (struct ranked){ a[i], 0 };
-	for (size_t i = 0; i < nb; i++)
-		r[na + i] = (struct ranked){ b[i], 1 };
-	qsort(r, n, sizeof(*r), cmp_ranked);
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		double rank, t;
-
-		while (j < n && r[j].v == r[i].v)
-			j++;
-		/* Ranks i+1..j share their average. */
-		rank = ((double)(i + 1) + (double)j) / 2.0;
-		for (size_t k = i; k < j; k++)
-			if (r[k].side == 0)
-				r1 += rank;
-		t = (double)(j - i);
-		if (j - i > 1) {
-			tied = 1;
-			ties += t * t * t - t;
-		}
-		i = j;
-	}
-	free(r);
-	u = r1 - (double)na * (double)(na + 1) / 2.0;
-	if (u_out)
-		*u_out = u;
-	if (!tied && na <= 10 && nb <= 10)
-		return mw_exact_p(na, nb, u);
-	mu = (double)na * (double)nb / 2.0;
-	var = (double)na * (double)nb / 12.0 *
-	      ((double)(n + 1) - ties / ((double)n * (double)(n - 1)));
-	if (var <= 0.0)
-		return 1.0;     /* every value equal: no evidence of a shift */
-	z = (fabs(u - mu) - 0.5) / sqrt(var);
-	if (z <= 0.0)
-		return 1.0;
-	return erfc(z / sqrt(2.0));
-}
-
-/*
- * k-th smallest of a[0..n) in place (Hoare's quickselect, median of three):
- * the bootstrap needs two quantiles of thousands of ratios per case, and a
- * full sort of each was most of compare's time.
- */
-static double select_kth(double *a, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
-		double x = a[mid], y = a[lo], z = a[hi];
-		double pivot = (x < y) ? ((y < z) ? y : (x < z ? z : x)) : ((x < z) ? x : (y < z ? z : y));
-
-		while (i <= j) {
-			while (a[i] < pivot)
-				i++;
-			while (a[j] > pivot)
-				j--;
-			if (i <= j) {
-				double t = a[i];
-
-				a[i] = a[j];
-				a[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return a[k];
-	}
-	return a[k];
-}
-
-/* Type-7 quantile without sorting; reorders a. */
-static double quantile_select(double *a, size_t n, double q)
-{
-	double h = (double)(n - 1) * q, lo, next;
-	size_t k = (size_t)floor(h);
-
-	lo = select_kth(a, n, k);
-	if (k + 1 >= n || h == (double)k)
-		return lo;
-	/* After selection everything right of k is >= a[k]: the next value is their minimum. */
-	next = a[k + 1];
-	for (size_t i = k + 2; i < n; i++)
-		if (a[i] < next)
-			next = a[i];
-	return lo + (h - (double)k) * (next - lo);
-}
-
 uint64_t stats_splitmix(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
@@ -260,74 +97,6 @@ uint64_t stats_splitmix(uint64_t *s)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
-}
-
-/*
- * Median of a resample of sorted s[0..n): since s is sorted, the median of
- * the drawn values is the value at the median of the drawn indices, so
- * counting indices (O(n)) replaces sorting each resample.
- */
-static double resample_median(const double *s, size_t n, unsigned *count, uint64_t *rng)
-{
-	size_t lo_rank = (n - 1) / 2, hi_rank = n / 2, seen = 0;
-	double lo = 0.0, hi = 0.0;
-	int have_lo = 0;
-
-	memset(count, 0, n * sizeof(*count));
-	/* Two indices per draw, each by multiply-shift rather than a division. */
-	for (size_t i = 0; i < n; i += 2) {
-		uint64_t r = stats_splitmix(rng);
-
-		count[(size_t)(((r >> 32) * (uint64_t)n) >> 32)]++;
-		if (i + 1 < n)
-			count[(size_t)(((r & 0xffffffffu) * (uint64_t)n) >> 32)]++;
-	}
-	for (size_t i = 0; i < n; i++) {
-		seen += count[i];
-		if (!have_lo && seen > lo_rank) {
-			lo = s[i];
-			have_lo = 1;
-		}
-		if (seen > hi_rank) {
-			hi = s[i];
-			break;
-		}
-	}
-	return (lo + hi) / 2.0;
-}
-
-int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-		   unsigned iterations, unsigned seed, double *lo, double *hi)
-{
-	double *sa, *sb, *ratios;
-	unsigned *count, kept = 0;
-	uint64_t rng = seed;
-
-	if (na < 2 || nb < 2 || iterations == 0)
-		return -1;
-	sa = sorted_copy(a, na);
-	sb = sorted_copy(b, nb);
-	ratios = malloc(iterations * sizeof(*ratios));
-	count = malloc((na > nb ? na : nb) * sizeof(*count));
-	if (!ratios || !count)
-		abort();
-	for (unsigned i = 0; i < iterations; i++) {
-		double ma = resample_median(sa, na, count, &rng);
-		double mb = resample_median(sb, nb, count, &rng);
-
-		/* A zero base median has no ratio; such resamples are dropped. */
-		if (ma != 0.0)
-			ratios[kept++] = mb / ma;
-	}
-	if (kept) {
-		*lo = quantile_select(ratios, kept, 0.025);
-		*hi = quantile_select(ratios, kept, 0.975);
-	}
-	free(sa);
-	free(sb);
-	free(ratios);
-	free(count);
-	return kept ? 0 : -1;
 }
 
 double stats_geomean(const double *x, size_t n)
@@ -402,4 +171,119 @@ void stats_box(const double *x, size_t n, struct box *out)
 		if (x[i] <= out->q3 + 1.5 * iqr)
 			out->whisker_hi = fmax(out->whisker_hi, x[i]);
 	}
+}
+
+/*
+ * Regularized incomplete beta I_x(a, b) by its continued fraction (modified
+ * Lentz), with the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) where the fraction
+ * converges slowly. Accurate to ~1e-14 for the t distribution's use here.
+ */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1.0, d = 1.0 - (a + b) * x / (a + 1.0), h;
+
+	d = 1.0 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m <= 500; m++) {
+		double m2 = 2.0 * m, num, del;
+
+		num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
+		d = 1.0 + num * d;
+		c = 1.0 + num / c;
+		d = 1.0 / (fabs(d) < tiny ? tiny : d);
+		c = fabs(c) < tiny ? tiny : c;
+		h *= d * c;
+		num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
+		d = 1.0 + num * d;
+		c = 1.0 + num / c;
+		d = 1.0 / (fabs(d) < tiny ? tiny : d);
+		c = fabs(c) < tiny ? tiny : c;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+static double beta_reg(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0.0)
+		return 0.0;
+	if (x >= 1.0)
+		return 1.0;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return front * beta_cf(a, b, x) / a;
+	return 1.0 - front * beta_cf(b, a, 1.0 - x) / b;
+}
+
+double stats_t_sf(double t, double df)
+{
+	double tail;
+
+	if (!(df > 0.0))
+		return NAN;
+	if (isinf(df))
+		return 0.5 * erfc(t / sqrt(2.0));
+	tail = 0.5 * beta_reg(df / 2.0, 0.5, df / (df + t * t));
+	return t >= 0.0 ? tail : 1.0 - tail;
+}
+
+double stats_t_quantile(double q, double df)
+{
+	double lo = 0.0, hi = 1.0;
+
+	if (!(q > 0.0 && q < 1.0) || !(df > 0.0))
+		return NAN;
+	if (q < 0.5)
+		return -stats_t_quantile(1.0 - q, df);
+	/* Bracket, then bisect: 200 halvings reach the double's resolution. */
+	while (stats_t_sf(hi, df) > 1.0 - q && hi < 1e300)
+		hi *= 2.0;
+	for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+		double mid = 0.5 * (lo + hi);
+
+		if (stats_t_sf(mid, df) > 1.0 - q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return 0.5 * (lo + hi);
+}
+
+struct pidx {
+	double p;
+	size_t i;
+};
+
+static int cmp_pidx(const void *a, const void *b)
+{
+	const struct pidx *x = a, *y = b;
+
+	if (x->p != y->p)
+		return (x->p > y->p) - (x->p < y->p);
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+void stats_holm(const double *p, size_t n, double *adj)
+{
+	struct pidx *s = malloc((n ? n : 1) * sizeof(*s));
+	double run = 0.0;
+
+	if (!s)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		s[i] = (struct pidx){ p[i], i };
+	qsort(s, n, sizeof(*s), cmp_pidx);
+	for (size_t k = 0; k < n; k++) {
+		double a = fmin(1.0, (double)(n - k) * s[k].p);
+
+		run = fmax(run, a);    /* adjusted p-values never decrease with rank */
+		adj[s[k].i] = run;
+	}
+	free(s);
 }

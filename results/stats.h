@@ -20,15 +20,15 @@ double stats_median(const double *x, size_t n);
 /* Linear-interpolated quantile q in [0,1] (type 7, as R's default). */
 double stats_quantile(const double *x, size_t n, double q);
 
-/* Two-sided Mann-Whitney U test with tie correction (normal approximation
- * with continuity correction; exact distribution when n1,n2 <= 10 and no
- * ties). Returns p in [0,1]; 1.0 when either side is empty. */
-double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb, double *u_out);
+/* Student's t distribution with df degrees of freedom (df may be
+ * INFINITY: the standard normal). stats_t_sf(t, df) = P(T > t);
+ * stats_t_quantile(q, df) = the t with P(T <= t) = q, for 0 < q < 1. */
+double stats_t_sf(double t, double df);
+double stats_t_quantile(double q, double df);
 
-/* Percentile-bootstrap 95% CI of the ratio median(b)/median(a), with a
- * fixed seed so reports are reproducible. Returns -1 if either side < 2. */
-int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-		   unsigned iterations, unsigned seed, double *lo, double *hi);
+/* Holm's step-down adjustment of n p-values (controls the family-wise error
+ * rate): adj[i] is p[i]'s adjusted value, in the input order. */
+void stats_holm(const double *p, size_t n, double *adj);
 
 /* splitmix64: the suite's one seedable generator (tiny, and good enough to
  * resample indices and shuffle a few hundred values). Advances *s. */

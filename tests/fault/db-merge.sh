@@ -1,7 +1,9 @@
 #!/bin/bash
 # db-merge: 'db merge' twice from another machine's database stores each
-# run and boot once and keeps its uuid and host; 'db export' filters; the
-# compare exit status is a CI gate (0 no regression, 1 regression).
+# run and boot once and keeps its uuid, host and clock mode; 'db export'
+# filters; compare refuses sides of different clock modes (exit 2) unless
+# --allow-mixed-clock; the compare exit status is a CI gate (0 no
+# regression, 1 regression).
 . "$(dirname "$0")/../lib.sh"
 scratch
 export GUPBENCH_QUIET=1
@@ -19,6 +21,7 @@ ok $? "synthetic streams"
 	"$H" db import "$SCRATCH/3.jsonl" --db "$B" --label three >/dev/null
 ok $? "two databases with one stream in common"
 sqlite3 "$B" "UPDATE hosts SET hostname = 'faraway'; INSERT INTO events (run_id, kind, message, at) VALUES (3, 'timeout', 'slow', 'x')"
+sqlite3 "$B" "UPDATE boots SET clock = 'icount' WHERE run_id = 3"
 timeout 60 "$H" db merge "$B" --db "$A" >"$SCRATCH/out"
 ok $? "merge"
 grep -q "new 1 kernels, 1 hosts, 3 runs, 2 boots, 10 cases, 120 samples, 1 events" "$SCRATCH/out"
@@ -28,6 +31,18 @@ grep -q "new 0 kernels, 0 hosts, 0 runs, 0 boots, 0 cases, 0 samples, 0 events" 
 ok $? "second merge adds nothing"
 [ "$(sqlite3 "$A" 'SELECT count(*) FROM samples')" = 180 ]
 ok $? "samples stored once: 3 boots x 5 cases x 12"
+[ "$(sqlite3 "$A" "SELECT group_concat(b.clock) FROM boots b JOIN runs r ON r.id = b.run_id WHERE r.label = 'three'")" = icount ]
+ok $? "merge keeps each boot's clock mode"
+"$H" compare three one --db "$A" >/dev/null 2>"$SCRATCH/err"
+ok $(($? != 2)) "compare refuses an icount side against a wall side (exit 2)"
+grep -q "base 'three' (clock mode icount) and new 'one' (clock mode wall)" "$SCRATCH/err"
+ok $? "  ... naming both sides and their modes: $(head -c 200 "$SCRATCH/err")"
+grep -q -- "--allow-mixed-clock" "$SCRATCH/err"
+ok $? "  ... and the option that allows it"
+"$H" compare three one --db "$A" --allow-mixed-clock >/dev/null 2>&1
+ok $(($? != 1)) "--allow-mixed-clock compares them (2x slower: exit 1)"
+# the rest compares like with like
+sqlite3 "$A" "UPDATE boots SET clock = 'wall'"
 [ "$(sqlite3 "$A" "SELECT group_concat(uuid) FROM runs WHERE uuid IN (SELECT uuid FROM runs)")" != "" ] &&
 	[ "$(sqlite3 "$A" "SELECT count(*) FROM runs r JOIN hosts h ON h.id = r.host_id WHERE h.hostname = 'faraway'")" = 3 ]
 ok $? "provenance: merged runs keep their host"

@@ -41,6 +41,6 @@ st=$?
 t=$(elapsed "$t0")
 rows=$(($(wc -l <"$SCRATCH/cmp.csv") - 1))
 ok $((st > 1 || rows != 10000)) "compare produced 10,000 rows (got $rows, status $st)"
-echo "# compare two runs of 10,000 cases (12 samples each, 2000 bootstrap resamples per case): $t s"
+echo "# compare two runs of 10,000 cases (12 samples each; boot-aware model, history of both sides): $t s"
 ok "$(awk -v t="$t" 'BEGIN { print (t < 2) ? 0 : 1 }')" "compare of 10,000 cases under 2 s ($t s)"
 tap_done

@@ -1,7 +1,9 @@
 /*
  * Unit tests of results/changepoint: the energy statistic against hand
  * values, a step hidden in noise found at its index with its size, pure
- * noise, constant and short series giving nothing, and reproducibility.
+ * noise, constant and short series giving nothing, reproducibility, the
+ * exact permutation p of a tiny series, the minimum history, per-key seeds
+ * and cp_history's per-point values.
  */
 #include "changepoint.h"
 #include "tap.h"
@@ -132,5 +134,78 @@ int main(void)
 	   "the same series gives the same answer (fixed seed)");
 	free(ch);
 	free(ch2);
+
+	/* Exact permutations: {0,0,1,1} split 2|2 has Q = 2; of the 24 orderings,
+	 * 8 put both 0s on one side (2 sides x 2! x 2!), so p = 8/24. */
+	{
+		struct cp_params e;
+		double h[] = { 0, 0, 1, 1 };
+
+		cp_params_default(&e);
+		e.min_segment = 2;
+		e.alpha = 0.5;
+		k = cp_detect(h, 4, &e, &ch);
+		is_int(k, 1, "alpha 0.5: {0,0,1,1} has a change");
+		if (k == 1)
+			is_near(ch[0].p_value, 1.0 / 3.0, 1e-12, "exact p = 8 of 24 orderings");
+		free(ch);
+		e.alpha = 0.3;
+		is_int(cp_detect(h, 4, &e, &ch), 0, "alpha 0.3: the same series cannot reach it");
+	}
+
+	/* Minimum history: the smallest n with 2 / C(n, min) <= alpha. */
+	{
+		struct cp_params m;
+
+		cp_params_default(&m);
+		is_int(cp_min_history(&m), 12, "defaults (alpha 0.01, segments of 3): 12 nights (2/C(12,3) = 0.0091)");
+		m.alpha = 0.05;
+		m.min_segment = 2;
+		is_int(cp_min_history(&m), 10, "alpha 0.05, segments of 2: 10 nights (2/C(10,2) = 0.044)");
+		cp_params_default(&m);
+		series(x, 12, 1000.0, 0.01, 6, 1.0, 42);
+		k = cp_detect(x, 12, &m, &ch);
+		free(ch);
+		is_int(k, 1, "12 nights with a doubling at night 6: found");
+		is_int(cp_detect(x + 1, 11, &m, &ch), 0, "the last 11 of them: not tested");
+	}
+
+	/* Seeds from the key: the same key, the same draws; cp_history's values
+	 * are the medians of each point's boot medians. */
+	{
+		double b0[] = { 10, 30, 20 }, b1[] = { 5 }, vals[16], v2[16];
+		struct cp_point pt[16];
+
+		ok(cp_key_seed("-L -m 512 -n 1024 -t", 1) == cp_key_seed("-L -m 512 -n 1024 -t", 1) &&
+		   cp_key_seed("-L -m 512 -n 1024 -t", 1) != cp_key_seed("-L -m 512 -n 1024 -T", 1) &&
+		   cp_key_seed("k", 1) != cp_key_seed("k", 2), "key seed: stable per key, differs across keys and seeds");
+		pt[0] = (struct cp_point){ b0, 3 };
+		pt[1] = (struct cp_point){ b1, 1 };
+		cp_history("k", pt, 2, &p, vals, &ch);
+		ok(vals[0] == 20 && vals[1] == 5, "point values: median of boot medians (%g, %g)", vals[0], vals[1]);
+		free(ch);
+		series(x, 16, 1000.0, 0.03, 10, 0.08, 77);
+		for (size_t i = 0; i < 16; i++)
+			pt[i] = (struct cp_point){ &x[i], 1 };
+		k = cp_history("some key", pt, 16, &p, vals, &ch);
+		k2 = cp_history("some key", pt, 16, &p, v2, &ch2);
+		ok(k == k2 && (!k || ch[0].p_value == ch2[0].p_value), "cp_history: same key, same answer");
+		free(ch);
+		free(ch2);
+		/* two keys draw different permutations: some found change has a different p */
+		k2 = 0;
+		for (uint64_t sd = 1; sd <= 20 && !k2; sd++) {
+			series(x, 16, 1000.0, 0.04, 8, 0.12, sd);
+			for (size_t i = 0; i < 16; i++)
+				pt[i] = (struct cp_point){ &x[i], 1 };
+			k = cp_history("key A", pt, 16, &p, vals, &ch);
+			if (k && cp_history("key B", pt, 16, &p, v2, &ch2))
+				k2 = ch[0].p_value != ch2[0].p_value;
+			free(ch);
+			free(ch2);
+			ch = ch2 = NULL;
+		}
+		ok(k2, "different keys, different permutation draws");
+	}
 	return tap_done();
 }

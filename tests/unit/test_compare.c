@@ -1,9 +1,11 @@
 /*
  * test_compare: the comparison engine on a database built from synthetic
- * streams with known values: total separation is improved with the exact
- * Mann-Whitney p, an A/A pair regresses nothing, warm-ups are excluded and
- * counted, n < 3 is inconclusive, two boots per side switch the test to
- * per-boot medians, a regression drives the verdict, and every sink writes.
+ * streams with known values: one boot per side with nothing else known is
+ * inconclusive, a second boot of each kernel in the database settles total
+ * separation as improved, an A/A pair regresses nothing, warm-ups are
+ * excluded and counted, n < 3 is inconclusive, a regression drives the
+ * verdict, mixed clock modes are refused unless allowed, one icount boot
+ * per side gives a sharp verdict, and every sink writes.
  */
 #include "compare.h"
 #include "ingest.h"
@@ -52,11 +54,12 @@ static void boot(const char *label, const char *kernel, int bootno, const double
 	free(s);
 }
 
+static unsigned allow_mixed;
+
 static int run_cmp(const char *b, const char *n, struct compare_result *r)
 {
 	struct db_selector sb, sn;
-	struct compare_opts o = { .metric = "get", .threshold_pct = 5, .boot_noise_pct = 25, .iterations = 2000,
-				  .seed = 1 };
+	struct compare_opts o = { .metric = "get", .threshold_pct = 5, .alpha = 0.05, .allow_mixed = allow_mixed };
 	int rc;
 
 	if (db_resolve_selector(db, b, &sb))
@@ -102,18 +105,33 @@ int main(void)
 	ok(run_cmp("old", "new", &r) == 0, "compare labels");
 	is_int(r.ncases, 2, "two keys in common");
 	c = find(&r, "key A");
-	ok(c && c->verdict == CMP_IMPROVED, "THP-like case improved");
+	ok(c && c->verdict == CMP_INCONCLUSIVE, "one boot each, nothing else known: inconclusive (%s)",
+	   c ? c->why : "-");
+	ok(c && strstr(c->why, "no boot-variance estimate") && strstr(c->why, "--repeat-boots 3"),
+	   "  ... saying why and what would settle it");
+	is_int(r.no_estimate, 2, "result counts the cases without an estimate");
+	compare_result_free(&r);
+
+	/* A second boot of each kernel elsewhere in the database: 2 df of boot variance. */
+	boot("old2", "linux-6.1", 1, slow, 10, aa1, 10);
+	boot("new2", "linux-6.12", 1, fast, 10, aa2, 10);
+	ok(run_cmp("old", "new", &r) == 0, "compare labels again");
+	c = find(&r, "key A");
+	ok(c && c->verdict == CMP_IMPROVED, "THP-like case improved (%s)", c ? c->why : "-");
 	ok(c && c->p < 0.01, "p < 0.01 (%.3g)", c ? c->p : 1.0);
-	is_near(c ? c->p : 0, 2.0 / 184756.0, 1e-12, "exact Mann-Whitney p for 10 v 10 separation");
+	ok(c && c->source == MODEL_POOLED && c->df == 2 && c->pooled_boots == 4,
+	   "variance pooled within the 2 kernels' 4 boots, 2 df");
+	ok(c && strstr(c->why, "over 4 boots (2 compared, 2 of history), 2 df"), "  ... and says so: %s",
+	   c ? c->why : "-");
 	is_int(c ? c->base.n : 0, 10, "warm-ups excluded from n");
 	is_int(c ? c->base.warmups : 0, 1, "warm-ups counted");
-	ok(c && !c->per_boot, "single boot: within-boot test");
+	is_int(c ? c->base.boots : 0, 1, "the side at hand is one boot");
 	ok(c && c->have_ci && c->ci_hi < 0.05, "CI of ratio below 0.05");
 	is_near(c ? c->pct_change : 0, 100.0 * ((2300 + 50 * 4.5) / (91500 + 100 * 4.5) - 1), 1e-9, "%change of medians");
 	c = find(&r, "key B");
 	ok(c && c->verdict != CMP_REGRESSED, "A/A-like case not regressed (%s)", c ? cmp_verdict_names[c->verdict] : "-");
 	is_int(r.counts[CMP_REGRESSED], 0, "no regression overall");
-	ok(r.single_boot, "result says the comparison was within-boot");
+	is_int(r.no_estimate, 0, "every case had an estimate");
 	ok(r.geomean > 0 && r.geomean < 1, "geomean ratio below 1");
 	ok(r.emulated, "tcg sides are flagged as emulated");
 	is_int(r.nrefs, 0, "no published figure matches 'key A' yet");
@@ -157,7 +175,7 @@ int main(void)
 	boot("twice-b", "k-b", 1, fast, 10, few, 2);
 	ok(run_cmp("twice-a", "twice-b", &r) == 0, "compare two boots per side");
 	c = find(&r, "key A");
-	ok(c && c->per_boot, "per-boot mode");
+	ok(c && c->source == MODEL_POOLED, "variance from the boots");
 	is_int(c ? c->base.boots : 0, 2, "boots counted");
 	is_int(c ? c->base.n : 0, 20, "all samples summarised");
 	/* boot medians {92,900 x2} v {2,525 x2}: ties across boots, ranks separate: p from the tie-corrected normal */
@@ -174,8 +192,47 @@ int main(void)
 
 	ok(run_cmp("nope", "new", &r) == -1, "unknown selector rejected");
 
+	/* Clock modes: refused when mixed, sharp from one icount boot each. */
+	boot("ic-a", "k-ic-a", 0, slow, 10, aa1, 10);
+	boot("ic-b", "k-ic-b", 0, fast, 10, aa1, 10);
+	sqlite3_exec(db, "UPDATE boots SET clock = 'icount' WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-b')",
+		     NULL, NULL, NULL);
+	is_int(run_cmp("ic-a", "ic-b", &r), COMPARE_REFUSED, "wall against icount: refused");
+	allow_mixed = CMP_MIX_CLOCK;
+	ok(run_cmp("ic-a", "ic-b", &r) == 0 && r.clock && strstr(r.clock, "base: wall; new: icount"),
+	   "--allow-mixed-clock compares and names both modes (%s)", r.clock ? r.clock : "-");
+	compare_result_free(&r);
+	allow_mixed = 0;
+	sqlite3_exec(db, "UPDATE boots SET clock = 'icount' WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-a')",
+		     NULL, NULL, NULL);
+	ok(run_cmp("ic-a", "ic-b", &r) == 0 && r.icount, "icount against icount compares");
+	c = find(&r, "key A");
+	ok(c && c->verdict == CMP_IMPROVED && c->source == MODEL_ICOUNT, "one icount boot each: improved (%s)",
+	   c ? c->why : "-");
+	c = find(&r, "key B");
+	ok(c && c->verdict == CMP_UNCHANGED, "identical icount boots: unchanged (%s)", c ? c->why : "-");
+	compare_result_free(&r);
+
+	/* Host class and architecture: refused the same way, allowed one by one. */
+	sqlite3_exec(db, "UPDATE boots SET accel = 'kvm' WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-b')",
+		     NULL, NULL, NULL);
+	is_int(run_cmp("ic-a", "ic-b", &r), COMPARE_REFUSED, "tcg against kvm: different host classes, refused");
+	allow_mixed = CMP_MIX_HOST;
+	ok(run_cmp("ic-a", "ic-b", &r) == 0 && strstr(r.host_class, "base: tcg on") && strstr(r.host_class, "new: kvm on"),
+	   "--allow-mixed-host compares and names both (%s)", r.host_class ? r.host_class : "-");
+	compare_result_free(&r);
+	sqlite3_exec(db, "UPDATE boots SET guest_env = json_set(guest_env, '$.arch', 'aarch64')"
+		     " WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-b')", NULL, NULL, NULL);
+	is_int(run_cmp("ic-a", "ic-b", &r), COMPARE_REFUSED, "x86_64 against aarch64 guests: refused");
+	allow_mixed = CMP_MIX_HOST | CMP_MIX_ARCH;
+	ok(run_cmp("ic-a", "ic-b", &r) == 0 && strstr(r.arch, "new: aarch64"), "--allow-mixed-arch compares (%s)",
+	   r.arch ? r.arch : "-");
+	compare_result_free(&r);
+	allow_mixed = 0;
+
 	/* Every sink writes something; JSON parses and has the cases. */
 	ok(run_cmp("old", "new", &r) == 0, "compare again for the sinks");
+	ok(strstr(r.cases[0].why, "threshold 5%") != NULL, "why names the threshold: %s", r.cases[0].why);
 	{
 		const char *names[] = { "text", "markdown", "json", "csv", "report" };
 
