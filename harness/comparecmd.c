@@ -34,7 +34,7 @@ static int set_metric(void *dst, const char *v)
 }
 
 /* The defaults in the help come from compare_defaults (filled in by usage()). */
-static char dflt_metric[16], dflt_threshold[16], dflt_alpha[16];
+static char dflt_metric[16], dflt_threshold[32], dflt_alpha[16];
 
 static int set_alpha(void *dst, const char *v)
 {
@@ -69,7 +69,8 @@ static const struct opt_table table = { "compare", options, sizeof(options) / si
 static void usage(FILE *f)
 {
 	snprintf(dflt_metric, sizeof(dflt_metric), "%s", compare_defaults.metric);
-	snprintf(dflt_threshold, sizeof(dflt_threshold), "%g", compare_defaults.threshold_pct);
+	snprintf(dflt_threshold, sizeof(dflt_threshold), "%g; %g on icount", CMP_THRESHOLD_WALL_PCT,
+		 CMP_THRESHOLD_ICOUNT_PCT);
 	snprintf(dflt_alpha, sizeof(dflt_alpha), "%g", compare_defaults.alpha);
 	fprintf(f, "usage: gupharness compare BASE NEW [options]\n\n"
 		"BASE and NEW name a run id (12 or #12), a run label, or a kernel.\n\noptions:\n");

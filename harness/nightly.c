@@ -336,7 +336,7 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 		bad = error("'%s': 'clock' is '%s'; use 'auto', 'icount' or 'wall'", path, cfg->clock);
 
 	cp_params_default(&cfg->cp);
-	cfg->threshold_pct = num_or(th, "change_pct", compare_defaults.threshold_pct);
+	cfg->threshold_pct = num_or(th, "change_pct", CMP_THRESHOLD_WALL_PCT);
 	cfg->cp.min_size_pct = cfg->threshold_pct;
 	cfg->cp.alpha = num_or(th, "alpha", cfg->cp.alpha);
 	cfg->cp.permutations = (unsigned)num_or(th, "permutations", cfg->cp.permutations);

@@ -379,8 +379,9 @@ static const unsigned verdict_rgb[CMP_NVERDICTS] = {
 static char *verdict_rule(void)
 {
 	return xasprintf("verdict as 'gupharness compare' gives it: boot-aware model on per-boot medians (boot"
-			 " variance pooled with the case's history),\nHolm over the cases at %g, threshold %g%% either way"
-			 " on a log scale", compare_defaults.alpha, compare_defaults.threshold_pct);
+			 " variance pooled with the case's history),\nHolm over the cases at %g, threshold %g%% (%g%% on the"
+			 " icount clock) either way on a log scale", compare_defaults.alpha, CMP_THRESHOLD_WALL_PCT,
+			 CMP_THRESHOLD_ICOUNT_PCT);
 }
 
 static void compare_sets(struct plot_ctx *x, struct pset *base, struct pset *new)

@@ -28,7 +28,7 @@ const char *const cmp_verdict_names[CMP_NVERDICTS] = {
 };
 
 const struct compare_opts compare_defaults = {
-	.metric = "get", .threshold_pct = 5.0, .alpha = 0.05,
+	.metric = "get", .threshold_pct = 0, .alpha = 0.05,
 };
 
 /* One side's samples for one key: pooled, and the medians of its boots. */
@@ -420,6 +420,8 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 		out->opts.alpha = 0.05;
 	if ((rc = check_classes(db, base, new, out, &cb, &cn)))
 		return rc;
+	if (!(out->opts.threshold_pct > 0))
+		out->opts.threshold_pct = out->icount ? CMP_THRESHOLD_ICOUNT_PCT : CMP_THRESHOLD_WALL_PCT;
 	if (load_history(db, base, new, opts->metric, &cb, &cn, &hist))
 		return -1;
 	if (load_side(db, base, opts->metric, &sb)) {
@@ -445,7 +447,7 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 	free_side(&sb);
 	free_side(&sn);
 	boothist_free(&hist);
-	describe(db, base, new, opts, out);
+	describe(db, base, new, &out->opts, out);
 	find_references(db, out);
 	return 0;
 }

@@ -16,7 +16,8 @@
  * Holm's step-down adjustment over all cases of the comparison bounds the
  * chance of any false alarm at alpha (default 5%). Verdict: regressed or
  * improved when the adjusted p <= alpha and the estimated ratio lies beyond
- * (1 + threshold)^(+-1); unchanged when the whole interval lies within it;
+ * (1 + threshold)^(+-1) (threshold 5% on the wall clock, 1% on icount,
+ * unless given); unchanged when the whole interval lies within it;
  * otherwise inconclusive, saying how many boots per side would settle it. A
  * case with no boot-variance estimate (one boot per side, no history, wall
  * clock) is inconclusive. Lower time is better. Sides of different clock
@@ -64,16 +65,21 @@ struct cmp_case {
 
 enum { CMP_MIX_CLOCK = 1, CMP_MIX_HOST = 2, CMP_MIX_ARCH = 4 };
 
+/* The default threshold by clock: on the icount clock boots agree to the
+ * microsecond, so a 1% change is measured, not noise; on the wall clock 5%. */
+#define CMP_THRESHOLD_WALL_PCT 5.0
+#define CMP_THRESHOLD_ICOUNT_PCT 1.0
+
 struct compare_opts {
 	const char *metric;        /* "get" or "put" */
-	double threshold_pct;      /* default 5 */
+	double threshold_pct;      /* 0: the clock's default, CMP_THRESHOLD_{WALL,ICOUNT}_PCT */
 	double alpha;              /* family-wise false-alarm rate, default 0.05 */
 	unsigned allow_mixed;      /* CMP_MIX_* bits: classes the user allowed to differ */
 	const char *base_arg, *new_arg;   /* as the user typed them, for "to reproduce" */
 };
 
-/* The defaults (metric get, threshold 5%, boot noise 25%, 2000 resamples,
- * seed 1): the one definition that compare, plot and nightly start from. */
+/* The defaults (metric get, threshold by clock, alpha 0.05): the one
+ * definition that compare, plot and nightly start from. */
 extern const struct compare_opts compare_defaults;
 
 /* A published figure (reference_results) for a compared case's command. */

@@ -55,11 +55,12 @@ static void boot(const char *label, const char *kernel, int bootno, const double
 }
 
 static unsigned allow_mixed;
+static double threshold = 5;
 
 static int run_cmp(const char *b, const char *n, struct compare_result *r)
 {
 	struct db_selector sb, sn;
-	struct compare_opts o = { .metric = "get", .threshold_pct = 5, .alpha = 0.05, .allow_mixed = allow_mixed };
+	struct compare_opts o = { .metric = "get", .threshold_pct = threshold, .alpha = 0.05, .allow_mixed = allow_mixed };
 	int rc;
 
 	if (db_resolve_selector(db, b, &sb))
@@ -212,6 +213,14 @@ int main(void)
 	c = find(&r, "key B");
 	ok(c && c->verdict == CMP_UNCHANGED, "identical icount boots: unchanged (%s)", c ? c->why : "-");
 	compare_result_free(&r);
+	threshold = 0;
+	ok(run_cmp("ic-a", "ic-b", &r) == 0 && r.opts.threshold_pct == CMP_THRESHOLD_ICOUNT_PCT,
+	   "no threshold given, icount sides: the icount default (%g%%)", r.opts.threshold_pct);
+	compare_result_free(&r);
+	ok(run_cmp("old", "new", &r) == 0 && r.opts.threshold_pct == CMP_THRESHOLD_WALL_PCT,
+	   "no threshold given, wall sides: the wall default (%g%%)", r.opts.threshold_pct);
+	compare_result_free(&r);
+	threshold = 5;
 
 	/* Host class and architecture: refused the same way, allowed one by one. */
 	sqlite3_exec(db, "UPDATE boots SET accel = 'kvm' WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-b')",
