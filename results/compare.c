@@ -304,7 +304,7 @@ static int check_classes(sqlite3 *db, const struct db_selector *base, const stru
 		       allow & CMP_MIX_CLOCK, base, new, &out->clock) ||
 	     check_dim("host class", "--allow-mixed-host", cb->host, cb->nhost, cn->host, cn->nhost,
 		       allow & CMP_MIX_HOST, base, new, &out->host_class) ||
-	     check_dim("architecture", "--allow-mixed-arch", cb->arch, cb->narch, cn->arch, cn->narch,
+	     check_dim("architecture", "--cross-arch", cb->arch, cb->narch, cn->arch, cn->narch,
 		       allow & CMP_MIX_ARCH, base, new, &out->arch);
 	out->icount = cb->nclock == 1 && cn->nclock == 1 && !strcmp(cb->clock, "icount") &&
 		      !strcmp(cn->clock, "icount");

@@ -234,7 +234,7 @@ int main(void)
 		     " WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-b')", NULL, NULL, NULL);
 	is_int(run_cmp("ic-a", "ic-b", &r), COMPARE_REFUSED, "x86_64 against aarch64 guests: refused");
 	allow_mixed = CMP_MIX_HOST | CMP_MIX_ARCH;
-	ok(run_cmp("ic-a", "ic-b", &r) == 0 && strstr(r.arch, "new: aarch64"), "--allow-mixed-arch compares (%s)",
+	ok(run_cmp("ic-a", "ic-b", &r) == 0 && strstr(r.arch, "new: aarch64"), "CMP_MIX_ARCH (--cross-arch) compares (%s)",
 	   r.arch ? r.arch : "-");
 	compare_result_free(&r);
 	allow_mixed = 0;
