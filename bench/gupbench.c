@@ -13,6 +13,7 @@
 #include "planrun.h"
 #include "runner.h"
 #include "selftest.h"
+#include "workload.h"
 #include "sysinfo.h"
 
 #include <jansson.h>
@@ -56,7 +57,7 @@ static int case_main(const struct bench_opts *o, int argc, char *argv[])
 		FILE *out;
 		json_t *doc;
 
-		run_case(o, &r, NULL, NULL);
+		workload_run(o, &r, NULL, NULL);
 		doc = result_document(env_json(0), json_pack("[o]", case_json(NULL, "gupbench", argv, argc, o, &r)));
 		out = out_open(o->out);
 		if (json_dumpf(doc, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) ||
@@ -64,7 +65,7 @@ static int case_main(const struct bench_opts *o, int argc, char *argv[])
 			bench_die(EXIT_IO, "cannot write '%s'", o->out ? o->out : "stdout");
 		json_decref(doc);
 	} else {
-		run_case(o, &r, human_sample, stdout);
+		workload_run(o, &r, human_sample, stdout);
 		human_summary(stdout, o, &r);
 	}
 	if (r.status == CASE_SKIP)
@@ -92,7 +93,10 @@ int main(int argc, char *argv[])
 	if (opts_parse(&o, argc - 1, argv + 1, OPTS_CMDLINE, err, sizeof(err)))
 		bench_die(EXIT_USAGE, "%s", err);
 	if (o.help) {
-		opts_usage(stdout);
+		if (o.help == 2)
+			workload_list(stdout);
+		else
+			opts_usage(stdout);
 		return EXIT_OK;
 	}
 	if (o.plan)
