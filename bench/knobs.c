@@ -127,6 +127,22 @@ void knobs_restore(void)
 	}
 }
 
+size_t knobs_mark(void)
+{
+	return nr_knobs;
+}
+
+void knobs_restore_to(size_t mark)
+{
+	for (size_t i = nr_knobs; i-- > mark;) {
+		if (!knobs[i].restored && write_raw(knobs[i].path, knobs[i].old))
+			bench_warn("cannot restore '%s' to '%s': %s", knobs[i].path, knobs[i].old, strerror(errno));
+		knobs[i].restored = 1;
+	}
+	if (mark < nr_knobs)
+		nr_knobs = mark;
+}
+
 static void restore_and_die(int sig)
 {
 	knobs_restore();

@@ -179,3 +179,83 @@ void pvm_teardown(struct wl_run *w)
 {
 	chunks_free(w);
 }
+
+/* The source's size in bytes: a block device's, or a file's. */
+static int source_size(int fd, unsigned long long *size)
+{
+	struct stat st;
+	uint64_t b;
+
+	if (fstat(fd, &st))
+		return -1;
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, &b))
+			return -1;
+		*size = b;
+	} else {
+		*size = (unsigned long long)st.st_size;
+	}
+	return 0;
+}
+
+static int odirect_open_fail(const char *path, int dflt, struct case_result *r)
+{
+	int e = errno;
+
+	if (e == ENOENT && dflt)
+		case_set(r, CASE_SKIP, EXIT_SKIP, "no '%s': the kernel lacks CONFIG_BLK_DEV_RAM (on a host: modprobe "
+			 "brd), or pass --source FILE on a filesystem with O_DIRECT", path);
+	else if (e == EINVAL)
+		case_set(r, CASE_SKIP, EXIT_SKIP, "'%s' refuses O_DIRECT (its filesystem lacks it; tmpfs has it "
+			 "from 6.6): pass --source on ext4, xfs or a block device", path);
+	else
+		case_set(r, CASE_ERROR, EXIT_FAIL, "cannot open '%s' with O_DIRECT: %s (%s)", path, strerror(e),
+			 bench_errname(e));
+	return -1;
+}
+
+int odirect_setup(struct wl_run *w, struct case_result *r)
+{
+	const char *path = w->o->source ? w->o->source : ODIRECT_DEFAULT;
+	struct chunks *c = chunks_new(w);
+
+	c->fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (c->fd < 0) {
+		chunks_free(w);
+		return odirect_open_fail(path, !w->o->source, r);
+	}
+	if (source_size(c->fd, &c->src_size) || c->src_size < c->iov[0].iov_len) {
+		case_set(r, CASE_ERROR, EXIT_USAGE, "'%s' holds %llu bytes, less than one read of -n %lu pages: "
+			 "lower -n or use a larger source", path, c->src_size, w->nr_pages);
+		chunks_free(w);
+		return -1;
+	}
+	/* reads wrap around at a multiple of the read size */
+	c->src_size -= c->src_size % c->iov[0].iov_len;
+	return 0;
+}
+
+int odirect_read(struct wl_run *w, struct sample *s, struct case_result *r)
+{
+	struct chunks *c = w->priv;
+	unsigned long long off = 0;
+	uint64_t t0 = wl_now_ns();
+
+	for (unsigned long i = 0; i < c->nr; i++) {
+		ssize_t n = pread(c->fd, c->iov[i].iov_base, c->iov[i].iov_len, (off_t)off);
+
+		if (n != (ssize_t)c->iov[i].iov_len) {
+			case_set(r, CASE_ERROR, EXIT_FAIL, "O_DIRECT read of %zu bytes at %llu: %s", c->iov[i].iov_len,
+				 off, n < 0 ? strerror(errno) : "short read");
+			return -1;
+		}
+		off = (off + c->iov[i].iov_len) % c->src_size;
+	}
+	s->get_us = wl_us(t0, wl_now_ns());
+	return 0;
+}
+
+void odirect_teardown(struct wl_run *w)
+{
+	chunks_free(w);
+}

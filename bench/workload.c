@@ -31,9 +31,19 @@ static const struct workload table[] = {
 	{ "move_pages_migrate", "move_pages(2) of the range to the other of two NUMA nodes, -n pages per call",
 	  NULL, MONO, "CONFIG_NUMA, CONFIG_MIGRATION and two memory nodes", OC_NPAGES | MEM, 1, 2,
 	  mp_migrate_setup, mp_migrate, mp_teardown },
+	{ "ksm_merge", "ksmd merging the range (madvise(MADV_MERGEABLE) until ksm_merging_pages counts it all)",
+	  NULL, "CLOCK_MONOTONIC, ksm_merging_pages polled every ms", "CONFIG_KSM", OC_THP, 1, 1, ksm_setup, ksm_merge,
+	  ksm_teardown },
+	{ "ksm_unmerge", "madvise(MADV_UNMERGEABLE) of the merged range", NULL, MONO, "CONFIG_KSM", OC_THP, 1, 1,
+	  ksm_setup, ksm_unmerge, ksm_teardown },
+	{ "thp_split", "the write of '<pid>,0x<start>,0x<end>' to debugfs split_huge_pages", NULL, MONO,
+	  "CONFIG_TRANSPARENT_HUGEPAGE and debugfs", OC_THP, 1, 1, split_setup, split_run, split_teardown },
 	{ "io_uring_register", "IORING_REGISTER_BUFFERS of the range, -n pages per buffer",
 	  "IORING_UNREGISTER_BUFFERS", MONO, "CONFIG_IO_URING (and kernel.io_uring_disabled=0)", OC_NPAGES | MEM,
 	  0, 1, uring_setup, uring_register, uring_teardown },
+	{ "odirect_read", "O_DIRECT pread(2)s into the range, -n pages each, from --source (default /dev/ram0)", NULL,
+	  MONO, "O_DIRECT on the source (a block device: CONFIG_BLK_DEV_RAM for /dev/ram0)", OC_NPAGES | MEM | OC_SOURCE,
+	  1, 1, odirect_setup, odirect_read, odirect_teardown },
 	{ "process_vm_readv", "process_vm_readv(2) of the range from our own pid, -n pages per call", NULL, MONO,
 	  "CONFIG_CROSS_MEMORY_ATTACH", OC_NPAGES | MEM, 1, 1, pvm_setup, pvm_readv, pvm_teardown },
 };
@@ -179,14 +189,37 @@ int wl_refault(struct wl_run *w, struct case_result *r)
 	return 0;
 }
 
+/*
+ * Anonymous ranges start on a PMD boundary, so that -t gives the same number
+ * of THPs on every kernel (6.7+ aligns large anonymous mappings by itself,
+ * 6.1 does not). hugetlb mappings are aligned by the kernel.
+ */
+static char *map_aligned(int flags, unsigned long long size)
+{
+	long pmd = wl_read_ulong("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+	unsigned long align = pmd > 0 ? (unsigned long)pmd : 2UL << 20, head;
+	char *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE, flags, -1, 0);
+
+	if (p == MAP_FAILED)
+		return p;
+	head = (align - (unsigned long)p % align) % align;
+	if (head)
+		munmap(p, head);
+	munmap(p + head + size, align - head);
+	return p + head;
+}
+
 static char *map_range(const struct bench_opts *o, unsigned long long size, struct case_result *r)
 {
 	int flags = MAP_ANONYMOUS | (o->shared ? MAP_SHARED : MAP_PRIVATE);
 	char *p;
 
-	if (o->hugetlb)
+	if (o->hugetlb) {
 		flags |= MAP_HUGETLB | (o->hugetlb_kb ? hugetlb_mmap_flags(o->hugetlb_kb) : 0);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
+	} else {
+		p = map_aligned(flags, size);
+	}
 	if (p == MAP_FAILED) {
 		case_set(r, CASE_ERROR, EXIT_FAIL, "mmap of %lu MiB of %s memory failed: %s (%s)", o->size_mb,
 			 o->hugetlb ? "hugetlb" : "anonymous", strerror(errno), bench_errname(errno));

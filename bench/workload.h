@@ -84,6 +84,7 @@ int ksm_unmerge(struct wl_run *w, struct sample *s, struct case_result *r);
 void ksm_teardown(struct wl_run *w);
 int split_setup(struct wl_run *w, struct case_result *r);
 int split_run(struct wl_run *w, struct sample *s, struct case_result *r);
+void split_teardown(struct wl_run *w);
 int uring_setup(struct wl_run *w, struct case_result *r);
 int uring_register(struct wl_run *w, struct sample *s, struct case_result *r);
 void uring_teardown(struct wl_run *w);
