@@ -82,7 +82,7 @@ void human_summary(FILE *f, const struct bench_opts *o, const struct case_result
 	size_t warm = 0, trunc = 0;
 
 	if (gup && o->cmd == CMD_PIN_LONGTERM_TEST && r->status == CASE_OK) {
-		fprintf(f, "%s: ok: %lu MiB pinned, writes after the pin seen through it\n", ci->ioctl_name,
+		fprintf(f, "# %s: ok: %lu MiB pinned, writes after the pin seen through it\n", ci->ioctl_name,
 			o->size_mb);
 		return;
 	}
@@ -92,7 +92,7 @@ void human_summary(FILE *f, const struct bench_opts *o, const struct case_result
 		warm += r->samples[i].warmup, trunc += r->samples[i].truncated;
 	summarize(r, 0, &g);
 	summarize(r, 1, &p);
-	fprintf(f, "%s: summary: get median %.1f us (mean %.1f, stddev %.1f, min %.0f, max %.0f), ",
+	fprintf(f, "# %s: summary: get median %.1f us (mean %.1f, stddev %.1f, min %.0f, max %.0f), ",
 		label, g.median, g.mean, g.stddev, g.min, g.max);
 	if (put)
 		fprintf(f, "put median %.1f us; ", p.median);
