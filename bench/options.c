@@ -420,7 +420,7 @@ int opts_check(const struct bench_opts *o, unsigned long page_size, char *err, s
 {
 	unsigned long long pages = opts_size_bytes(o) / page_size;
 
-	if (workload_check(o, page_size, err, errlen))
+	if (workload_check(o, err, errlen))
 		return -1;
 	if (o->nr_pages > pages) {
 		fmt_into(err, errlen, "-n %lu is larger than the range: -m %lu holds %llu pages of %lu bytes",

@@ -96,12 +96,11 @@ unsigned long workload_default_nr_pages(const struct workload *w)
 	return w->nr_pages_default;
 }
 
-int workload_check(const struct bench_opts *o, unsigned long page_size, char *err, size_t errlen)
+int workload_check(const struct bench_opts *o, char *err, size_t errlen)
 {
 	const struct workload *w = o->workload;
 	unsigned extra = o->given & ~w->accepts;
 
-	(void)page_size;
 	for (int b = 0; b < NR_OC; b++) {
 		if (extra & (1u << b)) {
 			fmt_into(err, errlen, "option '%s' does not apply to workload '%s' (drop it; "
