@@ -66,12 +66,15 @@ static int plan_main(const struct bench_opts *o)
 static void run_json(const struct bench_opts *o, struct cli_case *c, size_t n, struct case_result *last)
 {
 	json_t *cases = json_array(), *doc;
+	char key[512];
 	FILE *out;
 
 	for (size_t i = 0; i < n; i++) {
 		case_result_free(last);
 		workload_run(&c[i].o, last, NULL, NULL);
-		json_array_append_new(cases, case_json(NULL, "gupbench", c[i].argv, c[i].argc, &c[i].o, last));
+		/* outside a plan the key is the id: unique, and what db import files the case under */
+		opts_key(&c[i].o, key, sizeof(key));
+		json_array_append_new(cases, case_json(key, "gupbench", c[i].argv, c[i].argc, &c[i].o, last));
 		tally(last);
 	}
 	doc = result_document(env_json(0), cases);
