@@ -10,10 +10,10 @@
 #include "runner.h"
 #include "diag.h"
 #include "hugetlb.h"
+#include "nodes.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <numa.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -75,33 +75,21 @@ static void open_failure(struct case_result *r, const char *path, int e)
 
 int numa_nodes(void)
 {
-	int n = numa_available() < 0 ? 1 : numa_num_configured_nodes();
+	int nodes[NODES_MAX];
 
-	/* without /sys/devices/system/node libnuma counts none: there is still one */
-	return n > 0 ? n : 1;
+	return nodes_with_memory(nodes, NODES_MAX);
 }
 
 int runner_place(const struct bench_opts *o, struct case_result *r)
 {
 	if (o->numa_node >= 0) {
-		struct bitmask *nodes;
+		char why[256];
+		int rc = node_bind((int)o->numa_node, why, sizeof(why));
 
-		if (numa_available() < 0 || o->numa_node > numa_max_node() ||
-		    !numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned)o->numa_node)) {
-			case_set(r, CASE_ERROR, EXIT_USAGE, "numa node %ld does not exist (this machine has %d)",
-				 o->numa_node, numa_nodes());
+		if (rc) {
+			case_set(r, CASE_ERROR, rc == NODE_MISSING ? EXIT_USAGE : EXIT_FAIL, "%s", why);
 			return -1;
 		}
-		if (numa_run_on_node((int)o->numa_node)) {
-			case_set(r, CASE_ERROR, EXIT_FAIL, "cannot run on numa node %ld: %s", o->numa_node,
-				 strerror(errno));
-			return -1;
-		}
-		nodes = numa_allocate_nodemask();
-		numa_bitmask_setbit(nodes, (unsigned)o->numa_node);
-		numa_set_bind_policy(1);
-		numa_set_membind(nodes);
-		numa_free_nodemask(nodes);
 	}
 	if (o->cpu >= 0) {
 		cpu_set_t set;

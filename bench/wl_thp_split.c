@@ -60,6 +60,7 @@ int split_setup(struct wl_run *w, struct case_result *r)
 		case_set(r, CASE_SKIP, EXIT_SKIP, "madvise(MADV_HUGEPAGE) failed: %s: no THP", strerror(errno));
 		return -1;
 	}
+	w->force_thp = 1;
 	w->priv = (void *)(intptr_t)(fd + 1);
 	return 0;
 }

@@ -177,17 +177,6 @@ static void touch(struct wl_run *w)
 		w->p[off] = 0;
 }
 
-int wl_refault(struct wl_run *w, struct case_result *r)
-{
-	if (madvise(w->p, w->size, MADV_DONTNEED)) {
-		case_set(r, CASE_ERROR, EXIT_FAIL, "madvise(MADV_DONTNEED) of the range failed: %s (%s)",
-			 strerror(errno), bench_errname(errno));
-		return -1;
-	}
-	touch(w);
-	return 0;
-}
-
 /*
  * Anonymous ranges start on a PMD boundary, so that -t gives the same number
  * of THPs on every kernel (6.7+ aligns large anonymous mappings by itself,
@@ -208,13 +197,21 @@ static char *map_aligned(int flags, unsigned long long size)
 	return p + head;
 }
 
-static char *map_range(const struct bench_opts *o, unsigned long long size, struct case_result *r)
+static int map_flags(const struct bench_opts *o)
 {
 	int flags = MAP_ANONYMOUS | (o->shared ? MAP_SHARED : MAP_PRIVATE);
+
+	if (o->hugetlb)
+		flags |= MAP_HUGETLB | (o->hugetlb_kb ? hugetlb_mmap_flags(o->hugetlb_kb) : 0);
+	return flags;
+}
+
+static char *map_range(const struct bench_opts *o, unsigned long long size, struct case_result *r)
+{
+	int flags = map_flags(o);
 	char *p;
 
 	if (o->hugetlb) {
-		flags |= MAP_HUGETLB | (o->hugetlb_kb ? hugetlb_mmap_flags(o->hugetlb_kb) : 0);
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	} else {
 		p = map_aligned(flags, size);
@@ -229,6 +226,31 @@ static char *map_range(const struct bench_opts *o, unsigned long long size, stru
 		return NULL;
 	}
 	return p;
+}
+
+/*
+ * A new mapping over the old one (MAP_FIXED) rather than MADV_DONTNEED: the
+ * page tables go too, so that a range whose THPs were split (or merged by
+ * KSM) gets THPs again; madvise(MADV_DONTNEED) would leave PTE tables
+ * behind and every refault would be a base page.
+ */
+int wl_refault(struct wl_run *w, struct case_result *r)
+{
+	const struct bench_opts *o = w->o;
+
+	if (mmap(w->p, w->size, PROT_READ | PROT_WRITE, map_flags(o) | MAP_FIXED, -1, 0) == MAP_FAILED) {
+		case_set(r, CASE_ERROR, EXIT_FAIL, "mmap over the range failed: %s (%s)", strerror(errno),
+			 bench_errname(errno));
+		return -1;
+	}
+	if (runner_hint(o, w->p, w->size, r))
+		return -1;
+	if (w->force_thp && madvise(w->p, w->size, MADV_HUGEPAGE)) {
+		case_set(r, CASE_SKIP, EXIT_SKIP, "madvise(MADV_HUGEPAGE) failed: %s (no THP)", strerror(errno));
+		return -1;
+	}
+	touch(w);
+	return 0;
 }
 
 static void repeats(struct wl_run *w, struct case_result *r, sample_hook hook, void *arg)

@@ -26,6 +26,7 @@ struct wl_run {
 	unsigned long psize;       /* base page size */
 	unsigned long nr_pages;    /* base pages per call (-n, -1 resolved) */
 	unsigned long idx;         /* repeat index, warm-ups included */
+	int force_thp;             /* wl_refault madvises MADV_HUGEPAGE whatever -t/-T said */
 	void *priv;                /* the workload's own state */
 };
 
@@ -67,7 +68,7 @@ int workload_run(const struct bench_opts *o, struct case_result *r, sample_hook 
 /* CLOCK_MONOTONIC in ns, and a ns interval rounded to us, for the workloads. */
 uint64_t wl_now_ns(void);
 uint64_t wl_us(uint64_t t0, uint64_t t1);
-/* Fault the range in again from scratch (MADV_DONTNEED, then touch each base page). */
+/* Fault the range in again from scratch (a fresh mapping in its place, the -t/-T hint, a touch of each base page). */
 int wl_refault(struct wl_run *w, struct case_result *r);
 /* Read a whole small file (sysfs, procfs) as an unsigned long; -1 if unreadable. */
 long wl_read_ulong(const char *path);

@@ -8,6 +8,7 @@
  */
 #include "tap.h"
 #include "emit.h"
+#include "nodes.h"
 #include "workload.h"
 
 #include <stdlib.h>
@@ -107,8 +108,21 @@ static void driver(void)
 	case_result_free(&r);
 }
 
+static void node_lists(void)
+{
+	int n[8];
+
+	is_int(nodes_parse_list("0-1\n", n, 8), 2, "sysfs list '0-1': two nodes");
+	ok(n[0] == 0 && n[1] == 1, "nodes 0 and 1");
+	is_int(nodes_parse_list("0,2-4,7\n", n, 8), 5, "'0,2-4,7': five");
+	ok(n[0] == 0 && n[1] == 2 && n[3] == 4 && n[4] == 7, "in order");
+	is_int(nodes_parse_list("0-9", n, 3), 3, "at most max");
+	is_int(nodes_parse_list("\n", n, 8), 0, "an empty list");
+}
+
 int main(void)
 {
+	node_lists();
 	options();
 	records();
 	driver();
