@@ -160,6 +160,8 @@ void knobs_restore_on_exit(void)
 	signal(SIGINT, restore_and_die);
 	signal(SIGTERM, restore_and_die);
 	signal(SIGHUP, restore_and_die);
+	/* text piped into head(1) ends with SIGPIPE: the knobs still go back */
+	signal(SIGPIPE, restore_and_die);
 }
 
 size_t knobs_count(void)

@@ -24,7 +24,7 @@ void knobs_restore(void);
  */
 size_t knobs_mark(void);
 void knobs_restore_to(size_t mark);
-/* Restore at exit and on SIGINT/SIGTERM/SIGHUP. */
+/* Restore at exit and on SIGINT/SIGTERM/SIGHUP/SIGPIPE. */
 void knobs_restore_on_exit(void);
 
 /* The knobs written so far, in order. */
