@@ -15,7 +15,7 @@
 #include "nodes.h"
 
 #include <errno.h>
-#include <numaif.h>
+#include <linux/mempolicy.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
