@@ -543,6 +543,10 @@ static void key_part(const struct bench_opts *o, enum key_part part, char *buf, 
 		if (strcmp(o->file, "/dev/zero"))
 			append(buf, len, pos, " -f %s", o->file);
 		break;
+	case KEY_SOURCE:
+		if (o->source)
+			append(buf, len, pos, " --source %s", o->source);
+		break;
 	case KEY_NUMA:
 		if (o->numa_node >= 0)
 			append(buf, len, pos, " --numa-node %ld", o->numa_node);

@@ -111,37 +111,6 @@ int workload_check(const struct bench_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-void workload_key(const struct bench_opts *o, char *buf, size_t len)
-{
-	const struct workload *w = o->workload;
-	unsigned long n = o->nr_pages_set ? o->nr_pages : w->nr_pages_default;
-	size_t pos;
-
-	fmt_into(buf, len, "--workload %s -m %lu", w->name, o->size_mb);
-#define APPEND(...) (pos = strlen(buf), fmt_into(buf + pos, len - pos, __VA_ARGS__))
-	if (w->accepts & OC_NPAGES) {
-		if (n)
-			APPEND(" -n %lu", n);
-		else
-			APPEND(" -n -1");
-	}
-	if (o->thp == 1)
-		APPEND(" -t");
-	else if (o->thp == 0)
-		APPEND(" -T");
-	if (o->hugetlb && !o->hugetlb_kb)
-		APPEND(" -H");
-	if (o->hugetlb_kb)
-		APPEND(" --hugetlb-size %s", hugetlb_size_name(o->hugetlb_kb));
-	if (o->shared)
-		APPEND(" -S");
-	if (o->source)
-		APPEND(" --source %s", o->source);
-	if (o->numa_node >= 0)
-		APPEND(" --numa-node %ld", o->numa_node);
-#undef APPEND
-}
-
 uint64_t wl_now_ns(void)
 {
 	struct timespec ts;

@@ -56,8 +56,6 @@ void workload_list(FILE *f);
 unsigned long workload_default_nr_pages(const struct workload *w);
 /* Options given that the workload does not take: -1 with a message naming both. */
 int workload_check(const struct bench_opts *o, char *err, size_t errlen);
-/* The key of a workload case (PROTOCOL.md). */
-void workload_key(const struct bench_opts *o, char *buf, size_t len);
 
 /*
  * Run the case o describes with its workload (gup_test: runner.c's

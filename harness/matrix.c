@@ -312,6 +312,7 @@ static void push_key_part(struct strvec *s, const struct matrix_case *c, enum ke
 		break;
 	case KEY_TOUCH:
 	case KEY_FLAGS:
+	case KEY_SOURCE:
 		break;      /* not matrix axes */
 	}
 }
