@@ -9,18 +9,19 @@ scratch
 H=$GUPHARNESS
 DB=$SCRATCH/e2e.db
 TARBALL=/usr/src/linux-source-6.12.tar.xz
+K=${GUPBENCH_E2E_KERNEL:-linux-6.12}   # a cache name for the 6.12 build
 export GUPBENCH_DB=$DB
 
-check "linux-6.12 builds with the workloads' options (or is cached)" -- \
-	$H kernel build --source $TARBALL --name linux-6.12
-entry=$($H kernel build --source $TARBALL --name linux-6.12 2>/dev/null | awk '{print $3}')
+check "$K builds with the workloads' options (or is cached)" -- \
+	$H kernel build --source $TARBALL --name "$K"
+entry=$($H kernel build --source $TARBALL --name "$K" 2>/dev/null | awk '{print $3}')
 for opt in KSM IO_URING CROSS_MEMORY_ATTACH BLK_DEV_RAM NUMA_EMU MIGRATION; do
 	grep -qx "CONFIG_$opt=y" "$entry/.config"
-	ok $? "linux-6.12 has CONFIG_$opt=y"
+	ok $? "$K has CONFIG_$opt=y"
 done
 
 t0=$(date +%s)
-check "run: one workload of each kind" -- $H run --matrix "$ROOT/tests/e2e/workloads.json" --kernel linux-6.12 \
+check "run: one workload of each kind" -- $H run --matrix "$ROOT/tests/e2e/workloads.json" --kernel "$K" \
 	--label e2e-workloads
 echo "# the workloads boot took $(($(date +%s) - t0)) s"
 q() { sqlite3 "$DB" "$1"; }
