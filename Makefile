@@ -42,7 +42,7 @@ HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) \
 BENCH_OBJ   := $(patsubst %.c,$(O)/%.o,$(BENCH_SRC))
 HARNESS_OBJ := $(patsubst %.c,$(O)/%.o,$(HARNESS_SRC)) $(O)/gen/schema.o $(O)/gen/references.o
 
-BENCH_LIBS   := -ljansson -lnuma -lm
+BENCH_LIBS   := -ljansson -lm
 HARNESS_LIBS := -lsqlite3 -ljansson -lm -lpthread
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)

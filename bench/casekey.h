@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 enum key_part {
-	KEY_CMD,        /* -u -a -L ... (with a command's own extras) */
+	KEY_CMD,        /* -u -a -L ... (with a command's own extras), or --workload NAME */
 	KEY_SIZE,       /* -m MB */
-	KEY_PAGES,      /* -n PAGES */
+	KEY_PAGES,      /* -n PAGES (-1: the whole range), for workloads that take -n */
 	KEY_THP,        /* -t / -T */
 	KEY_HUGETLB,    /* -H / --hugetlb-size SIZE */
 	KEY_WRITE,      /* -w / -W */
@@ -22,6 +22,7 @@ enum key_part {
 	KEY_THREADS,    /* -j N */
 	KEY_FLAGS,      /* -F FLAGS */
 	KEY_FILE,       /* -f FILE */
+	KEY_SOURCE,     /* --source PATH (odirect_read) */
 	KEY_NUMA,       /* --numa-node N */
 };
 

@@ -68,3 +68,10 @@ void fmt_into(char *buf, size_t len, const char *fmt, ...)
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 }
+
+const char *bench_errname(int e)
+{
+	const char *n = strerrorname_np(e);
+
+	return n ? n : "unknown errno";
+}

@@ -20,6 +20,9 @@ void *bench_xmalloc(size_t n);
 void *bench_xcalloc(size_t n, size_t size);
 char *bench_xstrdup(const char *s);
 
+/* The errno's name ("ENOSYS") for messages. */
+const char *bench_errname(int e);
+
 /* snprintf into a fixed buffer, truncating silently (messages only). */
 void fmt_into(char *buf, size_t len, const char *fmt, ...) ATTR_PRINTF(3, 4);
 

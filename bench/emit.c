@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "hugetlb.h"
 #include "stats.h"
+#include "workload.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +28,14 @@ void human_sample(const struct bench_opts *o, const struct sample *s, void *file
 	FILE *f = file;
 	const struct gup_cmd_info *ci = gup_cmd_info(o->cmd);
 
+	if (!workload_is_gup_test(o->workload)) {
+		fprintf(f, "%s: Time: get:%llu", o->workload->name, (unsigned long long)s->get_us);
+		if (o->workload->put_what)
+			fprintf(f, " put:%llu", (unsigned long long)s->put_us);
+		fprintf(f, " us%s\n", s->warmup ? " (warm-up)" : "");
+		fflush(f);
+		return;
+	}
 	if (!ci->timed) {
 		fprintf(f, "%s: done\n", ci->ioctl_name);
 		if (s->truncated)
@@ -67,23 +76,27 @@ static void summarize(const struct case_result *r, int put, struct summary *s)
 void human_summary(FILE *f, const struct bench_opts *o, const struct case_result *r)
 {
 	const struct gup_cmd_info *ci = gup_cmd_info(o->cmd);
+	int gup = workload_is_gup_test(o->workload), put = gup || o->workload->put_what;
+	const char *label = gup ? ci->ioctl_name : o->workload->name;
 	struct summary g, p;
 	size_t warm = 0, trunc = 0;
 
-	if (o->cmd == CMD_PIN_LONGTERM_TEST && r->status == CASE_OK) {
-		fprintf(f, "%s: ok: %lu MiB pinned, writes after the pin seen through it\n", ci->ioctl_name,
+	if (gup && o->cmd == CMD_PIN_LONGTERM_TEST && r->status == CASE_OK) {
+		fprintf(f, "# %s: ok: %lu MiB pinned, writes after the pin seen through it\n", ci->ioctl_name,
 			o->size_mb);
 		return;
 	}
-	if (!ci->timed || !r->nr_samples)
+	if ((gup && !ci->timed) || !r->nr_samples)
 		return;
 	for (size_t i = 0; i < r->nr_samples; i++)
 		warm += r->samples[i].warmup, trunc += r->samples[i].truncated;
 	summarize(r, 0, &g);
 	summarize(r, 1, &p);
-	fprintf(f, "%s: summary: get median %.1f us (mean %.1f, stddev %.1f, min %.0f, max %.0f), "
-		"put median %.1f us; %zu samples, %zu warm-up excluded, %zu truncated\n",
-		ci->ioctl_name, g.median, g.mean, g.stddev, g.min, g.max, p.median, g.n, warm, trunc);
+	fprintf(f, "# %s: summary: get median %.1f us (mean %.1f, stddev %.1f, min %.0f, max %.0f), ",
+		label, g.median, g.mean, g.stddev, g.min, g.max);
+	if (put)
+		fprintf(f, "put median %.1f us; ", p.median);
+	fprintf(f, "%zu samples, %zu warm-up excluded, %zu truncated\n", g.n, warm, trunc);
 }
 
 static json_t *summary_obj(const struct summary *s)
@@ -104,28 +117,47 @@ json_t *summary_json(const struct case_result *r)
 json_t *params_json(const struct bench_opts *o)
 {
 	static const char *const thp[] = { "system", "off", "on" };
+	const struct workload *w = o->workload;
 	unsigned long hkb = o->hugetlb ? (o->hugetlb_kb ? o->hugetlb_kb : hugetlb_default_kb()) : 0;
 	unsigned long flags = o->gup_flags | (o->write ? GUP_FOLL_WRITE : 0) | (o->touch ? GUP_FOLL_TOUCH : 0);
+	int gup = workload_is_gup_test(w);
+	json_t *p;
 
-	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:b,s:I,s:b,s:b,s:s,s:I,s:I,s:I,s:I,s:I,s:b}",
-			 "cmd", gup_cmd_info(o->cmd)->name,
-			 "size_bytes", (json_int_t)opts_size_bytes(o),
-			 "size_mb", (json_int_t)o->size_mb,
-			 "nr_pages_per_call", (json_int_t)o->nr_pages,
-			 "repeats", (json_int_t)o->repeats,
-			 "warmup", (json_int_t)o->warmup,
-			 "thp", thp[o->thp + 1],
-			 "hugetlb", o->hugetlb,
-			 "hugetlb_kb", (json_int_t)hkb,
-			 "write", o->write,
-			 "shared", o->shared,
-			 "file", o->file,
-			 "numa_node", (json_int_t)o->numa_node,
-			 "cpu", (json_int_t)o->cpu,
-			 "threads", (json_int_t)o->threads,
-			 "fifo", (json_int_t)o->fifo,
-			 "gup_flags", (json_int_t)flags,
-			 "touch", o->touch);
+	p = json_pack("{s:s,s:s,s:{s:s,s:s?},s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:b,s:I,s:b,s:I,s:I,s:I,s:I}",
+		      "cmd", gup ? gup_cmd_info(o->cmd)->name : w->name,
+		      "workload", w->name,
+		      "timed", "get", w->get_what, "put", w->put_what,
+		      "clock", w->clock,
+		      "size_bytes", (json_int_t)opts_size_bytes(o),
+		      "size_mb", (json_int_t)o->size_mb,
+		      "nr_pages_per_call", (json_int_t)opts_nr_pages(o, (unsigned long)sysconf(_SC_PAGESIZE)),
+		      "repeats", (json_int_t)o->repeats,
+		      "warmup", (json_int_t)o->warmup,
+		      "thp", thp[o->thp + 1],
+		      "hugetlb", o->hugetlb,
+		      "hugetlb_kb", (json_int_t)hkb,
+		      "shared", o->shared,
+		      "numa_node", (json_int_t)o->numa_node,
+		      "cpu", (json_int_t)o->cpu,
+		      "threads", (json_int_t)(gup ? o->threads : 1),
+		      "fifo", (json_int_t)o->fifo);
+	if (gup)
+		json_object_update_new(p, json_pack("{s:b,s:s,s:I,s:b}", "write", o->write, "file", o->file,
+						    "gup_flags", (json_int_t)flags, "touch", o->touch));
+	else if (w->accepts & OC_SOURCE)
+		json_object_set_new(p, "source", o->source ? json_string(o->source) : json_null());
+	return p;
+}
+
+/* A workload without a put time says so with nulls, never a fake 0. */
+static void drop_put(json_t *rec)
+{
+	size_t i;
+	json_t *s;
+
+	json_object_set_new(json_object_get(rec, "summary"), "put", json_null());
+	json_array_foreach(json_object_get(rec, "samples"), i, s)
+		json_object_set_new(s, "put_us", json_null());
 }
 
 json_t *case_json(const char *id, const char *tool, char *const argv[], int argc,
@@ -158,6 +190,8 @@ json_t *case_json(const char *id, const char *tool, char *const argv[], int argc
 			"summary", summary_json(r));
 	if (!rec)
 		bench_die(EXIT_FAIL, "cannot build the case record (bug)");
+	if (!workload_is_gup_test(o->workload) && !o->workload->put_what)
+		drop_put(rec);
 	return rec;
 }
 

@@ -127,6 +127,22 @@ void knobs_restore(void)
 	}
 }
 
+size_t knobs_mark(void)
+{
+	return nr_knobs;
+}
+
+void knobs_restore_to(size_t mark)
+{
+	for (size_t i = nr_knobs; i-- > mark;) {
+		if (!knobs[i].restored && write_raw(knobs[i].path, knobs[i].old))
+			bench_warn("cannot restore '%s' to '%s': %s", knobs[i].path, knobs[i].old, strerror(errno));
+		knobs[i].restored = 1;
+	}
+	if (mark < nr_knobs)
+		nr_knobs = mark;
+}
+
 static void restore_and_die(int sig)
 {
 	knobs_restore();
@@ -144,6 +160,8 @@ void knobs_restore_on_exit(void)
 	signal(SIGINT, restore_and_die);
 	signal(SIGTERM, restore_and_die);
 	signal(SIGHUP, restore_and_die);
+	/* text piped into head(1) ends with SIGPIPE: the knobs still go back */
+	signal(SIGPIPE, restore_and_die);
 }
 
 size_t knobs_count(void)

@@ -17,7 +17,14 @@
 int knob_write(const char *path, const char *value, char *reason, size_t len);
 /* Restore every saved knob; safe to call twice and from a signal handler. */
 void knobs_restore(void);
-/* Restore at exit and on SIGINT/SIGTERM/SIGHUP. */
+/*
+ * A workload's own knobs: knobs_mark() before writing them, knobs_restore_to()
+ * puts back (newest first) and forgets every knob first written after the
+ * mark, so that a case restores what it set even in a forked plan child.
+ */
+size_t knobs_mark(void);
+void knobs_restore_to(size_t mark);
+/* Restore at exit and on SIGINT/SIGTERM/SIGHUP/SIGPIPE. */
 void knobs_restore_on_exit(void);
 
 /* The knobs written so far, in order. */

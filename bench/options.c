@@ -11,6 +11,7 @@
 #include "casekey.h"
 #include "diag.h"
 #include "hugetlb.h"
+#include "workload.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -57,6 +58,7 @@ struct opt_def {
 	long value;
 	opt_fn fn;
 	int cmdline_only;      /* not meaningful inside a plan case */
+	unsigned cls;          /* OC_* class: the workloads it applies to (0: all) */
 	const char *help;
 };
 
@@ -65,43 +67,50 @@ static int set_flags(struct bench_opts *o, const char *arg, char *err, size_t er
 static int set_dump(struct bench_opts *o, const char *arg, char *err, size_t errlen);
 static int set_hugetlb_size(struct bench_opts *o, const char *arg, char *err, size_t errlen);
 static int set_longterm_fast(struct bench_opts *o, const char *arg, char *err, size_t errlen);
+static int set_nr_pages(struct bench_opts *o, const char *arg, char *err, size_t errlen);
+static int set_workload(struct bench_opts *o, const char *arg, char *err, size_t errlen);
 
 #define OFF(f) offsetof(struct bench_opts, f)
 
 static const struct opt_def opt_table[] = {
-	{ 'm', NULL, "MB", K_FN, 0, 0, set_size, 0, "size of the range in MiB (default 128)" },
-	{ 'r', NULL, "N", K_ULONG, OFF(repeats), 1, NULL, 0, "measured repeats (default 1)" },
-	{ 'n', NULL, "N", K_ULONG, OFF(nr_pages), 1, NULL, 0, "pages per GUP call (default 1)" },
-	{ 'F', NULL, "FLAGS", K_FN, 0, 0, set_flags, 0, "raw gup_flags (strtol base 0; FOLL_WRITE/TOUCH added by -w/-z)" },
-	{ 'f', NULL, "FILE", K_STR, OFF(file), 0, NULL, 0, "file to map (default /dev/zero)" },
-	{ 'a', NULL, NULL, K_CMD, 0, CMD_PIN_FAST, NULL, 0, "PIN_FAST_BENCHMARK" },
-	{ 'b', NULL, NULL, K_CMD, 0, CMD_PIN_BASIC, NULL, 0, "PIN_BASIC_TEST" },
-	{ 'c', NULL, NULL, K_FN, 0, 0, set_dump, 0, "DUMP_USER_PAGES_TEST (trailing args: 0-based page indexes)" },
-	{ 'j', NULL, "N", K_ULONG, OFF(threads), 1, NULL, 0, "threads issuing the ioctl (default 1)" },
-	{ 't', NULL, NULL, K_SET, OFF(thp), 1, NULL, 0, "madvise(MADV_HUGEPAGE)" },
-	{ 'T', NULL, NULL, K_SET, OFF(thp), 0, NULL, 0, "madvise(MADV_NOHUGEPAGE)" },
-	{ 'L', NULL, NULL, K_CMD, 0, CMD_PIN_LONGTERM, NULL, 0, "PIN_LONGTERM_BENCHMARK" },
-	{ 'U', NULL, NULL, K_CMD, 0, CMD_GUP_BASIC, NULL, 0, "GUP_BASIC_TEST" },
-	{ 'u', NULL, NULL, K_CMD, 0, CMD_GUP_FAST, NULL, 0, "GUP_FAST_BENCHMARK (the default)" },
-	{ 'w', NULL, NULL, K_SET, OFF(write), 1, NULL, 0, "FOLL_WRITE (the default)" },
-	{ 'W', NULL, NULL, K_SET, OFF(write), 0, NULL, 0, "no FOLL_WRITE" },
-	{ 'S', NULL, NULL, K_SET, OFF(shared), 1, NULL, 0, "MAP_SHARED instead of MAP_PRIVATE" },
-	{ 'H', NULL, NULL, K_SET, OFF(hugetlb), 1, NULL, 0, "MAP_HUGETLB|MAP_ANONYMOUS, default hugetlb size" },
-	{ 'z', NULL, NULL, K_SET, OFF(touch), 1, NULL, 0, "fault pages in from GUP (FOLL_TOUCH), not from user space" },
-	{ 'p', NULL, NULL, K_SET, OFF(dump_use_pin), 1, NULL, 0, "with -c: pin instead of get" },
-	{ 0, "hugetlb-size", "SIZE", K_FN, 0, 0, set_hugetlb_size, 0, "hugetlb page size 64K|2M|32M|1G (implies -H)" },
-	{ 0, "numa-node", "N", K_LONG, OFF(numa_node), 0, NULL, 0, "bind memory and run on NUMA node N" },
-	{ 0, "cpu", "N", K_LONG, OFF(cpu), 0, NULL, 0, "run on CPU N" },
-	{ 0, "fifo", "PRIO", K_ULONG, OFF(fifo), 1, NULL, 0, "SCHED_FIFO at PRIO (what chrt -f PRIO did)" },
-	{ 0, "warmup", "N", K_ULONG, OFF(warmup), 0, NULL, 0, "extra repeats first, kept and flagged as warm-up" },
-	{ 0, "longterm-test", NULL, K_CMD, 0, CMD_PIN_LONGTERM_TEST, NULL, 0,
+	{ 'm', NULL, "MB", K_FN, 0, 0, set_size, 0, 0, "size of the range in MiB (default 128)" },
+	{ 'r', NULL, "N", K_ULONG, OFF(repeats), 1, NULL, 0, 0, "measured repeats (default 1)" },
+	{ 'n', NULL, "N", K_FN, 0, 0, set_nr_pages, 0, OC_NPAGES, "pages per GUP call (default 1; -1: the whole range)" },
+	{ 'F', NULL, "FLAGS", K_FN, 0, 0, set_flags, 0, OC_GUP, "raw gup_flags (strtol base 0; FOLL_WRITE/TOUCH added by -w/-z)" },
+	{ 'f', NULL, "FILE", K_STR, OFF(file), 0, NULL, 0, OC_GUP, "file to map (default /dev/zero)" },
+	{ 'a', NULL, NULL, K_CMD, 0, CMD_PIN_FAST, NULL, 0, OC_GUP, "PIN_FAST_BENCHMARK" },
+	{ 'b', NULL, NULL, K_CMD, 0, CMD_PIN_BASIC, NULL, 0, OC_GUP, "PIN_BASIC_TEST" },
+	{ 'c', NULL, NULL, K_FN, 0, 0, set_dump, 0, OC_GUP, "DUMP_USER_PAGES_TEST (trailing args: 0-based page indexes)" },
+	{ 'j', NULL, "N", K_ULONG, OFF(threads), 1, NULL, 0, OC_GUP, "threads issuing the ioctl (default 1)" },
+	{ 't', NULL, NULL, K_SET, OFF(thp), 1, NULL, 0, OC_THP, "madvise(MADV_HUGEPAGE)" },
+	{ 'T', NULL, NULL, K_SET, OFF(thp), 0, NULL, 0, OC_THP, "madvise(MADV_NOHUGEPAGE)" },
+	{ 'L', NULL, NULL, K_CMD, 0, CMD_PIN_LONGTERM, NULL, 0, OC_GUP, "PIN_LONGTERM_BENCHMARK" },
+	{ 'U', NULL, NULL, K_CMD, 0, CMD_GUP_BASIC, NULL, 0, OC_GUP, "GUP_BASIC_TEST" },
+	{ 'u', NULL, NULL, K_CMD, 0, CMD_GUP_FAST, NULL, 0, OC_GUP, "GUP_FAST_BENCHMARK (the default)" },
+	{ 'w', NULL, NULL, K_SET, OFF(write), 1, NULL, 0, OC_GUP, "FOLL_WRITE (the default)" },
+	{ 'W', NULL, NULL, K_SET, OFF(write), 0, NULL, 0, OC_GUP, "no FOLL_WRITE" },
+	{ 'S', NULL, NULL, K_SET, OFF(shared), 1, NULL, 0, OC_SHARED, "MAP_SHARED instead of MAP_PRIVATE" },
+	{ 'H', NULL, NULL, K_SET, OFF(hugetlb), 1, NULL, 0, OC_HUGETLB, "MAP_HUGETLB|MAP_ANONYMOUS, default hugetlb size" },
+	{ 'z', NULL, NULL, K_SET, OFF(touch), 1, NULL, 0, OC_GUP, "fault pages in from GUP (FOLL_TOUCH), not from user space" },
+	{ 'p', NULL, NULL, K_SET, OFF(dump_use_pin), 1, NULL, 0, OC_GUP, "with -c: pin instead of get" },
+	{ 0, "hugetlb-size", "SIZE", K_FN, 0, 0, set_hugetlb_size, 0, OC_HUGETLB, "hugetlb page size 64K|2M|32M|1G (implies -H)" },
+	{ 0, "numa-node", "N", K_LONG, OFF(numa_node), 0, NULL, 0, 0, "bind memory and run on NUMA node N" },
+	{ 0, "cpu", "N", K_LONG, OFF(cpu), 0, NULL, 0, 0, "run on CPU N" },
+	{ 0, "fifo", "PRIO", K_ULONG, OFF(fifo), 1, NULL, 0, 0, "SCHED_FIFO at PRIO (what chrt -f PRIO did)" },
+	{ 0, "warmup", "N", K_ULONG, OFF(warmup), 0, NULL, 0, 0, "extra repeats first, kept and flagged as warm-up" },
+	{ 0, "longterm-test", NULL, K_CMD, 0, CMD_PIN_LONGTERM_TEST, NULL, 0, OC_GUP,
 	  "PIN_LONGTERM_TEST_START/READ/STOP functional check (6.2+)" },
-	{ 0, "longterm-fast", NULL, K_FN, 0, 0, set_longterm_fast, 0, "--longterm-test through pin_user_pages_fast" },
-	{ 0, "json", NULL, K_SET, OFF(json), 1, NULL, 1, "print one JSON document instead of text" },
-	{ 0, "plan", "FILE", K_STR, OFF(plan), 0, NULL, 1, "run the cases of a plan, streaming JSON records" },
-	{ 0, "out", "FILE", K_STR, OFF(out), 0, NULL, 1, "write the JSON output to FILE (atomically)" },
-	{ 0, "selftest", "PATH", K_STR, OFF(selftest), 0, NULL, 1, "selftest binary for plan cross-check cases (default /gup_test)" },
-	{ 'h', "help", NULL, K_SET, OFF(help), 1, NULL, 1, "this help" },
+	{ 0, "longterm-fast", NULL, K_FN, 0, 0, set_longterm_fast, 0, OC_GUP, "--longterm-test through pin_user_pages_fast" },
+	{ 0, "workload", "NAME", K_FN, 0, 0, set_workload, 0, 0, "what to measure (default gup_test; list: --workload help)" },
+	{ 0, "source", "PATH", K_STR, OFF(source), 0, NULL, 0, OC_SOURCE,
+	  "odirect_read: file or block device to read with O_DIRECT (default /dev/ram0)" },
+	{ 0, "gup-bench", NULL, K_SET, OFF(gup_bench), 1, NULL, 1, 0,
+	  "upstream tools/mm/gup_bench: alone, its whole matrix (also when called as gup_bench)" },
+	{ 0, "json", NULL, K_SET, OFF(json), 1, NULL, 1, 0, "print one JSON document instead of text" },
+	{ 0, "plan", "FILE", K_STR, OFF(plan), 0, NULL, 1, 0, "run the cases of a plan, streaming JSON records" },
+	{ 0, "out", "FILE", K_STR, OFF(out), 0, NULL, 1, 0, "write the JSON output to FILE (atomically)" },
+	{ 0, "selftest", "PATH", K_STR, OFF(selftest), 0, NULL, 1, 0, "selftest binary for plan cross-check cases (default /gup_test)" },
+	{ 'h', "help", NULL, K_SET, OFF(help), 1, NULL, 1, 0, "this help" },
 };
 
 #define NR_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -119,6 +128,7 @@ void opts_defaults(struct bench_opts *o)
 	o->write = 1;
 	o->numa_node = -1;
 	o->cpu = -1;
+	o->workload = workload_default();
 }
 
 static void opt_name(const struct opt_def *d, char *buf, size_t len)
@@ -188,6 +198,42 @@ static int set_hugetlb_size(struct bench_opts *o, const char *arg, char *err,
 	return 0;
 }
 
+static int set_nr_pages(struct bench_opts *o, const char *arg, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	o->nr_pages_set = 1;
+	/* -1: every page of the range in one call (the selftest after v6.12, gup_bench) */
+	if (!strcmp(arg, "-1")) {
+		o->nr_pages = 0;
+		return 0;
+	}
+	if (parse_ulong(arg, 10, &v) || v < 1 || v > 1000000000UL) {
+		fmt_into(err, errlen, "option '-n' wants a page count from 1, or -1 for the whole range, not '%s'", arg);
+		return -1;
+	}
+	o->nr_pages = v;
+	return 0;
+}
+
+static int set_workload(struct bench_opts *o, const char *arg, char *err, size_t errlen)
+{
+	const struct workload *w = workload_find(arg);
+	char names[256];
+
+	if (!strcmp(arg, "help")) {
+		o->help = 2;
+		return 0;
+	}
+	if (!w) {
+		workload_names(names, sizeof(names));
+		fmt_into(err, errlen, "unknown workload '%s' (one of: %s)", arg, names);
+		return -1;
+	}
+	o->workload = w;
+	return 0;
+}
+
 static int set_longterm_fast(struct bench_opts *o, const char *arg, char *err,
 			     size_t errlen)
 {
@@ -195,6 +241,15 @@ static int set_longterm_fast(struct bench_opts *o, const char *arg, char *err,
 	o->cmd = CMD_PIN_LONGTERM_TEST;
 	o->longterm_fast = 1;
 	return 0;
+}
+
+/* Remember the first option of each class: a workload it does not apply to names it. */
+static void note_class(struct bench_opts *o, unsigned cls, const char *name)
+{
+	for (int b = 0; b < NR_OC; b++)
+		if ((cls & (1u << b)) && !(o->given & (1u << b)))
+			fmt_into(o->given_name[b], sizeof(o->given_name[b]), "%s", name);
+	o->given |= cls;
 }
 
 static int apply(struct bench_opts *o, const struct opt_def *d, const char *arg, enum opts_scope scope,
@@ -209,6 +264,7 @@ static int apply(struct bench_opts *o, const struct opt_def *d, const char *arg,
 			 name);
 		return -1;
 	}
+	note_class(o, d->cls, name);
 	switch (d->kind) {
 	case K_CMD:
 		o->cmd = (enum gup_cmd)d->value;
@@ -276,6 +332,7 @@ static int page_index(struct bench_opts *o, int *nr_idx, const char *word, char 
 	}
 	/* 1-based in the ABI so that 0 can mean "nothing" */
 	o->which_pages[(*nr_idx)++] = (unsigned)v + 1;
+	note_class(o, OC_GUP, word);
 	return 0;
 }
 
@@ -363,6 +420,8 @@ int opts_check(const struct bench_opts *o, unsigned long page_size, char *err, s
 {
 	unsigned long long pages = opts_size_bytes(o) / page_size;
 
+	if (workload_check(o, err, errlen))
+		return -1;
 	if (o->nr_pages > pages) {
 		fmt_into(err, errlen, "-n %lu is larger than the range: -m %lu holds %llu pages of %lu bytes",
 			 o->nr_pages, o->size_mb, pages, page_size);
@@ -388,6 +447,14 @@ unsigned long long opts_size_bytes(const struct bench_opts *o)
 	return (unsigned long long)o->size_mb * MB;
 }
 
+unsigned long opts_nr_pages(const struct bench_opts *o, unsigned long page_size)
+{
+	unsigned long n = o->nr_pages_set ? o->nr_pages : workload_default_nr_pages(o->workload);
+
+	return n ? n : (unsigned long)(opts_size_bytes(o) / page_size);
+}
+
+
 static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...) ATTR_PRINTF(4, 5);
 
 static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
@@ -404,10 +471,25 @@ static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
 		*pos += (size_t)n;
 }
 
+/* -n as given, or the workload's default; -1 (the whole range) stays -1. */
+static void append_nr_pages(char *buf, size_t len, size_t *pos, const struct bench_opts *o)
+{
+	unsigned long n = o->nr_pages_set ? o->nr_pages : workload_default_nr_pages(o->workload);
+
+	if (n)
+		append(buf, len, pos, " -n %lu", n);
+	else
+		append(buf, len, pos, " -n -1");
+}
+
 static void key_part(const struct bench_opts *o, enum key_part part, char *buf, size_t len, size_t *pos)
 {
 	switch (part) {
 	case KEY_CMD:
+		if (!workload_is_gup_test(o->workload)) {
+			append(buf, len, pos, "--workload %s", o->workload->name);
+			break;
+		}
 		append(buf, len, pos, "%s", cmd_table[o->cmd].flag);
 		if (o->cmd == CMD_PIN_LONGTERM_TEST && o->longterm_fast)
 			append(buf, len, pos, " --longterm-fast");
@@ -422,7 +504,8 @@ static void key_part(const struct bench_opts *o, enum key_part part, char *buf, 
 		append(buf, len, pos, " -m %lu", o->size_mb);
 		break;
 	case KEY_PAGES:
-		append(buf, len, pos, " -n %lu", o->nr_pages);
+		if (o->workload->accepts & OC_NPAGES)
+			append_nr_pages(buf, len, pos, o);
 		break;
 	case KEY_THP:
 		if (o->thp == 1)
@@ -459,6 +542,10 @@ static void key_part(const struct bench_opts *o, enum key_part part, char *buf, 
 	case KEY_FILE:
 		if (strcmp(o->file, "/dev/zero"))
 			append(buf, len, pos, " -f %s", o->file);
+		break;
+	case KEY_SOURCE:
+		if (o->source)
+			append(buf, len, pos, " --source %s", o->source);
 		break;
 	case KEY_NUMA:
 		if (o->numa_node >= 0)

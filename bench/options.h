@@ -12,6 +12,23 @@
 
 #include "gup_abi.h"
 
+struct workload;   /* workload.h */
+
+/*
+ * Option classes: which workloads an option means something to. A workload
+ * lists the classes it accepts; any other given option is a usage error
+ * naming both (exit 2). Options of no class apply everywhere.
+ */
+enum opt_class {
+	OC_GUP = 1u << 0,      /* gup_test only: commands, -F -f -j -w -W -z -p, page indexes */
+	OC_NPAGES = 1u << 1,   /* -n */
+	OC_THP = 1u << 2,      /* -t -T */
+	OC_HUGETLB = 1u << 3,  /* -H --hugetlb-size */
+	OC_SHARED = 1u << 4,   /* -S */
+	OC_SOURCE = 1u << 5,   /* --source */
+	NR_OC = 6
+};
+
 enum gup_cmd {
 	CMD_GUP_FAST,
 	CMD_PIN_FAST,
@@ -37,7 +54,8 @@ struct bench_opts {
 	enum gup_cmd cmd;
 	unsigned long size_mb;          /* -m, default 128 */
 	unsigned long repeats;          /* -r, default 1 */
-	unsigned long nr_pages;         /* -n, default 1 */
+	unsigned long nr_pages;         /* -n, default 1; 0 = -n -1, the whole range in one call */
+	int nr_pages_set;               /* -n was given (workloads have their own default) */
 	unsigned long gup_flags;        /* -F, before -w/-z add their FOLL_ bits */
 	const char *file;               /* -f, default /dev/zero */
 	unsigned which_pages[GUP_TEST_MAX_PAGES_TO_DUMP]; /* 1-based; -c and trailing indexes */
@@ -58,7 +76,12 @@ struct bench_opts {
 	const char *plan;               /* --plan FILE */
 	const char *out;                /* --out FILE */
 	const char *selftest;           /* --selftest PATH for plan cross-checks */
-	int help;
+	const struct workload *workload;/* --workload, default gup_test */
+	const char *source;             /* --source PATH: odirect_read's file or block device */
+	int gup_bench;                  /* --gup-bench or argv[0] gup_bench: upstream's tool */
+	int help;                       /* 1: --help, 2: --workload help */
+	unsigned given;                 /* OC_* classes of the options given */
+	char given_name[NR_OC][24];     /* the first option given of each class, for messages */
 };
 
 enum opts_scope {
@@ -80,6 +103,8 @@ int opts_check(const struct bench_opts *o, unsigned long page_size, char *err, s
 void opts_key(const struct bench_opts *o, char *buf, size_t len);
 /* Size of the range in bytes. */
 unsigned long long opts_size_bytes(const struct bench_opts *o);
+/* Pages per call with -n -1 resolved against the range. */
+unsigned long opts_nr_pages(const struct bench_opts *o, unsigned long page_size);
 /* Help text generated from the table. */
 void opts_usage(FILE *f);
 

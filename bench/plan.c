@@ -5,6 +5,7 @@
 #include "plan.h"
 #include "diag.h"
 #include "knobs.h"
+#include "workload.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,8 @@ static int parse_case(json_t *c, size_t idx, struct plan *p, const char *name, c
 		return bad(err, len, name, "case '%s': timeout_s wants seconds from 1 to 86400", pc->id);
 	pc->timeout_s = t ? (unsigned)json_integer_value(t) : PLAN_DEFAULT_TIMEOUT;
 	opts_defaults(&pc->opts);
-	if (opts_parse(&pc->opts, pc->argc, pc->argv, OPTS_CASE, why, sizeof(why))) {
+	if (opts_parse(&pc->opts, pc->argc, pc->argv, OPTS_CASE, why, sizeof(why)) ||
+	    workload_check(&pc->opts, why, sizeof(why))) {
 		fmt_into(err, len, "plan '%s': case '%s': %s", name, pc->id, why);
 		return -1;
 	}

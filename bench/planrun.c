@@ -8,6 +8,7 @@
 #include "planrun.h"
 #include "diag.h"
 #include "selftest.h"
+#include "workload.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +42,7 @@ static _Noreturn void child(const struct plan_case *c, const char *selftest, int
 	if (c->selftest) {
 		run_selftest(selftest, c->argv, c->argc, c->timeout_s, &r);
 	} else {
-		run_case(&c->opts, &r, human_sample, stderr);
+		workload_run(&c->opts, &r, human_sample, stderr);
 		human_summary(stderr, &c->opts, &r);
 	}
 	if (r.status != CASE_OK)

@@ -10,10 +10,10 @@
 #include "runner.h"
 #include "diag.h"
 #include "hugetlb.h"
+#include "nodes.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <numa.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -52,13 +52,6 @@ void case_result_free(struct case_result *r)
 	r->nr_samples = 0;
 }
 
-static const char *errname(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "unknown errno";
-}
-
 /* Why gup_test cannot be opened, with the fix: the selftest's three causes. */
 static void open_failure(struct case_result *r, const char *path, int e)
 {
@@ -76,39 +69,27 @@ static void open_failure(struct case_result *r, const char *path, int e)
 		case_set(r, CASE_SKIP, EXIT_SKIP,
 			 "no '%s': the kernel lacks CONFIG_GUP_TEST (build it with CONFIG_GUP_TEST=y)", path);
 	} else {
-		case_set(r, CASE_ERROR, EXIT_FAIL, "cannot open '%s': %s (%s)", path, strerror(e), errname(e));
+		case_set(r, CASE_ERROR, EXIT_FAIL, "cannot open '%s': %s (%s)", path, strerror(e), bench_errname(e));
 	}
 }
 
 int numa_nodes(void)
 {
-	int n = numa_available() < 0 ? 1 : numa_num_configured_nodes();
+	int nodes[NODES_MAX];
 
-	/* without /sys/devices/system/node libnuma counts none: there is still one */
-	return n > 0 ? n : 1;
+	return nodes_with_memory(nodes, NODES_MAX);
 }
 
-static int place(const struct bench_opts *o, struct case_result *r)
+int runner_place(const struct bench_opts *o, struct case_result *r)
 {
 	if (o->numa_node >= 0) {
-		struct bitmask *nodes;
+		char why[256];
+		int rc = node_bind((int)o->numa_node, why, sizeof(why));
 
-		if (numa_available() < 0 || o->numa_node > numa_max_node() ||
-		    !numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned)o->numa_node)) {
-			case_set(r, CASE_ERROR, EXIT_USAGE, "numa node %ld does not exist (this machine has %d)",
-				 o->numa_node, numa_nodes());
+		if (rc) {
+			case_set(r, CASE_ERROR, rc == NODE_MISSING ? EXIT_USAGE : EXIT_FAIL, "%s", why);
 			return -1;
 		}
-		if (numa_run_on_node((int)o->numa_node)) {
-			case_set(r, CASE_ERROR, EXIT_FAIL, "cannot run on numa node %ld: %s", o->numa_node,
-				 strerror(errno));
-			return -1;
-		}
-		nodes = numa_allocate_nodemask();
-		numa_bitmask_setbit(nodes, (unsigned)o->numa_node);
-		numa_set_bind_policy(1);
-		numa_set_membind(nodes);
-		numa_free_nodemask(nodes);
 	}
 	if (o->cpu >= 0) {
 		cpu_set_t set;
@@ -211,10 +192,10 @@ static void run_threads(const struct bench_opts *o, int fd, const struct gup_tes
 	}
 	if (err == ENOTTY || err == EINVAL)
 		case_set(r, CASE_SKIP, EXIT_SKIP, "the kernel lacks %s (ioctl: %s)",
-			 gup_cmd_info(o->cmd)->ioctl_name, errname(err));
+			 gup_cmd_info(o->cmd)->ioctl_name, bench_errname(err));
 	else if (err)
 		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl %s failed: %s (%s)",
-			 gup_cmd_info(o->cmd)->ioctl_name, strerror(err), errname(err));
+			 gup_cmd_info(o->cmd)->ioctl_name, strerror(err), bench_errname(err));
 	free(t);
 	free(tid);
 }
@@ -243,14 +224,14 @@ static void longterm_test(const struct bench_opts *o, int fd, char *p, struct ca
 			case_set(r, CASE_SKIP, EXIT_SKIP, "the kernel lacks PIN_LONGTERM_TEST_* (added in 6.2)");
 		else
 			case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_STOP failed: %s (%s)",
-				 strerror(e), errname(e));
+				 strerror(e), bench_errname(e));
 		return;
 	}
 	if (ioctl(fd, PIN_LONGTERM_TEST_START, &args)) {
 		int e = errno;
 
 		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_START failed: %s (%s)",
-			 strerror(e), errname(e));
+			 strerror(e), bench_errname(e));
 		return;
 	}
 	for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
@@ -261,7 +242,7 @@ static void longterm_test(const struct bench_opts *o, int fd, char *p, struct ca
 		int e = errno;
 
 		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_READ failed: %s (%s)",
-			 strerror(e), errname(e));
+			 strerror(e), bench_errname(e));
 	} else {
 		for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
 			bad += copy[off] != (unsigned char)(0xa5 ^ (off / (unsigned long long)psize));
@@ -275,7 +256,7 @@ static void longterm_test(const struct bench_opts *o, int fd, char *p, struct ca
 		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_STOP failed: %s", strerror(errno));
 }
 
-static int prepare_hint(const struct bench_opts *o, char *p, unsigned long long size, struct case_result *r)
+int runner_hint(const struct bench_opts *o, char *p, unsigned long long size, struct case_result *r)
 {
 	int advice = o->thp == 1 ? MADV_HUGEPAGE : MADV_NOHUGEPAGE;
 
@@ -287,7 +268,7 @@ static int prepare_hint(const struct bench_opts *o, char *p, unsigned long long 
 	case_set(r, CASE_SKIP, EXIT_SKIP,
 		 "madvise(%s) failed: %s (%s): the kernel lacks CONFIG_TRANSPARENT_HUGEPAGE or "
 		 "CONFIG_ADVISE_SYSCALLS", o->thp == 1 ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE",
-		 strerror(errno), errname(errno));
+		 strerror(errno), bench_errname(errno));
 	return -1;
 }
 
@@ -315,7 +296,7 @@ int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook
 		r->exit_status = EXIT_SKIP;
 		goto out;
 	}
-	if (place(o, r))
+	if (runner_place(o, r))
 		goto out;
 	filed = open(o->file, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
 	if (filed < 0) {
@@ -328,14 +309,14 @@ int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, filed, 0);
 	if (p == MAP_FAILED) {
 		case_set(r, CASE_ERROR, EXIT_FAIL, "mmap of %lu MiB of '%s' failed: %s (%s)", o->size_mb,
-			 o->hugetlb ? "hugetlb memory" : o->file, strerror(errno), errname(errno));
+			 o->hugetlb ? "hugetlb memory" : o->file, strerror(errno), bench_errname(errno));
 		goto out;
 	}
-	if (prepare_hint(o, p, size, r))
+	if (runner_hint(o, p, size, r))
 		goto out;
 
 	gup.addr = (uintptr_t)p;
-	gup.nr_pages_per_call = (uint32_t)o->nr_pages;
+	gup.nr_pages_per_call = (uint32_t)opts_nr_pages(o, (unsigned long)psize);
 	gup.gup_flags = (uint32_t)o->gup_flags | (o->write ? GUP_FOLL_WRITE : 0);
 	if (o->dump_use_pin)
 		gup.test_flags |= GUP_TEST_FLAG_DUMP_PAGES_USE_PIN;

@@ -47,6 +47,10 @@ int numa_nodes(void);
  */
 int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook, void *arg);
 void case_result_free(struct case_result *r);
+/* NUMA node, CPU and SCHED_FIFO placement of the calling task (--numa-node, --cpu, --fifo). */
+int runner_place(const struct bench_opts *o, struct case_result *r);
+/* madvise for -t / -T; a SKIP in r when THP madvise is impossible. */
+int runner_hint(const struct bench_opts *o, char *p, unsigned long long size, struct case_result *r);
 /* Set status, exit status and a formatted reason in one go. */
 void case_set(struct case_result *r, enum case_status st, int exit_status, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -20,6 +20,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,9 @@ static void on_record(struct watch *w, json_t *rec)
 		r->status = xstrdup(st ? st : "?");
 		r->boot = w->boot;
 		r->get_median = json_number_value(json_object_get(json_object_get(sum, "get"), "median"));
-		r->put_median = json_number_value(json_object_get(json_object_get(sum, "put"), "median"));
+		/* a workload without a put time has "put": null (bench/PROTOCOL.md) */
+		r->put_median = json_is_object(json_object_get(sum, "put"))
+			? json_number_value(json_object_get(json_object_get(sum, "put"), "median")) : NAN;
 		r->n = (long)json_integer_value(json_object_get(json_object_get(sum, "get"), "n"));
 		free(w->current);
 		w->current = NULL;

@@ -20,7 +20,7 @@
 struct case_row {
 	char *kernel, *id, *status;
 	int boot;
-	double get_median, put_median;
+	double get_median, put_median;   /* put_median NAN: the workload has no put time */
 	long n;
 };
 

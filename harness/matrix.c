@@ -28,6 +28,31 @@ static const struct { const char *name, *alias; char flag; } cmds[] = {
 	{ "b", "pin_basic", 'b' },
 };
 
+/*
+ * The bench's workloads (bench/workload.c, `gupbench --workload help`) and
+ * what the plan needs to know of each: the axes it takes besides size_mb,
+ * thp and numa_node (the others collapse, as thp does for hugetlb), the
+ * NUMA nodes and hugetlb copies of the range it needs, and its time per
+ * MiB and repeat under TCG for the timeouts.
+ */
+enum { WA_NPAGES = 1, WA_MEM = 2 /* hugetlb, shared */, WA_GUP = 4 /* cmd, write, threads, file */ };
+static const struct {
+	const char *name;
+	unsigned axes;
+	int nodes, hugetlb_copies;
+	double s_per_mb;
+} workloads[] = {
+	{ "gup_test",           WA_NPAGES | WA_MEM | WA_GUP, 0, 1, 0.004 },
+	{ "move_pages_query",   WA_NPAGES | WA_MEM,          0, 1, 0.02 },
+	{ "move_pages_migrate", WA_NPAGES | WA_MEM,          2, 2, 0.05 },
+	{ "ksm_merge",          0,                           0, 1, 0.5 },
+	{ "ksm_unmerge",        0,                           0, 1, 0.5 },
+	{ "thp_split",          0,                           0, 1, 0.05 },
+	{ "io_uring_register",  WA_NPAGES | WA_MEM,          0, 1, 0.01 },
+	{ "odirect_read",       WA_NPAGES | WA_MEM,          0, 1, 0.05 },
+	{ "process_vm_readv",   WA_NPAGES | WA_MEM,          0, 1, 0.02 },
+};
+
 static const struct { const char *name; int mode; const char *flag; } thps[] = {
 	{ "on", THP_ON, "-t" },
 	{ "off", THP_OFF, "-T" },
@@ -67,6 +92,19 @@ static int want_int(json_t *v, long min, long *out, char *why, size_t len)
 	return 0;
 }
 
+static int set_workload(struct matrix_case *c, json_t *v, char *why, size_t len)
+{
+	const char *s = json_string_value(v);
+
+	for (size_t i = 0; s && i < N_ELEMS(workloads); i++)
+		if (!strcmp(s, workloads[i].name)) {
+			c->workload = (int)i;
+			return 0;
+		}
+	snprintf(why, len, "expected a gupbench workload ('gupbench --workload help')");
+	return -1;
+}
+
 static int set_cmd(struct matrix_case *c, json_t *v, char *why, size_t len)
 {
 	const char *s = json_string_value(v);
@@ -89,7 +127,11 @@ static int set_size(struct matrix_case *c, json_t *v, char *why, size_t len)
 
 static int set_nr(struct matrix_case *c, json_t *v, char *why, size_t len)
 {
-	return want_int(v, 1, &c->nr_pages, why, len);
+	if (want_int(v, -1, &c->nr_pages, why, len) || !c->nr_pages) {
+		snprintf(why, len, "expected an integer >= 1, or -1 for the whole range");
+		return -1;
+	}
+	return 0;
 }
 
 static int set_thp(struct matrix_case *c, json_t *v, char *why, size_t len)
@@ -181,7 +223,7 @@ static int same_file(const struct matrix_case *a, const struct matrix_case *b)
 
 #define SAME(field) static int same_##field(const struct matrix_case *a, const struct matrix_case *b) \
 	{ return a->field == b->field; }
-SAME(cmd) SAME(size_mb) SAME(nr_pages) SAME(thp) SAME(hugetlb_kb) SAME(write) SAME(shared)
+SAME(workload) SAME(cmd) SAME(size_mb) SAME(nr_pages) SAME(thp) SAME(hugetlb_kb) SAME(write) SAME(shared)
 SAME(numa_node) SAME(threads)
 
 static const struct axis {
@@ -190,6 +232,7 @@ static const struct axis {
 	int (*same)(const struct matrix_case *a, const struct matrix_case *b);
 	const char *dflt;        /* JSON text */
 } axes[] = {
+	{ "workload",  set_workload, same_workload,  "\"gup_test\"" },
 	{ "cmd",       set_cmd,     same_cmd,        "\"u\"" },
 	{ "size_mb",   set_size,    same_size_mb,    "128" },
 	{ "nr_pages",  set_nr,      same_nr_pages,   "1" },
@@ -217,15 +260,20 @@ static void push_key_part(struct strvec *s, const struct matrix_case *c, enum ke
 {
 	switch (part) {
 	case KEY_CMD:
-		strvec_pushf(s, "-%c", c->cmd);
+		if (c->workload)
+			strvec_pushl(s, "--workload", workloads[c->workload].name, NULL);
+		else
+			strvec_pushf(s, "-%c", c->cmd);
 		break;
 	case KEY_SIZE:
 		strvec_push(s, "-m");
 		strvec_pushf(s, "%ld", c->size_mb);
 		break;
 	case KEY_PAGES:
-		strvec_push(s, "-n");
-		strvec_pushf(s, "%ld", c->nr_pages);
+		if (workloads[c->workload].axes & WA_NPAGES) {
+			strvec_push(s, "-n");
+			strvec_pushf(s, "%ld", c->nr_pages);
+		}
 		break;
 	case KEY_THP:
 		for (size_t i = 0; i < N_ELEMS(thps) && c->hugetlb_kb == HUGETLB_NONE; i++)
@@ -264,6 +312,7 @@ static void push_key_part(struct strvec *s, const struct matrix_case *c, enum ke
 		break;
 	case KEY_TOUCH:
 	case KEY_FLAGS:
+	case KEY_SOURCE:
 		break;      /* not matrix axes */
 	}
 }
@@ -349,12 +398,33 @@ static int perr(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
+/* Axes a workload does not take fall back to their defaults (and then collapse as duplicates). */
+static void collapse(struct matrix_case *c)
+{
+	unsigned a = workloads[c->workload].axes;
+
+	if (!(a & WA_GUP)) {
+		c->cmd = 'u';
+		c->write = TRI_DEFAULT;
+		c->threads = 1;
+		free(c->file);
+		c->file = NULL;
+	}
+	if (!(a & WA_NPAGES))
+		c->nr_pages = 1;
+	if (!(a & WA_MEM)) {
+		c->hugetlb_kb = HUGETLB_NONE;
+		c->shared = 0;
+	}
+}
+
 static int add_case(struct parser *p, struct matrix_case *c, const char *id, const char *where, int dup_ok)
 {
 	struct matrix *m = p->m;
 
 	if (c->hugetlb_kb != HUGETLB_NONE)
 		c->thp = THP_SYSTEM;   /* THP does not apply to hugetlb memory */
+	collapse(c);
 	build_argv(c);
 	c->id = id ? xstrdup(id) : argv_key(c->argv);
 	if (c->selftest) {
@@ -466,7 +536,7 @@ static int check_rule(struct parser *p, json_t *rule, const char *path)
 		size_t n = json_is_array(v) ? json_array_size(v) : 1;
 
 		if (!ax)
-			return perr(p, "%s.%s: not an axis (cmd, size_mb, nr_pages, thp, hugetlb, write, shared, numa_node, threads, file)",
+			return perr(p, "%s.%s: not an axis (workload, cmd, size_mb, nr_pages, thp, hugetlb, write, shared, numa_node, threads, file)",
 				    path, key);
 		for (size_t i = 0; i < n; i++) {
 			struct matrix_case t = { 0 };
@@ -500,6 +570,7 @@ static int rule_matches(json_t *rule, const struct matrix_case *c)
 			ax->set(&t, json_is_array(v) ? json_array_get(v, i) : v, why, sizeof(why));
 			if (t.hugetlb_kb != HUGETLB_NONE)
 				t.thp = THP_SYSTEM;
+			collapse(&t);
 			any = ax->same(&t, c);
 			free(t.file);
 		}
@@ -581,7 +652,7 @@ static int parse_doc(struct parser *p, json_t *doc)
 		return perr(p, "axes: expected an object");
 	json_object_foreach(axobj, key, v)
 		if (!axis_find(key))
-			return perr(p, "axes.%s: not an axis (cmd, size_mb, nr_pages, thp, hugetlb, write, shared, numa_node, threads, file)", key);
+			return perr(p, "axes.%s: not an axis (workload, cmd, size_mb, nr_pages, thp, hugetlb, write, shared, numa_node, threads, file)", key);
 	exc = json_object_get(doc, "exclude");
 	if (exc && !json_is_array(exc))
 		return perr(p, "exclude: expected a list of rules");
@@ -655,8 +726,8 @@ static int parse_doc(struct parser *p, json_t *doc)
 		for (size_t k = 0; k < n; k++) {
 			struct matrix_case t;
 
-			/* the selftest knows neither explicit hugetlb sizes nor NUMA nodes */
-			if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0)
+			/* the selftest knows neither explicit hugetlb sizes, NUMA nodes nor workloads */
+			if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0 || m->cases[k].workload)
 				continue;
 			case_copy(&t, &m->cases[k]);
 			t.selftest = 1;
@@ -748,7 +819,8 @@ static double case_seconds(const struct matrix_case *c, const struct arch_info *
 	long kb = case_hugetlb_kb(c, a);
 	double pages = kb > 0 ? (double)c->size_mb * 1024 / (double)kb : 0;
 
-	return 30.0 + (0.004 * (double)c->size_mb + 0.0004 * pages) * (c->repeats + c->warmup) * c->threads;
+	return 30.0 + (workloads[c->workload].s_per_mb * (double)c->size_mb + 0.0004 * pages) *
+		(c->repeats + c->warmup) * c->threads;
 }
 
 long plan_boot_huge(const struct plan_needs *needs, long kb)
@@ -804,7 +876,7 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 			if (kb <= 0 || !arch_offers_hugetlb(arch, kb))
 				continue;
 			char *k = xasprintf("%ldkB", kb);
-			long want = (c->size_mb * 1024 + kb - 1) / kb;
+			long want = (c->size_mb * 1024 + kb - 1) / kb * workloads[c->workload].hugetlb_copies;
 			json_t *have = json_object_get(huge, k);
 
 			if (!have || json_integer_value(have) < want)
@@ -843,6 +915,8 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 			max_plain_mb = c->size_mb;
 		if (c->numa_node > max_node)
 			max_node = c->numa_node;
+		if (workloads[c->workload].nodes - 1 > max_node)
+			max_node = workloads[c->workload].nodes - 1;
 		if (c->threads > needs->cpus)
 			needs->cpus = c->threads;
 		needs->selftest |= c->selftest;

@@ -20,10 +20,11 @@ enum { TRI_DEFAULT = -1 };                        /* write: flag left out */
 
 struct matrix_case {
 	char *id;            /* unique in the matrix; the gupbench key unless given */
+	int workload;        /* index in matrix.c's workload list; 0 = gup_test */
 	char **argv;         /* gupbench argv without program name, NULL-terminated */
 	int selftest;        /* run through /gup_test (argv has no bench-only options) */
 	char cmd;            /* u a L U b */
-	long size_mb, nr_pages;
+	long size_mb, nr_pages;  /* nr_pages -1: the whole range in one call */
 	int thp;
 	long hugetlb_kb;     /* HUGETLB_NONE, HUGETLB_DEFAULT or a size in kB */
 	int write;           /* 1, 0 or TRI_DEFAULT */

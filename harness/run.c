@@ -18,6 +18,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -327,8 +328,12 @@ static void print_summary(struct runner *R)
 	for (size_t i = 0; i < R->nrows; i++) {
 		struct case_row *r = &R->rows[i];
 
-		printf("%-24s %-5d %-8s %12.1f %12.1f %4ld  %s\n", r->kernel, r->boot, r->status,
-		       r->get_median, r->put_median, r->n, r->id);
+		char put[32] = "-";
+
+		if (!isnan(r->put_median))
+			snprintf(put, sizeof(put), "%.1f", r->put_median);
+		printf("%-24s %-5d %-8s %12.1f %12s %4ld  %s\n", r->kernel, r->boot, r->status,
+		       r->get_median, put, r->n, r->id);
 	}
 }
 
