@@ -22,7 +22,10 @@ static const struct arch_info arches[] = {
 		.qemu_binary = "qemu-system-x86_64", .qemu_machine = NULL,
 		.cpu_kvm = NULL, .cpu_tcg = "qemu64,+pdpe1gb", .accel_tcg_opts = NULL,
 		.console = "ttyS0", .results = RESULTS_SERIAL,
-		.tsc = 1, .icount_cmdline = "no_timer_check noapictimer",
+		.tsc = 1,
+		/* the IO-APIC timer check busy-waits on timer ticks: on a loaded host
+		 * TCG can miss it and panic ("IO-APIC + timer doesn't work") */
+		.tcg_cmdline = "no_timer_check", .icount_cmdline = "noapictimer",
 		.bench_path = "bench/gupbench", .elf_machine = EM_X86_64,
 		/* 1G pages are gigantic (above the buddy allocator's 4 MiB) */
 		.default_hugetlb_kb = 2048, .hugetlb_kb = x86_64_hugetlb, .boot_hugetlb_above_kb = 4096,
@@ -39,7 +42,7 @@ static const struct arch_info arches[] = {
 		/* QEMU 7.2's virt has one PL011: results over a virtio console */
 		/* the generic timer counts QEMU's virtual clock, instructions under
 		 * icount: no hints needed */
-		.console = "ttyAMA0", .results = RESULTS_VIRTIO, .tsc = 0, .icount_cmdline = NULL,
+		.console = "ttyAMA0", .results = RESULTS_VIRTIO, .tsc = 0, .tcg_cmdline = NULL, .icount_cmdline = NULL,
 		.bench_path = "bench/gupbench.aarch64", .elf_machine = EM_AARCH64,
 		/* 32M and 1G are gigantic (above the buddy allocator's 4 MiB with
 		 * the 4K granule) */

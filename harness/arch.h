@@ -34,6 +34,7 @@ struct arch_info {
 	const char *console;         /* the kernel's console= device */
 	/* guest clock under TCG (the clock modes are described in qemu.c) */
 	int tsc;                     /* an x86 TSC: the guest is told its rate and to trust it */
+	const char *tcg_cmdline;     /* kernel words under TCG, either clock; NULL: none */
 	const char *icount_cmdline;  /* kernel words under icount (busy-waits to skip); NULL: none */
 	enum results_channel results;
 	/* the guest's /init: a static bench for this arch */

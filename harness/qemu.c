@@ -15,8 +15,8 @@
  * they count executed instructions at a fixed rate, so they are blind to
  * caches, TLBs and memory bandwidth. An x86 guest is told the TSC rate that
  * follows from the shift, and skips two boot steps that busy-wait on timers
- * (the arch table's icount_cmdline): under icount every timer read ends a
- * translation block, and the IO-APIC timer check plus the local APIC timer
+ * (the arch table's tcg_cmdline and icount_cmdline): under icount every
+ * timer read ends a translation block, and the IO-APIC timer check plus the local APIC timer
  * calibration took 4 minutes of host time for 0.2 s of guest time (a
  * linux-6.1 boot on a loaded 2-core host reached /init after 264 s with
  * them, 24 s without; plain TCG took 15 s).
@@ -148,6 +148,8 @@ char *qemu_cmdline(const struct qemu_spec *s)
 	if (s->arch->results == RESULTS_VIRTIO)
 		strvec_push(&w, "gupbench.results=/dev/hvc0");
 	push_tsc(&w, s);
+	if (!strcmp(s->accel, "tcg") && s->arch->tcg_cmdline)
+		strvec_push(&w, s->arch->tcg_cmdline);
 	if (is_icount(s->clock) && s->arch->icount_cmdline)
 		strvec_push(&w, s->arch->icount_cmdline);
 	for (int i = 0; i < s->n_boot_huge; i++) {

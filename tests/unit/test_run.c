@@ -90,6 +90,8 @@ int main(void)
 	ok(strstr(cl, "hugepagesz=1G hugepages=2") != NULL, "1G pages reserved at boot");
 	ok(strstr(cl, "numa=fake=2") != NULL, "fake NUMA nodes");
 	ok(strstr(cl, "tsc=reliable") != NULL, "tcg: the TSC is trusted, so ktime is not jiffies");
+	ok(strstr(cl, "no_timer_check") && !strstr(cl, "noapictimer"),
+	   "tcg wall: the IO-APIC timer check is skipped, the APIC timer kept");
 	ok(has_pair(argv, "-append", cl), "-append carries that command line");
 	qemu_argv_free(argv);
 	free(cl);
@@ -101,7 +103,7 @@ int main(void)
 	argv = qemu_argv(&spec);
 	cl = qemu_cmdline(&spec);
 	ok(has_pair(argv, "-accel", "kvm") && !has(argv, "-cpu"), "kvm: no -cpu (never host)");
-	ok(!strstr(cl, "hugepagesz") && !strstr(cl, "numa=") && !strstr(cl, "tsc="),
+	ok(!strstr(cl, "hugepagesz") && !strstr(cl, "numa=") && !strstr(cl, "tsc=") && !strstr(cl, "timer"),
 	   "kvm: nothing extra when the plan asks nothing");
 	qemu_argv_free(argv);
 	free(cl);
