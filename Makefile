@@ -125,12 +125,12 @@ aarch64-notice:
 $(O)/tests/test_bench_%: tests/unit/test_bench_%.c $(O)/libbench.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_LIBS)
+	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(BENCH_LIBS)
 
 $(O)/tests/test_%: tests/unit/test_%.c $(O)/libharness.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS)
+	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(HARNESS_LIBS)
 
 unit: all $(UNIT_BIN)
 

@@ -26,6 +26,7 @@ int main(void)
 	struct plan p;
 	char err[512];
 
+	tap_plan(22);
 	is_int(plan_parse(good, "t.json", &p, err, sizeof(err)), 0, "the example plan loads");
 	is_int(p.nr_cases, 2, "two cases");
 	is_str(p.thp_enabled, "madvise", "setup.thp_enabled");

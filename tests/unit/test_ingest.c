@@ -56,6 +56,7 @@ int main(void)
 	char *dbfile, *big;
 	int fd = mkstemp(path);
 
+	tap_plan(64);
 	close(fd);
 	unlink(path);
 	mkdir_p(path, 0700);

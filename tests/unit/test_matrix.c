@@ -206,6 +206,7 @@ static void test_errors(void)
 
 int main(void)
 {
+	tap_plan(59);
 	test_seed();
 	test_presets();
 	test_rules();

@@ -128,6 +128,7 @@ static void test_geomean(void)
 
 int main(void)
 {
+	tap_plan(39);
 	test_summary();
 	test_quantile();
 	test_mann_whitney();
