@@ -1,7 +1,7 @@
 #!/bin/bash
 # The whole test suite behind `make check`: unit tests (normal and
-# ASan/UBSan builds), fault-injection tests and end-to-end tests with real
-# kernels in QEMU. Every test prints TAP lines; this script counts them and
+# ASan/UBSan builds), fault-injection tests, a brief libFuzzer run of the
+# parsers and end-to-end tests with real kernels in QEMU. Every test prints TAP lines; this script counts them and
 # closes with "N passed, N failed". A test must print its plan (1..N) before
 # its first check and run exactly N; a test that hangs is killed after
 # TEST_TIMEOUT seconds. Exit status non-zero on any failure.
@@ -83,6 +83,10 @@ for t in tests/fault/*.sh; do
 	[ -e "$t" ] || continue
 	run_one "fault/$(basename "$t" .sh)" bash "$t"
 done
+
+echo "== fuzz targets, briefly (make fuzz runs them longer)" >&2
+TEST_TIMEOUT=900
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_one "fuzz/parsers" bash tests/fuzz/run.sh
 
 if [ "${GUPBENCH_SKIP_E2E:-0}" != 1 ]; then
 	echo "== end-to-end tests (real kernels in QEMU)" >&2
