@@ -47,7 +47,8 @@ void ingest_result_free(struct ingest_result *res);
 /*
  * The one results-stream record parser, shared by the ingest, run's live
  * watch and the KVM probe: one line (no newline) as a JSON object, or NULL
- * when it is not one (err, if given, says why). Free with json_decref().
+ * when it is not one (err, if given, says why; a repeated key is refused).
+ * Free with json_decref().
  */
 json_t *stream_record_parse(const char *line, size_t len, json_error_t *err);
 /* The record's "type", or NULL. */
