@@ -237,7 +237,7 @@ static void boot_files_init(struct boot_files *f, struct runner *R, const char *
 	f->cmd = xasprintf("%s/qemu-cmd", f->dir);
 	f->out = xasprintf("%s/qemu.out", f->dir);
 	/* /tmp, not the run directory: a socket path must fit in 108 bytes. */
-	f->qmp = boot_pin_wanted(R) ? xasprintf("/tmp/gupbench-qmp-%d-%d.sock", (int)getpid(), boot) : NULL;
+	f->qmp = boot_pin_wanted(R) ? qmp_socket_new() : NULL;
 }
 
 static void boot_files_free(struct boot_files *f)
@@ -249,7 +249,7 @@ static void boot_files_free(struct boot_files *f)
 	free(f->results);
 	free(f->cmd);
 	free(f->out);
-	free(f->qmp);
+	qmp_socket_free(f->qmp);
 }
 
 /* Plan file and initramfs. 0, or -1 with the error printed. */
@@ -291,7 +291,6 @@ static pid_t boot_start(struct runner *R, const struct kernel_ctx *K, int boot, 
 
 		if (qmp_pin_vcpus(f->qmp, 3, why, sizeof(why)) < 0)
 			warning("%s boot%d: vCPU threads not pinned: %s", K->name, boot, why);
-		unlink(f->qmp);
 	}
 	return pid;
 }

@@ -10,12 +10,14 @@
 #include "tap.h"
 #include "util.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -96,7 +98,7 @@ int main(void)
 	cpu_set_t set;
 	int n;
 
-	tap_plan(7);
+	tap_plan(11);
 	signal(SIGALRM, watchdog);
 	alarm(30);
 	if (!mkdtemp(path))
@@ -108,6 +110,22 @@ int main(void)
 		is_str(got, want, "the -qmp argument names the socket");
 		free(got);
 		free(want);
+	}
+
+	{
+		char *a = qmp_socket_new(), *b = qmp_socket_new(), *dir = a ? xstrdup(a) : NULL;
+		struct stat st;
+
+		ok(a && b && strcmp(a, b) && strlen(a) < sizeof(sa.sun_path), "each boot's QMP socket has its own short path");
+		if (dir)
+			*strrchr(dir, '/') = '\0';
+		ok(dir && !stat(dir, &st) && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700 && st.st_uid == getuid(),
+		   "in a private directory (mode 0700, ours): %s", a ? a : "(none)");
+		ok(a && strncmp(a, "/tmp/gupbench-qmp-", 18), "not the predictable /tmp/gupbench-qmp-PID-BOOT.sock");
+		qmp_socket_free(a);
+		qmp_socket_free(b);
+		ok(dir && stat(dir, &st) && errno == ENOENT, "qmp_socket_free removes the directory");
+		free(dir);
 	}
 
 	n = qmp_pin_vcpus(sock, 0.2, why, sizeof(why));
