@@ -54,6 +54,7 @@ for ((i = 0; i < n; i++)); do
 	emit "{\"type\":\"start\",\"seq\":$seq,\"id\":$id}"
 	if [ "$mode" = hang ]; then
 		echo "[    2.000000] rcu: INFO: rcu_sched self-detected stall on CPU" >>"$console"
+		echo $$ >"$(dirname "$console")/fake-qemu.pid"   # the pid the hung "guest" keeps
 		exec sleep 100000
 	fi
 	[ "$mode" = slow ] && sleep "${FAKE_QEMU_DELAY:-1}"
