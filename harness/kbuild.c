@@ -740,10 +740,15 @@ static int copy_file(const char *from, const char *to, long long *size)
 
 static json_t *series_json(const struct kseries *s)
 {
-	json_t *o = json_object(), *p = json_array(), *f = json_array();
+	json_t *o = json_object(), *p = json_array(), *f = json_array(), *h = json_array();
 
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
+		char sha[65];
+
 		json_array_append_new(p, json_string(s->patches[i].label));
+		sha256_hex(s->patches[i].text, strlen(s->patches[i].text), sha);
+		json_array_append_new(h, json_string(sha));
+	}
 	for (size_t i = 0; i < s->nfiles; i++)
 		json_array_append_new(f, json_string(s->files[i]));
 	json_object_set_new(o, "name", json_string(s->name));
@@ -751,6 +756,7 @@ static json_t *series_json(const struct kseries *s)
 	json_object_set_new(o, "kind", json_string(s->kind));
 	json_object_set_new(o, "sha256", json_string(s->hash));
 	json_object_set_new(o, "patches", p);
+	json_object_set_new(o, "patch_sha256", h);
 	json_object_set_new(o, "files", f);
 	return o;
 }

@@ -360,6 +360,25 @@ static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, const char *what)
 	return st;
 }
 
+/*
+ * The kernel cache's meta.json (kbuild.c) describes the source and the series
+ * as objects: the column gets the source's identity ("id": a content hash or
+ * a commit), or the series' name with the start of its sha256 over every
+ * patch, so two series of the same name read differently. Plain strings (a
+ * hand-written entry) are stored as they are.
+ */
+static void bind_provenance(sqlite3_stmt *st, int i, json_t *v, const char *field)
+{
+	const char *name = jstr(v, field), *sha = jstr(v, "sha256");
+
+	if (json_is_string(v))
+		sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+	else if (name && sha && strlen(sha) >= 12)
+		sqlite3_bind_text(st, i, xasprintf("%s@%.12s", name, sha), -1, free);
+	else
+		bind_text_or_null(st, i, name);
+}
+
 int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json)
 {
 	static const char sql[] =
@@ -391,10 +410,10 @@ int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json)
 		goto out;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 2, jstr(meta, "release"));
-	bind_text_or_null(st, 3, jstr(meta, "source"));
-	bind_text_or_null(st, 4, jstr(meta, "series"));
+	bind_provenance(st, 3, json_object_get(meta, "source"), "id");
+	bind_provenance(st, 4, json_object_get(meta, "series"), "name");
 	bind_text_or_null(st, 5, jstr(meta, "cache_key") ? jstr(meta, "cache_key") : jstr(meta, "key"));
-	bind_text_or_null(st, 6, jstr(meta, "config_hash"));
+	bind_text_or_null(st, 6, jstr(meta, "config_sha256") ? jstr(meta, "config_sha256") : jstr(meta, "config_hash"));
 	bind_text_or_null(st, 7, jstr(meta, "arch"));
 	bind_text_or_null(st, 8, jstr(meta, "compiler"));
 	bs = json_object_get(meta, "build_seconds");
