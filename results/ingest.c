@@ -83,8 +83,10 @@ static int fail(struct ingest *in, const char *fmt, ...)
 	return -1;
 }
 
+/* A database failure, not the stream's: the caller tells them apart by sql_rc. */
 static int fail_sql(struct ingest *in, const char *what)
 {
+	in->res->sql_rc = sqlite3_errcode(in->db);
 	return fail(in, "cannot store %s: %s", what, sqlite3_errmsg(in->db));
 }
 
@@ -564,6 +566,12 @@ static int load_duplicate(struct ingest *in, int64_t boot_id)
 		in->res->have_end = sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(in->db, "SELECT kernel_id FROM boots WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return fail_sql(in, "the stored boot");
+	sqlite3_bind_int64(st, 1, boot_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		in->res->dup_kernel_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	return 0;
 }
 
@@ -616,6 +624,7 @@ int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, si
 	/* Inside a caller's transaction a savepoint nests; otherwise take the write lock now. */
 	if (sqlite3_exec(db, own_tx ? "BEGIN IMMEDIATE" : "SAVEPOINT ingest", NULL, NULL, NULL) != SQLITE_OK) {
 		json_decref(doc);
+		res->sql_rc = sqlite3_errcode(db);
 		return fail(&in, "cannot start a transaction in '%s': %s", sqlite3_db_filename(db, "main"),
 			    sqlite3_errmsg(db));
 	}
@@ -657,6 +666,7 @@ done:
 		return -1;
 	}
 	if (sqlite3_exec(db, own_tx ? "COMMIT" : "RELEASE ingest", NULL, NULL, NULL) != SQLITE_OK) {
+		res->sql_rc = sqlite3_errcode(db);
 		fail(&in, "cannot commit the stream to '%s': %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 		sqlite3_exec(db, own_tx ? "ROLLBACK" : "ROLLBACK TO ingest; RELEASE ingest", NULL, NULL, NULL);
 		ingest_result_free(res);

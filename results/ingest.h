@@ -31,6 +31,8 @@ struct ingest_result {
 	int have_end;            /* final end record present */
 	int last_seq;            /* highest seq accepted (-1 if none) */
 	char **case_ids;         /* plan case ids stored (for --resume); n = cases */
+	int64_t dup_kernel_id;   /* duplicate: the kernel the stored boot belongs to */
+	int sql_rc;              /* the database failed, not the stream: SQLite's code */
 	char err[512];           /* one-line reason when returning -1 */
 };
 
