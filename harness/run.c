@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +40,7 @@ struct run_opts {
 	int repeat_boots, no_pin;
 	double timeout;
 	struct guest_settings guest;
+	size_t max_cases;    /* 0: MATRIX_MAX_CASES */
 };
 
 /* ---- small pure helpers (run.h) ---- */
@@ -98,6 +100,11 @@ static int set_seconds(void *dst, const char *v)
 		return -1;
 	*(double *)dst = d;
 	return 0;
+}
+
+static int set_max_cases(void *dst, const char *v)
+{
+	return matrix_parse_max_cases(v, dst);
 }
 
 static int set_accel(void *dst, const char *v)
@@ -173,6 +180,8 @@ static const struct opt options[] = {
 	{ "--timeout", "SECONDS", offsetof(struct run_opts, timeout), set_seconds,
 	  "limit for each boot, and for silence within it", "the plan's", 0 },
 	{ "--shard", "K/N", offsetof(struct run_opts, shard), NULL, "run only the K-th of N slices of the cases", NULL, 0 },
+	{ "--max-cases", "N", offsetof(struct run_opts, max_cases), set_max_cases,
+	  "allow a matrix to expand to up to N cases", "10000", 0 },
 	{ "--resume", "RUN", offsetof(struct run_opts, resume), NULL, "run the cases a run (uuid or #id) is missing", NULL, 0 },
 	{ "--no-pin", NULL, offsetof(struct run_opts, no_pin), NULL,
 	  "leave QEMU's vCPU threads unpinned", "pinned, one host CPU each", 0 },
@@ -282,7 +291,8 @@ static int load_resume(struct runner *R, struct run_opts *o, json_t **keep)
 	R->uuid = row.uuid;
 	R->run_dir = row.run_dir;
 	row.uuid = row.run_dir = NULL;
-	if (matrix_parse(row.matrix, "stored matrix", &R->m, err, sizeof(err))) {
+	/* accepted once already, under whatever cap that run had */
+	if (matrix_parse(row.matrix, "stored matrix", SIZE_MAX, &R->m, err, sizeof(err))) {
 		run_row_free(&row);
 		return error("run '%s': %s", o->resume, err);
 	}
@@ -592,7 +602,7 @@ int cmd_run(int argc, char **argv)
 	if (!o.db_path)
 		o.db_path = default_db_path();
 	/* everything the run needs is checked before anything is stored */
-	if (!o.resume && matrix_load(o.matrix_path, &R.m, err, sizeof(err))) {
+	if (!o.resume && matrix_load(o.matrix_path, o.max_cases, &R.m, err, sizeof(err))) {
 		fprintf(stderr, "gupharness: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (matrix_parse(text, "fuzz.json", &m, err, sizeof(err)) == 0) {
+	if (matrix_parse(text, "fuzz.json", 0, &m, err, sizeof(err)) == 0) {
 		for (size_t i = 0; i < m.n; i++)
 			if (!m.cases[i].id || !m.cases[i].argv)
 				abort();
