@@ -507,6 +507,47 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
 	return R->accel && R->clock ? 0 : -1;
 }
 
+/* ---- streams left on disk by an earlier attempt (--resume) ---- */
+
+static void recover_one(struct runner *R, struct kernel_ctx *K, int boot, const char *path)
+{
+	struct ingest_ctx ctx = { .run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel };
+	struct ingest_result ir;
+	size_t len;
+	char *buf = read_file(path, &len);
+
+	if (!buf || !len) {
+		free(buf);
+		return;
+	}
+	if (ingest_stream(R->db, &ctx, buf, len, 1, &ir))
+		warning("%s: not recovered: %s", path, ir.err);
+	else {
+		if (!ir.duplicate)
+			note("%s boot%d: recovered %d cases, %d samples from '%s' before booting", K->name, boot,
+			     ir.cases, ir.samples, path);
+		ingest_result_free(&ir);
+	}
+	free(buf);
+}
+
+void boot_recover_streams(struct runner *R, struct kernel_ctx *K, int nk, int repeat_boots)
+{
+	for (int i = 0; i < nk; i++)
+		for (int b = 0; b < repeat_boots; b++)
+			for (int a = 1;; a++) {
+				char *p = a == 1 ? xasprintf("%s/%s/boot%d/results.jsonl", R->run_dir, K[i].name, b)
+						 : xasprintf("%s/%s/boot%d.%d/results.jsonl", R->run_dir, K[i].name, b, a);
+				int there = file_exists(p);
+
+				if (there)
+					recover_one(R, &K[i], b, p);
+				free(p);
+				if (!there && a > 1)
+					break;
+			}
+}
+
 /* ---- which cases a boot still needs ---- */
 
 /* The shard's cases minus those already stored. Returns the count. */

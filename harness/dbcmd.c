@@ -14,6 +14,7 @@
 #include "housekeeping.h"
 #include "ingest.h"
 #include "opt.h"
+#include "runlock.h"
 #include "util.h"
 
 #include <errno.h>
@@ -88,6 +89,29 @@ static void table_row(sqlite3_stmt *st, long index, void *arg)
 	putchar('\n');
 }
 
+/*
+ * The runs listing: the last column (run_dir) is not shown but says whether
+ * a 'running' run still has a live harness (runlock.h); one that has none
+ * was interrupted and is shown so, with --resume as the way on.
+ */
+static void runs_row(sqlite3_stmt *st, long index, void *arg)
+{
+	int cols = sqlite3_column_count(st) - 1;
+	const char *dir = index < 0 ? NULL : (const char *)sqlite3_column_text(st, cols);
+
+	(void)arg;
+	for (int c = 0; c < cols; c++) {
+		const char *name = sqlite3_column_name(st, c);
+		const char *t = index < 0 ? name : (const char *)sqlite3_column_text(st, c);
+
+		if (index >= 0 && !strcmp(name, "status") && t && !strcmp(t, "running") &&
+		    runlock_state(dir) != RUNLOCK_ALIVE)
+			t = "interrupted";
+		printf(c ? "  %-10s" : "%-6s", t ? t : "-");
+	}
+	putchar('\n');
+}
+
 static int db_list_cmd(int argc, char **argv)
 {
 	struct db_args a = { 0 };
@@ -98,7 +122,7 @@ static int db_list_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	db = db_open(dbpath(&a), DB_READONLY);
 	printf("runs:\n");
-	ret = db_list(db, DB_LIST_RUNS, table_row, NULL);
+	ret = db_list(db, DB_LIST_RUNS, runs_row, NULL);
 	printf("\nkernels:\n");
 	ret |= db_list(db, DB_LIST_KERNELS, table_row, NULL);
 	db_close(db);

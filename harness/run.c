@@ -13,6 +13,7 @@
 #include "matrix.h"
 #include "opt.h"
 #include "qemu.h"
+#include "runlock.h"
 #include "runs.h"
 #include "spawn.h"
 #include "util.h"
@@ -622,6 +623,15 @@ int cmd_run(int argc, char **argv)
 		K[i].id = db_kernel_upsert(R.db, K[i].name, K[i].e.meta_json);
 	if (!o.resume)
 		make_run_dir(&R, &o);
+	/* held until exit: a run whose harness died shows as interrupted */
+	if (runlock_take(R.run_dir) < 0) {
+		error(errno == EWOULDBLOCK ? "run %s is still being run by another gupharness (it holds '%s/harness.lock');"
+		      " wait for it to finish" : "run %s: cannot lock '%s/harness.lock': %m", R.uuid, R.run_dir);
+		rc = errno == EWOULDBLOCK ? EXIT_DB : EXIT_IO;
+		goto out;
+	}
+	if (o.resume)
+		boot_recover_streams(&R, K, o.kernels.n, o.repeat_boots);
 	if (boot_pick_accel(&R, &K[0], o.accel, o.clock)) {
 		rc = R.accel ? EXIT_USAGE : EXIT_ENV;
 		goto out;
