@@ -155,7 +155,7 @@ static int resolve_source(struct build *b)
 	if (!real || stat(real, &st)) {
 		free(real);
 		return error("kernel source '%s' not found: give a tarball, a source directory or a git tree",
-			     q->source), EXIT_ENV;
+			     q->source), EXIT_USAGE;
 	}
 	s->path = real;
 	if (S_ISREG(st.st_mode)) {
@@ -1092,7 +1092,8 @@ int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 		goto out;
 	if (req->series) {
 		if (kpatch_load(req->series, b.src.ops && b.src.ops->kind == SOURCE_GIT ? b.src.path : NULL, &b.series)) {
-			r = EXIT_BUILD;
+			/* a series that is not there is bad input (2); one that is malformed, a build fault (5) */
+			r = file_exists(req->series) ? EXIT_BUILD : EXIT_USAGE;
 			goto out;
 		}
 		b.have_series = 1;
