@@ -511,7 +511,8 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
 
 static void recover_one(struct runner *R, struct kernel_ctx *K, int boot, const char *path)
 {
-	struct ingest_ctx ctx = { .run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel };
+	struct ingest_ctx ctx = { .run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel,
+				  .clock = R->clock };
 	struct ingest_result ir;
 	size_t len;
 	char *buf = read_file(path, &len);

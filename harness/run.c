@@ -630,12 +630,13 @@ int cmd_run(int argc, char **argv)
 		rc = errno == EWOULDBLOCK ? EXIT_DB : EXIT_IO;
 		goto out;
 	}
-	if (o.resume)
-		boot_recover_streams(&R, K, o.kernels.n, o.repeat_boots);
 	if (boot_pick_accel(&R, &K[0], o.accel, o.clock)) {
 		rc = R.accel ? EXIT_USAGE : EXIT_ENV;
 		goto out;
 	}
+	/* after the accelerator and clock are known: the recovered boots were timed with them */
+	if (o.resume)
+		boot_recover_streams(&R, K, o.kernels.n, o.repeat_boots);
 	record_run(&R, &o, argc, argv);
 	note("run %s: matrix '%s', %zu cases, %d kernel(s), %d boot(s) each, %s, %s clock; %s", R.uuid,
 	     R.m.name, R.m.n, o.kernels.n, o.repeat_boots, R.accel, R.clock, R.run_dir);
