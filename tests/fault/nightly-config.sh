@@ -4,7 +4,7 @@
 # config's --dry-run shows the exact kernel build and run command lines and
 # changes nothing.
 . "$(dirname "$0")/../lib.sh"
-plan 16
+plan 18
 scratch
 H=$GUPHARNESS
 
