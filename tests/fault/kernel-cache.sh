@@ -5,7 +5,7 @@
 # changes, and list/show/rm work. Also the one-line errors for a missing
 # source, an unknown arch and a missing (cross) compiler.
 . "$(dirname "$0")/../lib.sh"
-plan 40
+plan 41
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
 

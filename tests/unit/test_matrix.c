@@ -206,7 +206,7 @@ static void test_errors(void)
 
 int main(void)
 {
-	tap_plan(59);
+	tap_plan(65);
 	test_seed();
 	test_presets();
 	test_rules();
