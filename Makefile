@@ -7,6 +7,8 @@
 #   make demo       the main job: 6.1 vs 6.12 seed run, comparison and chart
 #   make deps       install the Debian packages the project needs (root)
 #   make SANITIZE=1 build with ASan/UBSan into build-san/
+#   make fuzz       libFuzzer on the stream, matrix, plan and series parsers
+#                   (clang; FUZZ_SECONDS per target, default 150: 10 minutes)
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -18,6 +20,15 @@ ifeq ($(SANITIZE),1)
 O       := build-san
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+BENCH_STATIC :=
+BENCH_BIN := $(O)/gupbench
+HARNESS_BIN := $(O)/gupharness
+else ifeq ($(FUZZ),1)
+# libFuzzer needs clang; objects go to their own tree (gcc's ASan runtime differs).
+O       := build-fuzz
+CC      := $(or $(FUZZ_CC),clang)
+CFLAGS  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=fuzzer,address,undefined
 BENCH_STATIC :=
 BENCH_BIN := $(O)/gupbench
 HARNESS_BIN := $(O)/gupharness
@@ -37,8 +48,13 @@ endif
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) results/stats.c
+# The harness checks stored keys with the bench's own option table, which
+# names the workload table, which names the workloads: the bench's modules
+# (not its main) go into the harness library; the linker keeps what is used.
+BENCH_OPTS_SRC := $(filter-out bench/gupbench.c,$(wildcard bench/*.c))
 HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) \
-               $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c bench/casekey.c
+               $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c \
+               $(BENCH_OPTS_SRC)
 BENCH_OBJ   := $(patsubst %.c,$(O)/%.o,$(BENCH_SRC))
 HARNESS_OBJ := $(patsubst %.c,$(O)/%.o,$(HARNESS_SRC)) $(O)/gen/schema.o $(O)/gen/references.o
 
@@ -133,7 +149,28 @@ $(O)/tests/test_%: tests/unit/test_%.c $(O)/libharness.a
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(HARNESS_LIBS)
 
+# test_spawn makes fork fail on demand: its calls from spawn.c go through the test.
+$(O)/tests/test_spawn: LDFLAGS += -Wl,--wrap=fork
+
 unit: all $(UNIT_BIN)
+
+# Fuzz targets (make FUZZ=1 fuzz-targets): the plan parser is the guest's.
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(O)/fuzz/fuzz_plan: tests/fuzz/fuzz_plan.c $(O)/libbench.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(BASEFL) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(BENCH_LIBS)
+
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/libharness.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(BASEFL) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(HARNESS_LIBS)
+
+fuzz-targets: $(FUZZ_BIN)
+
+fuzz:
+	$(Q)FUZZ_SECONDS=$(or $(FUZZ_SECONDS),150) bash tests/fuzz/run.sh
 
 deps:
 	$(Q)bash harness/install-deps.sh
@@ -145,8 +182,8 @@ demo: deps
 	$(Q)bash harness/demo.sh
 
 clean:
-	rm -rf build build-san $(AARCH64_O) bench/gupbench $(AARCH64_BENCH) harness/gupharness tests/out
+	rm -rf build build-san build-fuzz $(AARCH64_O) bench/gupbench $(AARCH64_BENCH) harness/gupharness tests/out
 
-.PHONY: all unit deps check demo clean aarch64-notice
+.PHONY: all unit fuzz-targets fuzz deps check demo clean aarch64-notice
 
 -include $(shell find $(O) $(AARCH64_O) -name '*.d' 2>/dev/null)

@@ -51,6 +51,15 @@ void *bench_xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *bench_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		bench_die(EXIT_FAIL, "out of memory growing a buffer to %zu bytes", n);
+	return q;
+}
+
 char *bench_xstrdup(const char *s)
 {
 	char *p = strdup(s);

@@ -18,6 +18,8 @@ void bench_warn(const char *fmt, ...) ATTR_PRINTF(1, 2);
 
 void *bench_xmalloc(size_t n);
 void *bench_xcalloc(size_t n, size_t size);
+/* realloc that dies on failure (the old block is never lost to a NULL). */
+void *bench_xrealloc(void *p, size_t n);
 char *bench_xstrdup(const char *s);
 
 /* The errno's name ("ENOSYS") for messages. */

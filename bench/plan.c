@@ -168,6 +168,15 @@ static int plan_from_json(json_t *root, const char *name, struct plan *p, char *
 	return 0;
 }
 
+/* A plan that fails validation is freed here: the caller gets nothing to free. */
+static int plan_from_json_or_free(json_t *root, const char *name, struct plan *p, char *err, size_t len)
+{
+	if (plan_from_json(root, name, p, err, len) == 0)
+		return 0;
+	plan_free(p);
+	return -1;
+}
+
 int plan_parse(const char *text, const char *name, struct plan *p, char *err, size_t len)
 {
 	json_error_t je;
@@ -179,7 +188,7 @@ int plan_parse(const char *text, const char *name, struct plan *p, char *err, si
 		fmt_into(err, len, "plan '%s' line %d column %d: %s", name, je.line, je.column, je.text);
 		return -1;
 	}
-	return plan_from_json(root, name, p, err, len);
+	return plan_from_json_or_free(root, name, p, err, len);
 }
 
 int plan_load(const char *path, struct plan *p, char *err, size_t len)
@@ -196,7 +205,7 @@ int plan_load(const char *path, struct plan *p, char *err, size_t len)
 			fmt_into(err, len, "plan '%s' line %d column %d: %s", path, je.line, je.column, je.text);
 		return -1;
 	}
-	return plan_from_json(root, path, p, err, len);
+	return plan_from_json_or_free(root, path, p, err, len);
 }
 
 void plan_free(struct plan *p)

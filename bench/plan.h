@@ -39,7 +39,8 @@ struct plan {
 	size_t nr_cases;
 };
 
-/* Load and validate; 0, or -1 with "where: what" in err (exit status 2). */
+/* Load and validate; 0, or -1 with "where: what" in err (exit status 2) and
+ * nothing left to free. */
 int plan_load(const char *path, struct plan *p, char *err, size_t len);
 /* The same from a string (name is used in messages). */
 int plan_parse(const char *text, const char *name, struct plan *p, char *err, size_t len);

@@ -101,8 +101,8 @@ json_t *run_isolated(const struct plan_case *c, const char *selftest)
 		}
 		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
 			continue;
-		if (len + 4096 > cap && !(buf = realloc(buf, cap *= 2)))
-			bench_die(EXIT_FAIL, "out of memory reading a case record");
+		if (len + 4096 > cap)
+			buf = bench_xrealloc(buf, cap *= 2);
 		n = read(pfd[0], buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;

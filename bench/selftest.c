@@ -67,9 +67,7 @@ static int slurp(int fd, double deadline, char **buf, size_t *len)
 		if (!pfd.revents)
 			continue;
 		if (*len + 1024 > cap)
-			*buf = realloc(*buf, cap *= 2);
-		if (!*buf)
-			bench_die(EXIT_FAIL, "out of memory reading selftest output");
+			*buf = bench_xrealloc(*buf, cap *= 2);
 		n = read(fd, *buf + *len, cap - *len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -94,11 +92,8 @@ static void parse_output(char *out, struct case_result *r)
 			case_set(r, CASE_SKIP, EXIT_SKIP, "selftest: %s", line);
 		if (!selftest_parse_line(line, &s))
 			continue;
-		if (r->nr_samples == cap) {
-			r->samples = realloc(r->samples, (cap *= 2) * sizeof(struct sample));
-			if (!r->samples)
-				bench_die(EXIT_FAIL, "out of memory");
-		}
+		if (r->nr_samples == cap)
+			r->samples = bench_xrealloc(r->samples, (cap *= 2) * sizeof(struct sample));
 		r->samples[r->nr_samples++] = s;
 	}
 }

@@ -240,7 +240,7 @@ static void boot_files_init(struct boot_files *f, struct runner *R, const char *
 	f->cmd = xasprintf("%s/qemu-cmd", f->dir);
 	f->out = xasprintf("%s/qemu.out", f->dir);
 	/* /tmp, not the run directory: a socket path must fit in 108 bytes. */
-	f->qmp = boot_pin_wanted(R) ? xasprintf("/tmp/gupbench-qmp-%d-%d.sock", (int)getpid(), boot) : NULL;
+	f->qmp = boot_pin_wanted(R) ? qmp_socket_new() : NULL;
 }
 
 static void boot_files_free(struct boot_files *f)
@@ -252,7 +252,7 @@ static void boot_files_free(struct boot_files *f)
 	free(f->results);
 	free(f->cmd);
 	free(f->out);
-	free(f->qmp);
+	qmp_socket_free(f->qmp);
 }
 
 /* Plan file and initramfs. 0, or -1 with the error printed. */
@@ -294,7 +294,6 @@ static pid_t boot_start(struct runner *R, const struct kernel_ctx *K, int boot, 
 
 		if (qmp_pin_vcpus(f->qmp, 3, why, sizeof(why)) < 0)
 			warning("%s boot%d: vCPU threads not pinned: %s", K->name, boot, why);
-		unlink(f->qmp);
 	}
 	return pid;
 }
@@ -509,6 +508,48 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
 	if (R->accel)
 		R->clock = qemu_pick_clock(clock, R->accel);
 	return R->accel && R->clock ? 0 : -1;
+}
+
+/* ---- streams left on disk by an earlier attempt (--resume) ---- */
+
+static void recover_one(struct runner *R, struct kernel_ctx *K, int boot, const char *path)
+{
+	struct ingest_ctx ctx = { .run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel,
+				  .clock = R->clock };
+	struct ingest_result ir;
+	size_t len;
+	char *buf = read_file(path, &len);
+
+	if (!buf || !len) {
+		free(buf);
+		return;
+	}
+	if (ingest_stream(R->db, &ctx, buf, len, 1, &ir))
+		warning("%s: not recovered: %s", path, ir.err);
+	else {
+		if (!ir.duplicate)
+			note("%s boot%d: recovered %d cases, %d samples from '%s' before booting", K->name, boot,
+			     ir.cases, ir.samples, path);
+		ingest_result_free(&ir);
+	}
+	free(buf);
+}
+
+void boot_recover_streams(struct runner *R, struct kernel_ctx *K, int nk, int repeat_boots)
+{
+	for (int i = 0; i < nk; i++)
+		for (int b = 0; b < repeat_boots; b++)
+			for (int a = 1;; a++) {
+				char *p = a == 1 ? xasprintf("%s/%s/boot%d/results.jsonl", R->run_dir, K[i].name, b)
+						 : xasprintf("%s/%s/boot%d.%d/results.jsonl", R->run_dir, K[i].name, b, a);
+				int there = file_exists(p);
+
+				if (there)
+					recover_one(R, &K[i], b, p);
+				free(p);
+				if (!there && a > 1)
+					break;
+			}
 }
 
 /* ---- which cases a boot still needs ---- */

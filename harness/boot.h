@@ -77,6 +77,12 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
  * yet, into idx. Returns the count. */
 size_t boot_cases_to_run(struct runner *R, int64_t kernel_id, int boot, size_t lo, size_t hi, size_t *idx);
 
+/* Before a resumed run boots anything: store the results streams its
+ * earlier attempts left in the run directory (complete ones whose storing
+ * failed, cut ones from a harness that died). Already stored ones are
+ * no-ops (a stream's SHA-256 is its identity). */
+void boot_recover_streams(struct runner *R, struct kernel_ctx *K, int nk, int repeat_boots);
+
 /* Boot kernel K once over cases idx[0..n); store what came back. Sets
  * R->faults and R->incomplete. */
 void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *idx, size_t n);

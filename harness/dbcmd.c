@@ -14,12 +14,14 @@
 #include "housekeeping.h"
 #include "ingest.h"
 #include "opt.h"
+#include "runlock.h"
 #include "util.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Options shared by the db subcommands; each action says which it takes. */
 struct db_args {
@@ -87,6 +89,29 @@ static void table_row(sqlite3_stmt *st, long index, void *arg)
 	putchar('\n');
 }
 
+/*
+ * The runs listing: the last column (run_dir) is not shown but says whether
+ * a 'running' run still has a live harness (runlock.h); one that has none
+ * was interrupted and is shown so, with --resume as the way on.
+ */
+static void runs_row(sqlite3_stmt *st, long index, void *arg)
+{
+	int cols = sqlite3_column_count(st) - 1;
+	const char *dir = index < 0 ? NULL : (const char *)sqlite3_column_text(st, cols);
+
+	(void)arg;
+	for (int c = 0; c < cols; c++) {
+		const char *name = sqlite3_column_name(st, c);
+		const char *t = index < 0 ? name : (const char *)sqlite3_column_text(st, c);
+
+		if (index >= 0 && !strcmp(name, "status") && t && !strcmp(t, "running") &&
+		    runlock_state(dir) != RUNLOCK_ALIVE)
+			t = "interrupted";
+		printf(c ? "  %-10s" : "%-6s", t ? t : "-");
+	}
+	putchar('\n');
+}
+
 static int db_list_cmd(int argc, char **argv)
 {
 	struct db_args a = { 0 };
@@ -97,7 +122,7 @@ static int db_list_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	db = db_open(dbpath(&a), DB_READONLY);
 	printf("runs:\n");
-	ret = db_list(db, DB_LIST_RUNS, table_row, NULL);
+	ret = db_list(db, DB_LIST_RUNS, runs_row, NULL);
 	printf("\nkernels:\n");
 	ret |= db_list(db, DB_LIST_KERNELS, table_row, NULL);
 	db_close(db);
@@ -108,12 +133,13 @@ static int db_list_cmd(int argc, char **argv)
 static char *import_kernel_name(const char *buf, size_t len, const char *given)
 {
 	const char *nl = memchr(buf, '\n', len);
-	json_t *j = json_loadb(buf, nl ? (size_t)(nl - buf) : len, 0, NULL), *env;
+	json_t *j, *env;
 	const char *rel;
 	char *name = NULL;
 
 	if (given)
 		return xstrdup(given);
+	j = json_loadb(buf, nl ? (size_t)(nl - buf) : len, 0, NULL);
 	if (!j)     /* a pretty-printed --json document: parse it whole */
 		j = json_loadb(buf, len, 0, NULL);
 	env = json_object_get(j, "env") ? json_object_get(j, "env") : j;
@@ -122,6 +148,23 @@ static char *import_kernel_name(const char *buf, size_t len, const char *given)
 		name = xasprintf("linux-%s", rel);
 	json_decref(j);
 	return name;
+}
+
+/* A stream already stored: fine under the same kernel, an error under another. */
+static int import_duplicate(sqlite3 *db, const struct db_args *a, int64_t kid, const struct ingest_result *res)
+{
+	char *stored;
+
+	if (res->dup_kernel_id == kid) {
+		note("'%s' is already stored (boot #%lld); nothing to do", a->pos[0], (long long)res->boot_id);
+		return EXIT_OK;
+	}
+	stored = db_kernel_name(db, res->dup_kernel_id);
+	error("'%s' is already stored as boot #%lld of kernel '%s', not '%s'; nothing stored: the same stream"
+	      " cannot have measured two kernels (drop --kernel, or remove that run first)", a->pos[0],
+	      (long long)res->boot_id, stored ? stored : "?", a->kernel ? a->kernel : "?");
+	free(stored);
+	return EXIT_USAGE;
 }
 
 static int db_import(int argc, char **argv)
@@ -151,32 +194,39 @@ static int db_import(int argc, char **argv)
 	db = db_open(dbpath(&a), 0);
 	cmdline = xasprintf("gupharness db import %s", a.pos[0]);
 	/* One transaction: a duplicate or a bad stream leaves no run row behind. */
-	if (db_begin(db))
+	if (db_begin(db)) {
+		ret = db_exit_status(db);
 		goto out;
+	}
 	kid = db_kernel_upsert(db, kname, NULL);
 	hid = db_host_current(db, "");
 	ri = (struct db_run_info){ .label = a.label, .cmdline = cmdline, .run_dir = a.pos[0],
 				   .accel = "imported", .host_id = hid };
 	rid = kid > 0 && hid > 0 ? db_run_create(db, &ri) : -1;
 	if (rid <= 0) {
+		ret = db_exit_status(db);
 		db_rollback(db);
 		goto out;
 	}
 	ctx = (struct ingest_ctx){ .run_id = rid, .kernel_id = kid, .accel = "imported", .clock = a.clock };
 	if (ingest_stream(db, &ctx, buf, len, 0, &res)) {
+		/* The stream's fault is bad input (2); the database's is 7, the disk's 8. */
+		ret = res.sql_rc ? db_exit_status(db) : EXIT_USAGE;
 		db_rollback(db);
-		error("'%s' rejected, nothing stored: %s", a.pos[0], res.err);
-		ret = EXIT_USAGE;
+		if (res.sql_rc)
+			error("cannot store '%s' in '%s', nothing stored: %s", a.pos[0], dbpath(&a), res.err);
+		else
+			error("'%s' rejected, nothing stored: %s", a.pos[0], res.err);
 		goto out;
 	}
 	if (res.duplicate) {
 		db_rollback(db);
-		note("'%s' is already stored (boot #%lld); nothing to do", a.pos[0], (long long)res.boot_id);
+		ret = import_duplicate(db, &a, kid, &res);
 		ingest_result_free(&res);
-		ret = EXIT_OK;
 		goto out;
 	}
 	if (db_run_set_status(db, rid, res.have_end ? "complete" : "incomplete") || db_commit(db)) {
+		ret = db_exit_status(db);
 		db_rollback(db);
 		ingest_result_free(&res);
 		goto out;
@@ -271,6 +321,13 @@ static int db_export(int argc, char **argv)
 	return rows >= 0 ? EXIT_OK : EXIT_DB;
 }
 
+static int same_file(const char *x, const char *y)
+{
+	struct stat a, b;
+
+	return stat(x, &a) == 0 && stat(y, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static int db_merge(int argc, char **argv)
 {
 	struct db_args a = { 0 };
@@ -279,6 +336,11 @@ static int db_merge(int argc, char **argv)
 
 	if (parse(argc, argv, O_DB, 1, "merge OTHER.db [--db FILE]", &a))
 		return EXIT_USAGE;
+	if (same_file(a.pos[0], dbpath(&a))) {
+		error("cannot merge '%s' into itself ('%s' is the same file); give --db another database",
+		      a.pos[0], dbpath(&a));
+		return EXIT_USAGE;
+	}
 	/* Opening it read-only first refuses a newer, foreign or corrupt file with the usual message. */
 	other = db_open(a.pos[0], DB_READONLY);
 	db_close(other);

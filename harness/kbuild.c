@@ -155,7 +155,7 @@ static int resolve_source(struct build *b)
 	if (!real || stat(real, &st)) {
 		free(real);
 		return error("kernel source '%s' not found: give a tarball, a source directory or a git tree",
-			     q->source), EXIT_ENV;
+			     q->source), EXIT_USAGE;
 	}
 	s->path = real;
 	if (S_ISREG(st.st_mode)) {
@@ -740,10 +740,15 @@ static int copy_file(const char *from, const char *to, long long *size)
 
 static json_t *series_json(const struct kseries *s)
 {
-	json_t *o = json_object(), *p = json_array(), *f = json_array();
+	json_t *o = json_object(), *p = json_array(), *f = json_array(), *h = json_array();
 
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
+		char sha[65];
+
 		json_array_append_new(p, json_string(s->patches[i].label));
+		sha256_hex(s->patches[i].text, strlen(s->patches[i].text), sha);
+		json_array_append_new(h, json_string(sha));
+	}
 	for (size_t i = 0; i < s->nfiles; i++)
 		json_array_append_new(f, json_string(s->files[i]));
 	json_object_set_new(o, "name", json_string(s->name));
@@ -751,6 +756,7 @@ static json_t *series_json(const struct kseries *s)
 	json_object_set_new(o, "kind", json_string(s->kind));
 	json_object_set_new(o, "sha256", json_string(s->hash));
 	json_object_set_new(o, "patches", p);
+	json_object_set_new(o, "patch_sha256", h);
 	json_object_set_new(o, "files", f);
 	return o;
 }
@@ -1086,7 +1092,8 @@ int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 		goto out;
 	if (req->series) {
 		if (kpatch_load(req->series, b.src.ops && b.src.ops->kind == SOURCE_GIT ? b.src.path : NULL, &b.series)) {
-			r = EXIT_BUILD;
+			/* a series that is not there is bad input (2); one that is malformed, a build fault (5) */
+			r = file_exists(req->series) ? EXIT_BUILD : EXIT_USAGE;
 			goto out;
 		}
 		b.have_series = 1;

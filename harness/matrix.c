@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -383,7 +384,53 @@ struct parser {
 	struct matrix *m;
 	struct matrix_case base;    /* top-level repeats/warmup/fifo */
 	int selftest_twins;
+	size_t max_cases, cap;      /* the limit; m->cases' allocated length */
+	const char **ids;           /* open-addressing set of case ids (into m->cases) */
+	size_t nids_cap;            /* a power of two, at least twice m->n */
 };
+
+/* ---- the id set: duplicate checks in O(1), so expansion is linear ---- */
+
+static size_t id_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;   /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static const char **id_slot(const char **ids, size_t cap, const char *id)
+{
+	size_t i = id_hash(id) & (cap - 1);
+
+	while (ids[i] && strcmp(ids[i], id))
+		i = (i + 1) & (cap - 1);
+	return &ids[i];
+}
+
+/* 1 if id was new (and is now in the set), 0 if already there. */
+static int id_insert(struct parser *p, const char *id)
+{
+	const char **slot;
+
+	if (2 * (p->m->n + 1) > p->nids_cap) {
+		size_t cap = p->nids_cap ? 2 * p->nids_cap : 64;
+		const char **ids = xcalloc(cap, sizeof(*ids));
+
+		for (size_t i = 0; i < p->nids_cap; i++)
+			if (p->ids[i])
+				*id_slot(ids, cap, p->ids[i]) = p->ids[i];
+		free(p->ids);
+		p->ids = ids;
+		p->nids_cap = cap;
+	}
+	slot = id_slot(p->ids, p->nids_cap, id);
+	if (*slot)
+		return 0;
+	*slot = id;
+	return 1;
+}
 
 static int perr(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
 static int perr(struct parser *p, const char *fmt, ...)
@@ -433,7 +480,7 @@ static int add_case(struct parser *p, struct matrix_case *c, const char *id, con
 		free(c->id);
 		c->id = t;
 	}
-	if (matrix_find(m, c->id) >= 0) {
+	if (!id_insert(p, c->id)) {
 		if (dup_ok) {
 			case_free(c);
 			return 0;
@@ -441,7 +488,15 @@ static int add_case(struct parser *p, struct matrix_case *c, const char *id, con
 		case_free(c);
 		return perr(p, "%s: duplicate case id '%s'; give it its own \"id\"", where, id ? id : "");
 	}
-	m->cases = xrealloc(m->cases, (m->n + 1) * sizeof(*m->cases));
+	if (m->n == p->max_cases) {
+		case_free(c);
+		return perr(p, "%s: the matrix expands to more than %zu cases; narrow it or raise the cap with --max-cases",
+			    where, p->max_cases);
+	}
+	if (m->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		m->cases = xrealloc(m->cases, p->cap * sizeof(*m->cases));
+	}
 	m->cases[m->n++] = *c;
 	return 0;
 }
@@ -484,7 +539,21 @@ static int expand(struct parser *p, json_t *obj, const char *path, const struct 
 		}
 		vals[i] = v;
 		cnt[i] = json_is_array(v) ? json_array_size(v) : 1;
-		total *= cnt[i];
+		total = total > SIZE_MAX / cnt[i] ? SIZE_MAX : total * cnt[i];
+	}
+	/* Refuse before building any: a typo must not ask for days of work. */
+	if (total > p->max_cases - p->m->n) {
+		for (size_t i = 0; i < N_ELEMS(axes); i++)
+			json_decref(vals[i]);
+		if (total == SIZE_MAX)
+			return perr(p, "%s: this entry expands to more cases than can be counted; the cap is %zu (--max-cases)",
+				    path, p->max_cases);
+		if (p->m->n)
+			return perr(p, "%s: this entry expands to %zu cases, %zu with the ones before it: more than the cap"
+				    " of %zu; narrow the axes or raise the cap with --max-cases", path, total,
+				    total + p->m->n, p->max_cases);
+		return perr(p, "%s: this entry expands to %zu cases, more than the cap of %zu; narrow the axes or raise"
+			    " the cap with --max-cases", path, total, p->max_cases);
 	}
 	if (id && total != 1) {
 		for (size_t i = 0; i < N_ELEMS(axes); i++)
@@ -738,9 +807,23 @@ static int parse_doc(struct parser *p, json_t *doc)
 	return 0;
 }
 
-int matrix_parse(const char *text, const char *source, struct matrix *m, char *err, size_t errlen)
+int matrix_parse_max_cases(const char *arg, size_t *out)
 {
-	struct parser p = { .source = source, .err = err, .errlen = errlen, .m = m };
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || end == arg || v < 1 || arg[0] == '-')
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+int matrix_parse(const char *text, const char *source, size_t max_cases, struct matrix *m, char *err, size_t errlen)
+{
+	struct parser p = { .source = source, .err = err, .errlen = errlen, .m = m,
+			    .max_cases = max_cases ? max_cases : MATRIX_MAX_CASES };
 	json_error_t je;
 	json_t *doc;
 	int rc;
@@ -754,6 +837,7 @@ int matrix_parse(const char *text, const char *source, struct matrix *m, char *e
 	m->text = xstrdup(text);
 	rc = parse_doc(&p, doc);
 	json_decref(doc);
+	free(p.ids);
 	if (!rc && !m->name) {
 		const char *b = strrchr(source, '/');
 		char *dot;
@@ -768,7 +852,7 @@ int matrix_parse(const char *text, const char *source, struct matrix *m, char *e
 	return rc;
 }
 
-int matrix_load(const char *path, struct matrix *m, char *err, size_t errlen)
+int matrix_load(const char *path, size_t max_cases, struct matrix *m, char *err, size_t errlen)
 {
 	char *text = read_file(path, NULL);
 	int rc;
@@ -778,7 +862,7 @@ int matrix_load(const char *path, struct matrix *m, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read matrix '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	rc = matrix_parse(text, path, m, err, errlen);
+	rc = matrix_parse(text, path, max_cases, m, err, errlen);
 	free(text);
 	return rc;
 }
@@ -967,9 +1051,10 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 
 static void usage_matrix(FILE *f)
 {
-	fprintf(f, "usage: gupharness matrix show [--json] FILE\n"
+	fprintf(f, "usage: gupharness matrix show [--json] [--max-cases N] FILE\n"
 		   "\nPrints the cases FILE expands to (id and gupbench argv), then their count.\n"
-		   "--json prints the guest plan for x86_64 instead.\n");
+		   "--json prints the guest plan for x86_64 instead. A matrix may expand to at\n"
+		   "most %d cases unless --max-cases allows more.\n", MATRIX_MAX_CASES);
 }
 
 int cmd_matrix(int argc, char **argv)
@@ -977,6 +1062,8 @@ int cmd_matrix(int argc, char **argv)
 	struct matrix m;
 	char err[512];
 	int as_json = 0, i = 2;
+	size_t max_cases = 0;
+	const char *file = NULL;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage_matrix(stdout);
@@ -986,17 +1073,29 @@ int cmd_matrix(int argc, char **argv)
 		usage_matrix(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[i], "--json")) {
-		as_json = 1;
-		i++;
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			as_json = 1;
+		} else if (!strcmp(argv[i], "--max-cases") && i + 1 < argc) {
+			if (matrix_parse_max_cases(argv[++i], &max_cases)) {
+				error("--max-cases '%s': expected a number of cases >= 1", argv[i]);
+				return EXIT_USAGE;
+			}
+		} else if (!file && argv[i][0] != '-') {
+			file = argv[i];
+		} else {
+			usage_matrix(stderr);
+			return EXIT_USAGE;
+		}
 	}
-	if (i != argc - 1) {
+	if (!file) {
 		usage_matrix(stderr);
 		return EXIT_USAGE;
 	}
-	if (matrix_load(argv[i], &m, err, sizeof(err))) {
+	/* a missing matrix is bad input, as in run: exit 2 */
+	if (matrix_load(file, max_cases, &m, err, sizeof(err))) {
 		fprintf(stderr, "gupharness: %s\n", err);
-		return errno == ENOENT && strstr(err, "cannot read") ? EXIT_ENV : EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if (as_json) {
 		size_t *idx = xcalloc(m.n, sizeof(*idx));

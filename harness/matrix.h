@@ -42,11 +42,20 @@ struct matrix {
 	size_t n;
 };
 
-/* Parse and expand. On error returns -1 with one line in err, naming the
- * position ("FILE:LINE:COL: ..." for syntax, "FILE: axes.thp[1]: ..." for
- * meaning). source names the text in messages. */
-int matrix_parse(const char *text, const char *source, struct matrix *m, char *err, size_t errlen);
-int matrix_load(const char *path, struct matrix *m, char *err, size_t errlen);
+/* The most cases a matrix may expand to unless --max-cases says otherwise:
+ * enough for any real sweep (vmtests-gup.json has 36), small enough that a
+ * typo cannot ask for days of guest time or gigabytes of case table. */
+#define MATRIX_MAX_CASES 10000
+
+/* Parse and expand, in time linear in the number of cases. On error returns
+ * -1 with one line in err, naming the position ("FILE:LINE:COL: ..." for
+ * syntax, "FILE: axes.thp[1]: ..." for meaning). source names the text in
+ * messages. More than max_cases cases (0: MATRIX_MAX_CASES) is an error that
+ * says how many the matrix asks for, before any is built. */
+int matrix_parse(const char *text, const char *source, size_t max_cases, struct matrix *m, char *err, size_t errlen);
+int matrix_load(const char *path, size_t max_cases, struct matrix *m, char *err, size_t errlen);
+/* "--max-cases N": 0 and N >= 1 in *out, or -1 (nothing printed). */
+int matrix_parse_max_cases(const char *arg, size_t *out);
 void matrix_free(struct matrix *m);
 /* Index of the case with this id, or -1. */
 long matrix_find(const struct matrix *m, const char *id);

@@ -97,7 +97,7 @@ int night_shards_check(const struct nightly_config *cfg, const char *dir, const 
 
 	*out = xcalloc(n, sizeof(**out));
 	for (; loaded < cfg->nmatrices; loaded++)
-		if (matrix_load(cfg->matrices[loaded], &ms[loaded], err, sizeof(err))) {
+		if (matrix_load(cfg->matrices[loaded], 0, &ms[loaded], err, sizeof(err))) {
 			error("%s", err);
 			ret = EXIT_USAGE;
 			goto out;

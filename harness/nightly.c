@@ -685,6 +685,20 @@ struct measured_query {
 	int found;
 };
 
+/* "--shard K/N" as whole words in a stored command line: 1/2 is not 1/20. */
+static int cmdline_has_shard(const char *cmdline, const char *shard)
+{
+	size_t n = strlen(shard);
+
+	for (const char *p = cmdline; p && (p = strstr(p, "--shard ")); p++) {
+		const char *v = p + 8;
+
+		if ((p == cmdline || p[-1] == ' ') && !strncmp(v, shard, n) && (v[n] == '\0' || v[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
 static void measured_run(const struct night_run *r, void *arg)
 {
 	struct measured_query *q = arg;
@@ -694,10 +708,7 @@ static void measured_run(const struct night_run *r, void *arg)
 		return;
 	if (parse_label(r->label, q->prefix, date, &rid) == 0 && !strcmp(rid, q->id)) {
 		/* A shard is measured when that slice ran; the slices share a label. */
-		char *want = q->shard ? xasprintf("--shard %s", q->shard) : NULL;
-
-		q->found = !want || strstr(r->cmdline, want);
-		free(want);
+		q->found = !q->shard || cmdline_has_shard(r->cmdline, q->shard);
 	}
 	free(rid);
 }

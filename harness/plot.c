@@ -1360,7 +1360,7 @@ static const struct opt options[] = {
 	  "plots/out/", 0 },
 	{ "--format", "png|svg|both", offsetof(struct plot_opts, format_arg), NULL, "image format", "both", 0 },
 	{ "--case",   "FILTER",       offsetof(struct plot_opts, filter),     NULL,
-	  "keep cases whose key or plan id contains FILTER", NULL, 0 },
+	  "the case whose key or plan id is FILTER, else every case whose key or id contains it", NULL, 0 },
 	{ "--metric", "get|put",      offsetof(struct plot_opts, metric_arg), NULL, "which time", "get", 0 },
 	{ "--x",      "AXIS",         offsetof(struct plot_opts, x_axis),     NULL, "heatmap x axis", "size_mb", 0 },
 	{ "--y",      "AXIS",         offsetof(struct plot_opts, y_axis),     NULL, "heatmap y axis", "nr_pages", 0 },

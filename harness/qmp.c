@@ -2,7 +2,8 @@
  * qmp: connect to QEMU's QMP socket, read the vCPU thread ids with
  * query-cpus-fast and pin each with sched_setaffinity. QMP messages are
  * JSON objects, one per line; asynchronous events may come between a
- * command and its answer and are skipped.
+ * command and its answer and are skipped. The socket lives in a private
+ * mkdtemp directory, never at a predictable name in /tmp.
  */
 #include "qmp.h"
 #include "util.h"
@@ -16,6 +17,31 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+char *qmp_socket_new(void)
+{
+	/* Short, absolute and outside the run directory: sun_path holds 108 bytes. */
+	char dir[] = "/tmp/gupbench-qmp.XXXXXX";
+
+	if (!mkdtemp(dir))
+		return NULL;
+	return xasprintf("%s/qmp.sock", dir);
+}
+
+void qmp_socket_free(char *path)
+{
+	char *slash;
+
+	if (!path)
+		return;
+	unlink(path);
+	slash = strrchr(path, '/');
+	if (slash) {
+		*slash = '\0';
+		rmdir(path);
+	}
+	free(path);
+}
 
 char *qmp_arg(const char *path)
 {

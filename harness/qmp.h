@@ -9,6 +9,15 @@
 
 #include <stddef.h>
 
+/*
+ * A path for a boot's QMP socket inside a fresh private directory
+ * (mkdtemp, mode 0700): no other local user can guess it, pre-create it or
+ * connect to it. NULL (errno set) if the directory cannot be made.
+ * qmp_socket_free removes the socket and its directory and frees path.
+ */
+char *qmp_socket_new(void);
+void qmp_socket_free(char *path);
+
 /* The -qmp argument value for a socket at path (malloc'd). */
 char *qmp_arg(const char *path);
 

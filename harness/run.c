@@ -13,6 +13,7 @@
 #include "matrix.h"
 #include "opt.h"
 #include "qemu.h"
+#include "runlock.h"
 #include "runs.h"
 #include "spawn.h"
 #include "util.h"
@@ -21,6 +22,7 @@
 #include <math.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +42,7 @@ struct run_opts {
 	int repeat_boots, no_pin;
 	double timeout;
 	struct guest_settings guest;
+	size_t max_cases;    /* 0: MATRIX_MAX_CASES */
 };
 
 /* ---- small pure helpers (run.h) ---- */
@@ -99,6 +102,11 @@ static int set_seconds(void *dst, const char *v)
 		return -1;
 	*(double *)dst = d;
 	return 0;
+}
+
+static int set_max_cases(void *dst, const char *v)
+{
+	return matrix_parse_max_cases(v, dst);
 }
 
 static int set_accel(void *dst, const char *v)
@@ -174,6 +182,8 @@ static const struct opt options[] = {
 	{ "--timeout", "SECONDS", offsetof(struct run_opts, timeout), set_seconds,
 	  "limit for each boot, and for silence within it", "the plan's", 0 },
 	{ "--shard", "K/N", offsetof(struct run_opts, shard), NULL, "run only the K-th of N slices of the cases", NULL, 0 },
+	{ "--max-cases", "N", offsetof(struct run_opts, max_cases), set_max_cases,
+	  "allow a matrix to expand to up to N cases", "10000", 0 },
 	{ "--resume", "RUN", offsetof(struct run_opts, resume), NULL, "run the cases a run (uuid or #id) is missing", NULL, 0 },
 	{ "--no-pin", NULL, offsetof(struct run_opts, no_pin), NULL,
 	  "leave QEMU's vCPU threads unpinned", "pinned, one host CPU each", 0 },
@@ -283,7 +293,8 @@ static int load_resume(struct runner *R, struct run_opts *o, json_t **keep)
 	R->uuid = row.uuid;
 	R->run_dir = row.run_dir;
 	row.uuid = row.run_dir = NULL;
-	if (matrix_parse(row.matrix, "stored matrix", &R->m, err, sizeof(err))) {
+	/* accepted once already, under whatever cap that run had */
+	if (matrix_parse(row.matrix, "stored matrix", SIZE_MAX, &R->m, err, sizeof(err))) {
 		run_row_free(&row);
 		return error("run '%s': %s", o->resume, err);
 	}
@@ -597,7 +608,7 @@ int cmd_run(int argc, char **argv)
 	if (!o.db_path)
 		o.db_path = default_db_path();
 	/* everything the run needs is checked before anything is stored */
-	if (!o.resume && matrix_load(o.matrix_path, &R.m, err, sizeof(err))) {
+	if (!o.resume && matrix_load(o.matrix_path, o.max_cases, &R.m, err, sizeof(err))) {
 		fprintf(stderr, "gupharness: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -617,10 +628,20 @@ int cmd_run(int argc, char **argv)
 		K[i].id = db_kernel_upsert(R.db, K[i].name, K[i].e.meta_json);
 	if (!o.resume)
 		make_run_dir(&R, &o);
+	/* held until exit: a run whose harness died shows as interrupted */
+	if (runlock_take(R.run_dir) < 0) {
+		error(errno == EWOULDBLOCK ? "run %s is still being run by another gupharness (it holds '%s/harness.lock');"
+		      " wait for it to finish" : "run %s: cannot lock '%s/harness.lock': %m", R.uuid, R.run_dir);
+		rc = errno == EWOULDBLOCK ? EXIT_DB : EXIT_IO;
+		goto out;
+	}
 	if (boot_pick_accel(&R, &K[0], o.accel, o.clock)) {
 		rc = R.accel ? EXIT_USAGE : EXIT_ENV;
 		goto out;
 	}
+	/* after the accelerator and clock are known: the recovered boots were timed with them */
+	if (o.resume)
+		boot_recover_streams(&R, K, o.kernels.n, o.repeat_boots);
 	record_run(&R, &o, argc, argv);
 	note("run %s: matrix '%s', %zu cases, %d kernel(s), %d boot(s) each, %s, %s clock; %s", R.uuid,
 	     R.m.name, R.m.n, o.kernels.n, o.repeat_boots, R.accel, R.clock, R.run_dir);

@@ -2,6 +2,9 @@
  * spawn: child processes for the harness. Each child leads its own process
  * group; the live ones are kept in a small registry so that SIGINT/SIGTERM
  * (and timeouts) kill whole groups and no QEMU or make is left orphaned.
+ * A SIGKILLed harness cannot run a handler: each child asks the kernel for
+ * SIGKILL when its parent dies (PR_SET_PDEATHSIG), so a QEMU never outlives
+ * the harness that started it.
  */
 #include "spawn.h"
 #include "util.h"
@@ -12,6 +15,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,10 +91,13 @@ static int open_or(const char *path, int flags, int fallback)
 }
 
 /* Child side: never returns. Reports exec failure through errpipe. */
-static void child_exec(char *const argv[], const struct spawn_opts *o, int outfd, int errpipe)
+static void child_exec(char *const argv[], const struct spawn_opts *o, int outfd, int errpipe, pid_t parent)
 {
 	int in, out, err;
 
+	/* Die with the harness; if it died before this line, no signal will come. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(127);
 	setpgid(0, 0);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -135,7 +142,7 @@ fail:
 static pid_t start(char *const argv[], const struct spawn_opts *o, int *outrd, int *exec_err)
 {
 	int ep[2], op[2] = { -1, -1 }, e = 0;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	if (pipe2(ep, O_CLOEXEC))
 		return -1;
@@ -145,15 +152,24 @@ static pid_t start(char *const argv[], const struct spawn_opts *o, int *outrd, i
 		return -1;
 	}
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		e = errno;
+		close(ep[0]);
+		close(ep[1]);
+		if (op[0] >= 0) {
+			close(op[0]);
+			close(op[1]);
+		}
+		errno = e;
 		return -1;
+	}
 	if (pid == 0) {
 		if (op[1] >= 0) {
 			/* dup2 clears O_CLOEXEC on the target */
 			dup2(op[1], 1);
-			child_exec(argv, o, 1, ep[1]);
+			child_exec(argv, o, 1, ep[1], self);
 		}
-		child_exec(argv, o, -1, ep[1]);
+		child_exec(argv, o, -1, ep[1], self);
 	}
 	setpgid(pid, pid);
 	live_add(pid);
@@ -253,8 +269,10 @@ static int wait_loop(pid_t pid, int outrd, const struct spawn_opts *o, double ti
 			finish_status(r, st);
 			done = 1;
 		} else if (w == pid) {
-			/* exited; drain what is left in the pipe */
+			/* Exited: take what is in the pipe now, without waiting for a
+			 * grandchild that still holds its write end, then kill it. */
 			finish_status(r, st);
+			fcntl(outrd, F_SETFL, fcntl(outrd, F_GETFL) | O_NONBLOCK);
 			for (;;) {
 				char buf[65536];
 				ssize_t n = read(outrd, buf, sizeof(buf));

@@ -16,8 +16,8 @@
 enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,      /* ran, but something failed, regressed or is incomplete */
-	EXIT_USAGE = 2,     /* bad input: option, matrix, plan, name */
-	EXIT_ENV = 3,       /* a missing tool, package, file or permission */
+	EXIT_USAGE = 2,     /* bad input: option, a named file that is not there (matrix, source, series), plan, name */
+	EXIT_ENV = 3,       /* a missing tool, package, installed file or permission */
 	EXIT_SKIP = 4,      /* nothing to do here (kselftest's SKIP) */
 	EXIT_BUILD = 5,     /* kernel build: source, patch, config, compiler */
 	EXIT_GUEST = 6,     /* guest panicked, hung, or sent a bad stream */

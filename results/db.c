@@ -94,6 +94,59 @@ static _Noreturn void db_die(sqlite3 *db, const char *path, int rc, const char *
 	die(EXIT_DB, "cannot %s database '%s': %s", what, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
+int db_exit_status(sqlite3 *db)
+{
+	switch (sqlite3_errcode(db) & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		return EXIT_IO;
+	default:
+		return EXIT_DB;
+	}
+}
+
+/* Refuse to write into a file SQLite finds damaged (quick_check: O(pages), no index cross-checks). */
+static void require_intact(sqlite3 *db, const char *path)
+{
+	sqlite3_stmt *st;
+	char first[200] = "";
+	int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(first, sizeof(first), "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	for (char *c = first; *c; c++)
+		if (*c == '\n')
+			*c = ' ';     /* "*** in database main ***\nPage 8: ...": one line */
+	if (rc != SQLITE_OK)
+		db_die(db, path, rc, "check");
+	if (strcmp(first, "ok"))
+		die(EXIT_DB, "database '%s' is corrupt (quick_check: %s); nothing was written to it: run 'gupharness db check',"
+		    " restore a backup or use --db with another file", path, first);
+}
+
+/* A WAL database in a directory we cannot write: read it as immutable. */
+static sqlite3 *open_immutable(const char *path)
+{
+	char *uri = xmalloc(3 * strlen(path) + 32), *o = uri;
+	sqlite3 *db = NULL;
+
+	o += sprintf(o, "file:");
+	for (const char *p = path; *p; p++)
+		o += strchr("%?#", *p) ? sprintf(o, "%%%02X", (unsigned char)*p) : sprintf(o, "%c", *p);
+	sprintf(o, "?immutable=1");
+	if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		db = NULL;
+	}
+	free(uri);
+	return db;
+}
+
 static int exec(sqlite3 *db, const char *sql, const char *what)
 {
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -300,7 +353,24 @@ sqlite3 *db_open(const char *path, int flags)
 		db_die(db, path, rc, "open");
 	sqlite3_busy_timeout(db, busy_timeout_ms());
 	sqlite3_extended_result_codes(db, 0);
-	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != SQLITE_OK)
+	rc = pragma_int(db, "PRAGMA user_version", &version);
+	if ((rc & 0xff) == SQLITE_CANTOPEN && (flags & DB_READONLY)) {
+		sqlite3 *ro = open_immutable(path);
+
+		if (ro) {
+			struct stat wal;
+			char *w = xasprintf("%s-wal", path);
+
+			if (stat(w, &wal) == 0 && wal.st_size > 0)
+				warning("'%s' is read-only here: read without its write-ahead log '%s' (recent changes may be missing)",
+					path, w);
+			free(w);
+			sqlite3_close(db);
+			db = ro;
+			rc = pragma_int(db, "PRAGMA user_version", &version);
+		}
+	}
+	if (rc != SQLITE_OK)
 		db_die(db, path, rc, "read the schema version of");
 	if (version > DB_SCHEMA_VERSION)
 		die(EXIT_DB, "database '%s' has schema version %d, newer than this gupharness understands (%d); use a newer gupharness",
@@ -318,6 +388,8 @@ sqlite3 *db_open(const char *path, int flags)
 			db_die(db, path, rc, "configure");
 		return db;
 	}
+	if (objects > 0)
+		require_intact(db, path);
 	if ((rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 			       " PRAGMA foreign_keys = ON", NULL, NULL, NULL)) != SQLITE_OK)
 		db_die(db, path, rc, "configure");
@@ -360,6 +432,39 @@ static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, const char *what)
 	return st;
 }
 
+/*
+ * The kernel cache's meta.json (kbuild.c) describes the source and the series
+ * as objects: the column gets the source's identity ("id": a content hash or
+ * a commit), or the series' name with the start of its sha256 over every
+ * patch, so two series of the same name read differently. Plain strings (a
+ * hand-written entry) are stored as they are.
+ */
+static void bind_provenance(sqlite3_stmt *st, int i, json_t *v, const char *field)
+{
+	const char *name = jstr(v, field), *sha = jstr(v, "sha256");
+
+	if (json_is_string(v))
+		sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+	else if (name && sha && strlen(sha) >= 12)
+		sqlite3_bind_text(st, i, xasprintf("%s@%.12s", name, sha), -1, free);
+	else
+		bind_text_or_null(st, i, name);
+}
+
+char *db_kernel_name(sqlite3 *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	char *name = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT name FROM kernels WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		name = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return name;
+}
+
 int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json)
 {
 	static const char sql[] =
@@ -391,10 +496,10 @@ int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json)
 		goto out;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 2, jstr(meta, "release"));
-	bind_text_or_null(st, 3, jstr(meta, "source"));
-	bind_text_or_null(st, 4, jstr(meta, "series"));
+	bind_provenance(st, 3, json_object_get(meta, "source"), "id");
+	bind_provenance(st, 4, json_object_get(meta, "series"), "name");
 	bind_text_or_null(st, 5, jstr(meta, "cache_key") ? jstr(meta, "cache_key") : jstr(meta, "key"));
-	bind_text_or_null(st, 6, jstr(meta, "config_hash"));
+	bind_text_or_null(st, 6, jstr(meta, "config_sha256") ? jstr(meta, "config_sha256") : jstr(meta, "config_hash"));
 	bind_text_or_null(st, 7, jstr(meta, "arch"));
 	bind_text_or_null(st, 8, jstr(meta, "compiler"));
 	bs = json_object_get(meta, "build_seconds");

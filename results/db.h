@@ -16,9 +16,16 @@
 enum { DB_READONLY = 1, DB_MUST_EXIST = 2 };
 
 /* Open (creating unless DB_MUST_EXIST/DB_READONLY). On failure prints one
- * line naming the file and the fix and exits with EXIT_DB (or EXIT_IO). */
+ * line naming the file and the fix and exits with EXIT_DB (or EXIT_IO). A
+ * file opened for writing must pass PRAGMA quick_check first: nothing is ever
+ * written into a damaged database. DB_READONLY falls back to an immutable
+ * open when the directory is read-only (no -shm can be made for WAL). */
 sqlite3 *db_open(const char *path, int flags);
 void db_close(sqlite3 *db);
+/* The exit status for the last failure on db: EXIT_IO for a full disk or an
+ * I/O error, EXIT_DB for a damaged, locked or otherwise failing database.
+ * Read it before anything else runs on db (a rollback resets it). */
+int db_exit_status(sqlite3 *db);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; return 0 or -1 (error printed). */
 int db_begin(sqlite3 *db);
@@ -28,6 +35,8 @@ void db_rollback(sqlite3 *db);
 /* Upsert a kernel by name from a kernel cache entry's metadata JSON text
  * (see harness/kcache.h; NULL meta allowed for imports). Returns row id. */
 int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json);
+/* The name of kernel row id (malloc'd), or NULL. */
+char *db_kernel_name(sqlite3 *db, int64_t id);
 /* Find or insert this host (hostname, /proc/cpuinfo model, ncpus, qemu version). */
 int64_t db_host_current(sqlite3 *db, const char *qemu_version);
 

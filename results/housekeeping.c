@@ -17,7 +17,8 @@ static const char *const list_sql[] = {
 		" (SELECT group_concat(DISTINCT k.name) FROM boots b JOIN kernels k ON k.id = b.kernel_id"
 		"  WHERE b.run_id = r.id) AS kernels,"
 		" (SELECT count(*) FROM boots b WHERE b.run_id = r.id) AS boots,"
-		" (SELECT count(*) FROM cases c JOIN boots b ON b.id = c.boot_id WHERE b.run_id = r.id) AS cases"
+		" (SELECT count(*) FROM cases c JOIN boots b ON b.id = c.boot_id WHERE b.run_id = r.id) AS cases,"
+		" r.run_dir AS run_dir"
 		" FROM runs r ORDER BY r.id",
 	[DB_LIST_KERNELS] =
 		"SELECT k.name AS kernel, coalesce(k.release, '-') AS release, coalesce(k.series, '-') AS series,"

@@ -4,12 +4,15 @@
  * stream is one transaction: each line is parsed, checked (type, seq order,
  * start/case pairing, field types) and written through statements prepared
  * once, and the first bad line rolls everything back, so a rejected stream
- * leaves no trace. The SHA-256 of the bytes is the boot's identity: the same
+ * leaves no trace. Every value is checked against the protocol before it is
+ * stored (times, counts, params, the key against the argv): a stream that
+ * lies is rejected, never averaged. The SHA-256 of the bytes is the boot's identity: the same
  * stream ingested twice is stored once. Parsing and storing in one pass
  * keeps memory flat whatever the number of samples.
  */
 #include "ingest.h"
 #include "db.h"
+#include "options.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -56,6 +59,7 @@ struct ingest {
 	const struct ingest_ctx *ctx;
 	struct ingest_result *res;
 	sqlite3_stmt *ins_case, *ins_sample;
+	int nstatus[3];      /* cases seen per case_statuses[] entry, for the end record */
 	int line;            /* 1-based stream line, 0 outside a stream */
 	int doc_case;        /* 1-based case index in a document, 0 outside one */
 	size_t ncap;
@@ -79,8 +83,10 @@ static int fail(struct ingest *in, const char *fmt, ...)
 	return -1;
 }
 
+/* A database failure, not the stream's: the caller tells them apart by sql_rc. */
 static int fail_sql(struct ingest *in, const char *what)
 {
+	in->res->sql_rc = sqlite3_errcode(in->db);
 	return fail(in, "cannot store %s: %s", what, sqlite3_errmsg(in->db));
 }
 
@@ -114,6 +120,115 @@ static void bind_json(sqlite3_stmt *st, int i, json_t *v, enum col_type t)
 		sqlite3_bind_int(st, i, json_is_integer(v) ? json_integer_value(v) != 0 : json_is_true(v));
 }
 
+/*
+ * Validation against bench/PROTOCOL.md, before anything is stored. The
+ * bound on a time is the longest case a plan allows (timeout_s 86400).
+ */
+#define MAX_SAMPLE_US 86400000000LL
+
+static int check_samples(struct ingest *in, json_t *samples, const char *id, int need_measured)
+{
+	static const char *const times[] = { "get_us", "put_us" };
+	size_t i, measured = 0;
+	json_t *s;
+
+	json_array_foreach(samples, i, s) {
+		json_t *tr = json_object_get(s, "truncated"), *wu = json_object_get(s, "warmup");
+		json_t *th = json_object_get(s, "thread");
+
+		if (!json_is_object(s) || (tr && !json_is_boolean(tr)) || (wu && !json_is_boolean(wu)) ||
+		    (th && (!json_is_integer(th) || json_integer_value(th) < 0)))
+			return fail(in, "sample %zu of case '%s' is not {get_us, put_us, truncated, warmup, thread}", i, id);
+		for (int k = 0; k < 2; k++) {
+			json_t *t = json_object_get(s, times[k]);
+
+			if (!json_is_integer(t))
+				return fail(in, "sample %zu of case '%s': \"%s\" is %s, not an integer of microseconds",
+					    i, id, times[k], t ? "not an integer" : "missing");
+			if (json_integer_value(t) < 0 || json_integer_value(t) > MAX_SAMPLE_US)
+				return fail(in, "sample %zu of case '%s': \"%s\" %lld is outside 0..%lld us",
+					    i, id, times[k], (long long)json_integer_value(t), MAX_SAMPLE_US);
+		}
+		measured += !json_is_true(wu);
+	}
+	if (need_measured && !measured)
+		return fail(in, "case '%s' is \"ok\" but has no measured (non-warm-up) sample", id);
+	return 0;
+}
+
+/* params that restate the argv must say what the argv says. */
+static int check_params(struct ingest *in, json_t *params, const struct bench_opts *o, const char *id)
+{
+	static const struct { const char *name; size_t off; long long min; } nums[] = {
+		{ "size_mb", offsetof(struct bench_opts, size_mb), 1 },
+		{ "nr_pages_per_call", offsetof(struct bench_opts, nr_pages), 1 },
+		{ "repeats", offsetof(struct bench_opts, repeats), 1 },
+		{ "warmup", offsetof(struct bench_opts, warmup), 0 },
+		{ "threads", offsetof(struct bench_opts, threads), 1 },
+	};
+	const char *cmd = json_string_value(json_object_get(params, "cmd"));
+	json_t *v;
+
+	if (cmd && strcmp(cmd, gup_cmd_info(o->cmd)->name))
+		return fail(in, "case '%s': params.cmd '%s' but the argv asks for '%s'", id, cmd, gup_cmd_info(o->cmd)->name);
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		long long want = (long long)*(const unsigned long *)((const char *)o + nums[i].off);
+
+		if (!(v = json_object_get(params, nums[i].name)) || json_is_null(v))
+			continue;
+		if (json_number_value(v) < nums[i].min)
+			return fail(in, "case '%s': params.%s %g is below %lld", id, nums[i].name, json_number_value(v),
+				    nums[i].min);
+		if (json_number_value(v) != (double)want)
+			return fail(in, "case '%s': params.%s %g but the argv says %lld", id, nums[i].name,
+				    json_number_value(v), want);
+	}
+	if ((v = json_object_get(params, "write")) && json_is_boolean(v) && json_is_true(v) != !!o->write)
+		return fail(in, "case '%s': params.write is %s but the argv says %s", id, json_is_true(v) ? "true" : "false",
+			    o->write ? "-w" : "-W");
+	if ((v = json_object_get(params, "shared")) && json_is_boolean(v) && json_is_true(v) != !!o->shared)
+		return fail(in, "case '%s': params.shared disagrees with the argv's -S", id);
+	if ((v = json_object_get(params, "hugetlb_kb")) && json_is_integer(v) && json_integer_value(v) < 0)
+		return fail(in, "case '%s': params.hugetlb_kb %lld is negative", id, (long long)json_integer_value(v));
+	if ((v = json_object_get(params, "numa_node")) && json_is_integer(v) && json_integer_value(v) != o->numa_node)
+		return fail(in, "case '%s': params.numa_node %lld but the argv says %ld", id,
+			    (long long)json_integer_value(v), o->numa_node);
+	return 0;
+}
+
+/* The key is the bench's canonical form of the argv (bench/options.c): recompute it. */
+static int check_argv_key(struct ingest *in, json_t *rec, json_t *params, const char *id, int *timed)
+{
+	json_t *argv = json_object_get(rec, "argv"), *v;
+	const char *key = json_string_value(json_object_get(rec, "key"));
+	const char *tool = json_string_value(json_object_get(rec, "tool"));
+	int selftest = tool && !strcmp(tool, "selftest"), rc;
+	char **words, why[256], want[600];
+	struct bench_opts o;
+	size_t i, n;
+
+	if (!json_is_array(argv))
+		return fail(in, "case '%s' lacks its \"argv\" array", id);
+	n = json_array_size(argv);
+	words = xcalloc(n + 1, sizeof(*words));
+	json_array_foreach(argv, i, v)
+		if (!(words[i] = (char *)json_string_value(v))) {
+			free(words);
+			return fail(in, "case '%s': argv word %zu is not a string", id, i);
+		}
+	opts_defaults(&o);
+	rc = opts_parse(&o, (int)n, words, OPTS_CMDLINE, why, sizeof(why));
+	free(words);
+	if (rc)
+		return fail(in, "case '%s': the argv is not a gupbench command line: %s", id, why);
+	snprintf(want, sizeof(want), "%s", selftest ? "selftest: " : "");
+	opts_key(&o, want + strlen(want), sizeof(want) - strlen(want));
+	if (strcmp(key, want))
+		return fail(in, "case '%s': \"key\" '%s' does not match its argv, whose key is '%s'", id, key, want);
+	*timed = gup_cmd_info(o.cmd)->timed;
+	return params ? check_params(in, params, &o, id) : 0;
+}
+
 static int remember_case_id(struct ingest *in, const char *id)
 {
 	struct ingest_result *r = in->res;
@@ -123,6 +238,19 @@ static int remember_case_id(struct ingest *in, const char *id)
 		r->case_ids = xrealloc(r->case_ids, in->ncap * sizeof(*r->case_ids));
 	}
 	r->case_ids[r->cases++] = xstrdup(id);
+	return 0;
+}
+
+static int validate_case(struct ingest *in, json_t *rec, json_t *params, json_t *samples, size_t status)
+{
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	int timed = 1;
+
+	if (check_argv_key(in, rec, params, id, &timed))
+		return -1;
+	if (check_samples(in, samples, id, status == 0 && timed))
+		return -1;
+	in->nstatus[status]++;
 	return 0;
 }
 
@@ -164,6 +292,8 @@ static int store_case(struct ingest *in, json_t *rec)
 			break;
 	if (k == sizeof(case_statuses) / sizeof(case_statuses[0]))
 		return fail(in, "case status '%s' is not ok, skip or error", status);
+	if (validate_case(in, rec, params, samples, k))
+		return -1;
 	text = argv ? json_dumps(argv, JSON_COMPACT) : NULL;
 	if (text)
 		sqlite3_bind_text(st, NCASE_COLS + 2, text, -1, free);
@@ -186,11 +316,6 @@ static int store_case(struct ingest *in, json_t *rec)
 		json_t *get = json_object_get(s, "get_us"), *put = json_object_get(s, "put_us");
 		json_t *tr = json_object_get(s, "truncated"), *wu = json_object_get(s, "warmup");
 
-		if (!json_is_object(s) || (get && !json_is_integer(get) && !json_is_null(get)) ||
-		    (put && !json_is_integer(put) && !json_is_null(put)) ||
-		    (tr && !json_is_boolean(tr)) || (wu && !json_is_boolean(wu)))
-			return fail(in, "sample %zu of case '%s' is not {get_us, put_us, truncated, warmup}", i,
-				    json_string_value(json_object_get(rec, "id")));
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, case_row);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
@@ -313,6 +438,14 @@ static int handle_record(struct ingest *in, json_t *rec, const char *sha, const 
 		if (!json_is_integer(n) || json_integer_value(n) != in->res->cases)
 			return fail(in, "end record counts %lld cases but the stream has %d",
 				    json_is_integer(n) ? (long long)json_integer_value(n) : -1LL, in->res->cases);
+		for (size_t k = 0; k < sizeof(case_statuses) / sizeof(case_statuses[0]); k++) {
+			n = json_object_get(rec, case_statuses[k]);
+			if (!json_is_integer(n))
+				return fail(in, "end record lacks the integer \"%s\" count", case_statuses[k]);
+			if (json_integer_value(n) != in->nstatus[k])
+				return fail(in, "end record counts %lld \"%s\" cases but the stream has %d",
+					    (long long)json_integer_value(n), case_statuses[k], in->nstatus[k]);
+		}
 		in->res->have_end = 1;
 	} else {
 		return fail(in, "unknown record type '%s'", type);
@@ -324,7 +457,7 @@ static int handle_record(struct ingest *in, json_t *rec, const char *sha, const 
 json_t *stream_record_parse(const char *line, size_t len, json_error_t *err)
 {
 	json_error_t local;
-	json_t *rec = json_loadb(line, len, 0, err ? err : &local);
+	json_t *rec = json_loadb(line, len, JSON_REJECT_DUPLICATES, err ? err : &local);
 
 	if (rec && !json_is_object(rec)) {
 		json_decref(rec);
@@ -433,6 +566,12 @@ static int load_duplicate(struct ingest *in, int64_t boot_id)
 		in->res->have_end = sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(in->db, "SELECT kernel_id FROM boots WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return fail_sql(in, "the stored boot");
+	sqlite3_bind_int64(st, 1, boot_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		in->res->dup_kernel_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	return 0;
 }
 
@@ -475,11 +614,17 @@ int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, si
 		if (!fmt || strcmp(fmt, "gupbench-result-1")) {
 			json_decref(doc);
 			doc = NULL;
+		} else {
+			json_decref(doc);
+			doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+			if (!doc)
+				return fail(&in, "document line %d column %d: %s", jerr.line, jerr.column, jerr.text);
 		}
 	}
 	/* Inside a caller's transaction a savepoint nests; otherwise take the write lock now. */
 	if (sqlite3_exec(db, own_tx ? "BEGIN IMMEDIATE" : "SAVEPOINT ingest", NULL, NULL, NULL) != SQLITE_OK) {
 		json_decref(doc);
+		res->sql_rc = sqlite3_errcode(db);
 		return fail(&in, "cannot start a transaction in '%s': %s", sqlite3_db_filename(db, "main"),
 			    sqlite3_errmsg(db));
 	}
@@ -521,6 +666,7 @@ done:
 		return -1;
 	}
 	if (sqlite3_exec(db, own_tx ? "COMMIT" : "RELEASE ingest", NULL, NULL, NULL) != SQLITE_OK) {
+		res->sql_rc = sqlite3_errcode(db);
 		fail(&in, "cannot commit the stream to '%s': %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 		sqlite3_exec(db, own_tx ? "ROLLBACK" : "ROLLBACK TO ingest; RELEASE ingest", NULL, NULL, NULL);
 		ingest_result_free(res);

@@ -31,6 +31,8 @@ struct ingest_result {
 	int have_end;            /* final end record present */
 	int last_seq;            /* highest seq accepted (-1 if none) */
 	char **case_ids;         /* plan case ids stored (for --resume); n = cases */
+	int64_t dup_kernel_id;   /* duplicate: the kernel the stored boot belongs to */
+	int sql_rc;              /* the database failed, not the stream: SQLite's code */
 	char err[512];           /* one-line reason when returning -1 */
 };
 
@@ -47,7 +49,8 @@ void ingest_result_free(struct ingest_result *res);
 /*
  * The one results-stream record parser, shared by the ingest, run's live
  * watch and the KVM probe: one line (no newline) as a JSON object, or NULL
- * when it is not one (err, if given, says why). Free with json_decref().
+ * when it is not one (err, if given, says why; a repeated key is refused).
+ * Free with json_decref().
  */
 json_t *stream_record_parse(const char *line, size_t len, json_error_t *err);
 /* The record's "type", or NULL. */

@@ -130,8 +130,11 @@ int samples_load(sqlite3 *db, const struct sample_query *q, struct sample_set *o
 			" FROM cases c JOIN boots b ON b.id = c.boot_id JOIN runs r ON r.id = b.run_id"
 			" JOIN kernels k ON k.id = b.kernel_id JOIN samples s ON s.case_id = c.id"
 			" WHERE c.status = 'ok' AND c.boot_id IN (%s)"
-			" AND (?2 IS NULL OR instr(c.key, ?2) > 0 OR instr(c.case_id, ?2) > 0)"
-			" ORDER BY c.key, b.id, s.idx", m->column, q->boots_sql);
+			/* a key or id some case has exactly selects that case alone (-n 1 is not -n 1024) */
+			" AND (?2 IS NULL OR CASE WHEN EXISTS (SELECT 1 FROM cases x WHERE x.boot_id IN (%s)"
+			"  AND (x.key = ?2 OR x.case_id = ?2)) THEN (c.key = ?2 OR c.case_id = ?2)"
+			"  ELSE (instr(c.key, ?2) > 0 OR instr(c.case_id, ?2) > 0) END)"
+			" ORDER BY c.key, b.id, s.idx", m->column, q->boots_sql, q->boots_sql);
 	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	free(sql);
 	if (rc != SQLITE_OK)

@@ -52,7 +52,7 @@ struct sample_query {
 	const char *boots_sql;  /* "SELECT b.id FROM boots b ..." using ?1 */
 	const char *bind;       /* bound to ?1 */
 	const char *metric;     /* "get" or "put" */
-	const char *filter;     /* substring of the key or case id; NULL: every case */
+	const char *filter;     /* a key or case id (that case alone), else a substring of them; NULL: every case */
 };
 
 /* Every sample of the query's boots from cases whose status is ok. 0, or

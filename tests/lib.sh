@@ -1,10 +1,17 @@
 # tests/lib.sh: helpers for the shell tests (fault injection, end-to-end).
-# Each test prints TAP lines; sourced, never run.
+# Each test declares its plan first (`plan N` prints "1..N"), then prints
+# one TAP line per check; tap_done fails the test when a check failed or when
+# the number run differs from the plan. Sourced, never run.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GUPHARNESS=$ROOT/harness/gupharness
 GUPBENCH=$ROOT/bench/gupbench
 TAPN=0
 TAPFAIL=0
+TAPPLAN=
+plan() {   # plan N: the number of checks this test will run, printed first
+	TAPPLAN=$1
+	echo "1..$1"
+}
 ok() {     # ok CONDITION-STATUS DESCRIPTION
 	TAPN=$((TAPN + 1))
 	if [ "$1" -eq 0 ]; then
@@ -21,8 +28,37 @@ check() {  # check DESCRIPTION -- command...: passes when the command succeeds
 	"$@"
 	ok $? "$d"
 }
+skip() {   # skip N REASON: N planned checks that cannot run here, and why
+	local i
+	for ((i = 0; i < $1; i++)); do
+		TAPN=$((TAPN + 1))
+		echo "ok $TAPN # SKIP $2"
+	done
+}
+# ok_sql DB SQL OP N DESCRIPTION: passes when the query prints one integer
+# that compares OP (-eq, -ge, ...) to N. Empty or non-numeric output (sqlite3
+# failed, the table is missing) is a failure that says what came back, never
+# a check that silently disappears.
+ok_sql() {
+	local out st
+	out=$(sqlite3 "$1" "$2" 2>&1)
+	st=$?
+	if [ $st -ne 0 ] || ! [[ $out =~ ^-?[0-9]+$ ]]; then
+		ok 1 "$5 (the query printed '${out:0:200}', status $st: not one integer)"
+		return
+	fi
+	[ "$out" "$3" "$4" ]
+	ok $? "$5 (got $out)"
+}
 tap_done() {
-	echo "1..$TAPN"
+	if [ -z "$TAPPLAN" ]; then
+		echo "not ok $((TAPN + 1)) - the test declared no plan (call plan N first)"
+		return 1
+	fi
+	if [ "$TAPN" -ne "$TAPPLAN" ]; then
+		echo "# planned $TAPPLAN checks but ran $TAPN"
+		return 1
+	fi
 	[ "$TAPFAIL" -eq 0 ]
 }
 # A scratch directory removed on exit.

@@ -1,21 +1,36 @@
 #!/bin/bash
 # The whole test suite behind `make check`: unit tests (normal and
-# ASan/UBSan builds), fault-injection tests and end-to-end tests with real
-# kernels in QEMU. Every test prints TAP lines; this script counts them and
-# closes with "N passed, N failed". Exit status non-zero on any failure.
+# ASan/UBSan builds), fault-injection tests, a brief libFuzzer run of the
+# parsers and end-to-end tests with real kernels in QEMU. Every test prints TAP lines; this script counts them and
+# closes with "N passed, N failed". A test must print its plan (1..N) before
+# its first check and run exactly N; a test that hangs is killed after
+# TEST_TIMEOUT seconds. Exit status non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/tests/out
 mkdir -p "$OUT"
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 failures=()
 
-count() {   # count TAP lines of one test's output file; $1 name, $2 file, $3 exit status
-	local p f
-	p=$(grep -cE '^ok [0-9]+' "$2")
-	f=$(grep -cE '^not ok [0-9]+' "$2")
-	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+count() {   # check one test's TAP output; $1 name, $2 file, $3 exit status
+	local p f s first plan
+	p=$(grep -acE '^ok [0-9]+' "$2")
+	s=$(grep -acE '^ok [0-9]+ # SKIP' "$2")
+	f=$(grep -acE '^not ok [0-9]+' "$2")
+	first=$(grep -a -m1 -E '^(1\.\.[0-9]+$|(not )?ok )' "$2")
+	plan=${first#1..}
+	if [ "$plan" = "$first" ]; then
+		echo "not ok - $1 printed no plan line (1..N) before its first check" >>"$2"
+		f=$((f + 1))
+	elif [ $((p + f)) -ne "$plan" ]; then
+		echo "not ok - $1 planned $plan checks but ran $((p + f)): a check vanished or is unplanned" >>"$2"
+		f=$((f + 1))
+	fi
+	if [ "$3" -eq 124 ] || [ "$3" -eq 137 ]; then
+		echo "not ok - $1 timed out after ${TEST_TIMEOUT} s" >>"$2"
+		f=$((f + 1))
+	elif [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1   # crashed or exited non-zero without saying why: a failure
 		echo "not ok - $1 exited with status $3" >>"$2"
 	fi
@@ -23,15 +38,17 @@ count() {   # count TAP lines of one test's output file; $1 name, $2 file, $3 ex
 		f=1
 		echo "not ok - $1 ran no checks" >>"$2"
 	fi
-	passed=$((passed + p)) failed=$((failed + f))
+	passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
 	[ "$f" -gt 0 ] && failures+=("$1 (see $2)")
-	printf '%-40s %3d passed, %d failed\n' "$1" "$p" "$f" >&2
+	printf '%-40s %3d passed, %d failed' "$1" "$((p - s))" "$f" >&2
+	[ "$s" -gt 0 ] && printf ', %d skipped' "$s" >&2
+	echo >&2
 }
 
-run_one() {  # $1 name, rest: command
+run_one() {  # $1 name, rest: command; killed after TEST_TIMEOUT seconds
 	local name=$1 log="$OUT/${1//\//-}.tap" st
 	shift
-	"$@" >"$log" 2>"${log%.tap}.err"
+	timeout -k 10 "$TEST_TIMEOUT" "$@" >"$log" 2>"${log%.tap}.err"
 	st=$?
 	count "$name" "$log" "$st"
 }
@@ -49,6 +66,7 @@ if ! make -s -j2 SANITIZE=1 unit >"$OUT/build-san.log" 2>&1; then
 fi
 
 echo "== unit tests" >&2
+TEST_TIMEOUT=120
 for t in build/tests/test_*; do
 	[ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
 	run_one "unit/$(basename "$t")" "$t"
@@ -56,17 +74,23 @@ done
 echo "== unit tests under ASan/UBSan" >&2
 for t in build-san/tests/test_*; do
 	[ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
-	ASAN_OPTIONS=detect_leaks=0 run_one "asan/$(basename "$t")" "$t"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=exitcode=23 run_one "asan/$(basename "$t")" "$t"
 done
 
 echo "== fault-injection tests" >&2
+TEST_TIMEOUT=300
 for t in tests/fault/*.sh; do
 	[ -e "$t" ] || continue
 	run_one "fault/$(basename "$t" .sh)" bash "$t"
 done
 
+echo "== fuzz targets, briefly (make fuzz runs them longer)" >&2
+TEST_TIMEOUT=900
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_one "fuzz/parsers" bash tests/fuzz/run.sh
+
 if [ "${GUPBENCH_SKIP_E2E:-0}" != 1 ]; then
 	echo "== end-to-end tests (real kernels in QEMU)" >&2
+	TEST_TIMEOUT=${GUPBENCH_E2E_TIMEOUT:-10800}   # kernel builds from scratch included
 	for t in tests/e2e/*.sh; do
 		[ -e "$t" ] || continue
 		run_one "e2e/$(basename "$t" .sh)" bash "$t"
@@ -82,5 +106,5 @@ if [ "$passed" -eq 0 ]; then
 	echo "tests/run-all.sh: no check ran: the suite itself is broken" >&2
 	failed=$((failed + 1))
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -9,6 +9,7 @@
 # 6.12 compare. A SKIP (not a pass) when the cross toolchain, the aarch64
 # bench or qemu-system-aarch64 is missing.
 . "$(dirname "$0")/../lib.sh"
+plan 7
 scratch
 H=$GUPHARNESS
 DB=$SCRATCH/arm64.db
@@ -16,13 +17,15 @@ MATRIX=$ROOT/harness/matrices/hugetlb-sizes.json
 export GUPBENCH_DB=$DB
 for need in aarch64-linux-gnu-gcc qemu-system-aarch64; do
 	if ! command -v $need >/dev/null; then
-		echo "ok 1 # SKIP $need is not installed (make deps)"
-		exit 0
+		skip 7 "$need is not installed (make deps)"
+		tap_done
+		exit
 	fi
 done
 if [ ! -x "$ROOT/bench/gupbench.aarch64" ]; then
-	echo "ok 1 # SKIP bench/gupbench.aarch64 is not built (make deps && make)"
-	exit 0
+	skip 7 "bench/gupbench.aarch64 is not built (make deps && make)"
+	tap_done
+	exit
 fi
 
 for v in 6.1 6.12; do

@@ -7,6 +7,7 @@
 # GUP-fast alone) and draws a chart. Kernels land in the normal cache, so a
 # second `make check` reuses them.
 . "$(dirname "$0")/../lib.sh"
+plan 23
 scratch
 H=$GUPHARNESS
 DB=$SCRATCH/e2e.db

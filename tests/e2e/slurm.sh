@@ -9,6 +9,7 @@
 # incomplete (exit 1, the shard named), and a resubmission runs only that
 # shard and makes the night whole. Prints the wall time of both nights.
 . "$(dirname "$0")/../lib.sh"
+plan 18
 scratch
 H=$GUPHARNESS
 CL=$SCRATCH/cluster

@@ -2,6 +2,7 @@
 # bench-skip: without a gup_test file the bench exits 4 (SKIP) with one line
 # naming the cause and the fix, as text, as --json and in a plan stream.
 . "$(dirname "$0")/../lib.sh"
+plan 8
 scratch
 export GUPBENCH_GUP_TEST=$SCRATCH/no/gup_test
 

@@ -4,6 +4,7 @@
 # run refuses icount under KVM and unknown modes before storing anything.
 # The QEMU side (argv, kernel command line) is covered by test_run.
 . "$(dirname "$0")/../lib.sh"
+plan 12
 scratch
 export GUPBENCH_QUIET=1
 H=$GUPHARNESS

@@ -3,6 +3,7 @@
 # (status 2, one line naming both arches and --cross-arch), does it with
 # --cross-arch, and leaves kernels of unknown arch (bare-metal imports) alone.
 . "$(dirname "$0")/../lib.sh"
+plan 4
 scratch
 D=$SCRATCH/c.db
 H=$GUPHARNESS

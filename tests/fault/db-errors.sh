@@ -4,6 +4,7 @@
 # overwritten; a damaged one fails 'db check'; unknown names list the known
 # ones; a locked database waits, then says so; a bad stream stores nothing.
 . "$(dirname "$0")/../lib.sh"
+plan 24
 scratch
 export GUPBENCH_QUIET=1 GUPBENCH_BUSY_TIMEOUT_MS=700
 H=$GUPHARNESS

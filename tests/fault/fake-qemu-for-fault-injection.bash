@@ -45,6 +45,9 @@ ok=0
 for ((i = 0; i < n; i++)); do
 	id=$(jq -c ".cases[$i].id" "$plan")
 	argv=$(jq -c ".cases[$i].argv // .cases[$i].selftest" "$plan")
+	# params must restate the argv: ingest checks them against it
+	opt() { jq -r --arg o "$1" '(index($o) // -1) as $k | if $k >= 0 then .[$k + 1] else "1" end' <<<"$argv"; }
+	nr=$(opt -n) reps=$(opt -r)
 	if [ "$mode" = truncate ] && [ $i -eq 1 ]; then
 		printf '{"type":"start","seq":%d,"id":%s' "$seq" "$id" >>"$results"
 		exit 0
@@ -52,11 +55,12 @@ for ((i = 0; i < n; i++)); do
 	emit "{\"type\":\"start\",\"seq\":$seq,\"id\":$id}"
 	if [ "$mode" = hang ]; then
 		echo "[    2.000000] rcu: INFO: rcu_sched self-detected stall on CPU" >>"$console"
+		echo $$ >"$(dirname "$console")/fake-qemu.pid"   # the pid the hung "guest" keeps
 		exec sleep 100000
 	fi
 	[ "$mode" = slow ] && sleep "${FAKE_QEMU_DELAY:-1}"
 	get=$((1000 + i)); put=$((100 + i))
-	emit "{\"type\":\"case\",\"seq\":$seq,\"id\":$id,\"tool\":\"gupbench\",\"argv\":$argv,\"key\":$id,\"params\":{\"cmd\":\"pin_longterm\",\"size_bytes\":134217728,\"size_mb\":128,\"nr_pages_per_call\":1,\"repeats\":2,\"warmup\":0,\"thp\":\"on\",\"hugetlb\":false,\"hugetlb_kb\":0,\"write\":true,\"shared\":false,\"file\":\"/dev/zero\",\"numa_node\":-1,\"cpu\":-1,\"threads\":1,\"fifo\":0,\"gup_flags\":1,\"touch\":false},\"status\":\"ok\",\"reason\":\"\",\"samples\":[{\"get_us\":$get,\"put_us\":$put,\"truncated\":false,\"warmup\":false,\"thread\":0},{\"get_us\":$get,\"put_us\":$put,\"truncated\":false,\"warmup\":false,\"thread\":0}],\"summary\":{\"get\":{\"n\":2,\"mean\":$get,\"median\":$get,\"stddev\":0,\"min\":$get,\"max\":$get},\"put\":{\"n\":2,\"mean\":$put,\"median\":$put,\"stddev\":0,\"min\":$put,\"max\":$put}}}"
+	emit "{\"type\":\"case\",\"seq\":$seq,\"id\":$id,\"tool\":\"gupbench\",\"argv\":$argv,\"key\":$id,\"params\":{\"cmd\":\"pin_longterm\",\"size_bytes\":134217728,\"size_mb\":128,\"nr_pages_per_call\":$nr,\"repeats\":$reps,\"warmup\":0,\"thp\":\"on\",\"hugetlb\":false,\"hugetlb_kb\":0,\"write\":true,\"shared\":false,\"file\":\"/dev/zero\",\"numa_node\":-1,\"cpu\":-1,\"threads\":1,\"fifo\":0,\"gup_flags\":1,\"touch\":false},\"status\":\"ok\",\"reason\":\"\",\"samples\":[{\"get_us\":$get,\"put_us\":$put,\"truncated\":false,\"warmup\":false,\"thread\":0},{\"get_us\":$get,\"put_us\":$put,\"truncated\":false,\"warmup\":false,\"thread\":0}],\"summary\":{\"get\":{\"n\":2,\"mean\":$get,\"median\":$get,\"stddev\":0,\"min\":$get,\"max\":$get},\"put\":{\"n\":2,\"mean\":$put,\"median\":$put,\"stddev\":0,\"min\":$put,\"max\":$put}}}"
 	ok=$((ok + 1))
 	if [ "$mode" = panic ]; then
 		cat >>"$console" <<'PANIC'

@@ -5,6 +5,7 @@
 # changes, and list/show/rm work. Also the one-line errors for a missing
 # source, an unknown arch and a missing (cross) compiler.
 . "$(dirname "$0")/../lib.sh"
+plan 41
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
 
@@ -85,8 +86,11 @@ timeout 20 "$GUPHARNESS" kernel show linux-9.9 >/dev/null 2>&1
 
 timeout 20 "$GUPHARNESS" kernel build --source "$SCRATCH/nope.tar.xz" >/dev/null 2>"$ERR"
 st=$?
-[ $st -eq 3 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "not found" "$ERR"
-ok $? "a missing source is one line with status 3 (got $st)"
+[ $st -eq 2 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "not found" "$ERR"
+ok $? "a missing source is bad input: one line with status 2, as a missing matrix (got $st)"
+kbuild --config "$FRAG" --series "$SCRATCH/no-such-series"
+[ $ST -eq 2 ] && grep -q "series '$SCRATCH/no-such-series' not found" "$ERR"
+ok $? "a missing series is bad input too: status 2 (got $ST)"
 kbuild --arch sparc
 [ $ST -eq 2 ] && grep -q "unknown arch 'sparc'" "$ERR"; ok $? "an unknown arch is refused with status 2"
 mkdir -p "$SCRATCH/nogcc"

@@ -5,6 +5,7 @@
 # one-line error and status and leave no cache entry, no temporary entry and
 # no patch applied.
 . "$(dirname "$0")/../lib.sh"
+plan 22
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
 pristine=$SCRATCH/src/linux-source-9.9/mm/gup.c

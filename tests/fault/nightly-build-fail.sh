@@ -5,6 +5,7 @@
 # with a build_failed event under tonight's label, show it in the report, and
 # try again the next night instead of calling the source measured.
 . "$(dirname "$0")/../lib.sh"
+plan 8
 scratch
 H=$GUPHARNESS
 export GUPBENCH_CACHE=$SCRATCH/cache

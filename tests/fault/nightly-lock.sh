@@ -3,6 +3,7 @@
 # next to the database, a second nightly exits at once with status 4 and a
 # message naming the lock; once the lock is free the same command proceeds.
 . "$(dirname "$0")/../lib.sh"
+plan 7
 scratch
 H=$GUPHARNESS
 

@@ -10,6 +10,7 @@
 # stop a resubmission (exit 4); once whole, the night holds exactly the
 # cases and samples of an unsharded run, and merging again adds nothing.
 . "$(dirname "$0")/run-common.bash"
+plan 28
 H=$GUPHARNESS
 D=2026-11-30
 SH=$SCRATCH/shared

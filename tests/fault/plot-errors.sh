@@ -4,6 +4,7 @@
 # gnuplot missing from PATH 3 with the install command, an output directory
 # that cannot be created 8, bad usage 2; and a failure leaves no images.
 . "$(dirname "$0")/../lib.sh"
+plan 25
 scratch
 EMPTY=$SCRATCH/empty.db
 SKIPPED=$SCRATCH/skipped.db

@@ -5,6 +5,7 @@
 # published reference), index.md lists every chart, and the redraw command
 # it gives works from the files in the output directory alone.
 . "$(dirname "$0")/../lib.sh"
+plan 23
 scratch
 DB=$SCRATCH/fixture.db
 OUT=$SCRATCH/out

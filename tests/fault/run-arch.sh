@@ -5,6 +5,7 @@
 # (exit 2); no qemu-system-aarch64 or no aarch64 bench (exit 3, naming the
 # Debian package). Nothing boots: every refusal comes before QEMU.
 . "$(dirname "$0")/run-common.bash"
+plan 7
 fake_kernel x86 ok
 fake_kernel a64 ok
 sed -i 's/"arch":"x86_64","image":"bzImage"/"arch":"arm64","image":"Image"/' "$GUPBENCH_CACHE/kernels/key-a64/meta.json"

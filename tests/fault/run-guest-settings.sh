@@ -4,6 +4,7 @@
 # plan's, are recorded with the run, come back on --resume, and bad ones
 # are refused before anything is stored. A fake QEMU stands in.
 . "$(dirname "$0")/run-common.bash"
+plan 17
 fake_kernel k ok
 
 timeout 60 "$GUPHARNESS" run --matrix "$MATRIX" --kernel k --db "$DB" --accel tcg --clock wall \

@@ -2,6 +2,7 @@
 # SIGTERM in the middle of a run: no QEMU survives, the run is incomplete,
 # and `run --resume` runs only the missing cases of each kernel.
 . "$(dirname "$0")/run-common.bash"
+plan 11
 fake_kernel k1 slow
 fake_kernel k2 slow
 export FAKE_QEMU_DELAY=1
@@ -20,8 +21,8 @@ ok $((st != 130)) "interrupted run exits 130 (got $st)"
 sleep 0.3
 no_orphans
 ok $? "no QEMU survives SIGTERM"
-ok $(($(q "SELECT count(*) FROM runs WHERE status='incomplete'") != 1)) "the run is marked incomplete"
-ok $(($(q "SELECT count(*) FROM events WHERE kind='interrupted'") < 1)) "the interruption is an event"
+ok_sql "$DB" "SELECT count(*) FROM runs WHERE status='incomplete'" -eq 1 "the run is marked incomplete"
+ok_sql "$DB" "SELECT count(*) FROM events WHERE kind='interrupted'" -ge 1 "the interruption is an event"
 before=$(q "SELECT count(*) FROM cases")
 ok $((before < 1 || before > 2)) "the case(s) done before SIGTERM are stored ($before)"
 uuid=$(q "SELECT uuid FROM runs")
@@ -36,7 +37,7 @@ for k in k1 k2; do
 done
 ran=$(grep -c '"type":"case"' "$SCRATCH"/runs/"$uuid"/k1/boot0.2/results.jsonl)
 ok $((ran != 3 - before)) "resume ran only k1's missing cases ($ran)"
-ok $(($(q "SELECT count(*) FROM runs WHERE status='complete'") != 1)) "the run is complete after resume"
+ok_sql "$DB" "SELECT count(*) FROM runs WHERE status='complete'" -eq 1 "the run is complete after resume"
 no_orphans
 ok $? "nothing left running"
 tap_done

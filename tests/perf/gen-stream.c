@@ -45,11 +45,12 @@ int main(int argc, char **argv)
 
 		printf("{\"type\":\"start\",\"seq\":%ld,\"id\":\"c%ld\"}\n", seq++, c);
 		printf("{\"type\":\"case\",\"seq\":%ld,\"id\":\"c%ld\",\"tool\":\"gupbench\","
-		       "\"argv\":[\"-L\",\"-m\",\"512\",\"-n\",\"%ld\",\"-t\"],\"key\":\"-L -m 512 -n %ld -t\","
+		       "\"argv\":[\"-L\",\"-m\",\"512\",\"-n\",\"%ld\",\"-t\",\"-r\",\"%ld\",\"--warmup\",\"2\"],"
+		       "\"key\":\"-L -m 512 -n %ld -t\","
 		       "\"params\":{\"cmd\":\"pin_longterm\",\"size_mb\":512,\"nr_pages_per_call\":%ld,"
-		       "\"repeats\":%ld,\"warmup\":2,\"thp\":\"on\",\"hugetlb_kb\":0,\"write\":false,"
+		       "\"repeats\":%ld,\"warmup\":2,\"thp\":\"on\",\"hugetlb_kb\":0,\"write\":true,"
 		       "\"shared\":false,\"numa_node\":-1,\"threads\":1},\"status\":\"ok\",\"samples\":[",
-		       seq++, c, c + 1, c + 1, c + 1, repeats);
+		       seq++, c, c + 1, repeats, c + 1, c + 1, repeats);
 		for (long r = 0; r < repeats + 2; r++) {
 			double v = base * scale * (1.0 + noise * (2.0 * uniform() - 1.0)) * (r < 2 ? 1.5 : 1.0);
 

@@ -1,7 +1,10 @@
 /*
- * tap: the unit tests' tiny TAP producer. Each check prints "ok N - what" or
- * "not ok N - what"; tap_done() prints the plan line and returns the exit
- * status. tests/run-all.sh counts the lines of every test program.
+ * tap: the unit tests' tiny TAP producer. tap_plan(N) prints the plan line
+ * "1..N" first, as TAP and kselftest want; each check prints "ok N - what" or
+ * "not ok N - what"; tap_done() fails the program when a check failed or when
+ * the number of checks run differs from the plan (a check that vanished, or
+ * one added without the plan). tests/run-all.sh verifies the same again from
+ * the output of every test program.
  */
 #ifndef GUPBENCH_TAP_H
 #define GUPBENCH_TAP_H
@@ -11,7 +14,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static int tap_n, tap_failed;
+static int tap_n, tap_failed, tap_planned = -1;
+
+static inline void tap_plan(int n)
+{
+	tap_planned = n;
+	printf("1..%d\n", n);
+	fflush(stdout);
+}
 
 static inline int tap_ok(int cond, const char *fmt, ...)
 {
@@ -29,6 +39,14 @@ static inline int tap_ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
+/* n planned checks that cannot run here: "ok N # SKIP why" each. */
+static inline void tap_skip(int n, const char *why)
+{
+	while (n-- > 0)
+		printf("ok %d # SKIP %s\n", ++tap_n, why);
+	fflush(stdout);
+}
+
 #define ok(cond, ...) tap_ok(!!(cond), __VA_ARGS__)
 #define is_int(got, want, ...) do { long long g_ = (got), w_ = (want); \
 	if (!tap_ok(g_ == w_, __VA_ARGS__)) printf("#   got %lld, want %lld\n", g_, w_); } while (0)
@@ -40,7 +58,14 @@ static inline int tap_ok(int cond, const char *fmt, ...)
 
 static inline int tap_done(void)
 {
-	printf("1..%d\n", tap_n);
+	if (tap_planned < 0) {
+		printf("not ok %d - the test declared no plan (call tap_plan first)\n", ++tap_n);
+		return 1;
+	}
+	if (tap_n != tap_planned) {
+		printf("# planned %d checks but ran %d\n", tap_planned, tap_n);
+		return 1;
+	}
 	return tap_failed ? 1 : 0;
 }
 

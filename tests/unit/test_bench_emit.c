@@ -28,6 +28,7 @@ int main(void)
 	char line[4096], val[64];
 	FILE *f;
 
+	tap_plan(22);
 	opts_defaults(&o);
 	opts_parse(&o, 5, argv, OPTS_CASE, line, sizeof(line));
 	rec = case_json("c1", "gupbench", argv, 5, &o, &r);

@@ -20,6 +20,7 @@ int main(void)
 	struct bench_opts o;
 	char err[256], key[256];
 
+	tap_plan(32);
 	opts_defaults(&o);
 	ok(o.cmd == CMD_GUP_FAST && o.size_mb == 128 && o.repeats == 1 && o.nr_pages == 1 &&
 	   o.write == 1 && o.thp == -1 && !o.shared && !strcmp(o.file, "/dev/zero") && o.threads == 1,

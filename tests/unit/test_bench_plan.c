@@ -26,6 +26,7 @@ int main(void)
 	struct plan p;
 	char err[512];
 
+	tap_plan(24);
 	is_int(plan_parse(good, "t.json", &p, err, sizeof(err)), 0, "the example plan loads");
 	is_int(p.nr_cases, 2, "two cases");
 	is_str(p.thp_enabled, "madvise", "setup.thp_enabled");
@@ -47,6 +48,10 @@ int main(void)
 	is_int(try("{\"format\":\"gupbench-plan-1\",\"cases\":[{\"id\":\"a\",\"argv\":[\"-m\",\"0\"]}]}", err), -1,
 	       "bad case argv");
 	ok(strstr(err, "case 'a'") && strstr(err, "'-m'"), "names case and option: %s", err);
+	/* The guest's caller exits on a bad plan; the fuzz target and tests must not leak. */
+	is_int(plan_parse("{\"format\":\"gupbench-plan-1\",\"cases\":[{\"id\":\"a\",\"argv\":[\"-m\",\"0\"]}]}",
+			  "t.json", &p, err, sizeof(err)), -1, "a rejected plan ...");
+	ok(!p.root && !p.cases && !p.nr_cases, "... leaves nothing for the caller to free");
 	is_int(try("{\"format\":\"gupbench-plan-1\",\"cases\":[{\"id\":\"a\",\"argv\":[],\"selftest\":[]}]}", err), -1,
 	       "argv and selftest together");
 	is_int(try("{\"format\":\"gupbench-plan-1\",\"cases\":[{\"id\":\"a\",\"selftest\":[\"--warmup\",\"2\"]}]}", err),

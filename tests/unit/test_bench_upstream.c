@@ -97,6 +97,7 @@ static void gup_bench(void)
 
 int main(void)
 {
+	tap_plan(15);
 	ktap();
 	gup_bench();
 	return tap_done();

@@ -122,6 +122,7 @@ static void node_lists(void)
 
 int main(void)
 {
+	tap_plan(39);
 	node_lists();
 	options();
 	records();

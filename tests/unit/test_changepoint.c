@@ -39,6 +39,7 @@ int main(void)
 	double x[64];
 	size_t k, k2, noisy = 0, noisy_raw = 0;
 
+	tap_plan(37);
 	cp_params_default(&p);
 
 	{

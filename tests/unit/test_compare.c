@@ -19,6 +19,10 @@
 static sqlite3 *db;
 static int64_t kid;
 
+/* The keys the bench derives from the argv ["-m", "1"] and ["-m", "2"]. */
+#define KEY_A "-u -m 1 -n 1"
+#define KEY_B "-u -m 2 -n 1"
+
 /* One boot: cases "A" (values a[0..n)) and "B" (values b[0..nb)) after one 9999 warm-up. */
 static void boot(const char *label, const char *kernel, int bootno, const double *a, int n, const double *b, int nb)
 {
@@ -37,13 +41,14 @@ static void boot(const char *label, const char *kernel, int bootno, const double
 		int k = c ? nb : n;
 
 		fprintf(m, "{\"type\":\"start\",\"seq\":%d,\"id\":\"%c\"}\n", seq++, 'A' + c);
-		fprintf(m, "{\"type\":\"case\",\"seq\":%d,\"id\":\"%c\",\"key\":\"key %c\",\"status\":\"ok\",\"samples\":"
-			"[{\"get_us\":9999,\"put_us\":1,\"truncated\":false,\"warmup\":true}", seq++, 'A' + c, 'A' + c);
+		fprintf(m, "{\"type\":\"case\",\"seq\":%d,\"id\":\"%c\",\"argv\":[\"-m\",\"%d\"],\"key\":\"%s\","
+			"\"status\":\"ok\",\"samples\":[{\"get_us\":9999,\"put_us\":1,\"truncated\":false,\"warmup\":true}",
+			seq++, 'A' + c, c + 1, c ? KEY_B : KEY_A);
 		for (int i = 0; i < k; i++)
 			fprintf(m, ",{\"get_us\":%.0f,\"put_us\":1,\"truncated\":false,\"warmup\":false}", v[i]);
 		fprintf(m, "]}\n");
 	}
-	fprintf(m, "{\"type\":\"end\",\"seq\":%d,\"cases\":2}\n", seq);
+	fprintf(m, "{\"type\":\"end\",\"seq\":%d,\"cases\":2,\"ok\":2,\"skip\":0,\"error\":0}\n", seq);
 	fclose(m);
 	kid = db_kernel_upsert(db, kernel, NULL);
 	ctx.kernel_id = kid;
@@ -90,6 +95,7 @@ int main(void)
 	struct compare_result r;
 	const struct cmp_case *c;
 
+	tap_plan(66);
 	if (!mkdtemp(dir))
 		return 1;
 	path = xasprintf("%s/c.db", dir);
@@ -105,7 +111,7 @@ int main(void)
 
 	ok(run_cmp("old", "new", &r) == 0, "compare labels");
 	is_int(r.ncases, 2, "two keys in common");
-	c = find(&r, "key A");
+	c = find(&r, KEY_A);
 	ok(c && c->verdict == CMP_INCONCLUSIVE, "one boot each, nothing else known: inconclusive (%s)",
 	   c ? c->why : "-");
 	ok(c && strstr(c->why, "no boot-variance estimate") && strstr(c->why, "--repeat-boots 3"),
@@ -117,7 +123,7 @@ int main(void)
 	boot("old2", "linux-6.1", 1, slow, 10, aa1, 10);
 	boot("new2", "linux-6.12", 1, fast, 10, aa2, 10);
 	ok(run_cmp("old", "new", &r) == 0, "compare labels again");
-	c = find(&r, "key A");
+	c = find(&r, KEY_A);
 	ok(c && c->verdict == CMP_IMPROVED, "THP-like case improved (%s)", c ? c->why : "-");
 	ok(c && c->p < 0.01, "p < 0.01 (%.3g)", c ? c->p : 1.0);
 	ok(c && c->source == MODEL_POOLED && c->df == 2 && c->pooled_boots == 4,
@@ -128,19 +134,19 @@ int main(void)
 	is_int(c ? c->base.warmups : 0, 1, "warm-ups counted");
 	is_int(c ? c->base.boots : 0, 1, "the side at hand is one boot");
 	ok(c && c->have_ci && c->ci_hi < 0.05, "CI of ratio below 0.05");
-	is_near(c ? c->pct_change : 0, 100.0 * ((2300 + 50 * 4.5) / (91500 + 100 * 4.5) - 1), 1e-9, "%change of medians");
-	c = find(&r, "key B");
+	is_near(c ? c->pct_change : 0, 100.0 * ((2300 + 50 * 4.5) / (91500 + 100 * 4.5) - 1), 1e-9, "%%change of medians");
+	c = find(&r, KEY_B);
 	ok(c && c->verdict != CMP_REGRESSED, "A/A-like case not regressed (%s)", c ? cmp_verdict_names[c->verdict] : "-");
 	is_int(r.counts[CMP_REGRESSED], 0, "no regression overall");
 	is_int(r.no_estimate, 0, "every case had an estimate");
 	ok(r.geomean > 0 && r.geomean < 1, "geomean ratio below 1");
 	ok(r.emulated, "tcg sides are flagged as emulated");
-	is_int(r.nrefs, 0, "no published figure matches 'key A' yet");
+	is_int(r.nrefs, 0, "no published figure matches case A's key yet");
 	compare_result_free(&r);
 
 	/* A published figure for the same key shows up next to ours in the report. */
 	sqlite3_exec(db, "INSERT INTO reference_results (series, command, key, metric, before_us, after_us, environment)"
-		     " VALUES ('test series', 'gup_test -x', 'key A', 'get', 14000, 400, 'bare metal')", NULL, NULL, NULL);
+		     " VALUES ('test series', 'gup_test -x', '" KEY_A "', 'get', 14000, 400, 'bare metal')", NULL, NULL, NULL);
 	ok(run_cmp("old", "new", &r) == 0, "compare with a matching published figure");
 	is_int(r.nrefs, 1, "one published figure matched");
 	{
@@ -164,7 +170,7 @@ int main(void)
 
 	/* Same boot against itself: unchanged. */
 	ok(run_cmp("#1", "1", &r) == 0, "compare run ids");
-	c = find(&r, "key A");
+	c = find(&r, KEY_A);
 	ok(c && c->verdict == CMP_UNCHANGED, "identical samples: unchanged");
 	ok(c && c->p == 1.0, "identical samples: p = 1");
 	compare_result_free(&r);
@@ -175,19 +181,19 @@ int main(void)
 	boot("twice-b", "k-b", 0, fast, 10, few, 2);
 	boot("twice-b", "k-b", 1, fast, 10, few, 2);
 	ok(run_cmp("twice-a", "twice-b", &r) == 0, "compare two boots per side");
-	c = find(&r, "key A");
+	c = find(&r, KEY_A);
 	ok(c && c->source == MODEL_POOLED, "variance from the boots");
 	is_int(c ? c->base.boots : 0, 2, "boots counted");
 	is_int(c ? c->base.n : 0, 20, "all samples summarised");
 	/* boot medians {92,900 x2} v {2,525 x2}: ties across boots, ranks separate: p from the tie-corrected normal */
 	ok(c && c->verdict == CMP_IMPROVED, "per-boot verdict improved (%s)", c ? c->why : "-");
-	c = find(&r, "key B");
+	c = find(&r, KEY_B);
 	ok(c && c->verdict == CMP_UNCHANGED, "equal boot medians: unchanged (%s)", c ? c->why : "-");
 	compare_result_free(&r);
 
 	boot("tiny", "k-t", 0, few, 2, few, 2);
 	ok(run_cmp("old", "tiny", &r) == 0, "compare with a two-sample run");
-	c = find(&r, "key A");
+	c = find(&r, KEY_A);
 	ok(c && c->verdict == CMP_INCONCLUSIVE, "n < 3 inconclusive (%s)", c ? c->why : "-");
 	compare_result_free(&r);
 
@@ -207,10 +213,10 @@ int main(void)
 	sqlite3_exec(db, "UPDATE boots SET clock = 'icount' WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-a')",
 		     NULL, NULL, NULL);
 	ok(run_cmp("ic-a", "ic-b", &r) == 0 && r.icount, "icount against icount compares");
-	c = find(&r, "key A");
+	c = find(&r, KEY_A);
 	ok(c && c->verdict == CMP_IMPROVED && c->source == MODEL_ICOUNT, "one icount boot each: improved (%s)",
 	   c ? c->why : "-");
-	c = find(&r, "key B");
+	c = find(&r, KEY_B);
 	ok(c && c->verdict == CMP_UNCHANGED, "identical icount boots: unchanged (%s)", c ? c->why : "-");
 	compare_result_free(&r);
 	threshold = 0;
@@ -255,7 +261,7 @@ int main(void)
 			if (f)
 				f->emit(m, &r);
 			fclose(m);
-			ok(len > 0 && strstr(buf, "key A"), "format '%s' names the case", names[i]);
+			ok(len > 0 && strstr(buf, KEY_A), "format '%s' names the case", names[i]);
 			if (!strcmp(names[i], "json")) {
 				json_t *j = json_loads(buf, 0, NULL);
 

@@ -55,6 +55,7 @@ int main(void)
 	char *path, *other;
 	int64_t k1, k2, h1, h2, run;
 
+	tap_plan(33);
 	if (!mkdtemp(dir))
 		return 1;
 	path = xasprintf("%s/g.db", dir);

@@ -16,15 +16,22 @@
 
 #define ENV "{\"type\":\"env\",\"seq\":0,\"format\":\"gupbench-stream-1\",\"release\":\"6.12.0\",\"cmdline\":\"x\"}\n"
 #define START(s, id) "{\"type\":\"start\",\"seq\":" #s ",\"id\":\"" id "\"}\n"
-#define CASE(s, id, key) "{\"type\":\"case\",\"seq\":" #s ",\"id\":\"" id "\",\"key\":\"" key "\"," \
-	"\"params\":{\"cmd\":\"pin_longterm\",\"size_mb\":512,\"thp\":\"on\",\"write\":false,\"numa_node\":-1}," \
-	"\"status\":\"ok\",\"samples\":[{\"get_us\":900,\"put_us\":90,\"truncated\":false,\"warmup\":true}," \
+/* A pin_longterm case of -n N pages; its key is what the bench derives from the argv. */
+#define CASE_AS(s, id, n, samples) "{\"type\":\"case\",\"seq\":" #s ",\"id\":\"" id "\",\"tool\":\"gupbench\"," \
+	"\"argv\":[\"-L\",\"-m\",\"512\",\"-n\",\"" #n "\",\"-t\",\"-W\",\"-r\",\"2\",\"--warmup\",\"1\"]," \
+	"\"key\":\"-L -m 512 -n " #n " -t -W\"," \
+	"\"params\":{\"cmd\":\"pin_longterm\",\"size_mb\":512,\"nr_pages_per_call\":" #n ",\"thp\":\"on\"," \
+	"\"write\":false,\"numa_node\":-1,\"repeats\":2,\"warmup\":1}," \
+	"\"status\":\"ok\",\"samples\":" samples "}\n"
+#define SAMPLES "[{\"get_us\":900,\"put_us\":90,\"truncated\":false,\"warmup\":true}," \
 	"{\"get_us\":100,\"put_us\":10,\"truncated\":false,\"warmup\":false}," \
-	"{\"get_us\":110,\"put_us\":11,\"truncated\":false,\"warmup\":false}]}\n"
+	"{\"get_us\":110,\"put_us\":11,\"truncated\":false,\"warmup\":false}]"
+#define CASE(s, id, n) CASE_AS(s, id, n, SAMPLES)
+#define SAMPLE1(get, put) "[{\"get_us\":" get ",\"put_us\":" put ",\"truncated\":false,\"warmup\":false}]"
 #define END(s, n) "{\"type\":\"end\",\"seq\":" #s ",\"cases\":" #n ",\"ok\":" #n ",\"skip\":0,\"error\":0}\n"
 
-static const char good[] = ENV START(1, "a") CASE(2, "a", "-L -m 512 -n 1 -t")
-	START(3, "b") CASE(4, "b", "-L -m 512 -n 2 -t") END(5, 2);
+static const char good[] = ENV START(1, "a") CASE(2, "a", 1)
+	START(3, "b") CASE(4, "b", 2) END(5, 2);
 
 static sqlite3 *db;
 static int64_t run_id, kernel_id;
@@ -56,6 +63,7 @@ int main(void)
 	char *dbfile, *big;
 	int fd = mkstemp(path);
 
+	tap_plan(100);
 	close(fd);
 	unlink(path);
 	mkdir_p(path, 0700);
@@ -85,26 +93,59 @@ int main(void)
 
 	rejects(ENV START(1, "a") "{\"type\":\"case\",\"seq\":2,\"id\":\"a\",\n" END(3, 0),
 		"line 3:", "malformed line");
-	rejects(ENV START(1, "a") CASE(3, "a", "k") END(4, 1), "line 3: seq 3 where 2", "seq gap");
-	rejects(ENV CASE(1, "a", "k") END(2, 1), "line 2: case record 'a' without its start", "case without start");
-	rejects(ENV START(1, "a") CASE(2, "a", "k") END(3, 2), "line 4: end record counts 2", "wrong end count");
-	rejects(ENV START(1, "a") CASE(2, "a", "k") START(3, "a") CASE(4, "a", "k") END(5, 2),
+	rejects(ENV START(1, "a") CASE(3, "a", 1) END(4, 1), "line 3: seq 3 where 2", "seq gap");
+	rejects(ENV CASE(1, "a", 1) END(2, 1), "line 2: case record 'a' without its start", "case without start");
+	rejects(ENV START(1, "a") CASE(2, "a", 1) END(3, 2), "line 4: end record counts 2", "wrong end count");
+	rejects(ENV START(1, "a") CASE(2, "a", 1) START(3, "a") CASE(4, "a", 1) END(5, 2),
 		"line 5: case 'a' appears twice", "duplicate case id");
 	rejects(START(0, "a"), "line 1: the stream starts with 'start'", "no env record");
-	rejects(ENV START(1, "a") CASE(2, "a", "k"), "the stream stops after seq 2", "missing end record");
-	rejects(ENV START(1, "a") CASE(2, "a", "k") "{\"type\":\"start\",\"se",
+	rejects(ENV START(1, "a") CASE(2, "a", 1), "the stream stops after seq 2", "missing end record");
+	rejects(ENV START(1, "a") CASE(2, "a", 1) "{\"type\":\"start\",\"se",
 		"line 4: truncated record", "cut mid-line");
 	rejects(ENV "{\"type\":\"case\",\"seq\":1,\"id\":\"a\",\"key\":\"k\",\"status\":\"maybe\"}\n",
 		"line 2: case record 'a' without", "bad record order");
 	rejects(ENV START(1, "a") "{\"type\":\"case\",\"seq\":2,\"id\":\"a\",\"key\":\"k\",\"status\":\"maybe\"}\n" END(3, 1),
 		"line 3: case status 'maybe'", "bad status");
-	rejects(ENV START(1, "a") "{\"type\":\"case\",\"seq\":2,\"id\":\"a\",\"key\":\"k\",\"status\":\"ok\","
-		"\"samples\":[{\"get_us\":\"fast\"}]}\n" END(3, 1), "line 3: sample 0 of case 'a'", "bad sample");
+	rejects(ENV START(1, "a") CASE_AS(2, "a", 1, "[{\"get_us\":\"fast\",\"put_us\":1}]") END(3, 1),
+		"line 3: sample 0 of case 'a': \"get_us\" is not an integer", "bad sample");
+	/* Values the protocol rules out (bench/PROTOCOL.md), each named with its line and field. */
+	rejects(ENV START(1, "a") CASE_AS(2, "a", 1, SAMPLE1("-5", "1")) END(3, 1),
+		"line 3: sample 0 of case 'a': \"get_us\" -5 is outside 0..86400000000 us", "negative get_us");
+	rejects(ENV START(1, "a") CASE_AS(2, "a", 1, SAMPLE1("9223372036854775807", "1")) END(3, 1),
+		"line 3: sample 0 of case 'a': \"get_us\" 9223372036854775807 is outside", "get_us of 2^63-1");
+	rejects(ENV START(1, "a") CASE_AS(2, "a", 1, SAMPLE1("7", "null")) END(3, 1),
+		"line 3: sample 0 of case 'a': \"put_us\" is not an integer", "null put_us");
+	rejects(ENV START(1, "a") CASE_AS(2, "a", 1, "[{\"get_us\":7,\"warmup\":false}]") END(3, 1),
+		"line 3: sample 0 of case 'a': \"put_us\" is missing", "missing put_us");
+	rejects(ENV START(1, "a") CASE_AS(2, "a", 1, "[]") END(3, 1),
+		"line 3: case 'a' is \"ok\" but has no measured", "ok case without samples");
+	rejects(ENV START(1, "a") CASE_AS(2, "a", 1, "[{\"get_us\":7,\"put_us\":1,\"warmup\":true}]") END(3, 1),
+		"line 3: case 'a' is \"ok\" but has no measured", "ok case with warm-ups only");
+	rejects(ENV START(1, "a") CASE(2, "a", 1) "{\"type\":\"end\",\"seq\":3,\"cases\":1,\"ok\":0,\"skip\":1,\"error\":0}\n",
+		"line 4: end record counts 0 \"ok\" cases but the stream has 1", "end record's ok count wrong");
+	rejects(ENV START(1, "a") CASE(2, "a", 1) "{\"type\":\"end\",\"seq\":3,\"cases\":1}\n",
+		"line 4: end record lacks the integer \"ok\" count", "end record without status counts");
+	rejects(ENV "{\"type\":\"start\",\"seq\":1,\"id\":\"a\",\"id\":\"b\"}\n",
+		"line 2: not a JSON object: duplicate object key", "duplicate JSON key");
+	{
+		char *lie = xstrdup(ENV START(1, "a") CASE(2, "a", 1) END(3, 1)), *k = strstr(lie, "-n 1 -t -W\"");
+
+		k[3] = '9';   /* the key now says -n 9 while the argv says -n 1 */
+		rejects(lie, "line 3: case 'a': \"key\" '-L -m 512 -n 9 -t -W' does not match its argv", "key not the argv's");
+		free(lie);
+		lie = xstrdup(ENV START(1, "a") CASE(2, "a", 1) END(3, 1));
+		k = strstr(lie, "\"size_mb\":512");
+		memcpy(k, "\"size_mb\":-12", 13);
+		rejects(lie, "line 3: case 'a': params.size_mb -12 is below 1", "negative size_mb");
+		free(lie);
+	}
+	rejects(ENV START(1, "a") "{\"type\":\"case\",\"seq\":2,\"id\":\"a\",\"key\":\"k\",\"status\":\"ok\"}\n" END(3, 1),
+		"line 3: case 'a' lacks its \"argv\" array", "case without argv");
 	rejects("", "the stream is empty", "empty stream");
 
 	/* A guest that died mid-case: allowed, whole cases kept, status truncated. */
 	{
-		const char *cut = ENV START(1, "a") CASE(2, "a", "-z") START(3, "b") "{\"type\":\"case\",\"seq\":4,\"id";
+		const char *cut = ENV START(1, "a") CASE(2, "a", 3) START(3, "b") "{\"type\":\"case\",\"seq\":4,\"id";
 		long long before = sql_count(db, "SELECT count(*) FROM samples");
 
 		ok(ingest(cut, 1, &r) == 0, "truncated stream accepted when allowed (%s)", r.err);
@@ -119,6 +160,7 @@ int main(void)
 	{
 		const char *doc = "{\n \"format\": \"gupbench-result-1\",\n \"env\": {\"release\": \"6.1.0\"},\n"
 				  " \"cases\": [ {\"id\": \"x\", \"key\": \"-L -m 8 -n 1 -T\", \"status\": \"ok\","
+				  " \"argv\": [\"-L\", \"-m\", \"8\", \"-T\", \"--json\"],"
 				  " \"samples\": [{\"get_us\": 5, \"put_us\": 1, \"truncated\": false, \"warmup\": false}]}]\n}\n";
 
 		ok(ingest(doc, 0, &r) == 0, "--json document ingested (%s)", r.err);
@@ -151,14 +193,15 @@ int main(void)
 		len += (size_t)sprintf(big + len, "{\"type\":\"env\",\"seq\":%d,\"format\":\"gupbench-stream-1\"}\n", seq++);
 		for (int c = 0; c < 200; c++) {
 			len += (size_t)sprintf(big + len, "{\"type\":\"start\",\"seq\":%d,\"id\":\"p%d\"}\n", seq++, c);
-			len += (size_t)sprintf(big + len, "{\"type\":\"case\",\"seq\":%d,\"id\":\"p%d\",\"key\":\"k%d\","
-					       "\"status\":\"ok\",\"samples\":[", seq++, c, c);
+			len += (size_t)sprintf(big + len, "{\"type\":\"case\",\"seq\":%d,\"id\":\"p%d\",\"key\":\"-u -m %d -n 1\","
+					       "\"argv\":[\"-m\",\"%d\"],\"status\":\"ok\",\"samples\":[", seq++, c, c + 1, c + 1);
 			for (int s = 0; s < 1000; s++)
 				len += (size_t)sprintf(big + len, "%s{\"get_us\":%d,\"put_us\":1,\"truncated\":false,"
 						       "\"warmup\":false}", s ? "," : "", 1000 + s);
 			len += (size_t)sprintf(big + len, "]}\n");
 		}
-		len += (size_t)sprintf(big + len, "{\"type\":\"end\",\"seq\":%d,\"cases\":200}\n", seq);
+		len += (size_t)sprintf(big + len, "{\"type\":\"end\",\"seq\":%d,\"cases\":200,\"ok\":200,\"skip\":0,"
+				       "\"error\":0}\n", seq);
 		t0 = now_monotonic();
 		ok(ingest(big, 0, &r) == 0 && r.samples == 200000, "200,000 samples ingested");
 		printf("# 200,000 samples in %.2f s\n", now_monotonic() - t0);

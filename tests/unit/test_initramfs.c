@@ -70,6 +70,7 @@ int main(void)
 	size_t len;
 	int n;
 
+	tap_plan(17);
 	if (!mkdtemp(dir)) {
 		ok(0, "mkdtemp");
 		return tap_done();

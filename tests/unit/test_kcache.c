@@ -42,6 +42,7 @@ int main(void)
 	struct kernel_entry e;
 	int n;
 
+	tap_plan(32);
 	setenv("GUPBENCH_CACHE", root, 1);
 	tmp = make_entry(k1, "linux-6.12");
 	ok(tmp != NULL, "a temporary entry directory is created");

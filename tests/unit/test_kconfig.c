@@ -27,6 +27,7 @@ int main(void)
 		"CONFIG_MODULES=y\n"
 		"CONFIG_NR_CPUS=64\n";
 
+	tap_plan(22);
 	is_int(kconfig_parse(&want, frag, "frag"), 0, "a fragment with comments, numbers and strings parses");
 	is_int((long long)want.n, 5, "five options requested");
 	ok(kconfig_find(&want, "CONFIG_MODULES") && !kconfig_find(&want, "CONFIG_MODULES")->value,

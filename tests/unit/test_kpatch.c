@@ -34,6 +34,7 @@ int main(void)
 	struct kseries s1, s2;
 	char h1[65];
 
+	tap_plan(16);
 	why = kpatch_describe_failure("checking file mm/gup.c\nHunk #2 FAILED at 40.\n1 out of 2 hunks FAILED\n",
 				      patch1);
 	is_str(why, "mm/gup.c hunk #2 (@@ -40,3 +41,4 @@) failed", "the failing hunk is named with its header");

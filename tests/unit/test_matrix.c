@@ -12,7 +12,7 @@
 
 static int parse(const char *text, struct matrix *m, char *err)
 {
-	return matrix_parse(text, "t.json", m, err, 512);
+	return matrix_parse(text, "t.json", 0, m, err, 512);
 }
 
 static char *joined(char **argv)
@@ -33,7 +33,7 @@ static void test_seed(void)
 	struct matrix m;
 	char err[512], *path = repo_path("harness/matrices/seed.json");
 
-	ok(!matrix_load(path, &m, err, sizeof(err)), "seed.json parses");
+	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "seed.json parses");
 	is_int(m.n, 2, "seed: two cases");
 	is_str(m.name, "seed", "seed: name");
 	is_str(m.cases[0].id, "-L -m 512 -n 1024 -t", "seed: THP case id is the bench key");
@@ -52,7 +52,7 @@ static void test_presets(void)
 	char *plan;
 	json_t *pj;
 
-	ok(!matrix_load(path, &m, err, sizeof(err)), "vmtests-gup.json parses");
+	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "vmtests-gup.json parses");
 	is_int(m.n, 180, "vmtests-gup: 3 x 5 x 2 x 2 x 3 = 180 cases");
 	for (size_t i = 0; i < m.n; i++) {
 		hug += m.cases[i].hugetlb_kb == HUGETLB_DEFAULT;
@@ -81,7 +81,7 @@ static void test_presets(void)
 	free(path);
 
 	path = repo_path("harness/matrices/hugetlb-sizes.json");
-	ok(!matrix_load(path, &m, err, sizeof(err)), "hugetlb-sizes.json parses");
+	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "hugetlb-sizes.json parses");
 	is_int(m.n, 8, "hugetlb-sizes: four sizes x pin-longterm, GUP-fast");
 	is_str(joined(m.cases[3].argv), "-L -m 1024 -n 512 --hugetlb-size 1G -r 10 --warmup 2 --fifo 1",
 	       "hugetlb-sizes: 1G argv");
@@ -200,12 +200,13 @@ static void test_errors(void)
 		if (!rc)
 			matrix_free(&m);
 	}
-	ok(matrix_load("/nonexistent/m.json", &m, err, sizeof(err)) == -1 && strstr(err, "cannot read matrix"),
+	ok(matrix_load("/nonexistent/m.json", 0, &m, err, sizeof(err)) == -1 && strstr(err, "cannot read matrix"),
 	   "missing file");
 }
 
 int main(void)
 {
+	tap_plan(65);
 	test_seed();
 	test_presets();
 	test_rules();

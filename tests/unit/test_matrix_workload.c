@@ -15,7 +15,7 @@
 
 static int parse(const char *text, struct matrix *m, char *err)
 {
-	return matrix_parse(text, "t.json", m, err, 512);
+	return matrix_parse(text, "t.json", 0, m, err, 512);
 }
 
 static void test_axis(void)
@@ -74,7 +74,7 @@ static void test_presets(void)
 	char err[512], *path = repo_path("harness/matrices/folio-walk.json");
 	size_t migrate = 0, ksm = 0;
 
-	ok(!matrix_load(path, &m, err, sizeof(err)), "folio-walk.json parses: %s", err);
+	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "folio-walk.json parses: %s", err);
 	is_int(m.n, 17, "folio-walk: 17 cases");
 	for (size_t i = 0; i < m.n; i++) {
 		migrate += !!strstr(m.cases[i].id, "move_pages_migrate");
@@ -85,7 +85,7 @@ static void test_presets(void)
 	matrix_free(&m);
 	free(path);
 	path = repo_path("harness/matrices/stock-kernel.json");
-	ok(!matrix_load(path, &m, err, sizeof(err)), "stock-kernel.json parses: %s", err);
+	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "stock-kernel.json parses: %s", err);
 	is_int(m.n, 9, "stock-kernel: 9 cases");
 	matrix_free(&m);
 	free(path);
@@ -93,6 +93,7 @@ static void test_presets(void)
 
 int main(void)
 {
+	tap_plan(20);
 	test_axis();
 	test_needs();
 	test_presets();

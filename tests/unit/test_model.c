@@ -192,6 +192,7 @@ static void test_boots_needed(void)
 
 int main(void)
 {
+	tap_plan(55);
 	test_t();
 	test_holm();
 	test_pooled();

@@ -29,6 +29,7 @@ int main(void)
 	double x[20], lo, hi;
 	char buf[32];
 
+	tap_plan(34);
 	/* The seed's published figures and the numbers measured here. */
 	ratio(13992.5, 378.5, "37x faster");
 	ratio(91500, 2300, "40x faster");

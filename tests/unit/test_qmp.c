@@ -2,17 +2,22 @@
  * test_qmp: the vCPU pinning client against a stand-in QMP server (a
  * thread speaking the protocol on a unix socket) that reports this test's
  * own threads as vCPUs, so the affinity the client sets can be read back;
- * also bound to one CPU, as a batch scheduler binds a job.
+ * also bound to one CPU, as a batch scheduler binds a job. A watchdog ends
+ * the test as a failure if anything blocks: on a one-CPU host the client
+ * never connects, and the server thread must not wait in accept() forever.
  */
 #include "qmp.h"
 #include "tap.h"
 #include "util.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -33,6 +38,16 @@ static void *fake_vcpu(void *arg)
 		pthread_cond_wait(&cv, &mu);
 	pthread_mutex_unlock(&mu);
 	return NULL;
+}
+
+static void watchdog(int sig)
+{
+	static const char msg[] = "not ok - test_qmp timed out: a QMP exchange or thread join blocked\n";
+
+	(void)sig;
+	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
 }
 
 /* Greeting, an event between command and answer, then the two answers. */
@@ -83,6 +98,9 @@ int main(void)
 	cpu_set_t set;
 	int n;
 
+	tap_plan(11);
+	signal(SIGALRM, watchdog);
+	alarm(30);
 	if (!mkdtemp(path))
 		return 1;
 	sock = xasprintf("%s/q.sock", path);
@@ -92,6 +110,22 @@ int main(void)
 		is_str(got, want, "the -qmp argument names the socket");
 		free(got);
 		free(want);
+	}
+
+	{
+		char *a = qmp_socket_new(), *b = qmp_socket_new(), *dir = a ? xstrdup(a) : NULL;
+		struct stat st;
+
+		ok(a && b && strcmp(a, b) && strlen(a) < sizeof(sa.sun_path), "each boot's QMP socket has its own short path");
+		if (dir)
+			*strrchr(dir, '/') = '\0';
+		ok(dir && !stat(dir, &st) && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700 && st.st_uid == getuid(),
+		   "in a private directory (mode 0700, ours): %s", a ? a : "(none)");
+		ok(a && strncmp(a, "/tmp/gupbench-qmp-", 18), "not the predictable /tmp/gupbench-qmp-PID-BOOT.sock");
+		qmp_socket_free(a);
+		qmp_socket_free(b);
+		ok(dir && stat(dir, &st) && errno == ENOENT, "qmp_socket_free removes the directory");
+		free(dir);
 	}
 
 	n = qmp_pin_vcpus(sock, 0.2, why, sizeof(why));
@@ -109,8 +143,13 @@ int main(void)
 	pthread_create(&qt, NULL, fake_qemu, NULL);
 
 	n = qmp_pin_vcpus(sock, 5, why, sizeof(why));
+	/* Wakes the server's accept() when the client never connected. */
+	shutdown(listen_fd, SHUT_RDWR);
 	if (ncpus < 2) {
 		is_int(n, 0, "single-CPU host: nothing to pin");
+		CPU_ZERO(&set);
+		ok(sched_getaffinity(vcpu_tid, sizeof(set), &set) == 0 && CPU_COUNT(&set) >= 1,
+		   "single-CPU host: the vCPU thread's affinity is left alone");
 	} else {
 		is_int(n, 1, "one vCPU thread pinned (%s)", why);
 		CPU_ZERO(&set);
@@ -129,6 +168,8 @@ int main(void)
 		is_int(n, 0, "bound to one CPU: nothing to pin");
 		ok(sched_getaffinity(vcpu_tid, sizeof(set), &set) == 0 && CPU_COUNT(&set) == 1 && CPU_ISSET(0, &set),
 		   "the vCPU stays on the one CPU the process was bound to");
+	} else {
+		tap_skip(2, "a single host CPU: no binding to test");
 	}
 	pthread_mutex_lock(&mu);
 	stop = 1;

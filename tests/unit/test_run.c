@@ -32,6 +32,7 @@ int main(void)
 	size_t lo, hi, covered = 0, prev = 0;
 	int k, n;
 
+	tap_plan(46);
 	ok(!run_parse_shard("2/3", &k, &n) && k == 2 && n == 3, "shard 2/3 parses");
 	ok(run_parse_shard("0/3", &k, &n) == -1 && run_parse_shard("4/3", &k, &n) == -1 &&
 	   run_parse_shard("1/", &k, &n) == -1 && run_parse_shard("x", &k, &n) == -1, "bad shards refused");

@@ -42,6 +42,7 @@ int main(void)
 	char *out = run_script(argv, "3"), *s;
 	unsigned t1[] = { 1, 2, 3, 5, 7, 8 }, t2[] = { 2 };
 
+	tap_plan(14);
 	is_str(out, "[it's]\n[a b]\n[--shard=3/4]\n[$HOME`x`]\n[100%]\n[%s]\n",
 	       "every argument reaches the command as given; %%a becomes the task id, %%%% a %%");
 	free(out);

@@ -52,6 +52,7 @@ static void test_geomean(void)
 
 int main(void)
 {
+	tap_plan(18);
 	test_summary();
 	test_quantile();
 	test_geomean();
