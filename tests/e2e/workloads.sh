@@ -5,6 +5,7 @@
 # case must measure, not skip, and store its samples with the clock and what
 # was timed; the bench must report the two NUMA nodes the harness asked for.
 . "$(dirname "$0")/../lib.sh"
+plan 24
 scratch
 H=$GUPHARNESS
 DB=$SCRATCH/e2e.db
