@@ -2,7 +2,7 @@
 # bench-usage: bad options and bad plans exit 2 with one clear line, before
 # anything is measured; a malformed plan names its line and column.
 . "$(dirname "$0")/../lib.sh"
-plan 10
+plan 17
 scratch
 
 expect2() {  # expect2 DESCRIPTION PATTERN ARGS...

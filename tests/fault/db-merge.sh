@@ -5,7 +5,7 @@
 # --allow-mixed-clock; the compare exit status is a CI gate (0 no
 # regression, 1 regression).
 . "$(dirname "$0")/../lib.sh"
-plan 16
+plan 21
 scratch
 export GUPBENCH_QUIET=1
 H=$GUPHARNESS
