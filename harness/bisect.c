@@ -16,7 +16,7 @@ const char *const bisect_mark_names[BISECT_NMARKS] = { "untested", "good", "bad"
 
 static void make_id(struct bisect *b)
 {
-	const char *parts[] = { b->source, b->case_key, b->matrix, b->metric, b->arch, b->clock,
+	const char *parts[] = { b->source, b->db, b->case_key, b->matrix, b->metric, b->arch, b->clock,
 				b->steps[0].sha, b->steps[b->n - 1].sha };
 	size_t cap = 0, n = 0;
 	char *buf, hex[65];
@@ -37,6 +37,7 @@ static void make_id(struct bisect *b)
 static void set_params(struct bisect *b, const struct bisect_params *p)
 {
 	b->source = xstrdup(p->source ? p->source : "");
+	b->db = xstrdup(p->db ? p->db : "");
 	b->case_key = xstrdup(p->case_key ? p->case_key : "");
 	b->matrix = xstrdup(p->matrix ? p->matrix : "");
 	b->metric = xstrdup(p->metric ? p->metric : "get");
@@ -71,6 +72,7 @@ void bisect_free(struct bisect *b)
 	}
 	free(b->steps);
 	free(b->source);
+	free(b->db);
 	free(b->case_key);
 	free(b->matrix);
 	free(b->metric);
@@ -212,8 +214,8 @@ char *bisect_dump(const struct bisect *b)
 
 	for (size_t i = 0; i < b->n; i++)
 		json_array_append_new(steps, step_json(&b->steps[i]));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o}", "format", "gupbench-bisect-1",
-		      "id", b->id, "source", b->source, "case", b->case_key, "matrix", b->matrix, "metric",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o}", "format", "gupbench-bisect-1",
+		      "id", b->id, "source", b->source, "db", b->db, "case", b->case_key, "matrix", b->matrix, "metric",
 		      b->metric, "arch", b->arch, "clock", b->clock, "measured", b->measured, "steps", steps);
 	text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(j);
@@ -290,12 +292,13 @@ int bisect_load(const char *text, const char *what, struct bisect *b)
 	id = json_string_value(json_object_get(j, "id"));
 	steps = json_object_get(j, "steps");
 	p = (struct bisect_params){ json_string_value(json_object_get(j, "source")),
+				    json_string_value(json_object_get(j, "db")),
 				    json_string_value(json_object_get(j, "case")),
 				    json_string_value(json_object_get(j, "matrix")),
 				    json_string_value(json_object_get(j, "metric")),
 				    json_string_value(json_object_get(j, "arch")),
 				    json_string_value(json_object_get(j, "clock")) };
-	if (!fmt || strcmp(fmt, "gupbench-bisect-1") || !id || strlen(id) != 8 || !p.source || !p.case_key ||
+	if (!fmt || strcmp(fmt, "gupbench-bisect-1") || !id || strlen(id) != 8 || !p.source || !p.db || !p.case_key ||
 	    !p.matrix || !p.metric || !p.arch || !p.clock || !json_is_array(steps) || json_array_size(steps) < 2)
 		bad = "a field is missing or of the wrong kind";
 	if (!bad) {

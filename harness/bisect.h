@@ -44,9 +44,10 @@ struct bisect_step {
 	char *why;               /* why this mark: the verdicts, or the build failure */
 };
 
-/* What the bisection is of: the id hashes all of it. */
+/* What the bisection is of, and where its measurements go: the id hashes all of it. */
 struct bisect_params {
 	const char *source;      /* the git tree, absolute */
+	const char *db;          /* the database, absolute: another database is another bisection */
 	const char *case_key;    /* the matrix case measured */
 	const char *matrix;      /* the matrix file's sha256, or "" */
 	const char *metric;      /* "get" or "put" */
@@ -55,7 +56,7 @@ struct bisect_params {
 
 struct bisect {
 	char id[9];              /* 8 hex digits */
-	char *source, *case_key, *matrix, *metric, *arch, *clock;
+	char *source, *db, *case_key, *matrix, *metric, *arch, *clock;
 	struct bisect_step *steps;
 	size_t n;
 	int measured;            /* steps measured so far (the last order given) */

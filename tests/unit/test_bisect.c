@@ -33,8 +33,8 @@ static enum bisect_mark measure(struct mock *m, size_t i)
 	return i >= m->first_bad ? BISECT_BAD : BISECT_GOOD;
 }
 
-static const struct bisect_params params = { "/src/linux", "-L -m 512 -n 1024 -t", "abc", "get", "x86_64",
-					     "icount" };
+static const struct bisect_params params = { "/src/linux", "/r/gupbench.db", "-L -m 512 -n 1024 -t", "abc",
+					     "get", "x86_64", "icount" };
 
 static void start(struct bisect *b, size_t n)
 {

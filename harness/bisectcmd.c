@@ -1,0 +1,651 @@
+/*
+ * bisectcmd: `gupharness bisect`, the search for the commit that made a
+ * case slower. It reads the user's git tree (never writes it), lists the
+ * first-parent commits from the good end to the bad end, and for each
+ * step chosen by bisect.c builds the commit (kbuild, incremental on the
+ * tree's shared work tree), measures the one case in QEMU through
+ * `gupharness run --case` under the label bisect-<id>-<sha12>, and marks
+ * it good or bad by comparing it with both ends (compare_run). A step that
+ * does not build or boot, or that the comparisons cannot place, is skipped
+ * as git bisect skip does. The state is saved after every step next to the
+ * database (bisect/<id>/state.json), so running the same command again
+ * resumes. The report (bisect-report.c) goes to stdout; progress to stderr.
+ */
+#include "bisect.h"
+#include "bisect-report.h"
+#include "commands.h"
+#include "compare.h"
+#include "db.h"
+#include "kbuild.h"
+#include "matrix.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct bisect_args {
+	const char *source, *good, *bad, *case_key, *matrix, *metric, *clock, *arch, *db, *format, *accel;
+	int max_boots, jobs;
+};
+
+/* Everything one bisection needs while it runs. */
+struct bctx {
+	struct bisect_args a;
+	struct bisect b;
+	char *tree;            /* the git tree, absolute */
+	char *dir;             /* <db dir>/bisect/<id> */
+	char *state;           /* dir/state.json */
+	char *self;            /* this harness binary, for `run` */
+	char *kbase;           /* kernel names: <kbase>-<sha12> */
+	sqlite3 *db;
+	double t0;
+	int builds, boots;
+};
+
+/* ---- options ---- */
+
+static int set_str(struct bisect_args *a, size_t off, const char *v)
+{
+	*(const char **)((char *)a + off) = v;
+	return 0;
+}
+
+static int set_int(struct bisect_args *a, size_t off, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end || end == v || n < 1 || n > 100)
+		return -1;
+	*(int *)((char *)a + off) = (int)n;
+	return 0;
+}
+
+static const struct bisect_option {
+	const char *name;
+	int (*set)(struct bisect_args *a, size_t off, const char *v);
+	size_t off;
+	const char *arg, *help;
+} options[] = {
+	{ "--source",    set_str, offsetof(struct bisect_args, source),    "TREE", "a git tree (only read)" },
+	{ "--good",      set_str, offsetof(struct bisect_args, good),      "REV",  "a revision without the regression" },
+	{ "--bad",       set_str, offsetof(struct bisect_args, bad),       "REV",  "a later revision with it" },
+	{ "--case",      set_str, offsetof(struct bisect_args, case_key),  "ID",   "the matrix case that regressed" },
+	{ "--matrix",    set_str, offsetof(struct bisect_args, matrix),    "FILE",
+	  "matrix holding the case (default harness/matrices/seed.json)" },
+	{ "--metric",    set_str, offsetof(struct bisect_args, metric),    "get|put", "which time (default get)" },
+	{ "--clock",     set_str, offsetof(struct bisect_args, clock),     "MODE", "passed to run --clock" },
+	{ "--arch",      set_str, offsetof(struct bisect_args, arch),      "ARCH", "kernel architecture (default x86_64)" },
+	{ "--accel",     set_str, offsetof(struct bisect_args, accel),     "MODE", "passed to run --accel" },
+	{ "--max-boots", set_int, offsetof(struct bisect_args, max_boots), "N",
+	  "boots per step before an undecided step is skipped (default 3)" },
+	{ "--jobs",      set_int, offsetof(struct bisect_args, jobs),      "N",    "make -jN for the builds" },
+	{ "--db",        set_str, offsetof(struct bisect_args, db),        "FILE",
+	  "database (default $GUPBENCH_DB or results/gupbench.db)" },
+	{ "--format",    set_str, offsetof(struct bisect_args, format),    "FMT",  NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: gupharness bisect --source TREE --good REV --bad REV --case ID [options]\n\n"
+		"Finds the first commit between REV ends that makes case ID slower. Running the\n"
+		"same command again resumes an interrupted bisection.\n\noptions:\n");
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+		char left[40];
+
+		snprintf(left, sizeof(left), "%s %s", options[i].name, options[i].arg);
+		fprintf(f, "   %-22s %s%s%s\n", left, options[i].help ? options[i].help : bisect_formats_list(),
+			options[i].help ? "" : " (default text)", "");
+	}
+	fprintf(f, "\nexit status: 0 first bad commit found, 1 not found (only skipped steps left, or the\n"
+		"ends do not differ), 2 bad input or unknown revision, 3 missing tool, 5 an end does\n"
+		"not build, 6 an end's guest failed, 7 database, 9 the tree has local changes,\n"
+		"10 good and bad reversed, 130 interrupted (run it again to resume)\n");
+}
+
+static int parse(int argc, char **argv, struct bisect_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct bisect_option *o = NULL;
+		const char *v, *eq = strchr(argv[i], '=');
+		size_t nlen = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			exit(EXIT_OK);
+		}
+		for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++)
+			if (strlen(options[k].name) == nlen && !strncmp(argv[i], options[k].name, nlen))
+				o = &options[k];
+		if (!o)
+			return error("unknown argument '%s'; see 'gupharness bisect --help'", argv[i]);
+		v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!v)
+			return error("option '%s' needs a value (%s)", o->name, o->arg);
+		if (o->set(a, o->off, v))
+			return error("bad value '%s' for '%s' (%s)", v, o->name, o->arg);
+	}
+	if (!a->source || !a->good || !a->bad || !a->case_key)
+		return error("bisect needs --source TREE, --good REV, --bad REV and --case ID; "
+			     "see 'gupharness bisect --help'");
+	if (strcmp(a->metric, "get") && strcmp(a->metric, "put"))
+		return error("unknown metric '%s'; known: get, put", a->metric);
+	if (!bisect_format_find(a->format))
+		return error("unknown format '%s'; known: %s", a->format, bisect_formats_list());
+	return 0;
+}
+
+/* ---- the git tree (only read) ---- */
+
+/* Output of git -C tree ARGS (NULL-terminated, at most 8), trailing newlines cut; NULL on failure. */
+static char *git_out(const char *tree, const char *const *args)
+{
+	char *argv[12] = { "git", "-C", (char *)tree };
+	int n = 3;
+	struct spawn_opts o = { .capture = 1 };
+	struct spawn_result r;
+
+	while (*args && n < 11)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	if (spawn_run(argv, &o, &r) || r.status) {
+		spawn_result_free(&r);
+		return NULL;
+	}
+	while (r.out_len && r.out[r.out_len - 1] == '\n')
+		r.out[--r.out_len] = '\0';
+	return r.out;
+}
+
+static int open_tree(struct bctx *c)
+{
+	const char *top[] = { "rev-parse", "--show-toplevel", NULL };
+	const char *dirty[] = { "status", "--porcelain", "--untracked-files=no", NULL };
+	char *real = realpath(c->a.source, NULL), *out;
+
+	if (!have_program("git"))
+		return error("'git' not found: bisect reads a git tree; apt-get install git"), EXIT_ENV;
+	if (!real || !(out = git_out(real, top))) {
+		free(real);
+		return error("'%s' is not a git tree: give the directory of a git checkout with --source",
+			     c->a.source), EXIT_USAGE;
+	}
+	c->tree = out;
+	free(real);
+	if (!(out = git_out(c->tree, dirty)))
+		return error("cannot read the status of '%s' (git status failed)", c->tree), EXIT_USAGE;
+	if (*out) {
+		char *nl = strchr(out, '\n');
+
+		error("'%s' has local changes ('%.*s'...): bisect only reads a tree and tests commits; "
+		      "commit or stash them first", c->tree, nl ? (int)(nl - out) : (int)strlen(out), out);
+		free(out);
+		return EXIT_REFUSED;
+	}
+	free(out);
+	return 0;
+}
+
+static char *resolve_rev(const char *tree, const char *rev, const char *what)
+{
+	char *spec = xasprintf("%s^{commit}", rev);
+	const char *args[] = { "rev-parse", "--verify", "--quiet", spec, NULL };
+	char *sha = git_out(tree, args);
+
+	free(spec);
+	if (!sha)
+		error("unknown revision '%s' (%s) in '%s': check 'git -C %s log --oneline %s'", rev, what, tree,
+		      tree, rev);
+	return sha;
+}
+
+static void add_commit(char ***shas, char ***subj, size_t *n, const char *line)
+{
+	const char *sp = strchr(line, ' ');
+
+	*shas = xrealloc(*shas, (*n + 1) * sizeof(char *));
+	*subj = xrealloc(*subj, (*n + 1) * sizeof(char *));
+	(*shas)[*n] = sp ? strndup(line, (size_t)(sp - line)) : xstrdup(line);
+	(*subj)[*n] = xstrdup(sp ? sp + 1 : "");
+	(*n)++;
+}
+
+/* The first-parent line good..bad, oldest first, with the good end in front. */
+static int commit_line(struct bctx *c, const char *good, const char *bad, char ***shas, char ***subj,
+		       size_t *n)
+{
+	char *range = xasprintf("%s..%s", good, bad);
+	const char *lg[] = { "log", "--first-parent", "--reverse", "--format=%H %s", range, NULL };
+	const char *gs[] = { "log", "-1", "--format=%H %s", good, NULL };
+	char *text = git_out(c->tree, lg), *head = git_out(c->tree, gs), *line, *save = NULL;
+
+	*n = 0;
+	*shas = *subj = NULL;
+	if (head)
+		add_commit(shas, subj, n, head);
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		add_commit(shas, subj, n, line);
+	free(text);
+	free(head);
+	free(range);
+	if (*n < 2)
+		return error("no commit after good '%s' up to bad '%s' in '%s': bad must be a later commit",
+			     c->a.good, c->a.bad, c->tree), EXIT_USAGE;
+	return 0;
+}
+
+/* good must be an ancestor of bad, on bad's first-parent line. */
+static int check_ancestry(struct bctx *c, const char *good, const char *bad, const char *second)
+{
+	char *argv[] = { "git", "-C", c->tree, "merge-base", "--is-ancestor", (char *)good, (char *)bad, NULL };
+	struct spawn_opts o = { 0 };
+	struct spawn_result r;
+	char *parent = xasprintf("%s^1", second);
+	const char *pa[] = { "rev-parse", parent, NULL };
+	char *p1;
+	int ok;
+
+	if (spawn_run(argv, &o, &r) || r.status) {
+		free(parent);
+		return error("good '%s' is not an ancestor of bad '%s' in '%s': give an older good revision "
+			     "(git log --oneline %s..%s is empty)", c->a.good, c->a.bad, c->tree, c->a.bad,
+			     c->a.good), EXIT_USAGE;
+	}
+	p1 = git_out(c->tree, pa);
+	ok = p1 && !strcmp(p1, good);
+	free(p1);
+	free(parent);
+	if (!ok)
+		return error("good '%s' is not on the first-parent line of bad '%s': bisect follows first "
+			     "parents; pick a good commit from 'git log --first-parent %s'", c->a.good, c->a.bad,
+			     c->a.bad), EXIT_USAGE;
+	return 0;
+}
+
+/* ---- one measurement: build, boot, compare ---- */
+
+static char *kernel_name(const struct bctx *c, size_t i)
+{
+	return xasprintf("%s-%.12s", c->kbase, c->b.steps[i].sha);
+}
+
+static int build_step(struct bctx *c, size_t i)
+{
+	char *name = kernel_name(c, i);
+	struct kbuild_req q = { .source = c->tree, .rev = c->b.steps[i].sha, .name = name,
+				.arch = c->a.arch, .jobs = c->a.jobs };
+	struct kbuild_result res;
+	int st;
+
+	note("bisect %s: building %.12s %s", c->b.id, c->b.steps[i].sha, c->b.steps[i].subject);
+	st = kbuild_build(&q, &res);
+	c->builds += !st && !res.hit;
+	kbuild_result_free(&res);
+	free(name);
+	return st;
+}
+
+/* One more boot of step i's kernel measuring the case, under the step's label. */
+static int run_step(struct bctx *c, size_t i)
+{
+	char *name = kernel_name(c, i), *label = bisect_label(&c->b, i);
+	char *out = xasprintf("%s/run-%.12s.out", c->dir, c->b.steps[i].sha);
+	char *argv[24] = { c->self, "run", "--matrix", (char *)c->a.matrix, "--case", (char *)c->a.case_key,
+			   "--kernel", name, "--label", label, "--db", (char *)c->a.db };
+	int n = 12, st;
+	struct spawn_opts o = { .stdout_path = out, .out_append = 1 };
+	struct spawn_result r;
+
+	if (c->a.clock) {
+		argv[n++] = "--clock";
+		argv[n++] = (char *)c->a.clock;
+	}
+	if (c->a.accel) {
+		argv[n++] = "--accel";
+		argv[n++] = (char *)c->a.accel;
+	}
+	argv[n] = NULL;
+	note("bisect %s: booting %.12s (%s)", c->b.id, c->b.steps[i].sha, label);
+	st = spawn_run(argv, &o, &r) ? EXIT_ENV : r.status;
+	spawn_result_free(&r);
+	c->boots++;
+	free(name);
+	free(label);
+	free(out);
+	return st;
+}
+
+/* The case compared between two steps: new (step) against base (an end). */
+struct side {
+	enum cmp_verdict v;
+	double base_med, new_med, pct;
+	size_t base_boots, new_boots;
+};
+
+static int compare_steps(struct bctx *c, size_t base, size_t new, struct side *out)
+{
+	char *lb = bisect_label(&c->b, base), *ln = bisect_label(&c->b, new);
+	struct db_selector sb = { 0 }, sn = { 0 };
+	struct compare_opts o = { .metric = c->a.metric, .threshold_pct = 5.0, .boot_noise_pct = 25.0,
+				  .iterations = 2000, .seed = 1, .base_arg = lb, .new_arg = ln };
+	struct compare_result r;
+	int rc = -1;
+
+	if (!db_resolve_selector(c->db, lb, &sb) && !db_resolve_selector(c->db, ln, &sn) &&
+	    !compare_run(c->db, &sb, &sn, &o, &r)) {
+		for (size_t k = 0; k < r.ncases; k++) {
+			const struct cmp_case *x = &r.cases[k];
+
+			if (strcmp(x->key, c->a.case_key) && r.ncases != 1)
+				continue;
+			*out = (struct side){ x->verdict, x->base.s.median, x->new.s.median, x->pct_change,
+					      x->base.boots, x->new.boots };
+			rc = 0;
+		}
+		compare_result_free(&r);
+	}
+	db_selector_free(&sb);
+	db_selector_free(&sn);
+	free(lb);
+	free(ln);
+	return rc;
+}
+
+static int save_state(struct bctx *c)
+{
+	char *text = bisect_dump(&c->b);
+	int r = write_file_atomic(c->state, text, strlen(text));
+
+	free(text);
+	if (r)
+		return error("cannot write the bisection state '%s': %m", c->state), EXIT_IO;
+	return 0;
+}
+
+/* Boot whichever of the ends and step i has fewer than want boots. */
+static int more_boots(struct bctx *c, size_t i, size_t want, const struct side *g, const struct side *b)
+{
+	size_t have[3] = { g->base_boots, b->base_boots, g->new_boots };
+	size_t who[3] = { 0, c->b.n - 1, i };
+	int st = 0;
+
+	for (int k = 0; k < 3 && !st; k++)
+		for (size_t h = have[k]; h < want && !st; h++)
+			st = run_step(c, who[k]);
+	return st;
+}
+
+static void mark(struct bctx *c, size_t i, enum bisect_mark m, double value, int boots, const char *why)
+{
+	if (bisect_mark(&c->b, i, m, value, boots, why)) {
+		char *w = xasprintf("contradicts an earlier step (%s): measurements not monotonic", why);
+
+		warning("bisect %s: %.12s looks %s but %s", c->b.id, c->b.steps[i].sha, bisect_mark_names[m], w);
+		bisect_mark(&c->b, i, BISECT_SKIP, value, boots, w);
+		free(w);
+	}
+	note("bisect %s: %.12s is %s: %s", c->b.id, c->b.steps[i].sha, bisect_mark_names[c->b.steps[i].mark],
+	     c->b.steps[i].why);
+}
+
+/* Build and measure step i until the comparisons with both ends place it, or skip it. */
+static int measure_step(struct bctx *c, size_t i)
+{
+	int st = build_step(c, i);
+
+	if (st == EXIT_BUILD) {
+		mark(c, i, BISECT_SKIP, NAN, 0, "does not build (as git bisect skip); see the build error above");
+		return 0;
+	}
+	for (int boot = 1; !st; boot++) {
+		struct side g, b;
+		const char *why;
+		enum bisect_mark m;
+		char *w;
+
+		st = run_step(c, i);
+		if (st == EXIT_GUEST || st == EXIT_FAIL) {
+			mark(c, i, BISECT_SKIP, NAN, 0, "its guest failed or sent an incomplete stream");
+			return 0;
+		}
+		if (st)
+			break;
+		if (compare_steps(c, 0, i, &g) || compare_steps(c, c->b.n - 1, i, &b)) {
+			mark(c, i, BISECT_SKIP, NAN, 0, "no sample of the case was stored");
+			return 0;
+		}
+		m = bisect_decide(g.v, b.v, &why);
+		if (m != BISECT_UNTESTED || boot >= c->a.max_boots) {
+			w = xasprintf("%s%s (vs good %+.1f%% %s, vs bad %+.1f%% %s)",
+				      m == BISECT_UNTESTED ? "undecided after the last boot allowed: " : "", why,
+				      g.pct, cmp_verdict_names[g.v], b.pct, cmp_verdict_names[b.v]);
+			mark(c, i, m == BISECT_UNTESTED ? BISECT_SKIP : m, g.new_med, (int)g.new_boots, w);
+			free(w);
+			return 0;
+		}
+		note("bisect %s: %.12s: %s; one more boot (%d of at most %d)", c->b.id, c->b.steps[i].sha, why,
+		     boot + 1, c->a.max_boots);
+		st = more_boots(c, i, g.new_boots + 1, &g, &b);
+	}
+	return st;
+}
+
+/* Build, boot and compare the two ends: bad must be slower than good. */
+static int measure_ends(struct bctx *c)
+{
+	size_t last = c->b.n - 1, ends[2] = { 0, last };
+	struct side s;
+	int st = 0;
+
+	for (int k = 0; k < 2 && !st; k++) {
+		if (c->b.steps[ends[k]].order)
+			continue;
+		st = build_step(c, ends[k]);
+		if (st == EXIT_BUILD)
+			return error("the %s end %.12s does not build: bisect needs both ends built; pick another "
+				     "revision", k ? "bad" : "good", c->b.steps[ends[k]].sha), EXIT_BUILD;
+		if (!st)
+			st = run_step(c, ends[k]);
+		if (st == EXIT_FAIL)
+			st = EXIT_GUEST;
+	}
+	for (int boot = 1; !st; boot++) {
+		if (compare_steps(c, 0, last, &s))
+			return error("no sample of case '%s' stored for the ends; check 'gupharness db list'",
+				     c->a.case_key), EXIT_GUEST;
+		bisect_mark(&c->b, 0, BISECT_GOOD, s.base_med, (int)s.base_boots, "the good end");
+		bisect_mark(&c->b, last, BISECT_BAD, s.new_med, (int)s.new_boots, "the bad end");
+		if (s.v == CMP_REGRESSED)
+			return save_state(c);
+		if (s.v == CMP_IMPROVED)
+			return error("the good end %.12s (%.1f us) is slower than the bad end %.12s (%.1f us) on '%s': "
+				     "good and bad reversed? swap --good and --bad", c->b.steps[0].sha, s.base_med,
+				     c->b.steps[last].sha, s.new_med, c->a.case_key), EXIT_REVERSED;
+		if (s.v == CMP_UNCHANGED || boot >= c->a.max_boots)
+			return error("the ends do not differ on '%s' (%.1f us and %.1f us, %+.1f%%, %s): nothing to "
+				     "bisect; pick ends that 'gupharness compare' calls regressed", c->a.case_key,
+				     s.base_med, s.new_med, s.pct, cmp_verdict_names[s.v]), EXIT_FAIL;
+		note("bisect %s: the ends' comparison is inconclusive; one more boot each", c->b.id);
+		if (!(st = run_step(c, 0)))
+			st = run_step(c, last);
+	}
+	return st == EXIT_FAIL ? EXIT_GUEST : st;
+}
+
+static int bisect_loop(struct bctx *c)
+{
+	long i;
+	int st = 0;
+
+	while (!st && (i = bisect_next(&c->b)) >= 0) {
+		note("bisect %s: %zu commits left to test (about %d steps)", c->b.id, bisect_left(&c->b),
+		     bisect_steps_bound(&c->b));
+		st = measure_step(c, (size_t)i);
+		if (!st && spawn_interrupted())
+			st = EXIT_INTERRUPTED;
+		if (!st)
+			st = save_state(c);
+	}
+	return st;
+}
+
+/* ---- set-up: revisions, matrix, state ---- */
+
+static int load_or_start(struct bctx *c, const struct bisect_params *p, char **shas, char **subj, size_t n)
+{
+	char *dbdir = xstrdup(c->a.db), *slash = strrchr(dbdir, '/'), *text;
+	struct bisect fresh;
+
+	bisect_init(&fresh, p, (const char *const *)shas, (const char *const *)subj, n);
+	if (slash)
+		*slash = '\0';
+	c->dir = xasprintf("%s/bisect/%s", slash ? dbdir : ".", fresh.id);
+	c->state = xasprintf("%s/state.json", c->dir);
+	free(dbdir);
+	if (!(text = read_file(c->state, NULL))) {
+		c->b = fresh;
+		if (mkdir_p(c->dir, 0755))
+			return error("cannot create '%s': %m", c->dir), EXIT_IO;
+		note("bisect %s: %zu commits between the ends, about %d steps; state in '%s'", c->b.id, n - 2,
+		     bisect_steps_bound(&c->b), c->state);
+		return save_state(c);
+	}
+	if (bisect_load(text, c->state, &c->b)) {
+		free(text);
+		bisect_free(&fresh);
+		return EXIT_USAGE;
+	}
+	free(text);
+	for (size_t i = 0; i < n; i++)
+		if (c->b.n != n || strcmp(c->b.steps[i].sha, fresh.steps[i].sha)) {
+			bisect_free(&fresh);
+			return error("bisection state '%s' lists other commits than '%s' now holds; remove '%s' to "
+				     "start afresh", c->state, c->tree, c->dir), EXIT_USAGE;
+		}
+	bisect_free(&fresh);
+	note("bisect %s: resuming after %d measured steps ('%s')", c->b.id, c->b.measured, c->state);
+	return 0;
+}
+
+/* path made absolute through its directory, so it is the same before and after the file exists */
+static char *abs_path(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *real, *out;
+
+	if (slash)
+		*slash = '\0';
+	real = realpath(slash ? (*dir ? dir : "/") : ".", NULL);
+	out = real ? xasprintf("%s/%s", real, slash ? slash + 1 : path) : xstrdup(path);
+	free(real);
+	free(dir);
+	return out;
+}
+
+static int setup(struct bctx *c)
+{
+	char *good = NULL, *bad = NULL, **shas = NULL, **subj = NULL, hash[65], err[512];
+	size_t n = 0;
+	struct matrix m = { 0 };
+	struct bisect_params p;
+	int st;
+
+	if ((st = open_tree(c)))
+		return st;
+	if (!(good = resolve_rev(c->tree, c->a.good, "--good")) || !(bad = resolve_rev(c->tree, c->a.bad, "--bad")))
+		st = EXIT_USAGE;
+	else if (!(st = commit_line(c, good, bad, &shas, &subj, &n)))
+		st = check_ancestry(c, good, bad, shas[1]);
+	if (!st && matrix_load(c->a.matrix, &m, err, sizeof(err)))
+		st = (fprintf(stderr, "gupharness: %s\n", err), EXIT_USAGE);
+	else if (!st && matrix_find(&m, c->a.case_key) < 0)
+		st = (error("matrix '%s' has no case '%s'; 'gupharness matrix show %s' lists them", c->a.matrix,
+			    c->a.case_key, c->a.matrix), EXIT_USAGE);
+	else if (!st && sha256_file_hex(c->a.matrix, hash))
+		st = (error("cannot read '%s': %m", c->a.matrix), EXIT_USAGE);
+	if (!st) {
+		char *db = abs_path(c->a.db);
+
+		p = (struct bisect_params){ c->tree, db, c->a.case_key, hash, c->a.metric, c->a.arch,
+					    c->a.clock ? c->a.clock : "default" };
+		st = load_or_start(c, &p, shas, subj, n);
+		free(db);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(shas[i]);
+		free(subj[i]);
+	}
+	free(shas);
+	free(subj);
+	free(good);
+	free(bad);
+	matrix_free(&m);
+	return st;
+}
+
+static char *self_path(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		die(EXIT_ENV, "cannot find the harness binary: /proc not mounted?");
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static void report(struct bctx *c, int st)
+{
+	struct bisect_report r = { .b = &c->b, .tree = c->tree, .matrix = c->a.matrix, .db = c->a.db,
+				   .metric = c->a.metric, .seconds = now_monotonic() - c->t0,
+				   .builds = c->builds, .boots = c->boots, .interrupted = st == EXIT_INTERRUPTED };
+
+	r.outcome = bisect_outcome(&c->b, &r.lo, &r.hi);
+	bisect_format_find(c->a.format)->emit(stdout, &r);
+	if (fflush(stdout))
+		die(EXIT_IO, "cannot write the bisection report to stdout");
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	struct bctx c = { .a = { .metric = "get", .format = "text", .arch = "x86_64" } };
+	int st;
+
+	if (parse(argc, argv, &c.a))
+		return EXIT_USAGE;
+	if (!c.a.matrix)
+		c.a.matrix = repo_path("harness/matrices/seed.json");
+	if (!c.a.db)
+		c.a.db = default_db_path();
+	if (!c.a.max_boots)
+		c.a.max_boots = c.a.clock && !strcmp(c.a.clock, "icount") ? 1 : 3;
+	c.t0 = now_monotonic();
+	st = setup(&c);
+	if (!st) {
+		c.self = self_path();
+		c.kbase = kbuild_default_name(c.tree, NULL);
+		c.db = db_open(c.a.db, 0);
+		st = measure_ends(&c);
+		if (!st)
+			st = bisect_loop(&c);
+		if (!st || st == EXIT_INTERRUPTED)
+			report(&c, st);
+		if (st == EXIT_INTERRUPTED)
+			error("bisection %s interrupted after %d measured steps; run the same command again to resume",
+			      c.b.id, c.b.measured);
+		else if (!st)
+			st = bisect_outcome(&c.b, &(size_t){ 0 }, &(size_t){ 0 }) == BISECT_FOUND ? EXIT_OK : EXIT_FAIL;
+		db_close(c.db);
+	}
+	bisect_free(&c.b);
+	free(c.tree);
+	free(c.dir);
+	free(c.state);
+	free(c.self);
+	free(c.kbase);
+	return st;
+}
