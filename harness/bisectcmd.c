@@ -18,6 +18,7 @@
 #include "db.h"
 #include "kbuild.h"
 #include "matrix.h"
+#include "opt.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -49,94 +50,75 @@ struct bctx {
 
 /* ---- options ---- */
 
-static int set_str(struct bisect_args *a, size_t off, const char *v)
-{
-	*(const char **)((char *)a + off) = v;
-	return 0;
-}
-
-static int set_int(struct bisect_args *a, size_t off, const char *v)
+static int set_count(void *dst, const char *v)
 {
 	char *end;
 	long n = strtol(v, &end, 10);
 
 	if (*end || end == v || n < 1 || n > 100)
 		return -1;
-	*(int *)((char *)a + off) = (int)n;
+	*(int *)dst = (int)n;
 	return 0;
 }
 
-static const struct bisect_option {
-	const char *name;
-	int (*set)(struct bisect_args *a, size_t off, const char *v);
-	size_t off;
-	const char *arg, *help;
-} options[] = {
-	{ "--source",    set_str, offsetof(struct bisect_args, source),    "TREE", "a git tree (only read)" },
-	{ "--good",      set_str, offsetof(struct bisect_args, good),      "REV",  "a revision without the regression" },
-	{ "--bad",       set_str, offsetof(struct bisect_args, bad),       "REV",  "a later revision with it" },
-	{ "--case",      set_str, offsetof(struct bisect_args, case_key),  "ID",   "the matrix case that regressed" },
-	{ "--matrix",    set_str, offsetof(struct bisect_args, matrix),    "FILE",
-	  "matrix holding the case (default harness/matrices/seed.json)" },
-	{ "--metric",    set_str, offsetof(struct bisect_args, metric),    "get|put", "which time (default get)" },
-	{ "--clock",     set_str, offsetof(struct bisect_args, clock),     "MODE", "passed to run --clock" },
-	{ "--arch",      set_str, offsetof(struct bisect_args, arch),      "ARCH", "kernel architecture (default x86_64)" },
-	{ "--accel",     set_str, offsetof(struct bisect_args, accel),     "MODE", "passed to run --accel" },
-	{ "--max-boots", set_int, offsetof(struct bisect_args, max_boots), "N",
-	  "boots per step before an undecided step is skipped (default 3)" },
-	{ "--jobs",      set_int, offsetof(struct bisect_args, jobs),      "N",    "make -jN for the builds" },
-	{ "--db",        set_str, offsetof(struct bisect_args, db),        "FILE",
-	  "database (default $GUPBENCH_DB or results/gupbench.db)" },
-	{ "--format",    set_str, offsetof(struct bisect_args, format),    "FMT",  NULL },
+static int set_metric(void *dst, const char *v)
+{
+	if (strcmp(v, "get") && strcmp(v, "put"))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
+
+static int set_format(void *dst, const char *v)
+{
+	if (!bisect_format_find(v))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
+
+static const struct opt options[] = {
+	{ "--source", "TREE", offsetof(struct bisect_args, source), NULL, "a git tree (only read)", NULL, 0 },
+	{ "--good", "REV", offsetof(struct bisect_args, good), NULL, "a revision without the regression", NULL, 0 },
+	{ "--bad", "REV", offsetof(struct bisect_args, bad), NULL, "a later revision with it", NULL, 0 },
+	{ "--case", "ID", offsetof(struct bisect_args, case_key), NULL, "the matrix case that regressed", NULL, 0 },
+	{ "--matrix", "FILE", offsetof(struct bisect_args, matrix), NULL, "matrix holding the case",
+	  "harness/matrices/seed.json", 0 },
+	{ "--metric", "get|put", offsetof(struct bisect_args, metric), set_metric, "which time", "get", 0 },
+	{ "--clock", "MODE", offsetof(struct bisect_args, clock), NULL, "passed to run --clock", "run's", 0 },
+	{ "--accel", "MODE", offsetof(struct bisect_args, accel), NULL, "passed to run --accel", "run's", 0 },
+	{ "--arch", "ARCH", offsetof(struct bisect_args, arch), NULL, "kernel architecture", "x86_64", 0 },
+	{ "--max-boots", "N", offsetof(struct bisect_args, max_boots), set_count,
+	  "boots of one step before an undecided step is skipped, 1 to 100", "1 with --clock icount, else 3", 0 },
+	{ "--jobs", "N", offsetof(struct bisect_args, jobs), set_count, "make -jN for the builds", "nproc + 1", 0 },
+	{ "--db", "FILE", offsetof(struct bisect_args, db), NULL, "result database",
+	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	{ "--format", "text|json|report", offsetof(struct bisect_args, format), set_format, "the report on stdout",
+	  "text", 0 },
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: gupharness bisect --source TREE --good REV --bad REV --case ID [options]\n\n"
-		"Finds the first commit between REV ends that makes case ID slower. Running the\n"
-		"same command again resumes an interrupted bisection.\n\noptions:\n");
-	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
-		char left[40];
-
-		snprintf(left, sizeof(left), "%s %s", options[i].name, options[i].arg);
-		fprintf(f, "   %-22s %s%s%s\n", left, options[i].help ? options[i].help : bisect_formats_list(),
-			options[i].help ? "" : " (default text)", "");
-	}
-	fprintf(f, "\nexit status: 0 first bad commit found, 1 not found (only skipped steps left, or the\n"
-		"ends do not differ), 2 bad input or unknown revision, 3 missing tool, 5 an end does\n"
-		"not build, 6 an end's guest failed, 7 database, 9 the tree has local changes,\n"
-		"10 good and bad reversed, 130 interrupted (run it again to resume)\n");
-}
+static const struct opt_table table = { "bisect", options, sizeof(options) / sizeof(options[0]), 0 };
 
 static int parse(int argc, char **argv, struct bisect_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		const struct bisect_option *o = NULL;
-		const char *v, *eq = strchr(argv[i], '=');
-		size_t nlen = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+	int npos = opt_parse(&table, argc, argv, a, NULL, 0);
 
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			exit(EXIT_OK);
-		}
-		for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++)
-			if (strlen(options[k].name) == nlen && !strncmp(argv[i], options[k].name, nlen))
-				o = &options[k];
-		if (!o)
-			return error("unknown argument '%s'; see 'gupharness bisect --help'", argv[i]);
-		v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-		if (!v)
-			return error("option '%s' needs a value (%s)", o->name, o->arg);
-		if (o->set(a, o->off, v))
-			return error("bad value '%s' for '%s' (%s)", v, o->name, o->arg);
+	if (npos == OPT_HELP) {
+		printf("usage: gupharness bisect --source TREE --good REV --bad REV --case ID [options]\n\n"
+		       "Finds the first commit after the good revision that makes case ID slower. Running\n"
+		       "the same command again resumes an interrupted bisection.\n\noptions:\n");
+		opt_help(stdout, &table);
+		printf("\nexit status: 0 first bad commit found, 1 not found (only skipped steps left, or the\n"
+		       "ends do not differ), 2 bad input or unknown revision, 3 missing tool, 5 an end does\n"
+		       "not build, 6 an end's guest failed, 7 database, 9 the tree has local changes,\n"
+		       "10 good and bad reversed, 130 interrupted (run it again to resume)\n");
+		exit(EXIT_OK);
 	}
+	if (npos < 0)
+		return -1;
 	if (!a->source || !a->good || !a->bad || !a->case_key)
 		return error("bisect needs --source TREE, --good REV, --bad REV and --case ID; "
 			     "see 'gupharness bisect --help'");
-	if (strcmp(a->metric, "get") && strcmp(a->metric, "put"))
-		return error("unknown metric '%s'; known: get, put", a->metric);
-	if (!bisect_format_find(a->format))
-		return error("unknown format '%s'; known: %s", a->format, bisect_formats_list());
 	return 0;
 }
 
@@ -331,11 +313,13 @@ static int compare_steps(struct bctx *c, size_t base, size_t new, struct side *o
 {
 	char *lb = bisect_label(&c->b, base), *ln = bisect_label(&c->b, new);
 	struct db_selector sb = { 0 }, sn = { 0 };
-	struct compare_opts o = { .metric = c->a.metric, .threshold_pct = 5.0, .boot_noise_pct = 25.0,
-				  .iterations = 2000, .seed = 1, .base_arg = lb, .new_arg = ln };
+	struct compare_opts o = compare_defaults;
 	struct compare_result r;
 	int rc = -1;
 
+	o.metric = c->a.metric;
+	o.base_arg = lb;
+	o.new_arg = ln;
 	if (!db_resolve_selector(c->db, lb, &sb) && !db_resolve_selector(c->db, ln, &sn) &&
 	    !compare_run(c->db, &sb, &sn, &o, &r)) {
 		for (size_t k = 0; k < r.ncases; k++) {
@@ -587,17 +571,6 @@ static int setup(struct bctx *c)
 	return st;
 }
 
-static char *self_path(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		die(EXIT_ENV, "cannot find the harness binary: /proc not mounted?");
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
 static void report(struct bctx *c, int st)
 {
 	struct bisect_report r = { .b = &c->b, .tree = c->tree, .matrix = c->a.matrix, .db = c->a.db,
@@ -626,7 +599,7 @@ int cmd_bisect(int argc, char **argv)
 	c.t0 = now_monotonic();
 	st = setup(&c);
 	if (!st) {
-		c.self = self_path();
+		c.self = xstrdup(self_exe());
 		c.kbase = kbuild_default_name(c.tree, NULL);
 		c.db = db_open(c.a.db, 0);
 		st = measure_ends(&c);
