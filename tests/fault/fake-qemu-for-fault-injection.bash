@@ -37,11 +37,12 @@ mode=$(cat "$(dirname "$kernel")/fake-mode" 2>/dev/null ||
 	grep -ao 'fake_mode=[a-z]*' "$kernel" 2>/dev/null | head -1 | cut -d= -f2)
 [ -n "$mode" ] || mode=${FAKE_QEMU_MODE:-ok}
 base=$(grep -ao 'fake_get_us=[0-9]*' "$kernel" 2>/dev/null | head -1 | cut -d= -f2)
-[ "$accel" = kvm ] && mode=hang
 plan=$(dirname "$console")/plan.json
 : >"$console"
 : >"$results"
 echo "[    0.000000] Linux version 6.12.0-fake (fault injection)" >>"$console"
+# a software hypervisor behind /dev/kvm never gets the guest to init: nothing arrives
+[ "$accel" = kvm ] && exec sleep 100000
 echo "[    1.000000] Run /init as init process" >>"$console"
 seq=0
 emit() { printf '%s\n' "$1" >>"$results"; seq=$((seq + 1)); }
