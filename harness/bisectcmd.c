@@ -20,6 +20,7 @@
 #include "matrix.h"
 #include "opt.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <limits.h>
@@ -127,15 +128,17 @@ static int parse(int argc, char **argv, struct bisect_args *a)
 /* Output of git -C tree ARGS (NULL-terminated, at most 8), trailing newlines cut; NULL on failure. */
 static char *git_out(const char *tree, const char *const *args)
 {
-	char *argv[12] = { "git", "-C", (char *)tree };
-	int n = 3;
+	struct strvec a = STRVEC_INIT;
 	struct spawn_opts o = { .capture = 1 };
 	struct spawn_result r;
+	int bad;
 
-	while (*args && n < 11)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
-	if (spawn_run(argv, &o, &r) || r.status) {
+	strvec_pushl(&a, "git", "-C", tree, NULL);
+	while (*args)
+		strvec_push(&a, *args++);
+	bad = spawn_run(a.v, &o, &r) || r.status;
+	strvec_clear(&a);
+	if (bad) {
 		spawn_result_free(&r);
 		return NULL;
 	}
@@ -277,24 +280,21 @@ static int run_step(struct bctx *c, size_t i)
 {
 	char *name = kernel_name(c, i), *label = bisect_label(&c->b, i);
 	char *out = xasprintf("%s/run-%.12s.out", c->dir, c->b.steps[i].sha);
-	char *argv[24] = { c->self, "run", "--matrix", (char *)c->a.matrix, "--case", (char *)c->a.case_key,
-			   "--kernel", name, "--label", label, "--db", (char *)c->a.db };
-	int n = 12, st;
+	struct strvec a = STRVEC_INIT;
 	struct spawn_opts o = { .stdout_path = out, .out_append = 1 };
 	struct spawn_result r;
+	int st;
 
-	if (c->a.clock) {
-		argv[n++] = "--clock";
-		argv[n++] = (char *)c->a.clock;
-	}
-	if (c->a.accel) {
-		argv[n++] = "--accel";
-		argv[n++] = (char *)c->a.accel;
-	}
-	argv[n] = NULL;
+	strvec_pushl(&a, c->self, "run", "--matrix", c->a.matrix, "--case", c->a.case_key, "--kernel", name,
+		     "--label", label, "--db", c->a.db, NULL);
+	if (c->a.clock)
+		strvec_pushl(&a, "--clock", c->a.clock, NULL);
+	if (c->a.accel)
+		strvec_pushl(&a, "--accel", c->a.accel, NULL);
 	note("bisect %s: booting %.12s (%s)", c->b.id, c->b.steps[i].sha, label);
-	st = spawn_run(argv, &o, &r) ? EXIT_ENV : r.status;
+	st = spawn_run(a.v, &o, &r) ? EXIT_ENV : r.status;
 	spawn_result_free(&r);
+	strvec_clear(&a);
 	c->boots++;
 	free(name);
 	free(label);
