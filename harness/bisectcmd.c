@@ -18,6 +18,7 @@
 #include "db.h"
 #include "kbuild.h"
 #include "matrix.h"
+#include "source.h"
 #include "opt.h"
 #include "spawn.h"
 #include "strvec.h"
@@ -123,129 +124,62 @@ static int parse(int argc, char **argv, struct bisect_args *a)
 	return 0;
 }
 
-/* ---- the git tree (only read) ---- */
-
-/* Output of git -C tree ARGS (NULL-terminated, at most 8), trailing newlines cut; NULL on failure. */
-static char *git_out(const char *tree, const char *const *args)
-{
-	struct strvec a = STRVEC_INIT;
-	struct spawn_opts o = { .capture = 1 };
-	struct spawn_result r;
-	int bad;
-
-	strvec_pushl(&a, "git", "-C", tree, NULL);
-	while (*args)
-		strvec_push(&a, *args++);
-	bad = spawn_run(a.v, &o, &r) || r.status;
-	strvec_clear(&a);
-	if (bad) {
-		spawn_result_free(&r);
-		return NULL;
-	}
-	while (r.out_len && r.out[r.out_len - 1] == '\n')
-		r.out[--r.out_len] = '\0';
-	return r.out;
-}
+/* ---- the git tree (only read, through source.c) ---- */
 
 static int open_tree(struct bctx *c)
 {
-	const char *top[] = { "rev-parse", "--show-toplevel", NULL };
-	const char *dirty[] = { "status", "--porcelain", "--untracked-files=no", NULL };
-	char *real = realpath(c->a.source, NULL), *out;
+	char *real = realpath(c->a.source, NULL), *changes;
 
 	if (!have_program("git"))
 		return error("'git' not found: bisect reads a git tree; apt-get install git"), EXIT_ENV;
-	if (!real || !(out = git_out(real, top))) {
+	if (!real || !(c->tree = source_git_toplevel(real))) {
 		free(real);
 		return error("'%s' is not a git tree: give the directory of a git checkout with --source",
 			     c->a.source), EXIT_USAGE;
 	}
-	c->tree = out;
 	free(real);
-	if (!(out = git_out(c->tree, dirty)))
+	if (!(changes = source_git_changes(c->tree)))
 		return error("cannot read the status of '%s' (git status failed)", c->tree), EXIT_USAGE;
-	if (*out) {
-		char *nl = strchr(out, '\n');
-
-		error("'%s' has local changes ('%.*s'...): bisect only reads a tree and tests commits; "
-		      "commit or stash them first", c->tree, nl ? (int)(nl - out) : (int)strlen(out), out);
-		free(out);
+	if (*changes) {
+		error("'%s' has local changes ('%s'...): bisect only reads a tree and tests commits; "
+		      "commit or stash them first", c->tree, changes);
+		free(changes);
 		return EXIT_REFUSED;
 	}
-	free(out);
+	free(changes);
 	return 0;
 }
 
 static char *resolve_rev(const char *tree, const char *rev, const char *what)
 {
-	char *spec = xasprintf("%s^{commit}", rev);
-	const char *args[] = { "rev-parse", "--verify", "--quiet", spec, NULL };
-	char *sha = git_out(tree, args);
+	char *sha = source_git_commit(tree, rev);
 
-	free(spec);
 	if (!sha)
 		error("unknown revision '%s' (%s) in '%s': check 'git -C %s log --oneline %s'", rev, what, tree,
 		      tree, rev);
 	return sha;
 }
 
-static void add_commit(char ***shas, char ***subj, size_t *n, const char *line)
-{
-	const char *sp = strchr(line, ' ');
-
-	*shas = xrealloc(*shas, (*n + 1) * sizeof(char *));
-	*subj = xrealloc(*subj, (*n + 1) * sizeof(char *));
-	(*shas)[*n] = sp ? strndup(line, (size_t)(sp - line)) : xstrdup(line);
-	(*subj)[*n] = xstrdup(sp ? sp + 1 : "");
-	(*n)++;
-}
-
-/* The first-parent line good..bad, oldest first, with the good end in front. */
-static int commit_line(struct bctx *c, const char *good, const char *bad, char ***shas, char ***subj,
+/* The line of commits from good to bad: good an ancestor of bad, on its first-parent line. */
+static int commit_line(struct bctx *c, const char *good, const char *bad, struct source_commit **line,
 		       size_t *n)
 {
-	char *range = xasprintf("%s..%s", good, bad);
-	const char *lg[] = { "log", "--first-parent", "--reverse", "--format=%H %s", range, NULL };
-	const char *gs[] = { "log", "-1", "--format=%H %s", good, NULL };
-	char *text = git_out(c->tree, lg), *head = git_out(c->tree, gs), *line, *save = NULL;
+	char *parent, *first;
+	int on_line;
 
-	*n = 0;
-	*shas = *subj = NULL;
-	if (head)
-		add_commit(shas, subj, n, head);
-	for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
-		add_commit(shas, subj, n, line);
-	free(text);
-	free(head);
-	free(range);
-	if (*n < 2)
+	if (!source_git_is_ancestor(c->tree, good, bad))
+		return error("good '%s' is not an ancestor of bad '%s' in '%s': give an older good revision "
+			     "(swapped? 'git log --oneline %s..%s' lists what bad lacks)", c->a.good, c->a.bad,
+			     c->tree, c->a.bad, c->a.good), EXIT_USAGE;
+	if (source_git_line(c->tree, good, bad, line, n) || *n < 2)
 		return error("no commit after good '%s' up to bad '%s' in '%s': bad must be a later commit",
 			     c->a.good, c->a.bad, c->tree), EXIT_USAGE;
-	return 0;
-}
-
-/* good must be an ancestor of bad, on bad's first-parent line. */
-static int check_ancestry(struct bctx *c, const char *good, const char *bad, const char *second)
-{
-	char *argv[] = { "git", "-C", c->tree, "merge-base", "--is-ancestor", (char *)good, (char *)bad, NULL };
-	struct spawn_opts o = { 0 };
-	struct spawn_result r;
-	char *parent = xasprintf("%s^1", second);
-	const char *pa[] = { "rev-parse", parent, NULL };
-	char *p1;
-	int ok;
-
-	if (spawn_run(argv, &o, &r) || r.status) {
-		free(parent);
-		return error("good '%s' is not an ancestor of bad '%s' in '%s': give an older good revision "
-			     "(git log --oneline %s..%s is empty)", c->a.good, c->a.bad, c->tree, c->a.bad,
-			     c->a.good), EXIT_USAGE;
-	}
-	p1 = git_out(c->tree, pa);
-	ok = p1 && !strcmp(p1, good);
-	free(p1);
+	parent = xasprintf("%s^1", (*line)[1].sha);
+	first = source_git_commit(c->tree, parent);
 	free(parent);
-	if (!ok)
+	on_line = first && !strcmp(first, good);
+	free(first);
+	if (!on_line)
 		return error("good '%s' is not on the first-parent line of bad '%s': bisect follows first "
 			     "parents; pick a good commit from 'git log --first-parent %s'", c->a.good, c->a.bad,
 			     c->a.bad), EXIT_USAGE;
@@ -480,12 +414,20 @@ static int bisect_loop(struct bctx *c)
 
 /* ---- set-up: revisions, matrix, state ---- */
 
-static int load_or_start(struct bctx *c, const struct bisect_params *p, char **shas, char **subj, size_t n)
+static int load_or_start(struct bctx *c, const struct bisect_params *p, const struct source_commit *line,
+			 size_t n)
 {
 	char *dbdir = xstrdup(c->a.db), *slash = strrchr(dbdir, '/'), *text;
+	const char **shas = xcalloc(n, sizeof(char *)), **subj = xcalloc(n, sizeof(char *));
 	struct bisect fresh;
 
-	bisect_init(&fresh, p, (const char *const *)shas, (const char *const *)subj, n);
+	for (size_t i = 0; i < n; i++) {
+		shas[i] = line[i].sha;
+		subj[i] = line[i].subject;
+	}
+	bisect_init(&fresh, p, shas, subj, n);
+	free(shas);
+	free(subj);
 	if (slash)
 		*slash = '\0';
 	c->dir = xasprintf("%s/bisect/%s", slash ? dbdir : ".", fresh.id);
@@ -532,7 +474,8 @@ static char *abs_path(const char *path)
 
 static int setup(struct bctx *c)
 {
-	char *good = NULL, *bad = NULL, **shas = NULL, **subj = NULL, hash[65], err[512];
+	char *good = NULL, *bad = NULL, hash[65], err[512];
+	struct source_commit *line = NULL;
 	size_t n = 0;
 	struct matrix m = { 0 };
 	struct bisect_params p;
@@ -542,8 +485,8 @@ static int setup(struct bctx *c)
 		return st;
 	if (!(good = resolve_rev(c->tree, c->a.good, "--good")) || !(bad = resolve_rev(c->tree, c->a.bad, "--bad")))
 		st = EXIT_USAGE;
-	else if (!(st = commit_line(c, good, bad, &shas, &subj, &n)))
-		st = check_ancestry(c, good, bad, shas[1]);
+	else
+		st = commit_line(c, good, bad, &line, &n);
 	if (!st && matrix_load(c->a.matrix, &m, err, sizeof(err)))
 		st = (fprintf(stderr, "gupharness: %s\n", err), EXIT_USAGE);
 	else if (!st && matrix_find(&m, c->a.case_key) < 0)
@@ -556,15 +499,10 @@ static int setup(struct bctx *c)
 
 		p = (struct bisect_params){ c->tree, db, c->a.case_key, hash, c->a.metric, c->a.arch,
 					    c->a.clock ? c->a.clock : "default" };
-		st = load_or_start(c, &p, shas, subj, n);
+		st = load_or_start(c, &p, line, n);
 		free(db);
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(shas[i]);
-		free(subj[i]);
-	}
-	free(shas);
-	free(subj);
+	source_commits_free(line, n);
 	free(good);
 	free(bad);
 	matrix_free(&m);
