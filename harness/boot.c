@@ -325,16 +325,22 @@ static const char *boot_status(const struct boot_outcome *out, const struct boot
 static int64_t boot_store(struct runner *R, struct kernel_ctx *K, int boot, const struct watch *w,
 			  const struct boot_outcome *out, const struct boot_debris *d)
 {
+	char *identity = xasprintf("%s/%s/boot%d", R->uuid, K->name, boot);
 	struct ingest_ctx ctx = {
 		.run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel, .clock = R->clock,
-		.started = d->started, .ended = d->ended, .status = out->status,
+		.started = d->started, .ended = d->ended, .status = out->status, .identity = identity,
 	};
 	struct ingest_result ir;
 	int64_t boot_id = 0;
+	int failed;
 
-	if (!d->stream || !d->stream_len)
+	if (!d->stream || !d->stream_len) {
+		free(identity);
 		return 0;
-	if (ingest_stream(R->db, &ctx, d->stream, d->stream_len, 1, &ir)) {
+	}
+	failed = ingest_stream(R->db, &ctx, d->stream, d->stream_len, 1, &ir);
+	free(identity);
+	if (failed) {
 		char *ex = console_excerpt(d->stream, NULL);
 		char *msg = xasprintf("results stream not stored: %s", ir.err);
 

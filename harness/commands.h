@@ -13,5 +13,6 @@ int cmd_compare(int argc, char **argv);  /* comparecmd.c: compare BASE NEW */
 int cmd_db(int argc, char **argv);       /* dbcmd.c:      db list|import|export|merge|check */
 int cmd_plot(int argc, char **argv);     /* plot.c:    plot KIND ... */
 int cmd_nightly(int argc, char **argv);  /* nightly.c: nightly --config FILE */
+int cmd_bisect(int argc, char **argv);   /* bisectcmd.c: bisect --source TREE --good REV --bad REV --case ID */
 
 #endif

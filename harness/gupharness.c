@@ -23,6 +23,7 @@ static const struct subcommand commands[] = {
 	{ "db",      cmd_db,      "list, import, export, merge or check the database" },
 	{ "plot",    cmd_plot,    "draw gnuplot charts from the database" },
 	{ "nightly", cmd_nightly, "one nightly run: resolve, build, run, analyse, report" },
+	{ "bisect",  cmd_bisect,  "find the commit that made a case slower (build, boot, compare)" },
 };
 
 static void usage(FILE *f)

@@ -35,6 +35,7 @@ struct source {
 	const struct source_ops *ops;
 	char *path;      /* absolute */
 	char *rev;       /* git only */
+	char *commit;    /* git only: the commit rev names */
 	char *id;        /* content identity: goes into the cache key */
 	char *work;      /* <cache>/src/<work id> */
 	char *tree, *obj, *cfg, *scratch, *marker;
@@ -171,13 +172,22 @@ static int resolve_source(struct build *b)
 	}
 	if (q->rev) {
 		s->ops = source_ops_of(SOURCE_GIT);
-		if (!(id = s->ops->identity(real, q->rev)))
+		if (!(id = s->ops->identity(real, q->rev)) || !(s->commit = source_git_commit(real, q->rev))) {
+			free(id);
 			return error("unknown revision '%s' in '%s': check 'git -C %s log %s'", q->rev, real,
 				     real, q->rev), EXIT_USAGE;
+		}
 		s->rev = xstrdup(q->rev);
 		s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
 		free(id);
-		set_work(s, s->id, b->arch->name);
+		/* one work tree per repository: moving it between revisions rewrites only what differs */
+		sha256_hex(real, strlen(real), pathhash);
+		{
+			char *wid = xasprintf("gitpath-%.16s", pathhash);
+
+			set_work(s, wid, b->arch->name);
+			free(wid);
+		}
 		return 0;
 	}
 	{
@@ -281,6 +291,65 @@ static int extract(struct build *b, const char *into, const char *log)
 	return 0;
 }
 
+/* Paths from `git diff -z --name-status` output: deleted ones unlinked now, the others returned. */
+static char **git_changed(struct build *b, const char *out, size_t len, size_t *n)
+{
+	char **paths = NULL;
+
+	*n = 0;
+	for (const char *p = out; p < out + len;) {
+		const char *status = p, *path = p + strlen(p) + 1;
+
+		if (path >= out + len)
+			break;
+		p = path + strlen(path) + 1;
+		if (status[0] == 'D') {
+			char *f = xasprintf("%s/%s", b->src.tree, path);
+
+			unlink(f);
+			free(f);
+			continue;
+		}
+		paths = xrealloc(paths, (*n + 1) * sizeof(char *));
+		paths[(*n)++] = xstrdup(path);
+	}
+	return paths;
+}
+
+/* Extract paths[0..n) of the commit into tree/ with fresh mtimes (tar -m), 256 at a time. */
+static int git_extract_paths(struct build *b, char **paths, size_t n, const char *log)
+{
+	struct source *s = &b->src;
+	char *tar = xasprintf("%s/part.tar", s->work);
+	int st = 0;
+
+	for (size_t i = 0; i < n && !st; i += 256) {
+		size_t k = n - i < 256 ? n - i : 256, a = 0;
+		char **argv = xcalloc(k + 12, sizeof(char *));
+		char *x[] = { "tar", "-xmf", tar, "-C", s->tree, NULL };
+
+		argv[a++] = "git";
+		argv[a++] = "--literal-pathspecs";
+		argv[a++] = "-C";
+		argv[a++] = s->path;
+		argv[a++] = "archive";
+		argv[a++] = "--format=tar";
+		argv[a++] = "-o";
+		argv[a++] = tar;
+		argv[a++] = s->commit;
+		argv[a++] = "--";
+		for (size_t j = 0; j < k; j++)
+			argv[a++] = paths[i + j];
+		st = run_logged(argv, NULL, log, b->verbose);
+		if (!st)
+			st = run_logged(x, NULL, log, b->verbose);
+		free(argv);
+	}
+	unlink(tar);
+	free(tar);
+	return st;
+}
+
 /*
  * One object tree per (arch, final config) under the work tree: builds of
  * one source with different configs (a fragment changed, a nightly with two
@@ -316,9 +385,45 @@ static void remove_obj_trees(const struct source *s)
 }
 
 /*
- * Make tree/ hold the pristine source. Tarballs and git revisions are
- * unpacked once (tree-id next to it records what); directories are
- * re-synced each time, which only touches files that changed.
+ * Move a git work tree from commit `from` to the requested one, rewriting
+ * only the files that differ (fresh mtimes, so make recompiles exactly
+ * what changed, forwards or backwards) and keeping the object tree: this
+ * is what makes each step of a bisection an incremental build. -1 when it
+ * cannot (the caller then unpacks afresh).
+ */
+static int update_git_tree(struct build *b, const char *from, const char *idfile, const char *log)
+{
+	struct source *s = &b->src;
+	char *argv[] = { "git", "-C", s->path, "diff", "-z", "--no-renames", "--name-status", (char *)from,
+			 s->commit, NULL };
+	struct spawn_opts o = { .capture = 1 };
+	struct spawn_result r;
+	char **paths;
+	size_t n;
+	int st;
+
+	if (spawn_run(argv, &o, &r) || r.status) {
+		spawn_result_free(&r);
+		return -1;
+	}
+	/* no tree-id while files move: an interrupted move means unpacking afresh next time */
+	unlink(idfile);
+	paths = git_changed(b, r.out, r.out_len, &n);
+	spawn_result_free(&r);
+	note("moving the work tree of '%s' from %.12s to %.12s: %zu files to rewrite", s->path, from, s->commit, n);
+	st = git_extract_paths(b, paths, n, log);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return st ? -1 : 0;
+}
+
+/*
+ * Make tree/ hold the pristine source. Tarballs are unpacked once
+ * (tree-id next to it records what); a git tree's work tree moves from
+ * commit to commit by its diff (tree-id holds "<id> <commit>");
+ * directories are re-synced each time, which only touches files that
+ * changed.
  */
 static int prepare_tree(struct build *b)
 {
@@ -326,6 +431,7 @@ static int prepare_tree(struct build *b)
 	char *idfile = xasprintf("%s/tree-id", s->work);
 	char *have = read_file(idfile, NULL);
 	char *log = xasprintf("%s/prepare.log", s->work);
+	char *want = s->commit ? xasprintf("%s %s", s->id, s->commit) : xstrdup(s->id);
 	int r = 0;
 
 	if (file_exists(s->marker)) {
@@ -345,7 +451,12 @@ static int prepare_tree(struct build *b)
 			r = status_for_errno(errno);
 		else
 			r = extract(b, s->tree, log);
-	} else if (!have || strcmp(have, s->id)) {
+	} else if (have && !strcmp(have, want)) {
+		;   /* already there */
+	} else if (have && s->ops->kind == SOURCE_GIT && strchr(have, ' ') && file_exists(s->tree) &&
+		   !update_git_tree(b, strchr(have, ' ') + 1, idfile, log)) {
+		;   /* moved by its diff */
+	} else {
 		char *tmp = xasprintf("%s.new", s->tree);
 
 		note("unpacking '%s'", s->path);
@@ -367,7 +478,7 @@ static int prepare_tree(struct build *b)
 			remove_tree(tmp);
 		free(tmp);
 	}
-	if (!r && write_file_atomic(idfile, s->id, strlen(s->id))) {
+	if (!r && write_file_atomic(idfile, want, strlen(want))) {
 		int e = errno;
 
 		error("cannot write '%s': %m", idfile);
@@ -382,6 +493,7 @@ static int prepare_tree(struct build *b)
 	}
 	free(idfile);
 	free(have);
+	free(want);
 	free(log);
 	return r;
 }
@@ -783,6 +895,8 @@ static int write_meta(struct build *b, const struct facts *f)
 	json_object_set_new(src, "id", json_string(b->src.id));
 	if (b->src.rev)
 		json_object_set_new(src, "rev", json_string(b->src.rev));
+	if (b->src.commit)
+		json_object_set_new(src, "commit", json_string(b->src.commit));
 	json_object_set_new(m, "name", json_string(b->name));
 	json_object_set_new(m, "key", json_string(f->key));
 	json_object_set_new(m, "release", json_string(f->release));
@@ -1058,6 +1172,7 @@ static void build_free(struct build *b)
 		kpatch_free(&b->series);
 	free(s->path);
 	free(s->rev);
+	free(s->commit);
 	free(s->id);
 	free(s->work);
 	free(s->tree);

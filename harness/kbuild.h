@@ -5,7 +5,12 @@
  * revision (git archive of that revision; the user's checkout is only
  * read). Each source gets a work tree under <cache_root()>/src/<id>/ with
  * tree/ (the sources, ours to patch) and obj-<arch>/ (an O= object tree
- * kept between builds). A series is applied in place, built, and reversed:
+ * kept between builds); a git tree has one work tree for all its
+ * revisions (src/gitpath-<hash of its path>/), moved from one commit to
+ * the next by rewriting only the files their diff names, so building
+ * another revision (a bisection step) is an incremental build. With
+ * ccache, CCACHE_BASEDIR is the work trees' parent, so compiles hit the
+ * cache across work trees. A series is applied in place, built, and reversed:
  * reversed files get fresh mtimes, so the next build recompiles exactly
  * them. A marker file says a series is applied; finding it at the start
  * means an earlier build died, and the work tree is rebuilt from scratch.

@@ -887,6 +887,30 @@ long matrix_find(const struct matrix *m, const char *id)
 	return -1;
 }
 
+int matrix_select(struct matrix *m, const char *const *ids, size_t nids, char *err, size_t errlen)
+{
+	size_t w = 0;
+
+	for (size_t k = 0; k < nids; k++)
+		if (matrix_find(m, ids[k]) < 0) {
+			snprintf(err, errlen, "%s: no case '%s'; 'gupharness matrix show' lists the case ids",
+				 m->name, ids[k]);
+			return -1;
+		}
+	for (size_t i = 0; i < m->n; i++) {
+		int keep = 0;
+
+		for (size_t k = 0; k < nids && !keep; k++)
+			keep = !strcmp(m->cases[i].id, ids[k]);
+		if (keep)
+			m->cases[w++] = m->cases[i];
+		else
+			case_free(&m->cases[i]);
+	}
+	m->n = w;
+	return 0;
+}
+
 /* ---- plans ---- */
 
 static long case_hugetlb_kb(const struct matrix_case *c, const struct arch_info *a)

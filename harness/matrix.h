@@ -59,6 +59,9 @@ int matrix_parse_max_cases(const char *arg, size_t *out);
 void matrix_free(struct matrix *m);
 /* Index of the case with this id, or -1. */
 long matrix_find(const struct matrix *m, const char *id);
+/* Keep only the cases with these ids, in the matrix's order. An unknown id:
+ * -1 with one line in err, and nothing removed. */
+int matrix_select(struct matrix *m, const char *const *ids, size_t nids, char *err, size_t errlen);
 
 /* Hugetlb sizes reserved on the kernel command line (the arch's
  * boot_hugetlb_above_kb): gigantic pages, larger than the buddy allocator's

@@ -419,6 +419,13 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 			   ? "Tonight has no samples to compare."
 			   : "No earlier good night to compare with.");
 	}
+	if (st->bisect_report) {
+		s->heading(f, 3, "Bisection");
+		line = xasprintf("'%s' bisected between the two nights' commits: %s. The report: %s",
+				 st->worst_key, st->bisect_outcome, st->bisect_report);
+		s->para(f, line);
+		free(line);
+	}
 
 	s->heading(f, 3, "All cases");
 	{

@@ -62,7 +62,7 @@ static const struct cfg_key top_keys[] = {
 static const struct cfg_key source_keys[] = {
 	{ "name", JSON_STRING }, { "tarball", JSON_STRING }, { "dir", JSON_STRING },
 	{ "git", JSON_STRING }, { "branch", JSON_STRING }, { "series", JSON_STRING },
-	{ "fragments", JSON_ARRAY }, { "comment", JSON_STRING },
+	{ "fragments", JSON_ARRAY }, { "comment", JSON_STRING }, { "bisect", JSON_TRUE },
 };
 
 static const struct cfg_key threshold_keys[] = {
@@ -79,6 +79,8 @@ static int type_matches(json_t *v, json_type want)
 {
 	if (want == JSON_REAL)
 		return json_is_number(v);
+	if (want == JSON_TRUE)
+		return json_is_boolean(v);
 	return json_typeof(v) == want;
 }
 
@@ -89,6 +91,7 @@ static const char *type_name(json_type t)
 	case JSON_ARRAY: return "an array";
 	case JSON_OBJECT: return "an object";
 	case JSON_INTEGER: return "an integer";
+	case JSON_TRUE: return "true or false";
 	default: return "a number";
 	}
 }
@@ -241,6 +244,10 @@ static int load_source(json_t *o, const char *cfgdir, const char *file, struct n
 	}
 	bad |= path_list(json_object_get(o, "fragments"), cfgdir, "fragment", file, &s->fragments,
 			 &s->nfragments);
+	s->bisect = json_is_true(json_object_get(o, "bisect"));
+	if (s->bisect && s->kind != SOURCE_GIT)
+		bad = error("'%s': source '%s': 'bisect' needs a git source (it bisects between two nights' commits)",
+			    file, s->name);
 	switch (s->kind) {
 	case SOURCE_TARBALL:
 		if (!is_readable_file(s->path))
@@ -1049,6 +1056,7 @@ static void compare_tonight(sqlite3 *db, struct nightly_stream *s, const struct 
 	struct db_selector base, new;
 	struct compare_result r;
 	size_t len = 0;
+	double worst = 0;
 	FILE *m = open_memstream(&s->compare, &len);
 
 	o.metric = cfg->metric;
@@ -1066,6 +1074,13 @@ static void compare_tonight(sqlite3 *db, struct nightly_stream *s, const struct 
 						"nothing to compare\n", base.describe, new.describe, r.only_base, r.only_new);
 				else
 					compare_format_find("markdown")->emit(m, &r);
+				for (size_t k = 0; k < r.ncases; k++)
+					if (r.cases[k].verdict == CMP_REGRESSED && (!s->worst_key ||
+					    r.cases[k].pct_change > worst)) {
+						free(s->worst_key);
+						s->worst_key = xstrdup(r.cases[k].key);
+						worst = r.cases[k].pct_change;
+					}
 				s->compare_status = r.ncases == 0 ? EXIT_USAGE : r.counts[CMP_REGRESSED] ? EXIT_FAIL : EXIT_OK;
 				compare_result_free(&r);
 			}
@@ -1125,6 +1140,9 @@ static void free_stream(struct nightly_stream *s)
 	free(s->cases);
 	free(s->prefix);
 	free(s->compare);
+	free(s->worst_key);
+	free(s->bisect_report);
+	free(s->bisect_outcome);
 }
 
 /* ---- the command ----------------------------------------------------- */
@@ -1178,6 +1196,7 @@ static int analyse_and_report(const struct nightly_config *cfg, const char *db, 
 		}
 	}
 	db_close(h);
+	nightly_bisect(cfg, &rep);
 	ret = nightly_report_write(&rep, &md);
 	if (ret == EXIT_OK) {
 		printf("%s\n", md);

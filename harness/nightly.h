@@ -27,6 +27,7 @@ struct nightly_source {
 	char *series;            /* patch series directory, or NULL */
 	char **fragments;        /* config fragments (absolute), on top of the config's */
 	size_t nfragments;
+	int bisect;              /* git only: a regression tonight starts `gupharness bisect` */
 };
 
 struct nightly_config {
@@ -97,6 +98,9 @@ struct nightly_stream {
 	int alone;               /* the database holds no run outside this stream */
 	char *compare;           /* compare_run()'s Markdown for last good -> tonight, or NULL */
 	int compare_status;      /* the exit status `gupharness compare` would give */
+	char *worst_key;         /* the case that regressed most tonight, or NULL */
+	char *bisect_report;     /* the bisection's report file, when one ran */
+	char *bisect_outcome;    /* its one-line outcome */
 };
 
 struct nightly_report {
@@ -115,5 +119,14 @@ struct nightly_report {
  * exit status from util.h.
  */
 int nightly_report_write(struct nightly_report *r, char **md_path);
+
+/*
+ * For each stream whose source asks for it ("bisect": true, git only) and
+ * whose tonight regressed against the last good night, bisect the worst
+ * regressed case between the two nights' commits (`gupharness bisect`,
+ * report in <report_dir>/<date>/bisect-<name>.txt) and fill the stream's
+ * bisect_report and bisect_outcome. A failed bisection is noted, not fatal.
+ */
+void nightly_bisect(const struct nightly_config *cfg, struct nightly_report *r);
 
 #endif

@@ -30,15 +30,22 @@
 #include <unistd.h>
 
 #define MAX_KERNELS 32
+#define MAX_CASE_IDS 64
 
 struct kernel_list {
 	const char *v[MAX_KERNELS];
 	int n;
 };
 
+struct case_list {
+	const char *v[MAX_CASE_IDS];
+	int n;
+};
+
 struct run_opts {
 	const char *matrix_path, *db_path, *label, *accel, *clock, *resume, *shard;
 	struct kernel_list kernels;
+	struct case_list cases;    /* --case: only these ids of the matrix */
 	int repeat_boots, no_pin;
 	double timeout;
 	struct guest_settings guest;
@@ -79,6 +86,16 @@ static int add_kernel(void *dst, const char *v)
 	if (k->n == MAX_KERNELS)
 		return -1;
 	k->v[k->n++] = v;
+	return 0;
+}
+
+static int add_case(void *dst, const char *v)
+{
+	struct case_list *c = dst;
+
+	if (c->n == MAX_CASE_IDS)
+		return -1;
+	c->v[c->n++] = v;
 	return 0;
 }
 
@@ -169,6 +186,8 @@ static const struct opt options[] = {
 	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md)", NULL, 0 },
 	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), add_kernel,
 	  "a cached kernel ('gupharness kernel list'); repeatable, at most 32", NULL, 0 },
+	{ "--case", "ID", offsetof(struct run_opts, cases), add_case,
+	  "run only this case of the matrix (an id from 'matrix show'); repeatable, at most 64", NULL, 0 },
 	{ "--db", "FILE", offsetof(struct run_opts, db_path), NULL, "result database",
 	  "$GUPBENCH_DB or results/gupbench.db", 0 },
 	{ "--label", "TEXT", offsetof(struct run_opts, label), NULL, "a name for the run", NULL, 0 },
@@ -215,8 +234,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	}
 	if (npos < 0)
 		return -1;
-	if (o->resume && (o->matrix_path || o->kernels.n))
-		return error("--resume takes the matrix and kernels from the run; drop --matrix and --kernel");
+	if (o->resume && (o->matrix_path || o->kernels.n || o->cases.n))
+		return error("--resume takes the matrix, cases and kernels from the run; drop --matrix, --case and --kernel");
 	if (!o->resume && (!o->matrix_path || !o->kernels.n))
 		return error("give --matrix FILE and at least one --kernel NAME (or --resume RUN)");
 	if (o->resume && (o->guest.cpus || o->guest.mem_mb || o->guest.append || o->guest.nqemu_args))
@@ -268,6 +287,10 @@ static char *json_run_file(const struct run_opts *o)
 	for (int i = 0; i < o->kernels.n; i++)
 		json_array_append_new(ks, json_string(o->kernels.v[i]));
 	json_object_set_new(j, "kernels", ks);
+	ks = json_array();
+	for (int i = 0; i < o->cases.n; i++)
+		json_array_append_new(ks, json_string(o->cases.v[i]));
+	json_object_set_new(j, "cases", ks);
 	json_object_set_new(j, "repeat_boots", json_integer(o->repeat_boots));
 	json_object_set_new(j, "shard", o->shard ? json_string(o->shard) : json_null());
 	json_object_set_new(j, "matrix_path", json_string(o->matrix_path));
@@ -312,6 +335,9 @@ static int load_resume(struct runner *R, struct run_opts *o, json_t **keep)
 		json_array_foreach(json_object_get(j, "kernels"), i, k)
 			if (o->kernels.n < MAX_KERNELS && json_is_string(k))
 				o->kernels.v[o->kernels.n++] = json_string_value(k);
+		json_array_foreach(json_object_get(j, "cases"), i, k)
+			if (o->cases.n < MAX_CASE_IDS && json_is_string(k))
+				o->cases.v[o->cases.n++] = json_string_value(k);
 	}
 	o->repeat_boots = (int)json_integer_value(json_object_get(j, "repeat_boots"));
 	if (o->repeat_boots < 1)
@@ -619,6 +645,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.shard && run_parse_shard(o.shard, &shard_k, &shard_n)) {
 		error("--shard '%s': expected K/N with 1 <= K <= N", o.shard);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (o.cases.n && matrix_select(&R.m, o.cases.v, (size_t)o.cases.n, err, sizeof(err))) {
+		fprintf(stderr, "gupharness: %s\n", err);
 		rc = EXIT_USAGE;
 		goto out;
 	}

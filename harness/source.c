@@ -3,6 +3,7 @@
  */
 #include "source.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -155,6 +156,95 @@ char *source_git_commit(const char *path, const char *rev)
 
 	free(spec);
 	return id;
+}
+
+/* Output of git -C path ARGS (NULL-terminated), trailing newlines cut; NULL when git fails. */
+static char *git_out(const char *path, const char *const *args)
+{
+	struct strvec a = STRVEC_INIT;
+	struct spawn_opts o = { .capture = 1, .stderr_path = "/dev/null", .timeout = 300 };
+	struct spawn_result r;
+	int bad;
+
+	strvec_pushl(&a, "git", "-C", path, NULL);
+	while (*args)
+		strvec_push(&a, *args++);
+	bad = spawn_run(a.v, &o, &r) || r.status;
+	strvec_clear(&a);
+	if (bad) {
+		spawn_result_free(&r);
+		return NULL;
+	}
+	while (r.out_len && r.out[r.out_len - 1] == '\n')
+		r.out[--r.out_len] = '\0';
+	return r.out;
+}
+
+char *source_git_toplevel(const char *path)
+{
+	const char *args[] = { "rev-parse", "--show-toplevel", NULL };
+
+	return git_out(path, args);
+}
+
+char *source_git_changes(const char *path)
+{
+	const char *args[] = { "status", "--porcelain", "--untracked-files=no", NULL };
+	char *out = git_out(path, args), *nl;
+
+	if (out && (nl = strchr(out, '\n')))
+		*nl = '\0';
+	return out;
+}
+
+int source_git_is_ancestor(const char *path, const char *a, const char *b)
+{
+	char *argv[] = { "git", "-C", (char *)path, "merge-base", "--is-ancestor", (char *)a, (char *)b, NULL };
+	struct spawn_opts o = { .stderr_path = "/dev/null", .timeout = 300 };
+	struct spawn_result r;
+	int yes = spawn_run(argv, &o, &r) == 0 && r.status == 0;
+
+	spawn_result_free(&r);
+	return yes;
+}
+
+static void add_commit(struct source_commit **c, size_t *n, const char *line)
+{
+	const char *sp = strchr(line, ' ');
+
+	*c = xrealloc(*c, (*n + 1) * sizeof(**c));
+	(*c)[*n].sha = sp ? strndup(line, (size_t)(sp - line)) : xstrdup(line);
+	(*c)[*n].subject = xstrdup(sp ? sp + 1 : "");
+	(*n)++;
+}
+
+int source_git_line(const char *path, const char *good, const char *bad, struct source_commit **c, size_t *n)
+{
+	char *range = xasprintf("%s..%s", good, bad);
+	const char *lg[] = { "log", "--first-parent", "--reverse", "--format=%H %s", range, NULL };
+	const char *gs[] = { "log", "-1", "--format=%H %s", good, NULL };
+	char *text = git_out(path, lg), *head = git_out(path, gs), *line, *save = NULL;
+	int r = text && head ? 0 : -1;
+
+	*n = 0;
+	*c = NULL;
+	if (head)
+		add_commit(c, n, head);
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		add_commit(c, n, line);
+	free(text);
+	free(head);
+	free(range);
+	return r;
+}
+
+void source_commits_free(struct source_commit *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].sha);
+		free(c[i].subject);
+	}
+	free(c);
 }
 
 static const struct source_ops source_kinds[] = {

@@ -6,8 +6,9 @@
  * once, and the first bad line rolls everything back, so a rejected stream
  * leaves no trace. Every value is checked against the protocol before it is
  * stored (times, counts, params, the key against the argv): a stream that
- * lies is rejected, never averaged. The SHA-256 of the bytes is the boot's identity: the same
- * stream ingested twice is stored once. Parsing and storing in one pass
+ * lies is rejected, never averaged. The SHA-256 of the bytes (after the
+ * caller's identity of the boot, when it gives one) is the boot's identity:
+ * the same stream ingested twice is stored once. Parsing and storing in one pass
  * keeps memory flat whatever the number of samples.
  */
 #include "ingest.h"
@@ -603,7 +604,17 @@ int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, si
 
 	memset(res, 0, sizeof(*res));
 	res->last_seq = -1;
-	sha256_hex(buf, len, sha);
+	if (ctx->identity) {
+		size_t ilen = strlen(ctx->identity) + 1;
+		char *keyed = xmalloc(ilen + len);
+
+		memcpy(keyed, ctx->identity, ilen);   /* NUL-separated from the bytes */
+		memcpy(keyed + ilen, buf, len);
+		sha256_hex(keyed, ilen + len, sha);
+		free(keyed);
+	} else {
+		sha256_hex(buf, len, sha);
+	}
 	/* A document is one JSON value; a stream fails to parse whole at line 2. */
 	if (len && memchr(buf, '{', len)) {
 		json_error_t jerr;

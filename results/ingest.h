@@ -1,8 +1,9 @@
 /*
  * ingest: storing a bench results stream (or a bench --json document) in the
- * database. One transaction per boot; the stream's SHA-256 makes a second
- * ingest of the same bytes a no-op; every line is validated first, and a
- * malformed one rejects the whole stream with its line number.
+ * database. One transaction per boot; the stream's SHA-256 (over the boot's
+ * identity, when the caller gives one, and the bytes) makes a second ingest
+ * of the same boot a no-op; every line is validated first, and a malformed
+ * one rejects the whole stream with its line number.
  */
 #ifndef GUPBENCH_INGEST_H
 #define GUPBENCH_INGEST_H
@@ -22,6 +23,11 @@ struct ingest_ctx {
 	/* Outcome decided by the caller from QEMU/console (panic, timeout, ...):
 	 * NULL means "derive from the stream" (complete iff the end record arrived). */
 	const char *status;
+	/* What tells this boot from another with a byte-identical stream (run
+	 * sets "<run uuid>/<kernel>/boot<i>": under a deterministic clock two
+	 * boots, or two kernels that run the same code, can print the same
+	 * bytes); NULL: the bytes alone, so a file imported twice stays one boot. */
+	const char *identity;
 };
 
 struct ingest_result {

@@ -9,6 +9,7 @@
 #   fragment option CONFIG_FAKE_ENOSPC=y   the build fails with ENOSPC
 #   file $FAKE_SLEEP_FILE exists           the build writes its pid (also its process
 #                                          group) there and sleeps 60 s, to be interrupted
+#   FAKE_BUILD_ERROR in the tree's mm/gup.c  the compile fails with an error line
 # Every invocation is logged to $FAKE_MAKE_LOG.
 
 fake_kernel_setup() {
@@ -38,6 +39,10 @@ olddefconfig)
 bzImage)
 	echo "  CC      mm/gup.o"
 	if [ -e "$FAKE_SLEEP_FILE" ]; then echo $$ >"$FAKE_SLEEP_FILE"; echo "  CC      slow.o"; sleep 60; fi
+	if grep -q FAKE_BUILD_ERROR "$tree/mm/gup.c"; then
+		echo "mm/gup.c:1:1: error: FAKE_BUILD_ERROR (fault injection)" >&2
+		exit 2
+	fi
 	if grep -q '^CONFIG_FAKE_ENOSPC=y' "$obj/.config"; then
 		echo "mm/gup.o: No space left on device" >&2
 		exit 2

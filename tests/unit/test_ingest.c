@@ -63,7 +63,7 @@ int main(void)
 	char *dbfile, *big;
 	int fd = mkstemp(path);
 
-	tap_plan(100);
+	tap_plan(103);
 	close(fd);
 	unlink(path);
 	mkdir_p(path, 0700);
@@ -90,6 +90,18 @@ int main(void)
 	is_int(sql_count(db, "SELECT count(*) FROM samples"), 6, "idempotent: still six samples");
 	is_int(sql_count(db, "SELECT count(*) FROM boots"), 1, "idempotent: one boot");
 	ingest_result_free(&r);
+	{
+		struct ingest_ctx c1 = { .run_id = run_id, .kernel_id = kernel_id, .accel = "tcg", .identity = "run/k/boot1" };
+
+		ok(ingest_stream(db, &c1, good, strlen(good), 0, &r) == 0 && !r.duplicate,
+		   "the same bytes from another boot (identity given) are a new boot");
+		ingest_result_free(&r);
+		ok(ingest_stream(db, &c1, good, strlen(good), 0, &r) == 0 && r.duplicate,
+		   "that boot ingested again is a duplicate");
+		ingest_result_free(&r);
+		is_int(sql_count(db, "SELECT count(*) FROM boots"), 2, "two boots");
+		sqlite3_exec(db, "DELETE FROM boots WHERE id <> (SELECT min(id) FROM boots)", NULL, NULL, NULL);
+	}
 
 	rejects(ENV START(1, "a") "{\"type\":\"case\",\"seq\":2,\"id\":\"a\",\n" END(3, 0),
 		"line 3:", "malformed line");

@@ -137,6 +137,16 @@ static void test_rules(void)
 
 	ok(b >= 0 && m.cases[b].repeats == 3 && m.cases[b].hugetlb_kb == 1048576, "include with id and repeats");
 	is_str(m.name, "t", "name defaults to the file's base name");
+	{
+		const char *pick[] = { "big", "-L -m 128 -n 1 -T" }, *unknown[] = { "-L -m 128 -n 1 -T", "nope" };
+
+		ok(matrix_select(&m, unknown, 2, err, sizeof(err)) < 0 && strstr(err, "'nope'"),
+		   "select: an unknown id is named (%s)", err);
+		is_int(m.n, 5, "and nothing is removed");
+		is_int(matrix_select(&m, pick, 2, err, sizeof(err)), 0, "select two cases");
+		ok(m.n == 2 && !strcmp(m.cases[0].id, "-L -m 128 -n 1 -T") && !strcmp(m.cases[1].id, "big"),
+		   "only they remain, in the matrix's order");
+	}
 	matrix_free(&m);
 
 	ok(!parse("{\"axes\":{\"thp\":[\"on\",\"off\"],\"hugetlb\":[\"none\",\"2M\"]}}", &m, err), "thp x hugetlb");
@@ -206,7 +216,7 @@ static void test_errors(void)
 
 int main(void)
 {
-	tap_plan(65);
+	tap_plan(69);
 	test_seed();
 	test_presets();
 	test_rules();
