@@ -6,6 +6,7 @@
 # target. Measure on an idle host: a kernel build next to it doubles it.
 #   tests/perf/boot-latency.sh [KERNEL-NAME] [BOOTS]    (default linux-6.12, 5)
 . "$(dirname "$0")/../lib.sh"
+plan 1
 scratch
 KERNEL=${1:-linux-6.12}
 BOOTS=${2:-5}
@@ -20,7 +21,7 @@ if ! GUPBENCH_QUIET=1 timeout 120 "$GUPHARNESS" run --matrix "$SCRATCH/m.json" -
 	exit 1
 fi
 boot=$(echo "$SCRATCH"/runs/*/"$KERNEL"/boot0)
-cmd=$(cat "$boot/qemu-cmd")
+cmd=$(sed "s/ -qmp [^ ]*//" "$boot/qemu-cmd")   # its QMP socket went with the boot
 times=()
 for ((i = 0; i < BOOTS; i++)); do
 	: >"$boot/results.jsonl"

@@ -11,6 +11,7 @@
 #   tests/perf/clock-modes.sh [KERNEL] [MATRIX]
 #   (default linux-6.12, harness/matrices/pin-fast.json)
 . "$(dirname "$0")/../lib.sh"
+plan 2
 scratch
 KERNEL=${1:-linux-6.12}
 MATRIX=${2:-$ROOT/harness/matrices/pin-fast.json}
@@ -19,7 +20,7 @@ DB=$SCRATCH/c.db
 # rerun QEMU_CMD_FILE RESULTS: prints "boot_s cases_s" from polling the results file
 rerun() {
 	local cmd t0 t_env= t_end= now
-	cmd=$(cat "$1")
+	cmd=$(sed "s/ -qmp [^ ]*//" "$1")   # its QMP socket went with the boot
 	: >"$2"
 	t0=$(date +%s.%N)
 	timeout 900 bash -c "exec $cmd" &
@@ -48,9 +49,9 @@ for mode in wall icount; do
 	fi
 	run_s=$(echo "$(date +%s.%N) - $t0" | bc)
 	boot=$(sqlite3 "$DB" "SELECT run_dir FROM runs WHERE label = 'clock-$mode'")/$KERNEL/boot0
-	read -r boot_s cases_s < <(rerun "$boot/qemu-cmd" "$boot/rerun.jsonl") ||
+	read -r boot_s cases_s < <(rerun "$boot/qemu-cmd" "$boot/results.jsonl") ||
 		{ echo "not ok - the $mode boot did not finish when rerun"; exit 1; }
-	"$GUPHARNESS" db import "$boot/rerun.jsonl" --db "$DB" --kernel "$KERNEL" --label clock-$mode-rerun --clock $mode \
+	"$GUPHARNESS" db import "$boot/results.jsonl" --db "$DB" --kernel "$KERNEL" --label clock-$mode-rerun --clock $mode \
 		>/dev/null 2>&1
 	n=$(sqlite3 "$DB" "SELECT count(*) FROM cases c JOIN boots b ON b.id = c.boot_id
 		JOIN runs r ON r.id = b.run_id WHERE r.label = 'clock-$mode'")
