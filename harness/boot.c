@@ -321,11 +321,21 @@ static const char *boot_status(const struct boot_outcome *out, const struct boot
 	return NULL;
 }
 
+/*
+ * A boot's identity for ingest: with the stream's bytes it keys the stored
+ * boot, so that byte-identical icount streams of two boots are both kept,
+ * and a stream recovered from disk on --resume is the boot it stored then.
+ */
+static char *boot_identity(const struct runner *R, const struct kernel_ctx *K, int boot)
+{
+	return xasprintf("%s/%s/boot%d", R->uuid, K->name, boot);
+}
+
 /* Ingest what the stream holds. The boot row's id, or 0. */
 static int64_t boot_store(struct runner *R, struct kernel_ctx *K, int boot, const struct watch *w,
 			  const struct boot_outcome *out, const struct boot_debris *d)
 {
-	char *identity = xasprintf("%s/%s/boot%d", R->uuid, K->name, boot);
+	char *identity = boot_identity(R, K, boot);
 	struct ingest_ctx ctx = {
 		.run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel, .clock = R->clock,
 		.started = d->started, .ended = d->ended, .status = out->status, .identity = identity,
@@ -520,17 +530,22 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
 
 static void recover_one(struct runner *R, struct kernel_ctx *K, int boot, const char *path)
 {
+	char *identity = boot_identity(R, K, boot);
 	struct ingest_ctx ctx = { .run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel,
-				  .clock = R->clock };
+				  .clock = R->clock, .identity = identity };
 	struct ingest_result ir;
 	size_t len;
 	char *buf = read_file(path, &len);
+	int failed;
 
 	if (!buf || !len) {
 		free(buf);
+		free(identity);
 		return;
 	}
-	if (ingest_stream(R->db, &ctx, buf, len, 1, &ir))
+	failed = ingest_stream(R->db, &ctx, buf, len, 1, &ir);
+	free(identity);
+	if (failed)
 		warning("%s: not recovered: %s", path, ir.err);
 	else {
 		if (!ir.duplicate)
