@@ -9,7 +9,7 @@
 # 6.12 compare. A SKIP (not a pass) when the cross toolchain, the aarch64
 # bench or qemu-system-aarch64 is missing.
 . "$(dirname "$0")/../lib.sh"
-plan 7
+plan 11
 scratch
 H=$GUPHARNESS
 DB=$SCRATCH/arm64.db
