@@ -12,6 +12,7 @@
  * keeps memory flat whatever the number of samples.
  */
 #include "ingest.h"
+#include "workload.h"
 #include "db.h"
 #include "options.h"
 #include "util.h"
@@ -127,7 +128,8 @@ static void bind_json(sqlite3_stmt *st, int i, json_t *v, enum col_type t)
  */
 #define MAX_SAMPLE_US 86400000000LL
 
-static int check_samples(struct ingest *in, json_t *samples, const char *id, int need_measured)
+/* no_put: the workload times nothing as put (its put_us are null). */
+static int check_samples(struct ingest *in, json_t *samples, const char *id, int need_measured, int no_put)
 {
 	static const char *const times[] = { "get_us", "put_us" };
 	size_t i, measured = 0;
@@ -143,6 +145,8 @@ static int check_samples(struct ingest *in, json_t *samples, const char *id, int
 		for (int k = 0; k < 2; k++) {
 			json_t *t = json_object_get(s, times[k]);
 
+			if (k == 1 && no_put && json_is_null(t))
+				continue;
 			if (!json_is_integer(t))
 				return fail(in, "sample %zu of case '%s': \"%s\" is %s, not an integer of microseconds",
 					    i, id, times[k], t ? "not an integer" : "missing");
@@ -168,14 +172,21 @@ static int check_params(struct ingest *in, json_t *params, const struct bench_op
 		{ "threads", offsetof(struct bench_opts, threads), 1 },
 	};
 	const char *cmd = json_string_value(json_object_get(params, "cmd"));
+	/* as the bench's emitter names it: the gup_test command, or the workload */
+	const char *want_cmd = !o->workload || workload_is_gup_test(o->workload) ? gup_cmd_info(o->cmd)->name
+									       : o->workload->name;
 	json_t *v;
 
-	if (cmd && strcmp(cmd, gup_cmd_info(o->cmd)->name))
-		return fail(in, "case '%s': params.cmd '%s' but the argv asks for '%s'", id, cmd, gup_cmd_info(o->cmd)->name);
+	if (cmd && strcmp(cmd, want_cmd))
+		return fail(in, "case '%s': params.cmd '%s' but the argv asks for '%s'", id, cmd, want_cmd);
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		long long want = (long long)*(const unsigned long *)((const char *)o + nums[i].off);
 
 		if (!(v = json_object_get(params, nums[i].name)) || json_is_null(v))
+			continue;
+		/* -n -1 (all pages in one call) or a workload's own default: the
+		 * bench resolves it from the size, the argv cannot say */
+		if (nums[i].off == offsetof(struct bench_opts, nr_pages) && want <= 0)
 			continue;
 		if (json_number_value(v) < nums[i].min)
 			return fail(in, "case '%s': params.%s %g is below %lld", id, nums[i].name, json_number_value(v),
@@ -198,7 +209,7 @@ static int check_params(struct ingest *in, json_t *params, const struct bench_op
 }
 
 /* The key is the bench's canonical form of the argv (bench/options.c): recompute it. */
-static int check_argv_key(struct ingest *in, json_t *rec, json_t *params, const char *id, int *timed)
+static int check_argv_key(struct ingest *in, json_t *rec, json_t *params, const char *id, int *timed, int *no_put)
 {
 	json_t *argv = json_object_get(rec, "argv"), *v;
 	const char *key = json_string_value(json_object_get(rec, "key"));
@@ -227,6 +238,7 @@ static int check_argv_key(struct ingest *in, json_t *rec, json_t *params, const 
 	if (strcmp(key, want))
 		return fail(in, "case '%s': \"key\" '%s' does not match its argv, whose key is '%s'", id, key, want);
 	*timed = gup_cmd_info(o.cmd)->timed;
+	*no_put = o.workload && !workload_is_gup_test(o.workload) && !o.workload->put_what;
 	return params ? check_params(in, params, &o, id) : 0;
 }
 
@@ -245,11 +257,11 @@ static int remember_case_id(struct ingest *in, const char *id)
 static int validate_case(struct ingest *in, json_t *rec, json_t *params, json_t *samples, size_t status)
 {
 	const char *id = json_string_value(json_object_get(rec, "id"));
-	int timed = 1;
+	int timed = 1, no_put = 0;
 
-	if (check_argv_key(in, rec, params, id, &timed))
+	if (check_argv_key(in, rec, params, id, &timed, &no_put))
 		return -1;
-	if (check_samples(in, samples, id, status == 0 && timed))
+	if (check_samples(in, samples, id, status == 0 && timed, no_put))
 		return -1;
 	in->nstatus[status]++;
 	return 0;
