@@ -32,7 +32,7 @@ for v in 6.1 6.12; do
 	t0=$(date +%s)
 	check "linux-$v-arm64 cross-builds from Debian's tarball (or is cached)" -- \
 		$H kernel build --arch arm64 --source /usr/src/linux-source-$v.tar.xz --name linux-$v-arm64
-	echo "# linux-$v-arm64: kernel build took $(($(date +%s) - t0)) s" >&2
+	echo "# linux-$v-arm64: kernel build took $(( $(date +%s) - ${t0:-0} )) s" >&2
 	entry=$($H kernel build --arch arm64 --source /usr/src/linux-source-$v.tar.xz --name linux-$v-arm64 2>/dev/null |
 		awk '{print $3}')
 	[ -s "$entry/Image" ] && grep -qx CONFIG_ARM64_4K_PAGES=y "$entry/.config" &&
@@ -48,7 +48,7 @@ t0=$(date +%s)
 # 16 cases take about 4 min.
 check "run: hugetlb-sizes on 6.1 and 6.12 arm64 guests" -- \
 	$H run --matrix "$MATRIX" --kernel linux-6.1-arm64 --kernel linux-6.12-arm64 --label arm64 --clock wall
-echo "# run took $(($(date +%s) - t0)) s" >&2
+echo "# run took $(( $(date +%s) - ${t0:-0} )) s" >&2
 
 for v in 6.1 6.12; do
 	got=$(sqlite3 "$DB" "SELECT c.cmd || ':' || c.hugetlb_kb || ':' || c.status || ':' ||

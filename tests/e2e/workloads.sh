@@ -24,7 +24,7 @@ done
 t0=$(date +%s)
 check "run: one workload of each kind" -- $H run --matrix "$ROOT/tests/e2e/workloads.json" --kernel "$K" \
 	--label e2e-workloads
-echo "# the workloads boot took $(($(date +%s) - t0)) s"
+echo "# the workloads boot took $(( $(date +%s) - ${t0:-0} )) s"
 q() { sqlite3 "$DB" "$1"; }
 for w in move_pages_migrate ksm_merge thp_split io_uring_register odirect_read process_vm_readv; do
 	st=$(q "SELECT status || ': ' || coalesce(reason, '') FROM cases WHERE key LIKE '--workload $w %'")

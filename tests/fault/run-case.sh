@@ -28,5 +28,5 @@ st=$?
 ok $((st != 2)) "an unknown case id exits 2 (got $st)"
 grep -q "no case '-L -m 999'" "$SCRATCH/err"
 ok $? "and the message names it: $(head -1 "$SCRATCH/err")"
-ok $(($(q "SELECT count(*) FROM runs WHERE label = 'bad'") != 0)) "nothing is stored for it"
+ok_sql "$DB" "SELECT count(*) FROM runs WHERE label = 'bad'" -eq 0 "nothing is stored for it"
 tap_done
