@@ -674,12 +674,12 @@ static int known_key(const char *key, const char *const *keys, size_t n)
 	return 0;
 }
 
-static int parse_doc(struct parser *p, json_t *doc)
+/* The document's scalar keys: name, arch, the base case's counts, selftest, setup. */
+static int parse_header(struct parser *p, json_t *doc)
 {
 	struct matrix *m = p->m;
-	json_t *v, *axobj, *inc, *exc;
+	json_t *v;
 	const char *key;
-	size_t i;
 
 	if (!json_is_object(doc))
 		return perr(p, "the matrix must be a JSON object");
@@ -715,7 +715,93 @@ static int parse_doc(struct parser *p, json_t *doc)
 		return perr(p, "setup: expected an object (thp_enabled, thp_defrag, hugetlb)");
 	if (v)
 		m->setup_json = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	return 0;
+}
 
+/* exclude removes from the cross product; include entries are explicit */
+static void drop_excluded(struct matrix *m, json_t *exc)
+{
+	json_t *v;
+	size_t i;
+
+	for (size_t k = 0; k < m->n;) {
+		int drop = 0;
+
+		json_array_foreach(exc, i, v)
+			drop |= rule_matches(v, &m->cases[k]);
+		if (!drop) {
+			k++;
+			continue;
+		}
+		case_free(&m->cases[k]);
+		memmove(&m->cases[k], &m->cases[k + 1], (m->n - k - 1) * sizeof(*m->cases));
+		m->n--;
+	}
+}
+
+/* One entry of "include": axes and counts over the base case. */
+static int parse_include(struct parser *p, json_t *v, size_t i)
+{
+	char *path = xasprintf("include[%zu]", i);
+	struct matrix_case b;
+	json_t *id = json_object_get(v, "id");
+	const char *k2;
+	json_t *v2;
+	int rc = 0;
+
+	if (!json_is_object(v)) {
+		free(path);
+		return perr(p, "include[%zu]: expected an object", i);
+	}
+	json_object_foreach(v, k2, v2)
+		if (!axis_find(k2) && !known_key(k2, include_keys, N_ELEMS(include_keys)) && !rc)
+			rc = perr(p, "%s.%s: not an axis or one of id, repeats, warmup, fifo", path, k2);
+	if (!rc && id && !json_is_string(id))
+		rc = perr(p, "%s.id: expected a string", path);
+	case_copy(&b, &p->base);
+	if (!rc) {
+		char *pre = xasprintf("%s.", path);
+
+		rc = get_count(p, v, "repeats", pre, 100000, &b.repeats) ||
+		     get_count(p, v, "warmup", pre, 100000, &b.warmup) ||
+		     get_count(p, v, "fifo", pre, 99, &b.fifo);
+		free(pre);
+	}
+	if (!rc)
+		rc = expand(p, v, path, &b, json_string_value(id), 0);
+	free(b.file);
+	free(path);
+	return rc ? -1 : 0;
+}
+
+/* "selftest": true adds the kernel selftest's twin of every case it can run */
+static int add_selftest_twins(struct parser *p)
+{
+	struct matrix *m = p->m;
+	size_t n = m->n;
+
+	for (size_t k = 0; k < n; k++) {
+		struct matrix_case t;
+
+		/* the selftest knows neither explicit hugetlb sizes, NUMA nodes nor workloads */
+		if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0 || m->cases[k].workload)
+			continue;
+		case_copy(&t, &m->cases[k]);
+		t.selftest = 1;
+		if (add_case(p, &t, NULL, "selftest", 1))
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_doc(struct parser *p, json_t *doc)
+{
+	json_t *v, *axobj, *inc, *exc;
+	const char *key;
+	size_t i;
+
+	if (parse_header(p, doc))
+		return -1;
 	axobj = json_object_get(doc, "axes");
 	if (axobj && !json_is_object(axobj))
 		return perr(p, "axes: expected an object");
@@ -740,71 +826,13 @@ static int parse_doc(struct parser *p, json_t *doc)
 		return perr(p, "no cases: give \"axes\" or \"include\"");
 	if (axobj && expand(p, axobj, "axes", &p->base, NULL, 1))
 		return -1;
-	/* exclude removes from the cross product; include entries are explicit */
-	for (size_t k = 0; k < m->n;) {
-		int drop = 0;
-
-		json_array_foreach(exc, i, v)
-			drop |= rule_matches(v, &m->cases[k]);
-		if (!drop) {
-			k++;
-			continue;
-		}
-		case_free(&m->cases[k]);
-		memmove(&m->cases[k], &m->cases[k + 1], (m->n - k - 1) * sizeof(*m->cases));
-		m->n--;
-	}
-	json_array_foreach(inc, i, v) {
-		char *path = xasprintf("include[%zu]", i);
-		struct matrix_case b;
-		json_t *id = json_object_get(v, "id");
-		const char *k2;
-		json_t *v2;
-		int rc = 0;
-
-		if (!json_is_object(v)) {
-			free(path);
-			return perr(p, "include[%zu]: expected an object", i);
-		}
-		json_object_foreach(v, k2, v2)
-			if (!axis_find(k2) && !known_key(k2, include_keys, N_ELEMS(include_keys)) && !rc)
-				rc = perr(p, "%s.%s: not an axis or one of id, repeats, warmup, fifo", path, k2);
-		if (!rc && id && !json_is_string(id))
-			rc = perr(p, "%s.id: expected a string", path);
-		case_copy(&b, &p->base);
-		if (!rc) {
-			char *pre = xasprintf("%s.", path);
-
-			rc = get_count(p, v, "repeats", pre, 100000, &b.repeats) ||
-			     get_count(p, v, "warmup", pre, 100000, &b.warmup) ||
-			     get_count(p, v, "fifo", pre, 99, &b.fifo);
-			free(pre);
-		}
-		if (!rc)
-			rc = expand(p, v, path, &b, json_string_value(id), 0);
-		free(b.file);
-		free(path);
-		if (rc)
+	drop_excluded(p->m, exc);
+	json_array_foreach(inc, i, v)
+		if (parse_include(p, v, i))
 			return -1;
-	}
-	if (m->n == 0)
+	if (p->m->n == 0)
 		return perr(p, "the exclude rules leave no cases");
-	if (p->selftest_twins) {
-		size_t n = m->n;
-
-		for (size_t k = 0; k < n; k++) {
-			struct matrix_case t;
-
-			/* the selftest knows neither explicit hugetlb sizes, NUMA nodes nor workloads */
-			if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0 || m->cases[k].workload)
-				continue;
-			case_copy(&t, &m->cases[k]);
-			t.selftest = 1;
-			if (add_case(p, &t, NULL, "selftest", 1))
-				return -1;
-		}
-	}
-	return 0;
+	return p->selftest_twins ? add_selftest_twins(p) : 0;
 }
 
 int matrix_parse_max_cases(const char *arg, size_t *out)
@@ -961,45 +989,45 @@ static void take_boot_sizes(json_t *huge, const struct arch_info *arch, struct p
 	}
 }
 
-char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
-		  const struct arch_info *arch, struct plan_needs *needs)
+/* derived: enough pages of each size for the largest case using it */
+static json_t *derived_hugetlb(const struct matrix *m, const size_t *idx, size_t n,
+			       const struct arch_info *arch)
 {
-	json_t *plan = json_object(), *cases = json_array(), *setup, *huge;
-	long max_plain_mb = 0, max_node = -1, huge_mb = 0;
-	char *out;
+	json_t *huge = json_object();
 
-	memset(needs, 0, sizeof(*needs));
-	needs->cpus = 2;
-	setup = m->setup_json ? json_loads(m->setup_json, 0, NULL) : json_object();
-	huge = json_object_get(setup, "hugetlb");
-	if (huge) {
+	for (size_t i = 0; i < n; i++) {
+		const struct matrix_case *c = &m->cases[idx[i]];
+		long kb = case_hugetlb_kb(c, arch);
+
+		if (kb <= 0 || !arch_offers_hugetlb(arch, kb))
+			continue;
+		char *k = xasprintf("%ldkB", kb);
+		long want = (c->size_mb * 1024 + kb - 1) / kb * workloads[c->workload].hugetlb_copies;
+		json_t *have = json_object_get(huge, k);
+
+		if (!have || json_integer_value(have) < want)
+			json_object_set_new(huge, k, json_integer(want));
+		free(k);
+	}
+	return huge;
+}
+
+/* The setup's hugetlb pages (given or derived), the boot-time sizes moved
+ * to needs; returns the MiB they take. */
+static long plan_hugetlb(const struct matrix *m, const size_t *idx, size_t n, const struct arch_info *arch,
+			 json_t *setup, struct plan_needs *needs)
+{
+	json_t *huge = json_object_get(setup, "hugetlb"), *v;
+	const char *k;
+	long huge_mb = 0;
+
+	if (huge)
 		json_incref(huge);
-	} else {
-		/* derived: enough pages of each size for the largest case using it */
-		huge = json_object();
-		for (size_t i = 0; i < n; i++) {
-			const struct matrix_case *c = &m->cases[idx[i]];
-			long kb = case_hugetlb_kb(c, arch);
-
-			if (kb <= 0 || !arch_offers_hugetlb(arch, kb))
-				continue;
-			char *k = xasprintf("%ldkB", kb);
-			long want = (c->size_mb * 1024 + kb - 1) / kb * workloads[c->workload].hugetlb_copies;
-			json_t *have = json_object_get(huge, k);
-
-			if (!have || json_integer_value(have) < want)
-				json_object_set_new(huge, k, json_integer(want));
-			free(k);
-		}
-	}
+	else
+		huge = derived_hugetlb(m, idx, n, arch);
 	take_boot_sizes(huge, arch, needs);
-	{
-		const char *k;
-		json_t *v;
-
-		json_object_foreach(huge, k, v)
-			huge_mb += (long)(json_integer_value(v) * atol(k) / 1024);
-	}
+	json_object_foreach(huge, k, v)
+		huge_mb += (long)(json_integer_value(v) * atol(k) / 1024);
 	for (int i = 0; i < needs->n_boot_huge; i++)
 		huge_mb += needs->boot_huge[i].pages * needs->boot_huge[i].kb / 1024;
 	if (json_object_size(huge))
@@ -1007,32 +1035,12 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 	else
 		json_object_del(setup, "hugetlb");
 	json_decref(huge);
+	return huge_mb;
+}
 
-	needs->boot_timeout = 60.0 + 0.002 * (double)huge_mb;
-	for (size_t i = 0; i < n; i++) {
-		const struct matrix_case *c = &m->cases[idx[i]];
-		json_t *o = json_object(), *a = json_array();
-		double s = case_seconds(c, arch);
-
-		for (char **w = c->argv; *w; w++)
-			json_array_append_new(a, json_string(*w));
-		json_object_set_new(o, "id", json_string(c->id));
-		json_object_set_new(o, c->selftest ? "selftest" : "argv", a);
-		json_array_append_new(cases, o);
-		if (c->hugetlb_kb == HUGETLB_NONE && c->size_mb > max_plain_mb)
-			max_plain_mb = c->size_mb;
-		if (c->numa_node > max_node)
-			max_node = c->numa_node;
-		if (workloads[c->workload].nodes - 1 > max_node)
-			max_node = workloads[c->workload].nodes - 1;
-		if (c->threads > needs->cpus)
-			needs->cpus = c->threads;
-		needs->selftest |= c->selftest;
-		needs->total_timeout += s;
-		if (s > needs->case_timeout)
-			needs->case_timeout = s;
-	}
-	needs->total_timeout += needs->boot_timeout;
+/* Guest RAM for the plan: hugetlb pages, the largest plain buffer, NUMA nodes. */
+static void size_memory(struct plan_needs *needs, long huge_mb, long max_plain_mb, long max_node)
+{
 	needs->mem_mb = 256 + huge_mb + max_plain_mb + max_plain_mb / 8;
 	if (max_node >= 1) {
 		long per_node = 64 + max_plain_mb + max_plain_mb / 8;
@@ -1058,7 +1066,45 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 	if (needs->mem_mb < GUEST_MIN_MEM_MB)
 		needs->mem_mb = GUEST_MIN_MEM_MB;
 	needs->mem_mb = (needs->mem_mb + 127) / 128 * 128;
+}
 
+char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
+		  const struct arch_info *arch, struct plan_needs *needs)
+{
+	json_t *plan = json_object(), *cases = json_array(), *setup;
+	long max_plain_mb = 0, max_node = -1, huge_mb;
+	char *out;
+
+	memset(needs, 0, sizeof(*needs));
+	needs->cpus = 2;
+	setup = m->setup_json ? json_loads(m->setup_json, 0, NULL) : json_object();
+	huge_mb = plan_hugetlb(m, idx, n, arch, setup, needs);
+	needs->boot_timeout = 60.0 + 0.002 * (double)huge_mb;
+	for (size_t i = 0; i < n; i++) {
+		const struct matrix_case *c = &m->cases[idx[i]];
+		json_t *o = json_object(), *a = json_array();
+		double s = case_seconds(c, arch);
+
+		for (char **w = c->argv; *w; w++)
+			json_array_append_new(a, json_string(*w));
+		json_object_set_new(o, "id", json_string(c->id));
+		json_object_set_new(o, c->selftest ? "selftest" : "argv", a);
+		json_array_append_new(cases, o);
+		if (c->hugetlb_kb == HUGETLB_NONE && c->size_mb > max_plain_mb)
+			max_plain_mb = c->size_mb;
+		if (c->numa_node > max_node)
+			max_node = c->numa_node;
+		if (workloads[c->workload].nodes - 1 > max_node)
+			max_node = workloads[c->workload].nodes - 1;
+		if (c->threads > needs->cpus)
+			needs->cpus = c->threads;
+		needs->selftest |= c->selftest;
+		needs->total_timeout += s;
+		if (s > needs->case_timeout)
+			needs->case_timeout = s;
+	}
+	needs->total_timeout += needs->boot_timeout;
+	size_memory(needs, huge_mb, max_plain_mb, max_node);
 	json_object_set_new(plan, "format", json_string("gupbench-plan-1"));
 	if (json_object_size(setup))
 		json_object_set(plan, "setup", setup);

@@ -288,6 +288,77 @@ static double num_or(json_t *o, const char *k, double dflt)
 	return v ? json_number_value(v) : dflt;
 }
 
+/* The config's scalar settings: name, db, report_dir, label_prefix, metric, clock. */
+static int load_settings(json_t *root, const char *cfgdir, const char *path, struct nightly_config *cfg)
+{
+	json_t *v;
+	int bad = 0;
+
+	v = json_object_get(root, "name");
+	cfg->name = xstrdup(v ? json_string_value(v) : "nightly");
+	v = json_object_get(root, "db");
+	cfg->db = v ? cfg_path(cfgdir, json_string_value(v)) : xstrdup(default_db_path());
+	v = json_object_get(root, "report_dir");
+	cfg->report_dir = v ? cfg_path(cfgdir, json_string_value(v)) : repo_path("plots/out/nightly");
+	v = json_object_get(root, "label_prefix");
+	cfg->label_prefix = xstrdup(v ? json_string_value(v) : "nightly");
+	if (strchr(cfg->label_prefix, '%') || strchr(cfg->label_prefix, '_') || !*cfg->label_prefix)
+		bad = error("'%s': 'label_prefix' '%s' must be non-empty, without %% or _", path,
+			    cfg->label_prefix);
+	v = json_object_get(root, "metric");
+	cfg->metric = xstrdup(v ? json_string_value(v) : "get");
+	if (!sample_metric_find(cfg->metric))
+		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
+	v = json_object_get(root, "clock");
+	cfg->clock = xstrdup(v ? json_string_value(v) : "auto");
+	if (strcmp(cfg->clock, "auto") && strcmp(cfg->clock, "icount") && strcmp(cfg->clock, "wall"))
+		bad = error("'%s': 'clock' is '%s'; use 'auto', 'icount' or 'wall'", path, cfg->clock);
+	return bad;
+}
+
+/* "thresholds": the change-point test's parameters. */
+static int load_thresholds(json_t *th, const char *path, struct nightly_config *cfg)
+{
+	int bad = 0;
+
+	cp_params_default(&cfg->cp);
+	cfg->threshold_pct = num_or(th, "change_pct", CMP_THRESHOLD_WALL_PCT);
+	cfg->cp.min_size_pct = cfg->threshold_pct;
+	cfg->cp.alpha = num_or(th, "alpha", cfg->cp.alpha);
+	cfg->cp.permutations = (unsigned)num_or(th, "permutations", cfg->cp.permutations);
+	cfg->cp.min_segment = (size_t)num_or(th, "min_nights", (double)cfg->cp.min_segment);
+	cfg->cp.seed = (unsigned)num_or(th, "seed", cfg->cp.seed);
+	if (cfg->threshold_pct < 0 || cfg->cp.alpha <= 0 || cfg->cp.alpha >= 1 ||
+	    cfg->cp.permutations < 19 || cfg->cp.permutations > 100000 || cfg->cp.min_segment < 2)
+		bad = error("'%s': thresholds need change_pct >= 0, 0 < alpha < 1, 19 <= permutations <= 100000, min_nights >= 2",
+			    path);
+	return bad;
+}
+
+/* "sources": each one loaded; names are unique (they key the history). */
+static int load_sources(json_t *v, const char *cfgdir, const char *path, struct nightly_config *cfg)
+{
+	json_t *s;
+	size_t i;
+	int bad = 0;
+
+	if (!v || !json_array_size(v))
+		bad = error("'%s': 'sources' must name at least one tarball, directory or git tree", path);
+	if (!v)
+		return bad;
+	cfg->sources = xcalloc(json_array_size(v) + 1, sizeof(*cfg->sources));
+	json_array_foreach(v, i, s) {
+		bad |= load_source(s, cfgdir, path, &cfg->sources[cfg->nsources]);
+		for (size_t j = 0; j < cfg->nsources; j++)
+			if (cfg->sources[cfg->nsources].name &&
+			    !strcmp(cfg->sources[j].name, cfg->sources[cfg->nsources].name))
+				bad = error("'%s': two sources are named '%s'; names key the history",
+					    path, cfg->sources[j].name);
+		cfg->nsources++;
+	}
+	return bad;
+}
+
 int nightly_config_load(const char *path, struct nightly_config *cfg)
 {
 	json_error_t jerr;
@@ -295,7 +366,6 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 	char *tmp, *cfgdir;
 	char abs[PATH_MAX];
 	int bad = 0;
-	size_t i;
 
 	memset(cfg, 0, sizeof(*cfg));
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
@@ -322,37 +392,9 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 	}
 	th = json_object_get(root, "thresholds");
 
-	v = json_object_get(root, "name");
-	cfg->name = xstrdup(v ? json_string_value(v) : "nightly");
-	v = json_object_get(root, "db");
-	cfg->db = v ? cfg_path(cfgdir, json_string_value(v)) : xstrdup(default_db_path());
-	v = json_object_get(root, "report_dir");
-	cfg->report_dir = v ? cfg_path(cfgdir, json_string_value(v)) : repo_path("plots/out/nightly");
-	v = json_object_get(root, "label_prefix");
-	cfg->label_prefix = xstrdup(v ? json_string_value(v) : "nightly");
-	if (strchr(cfg->label_prefix, '%') || strchr(cfg->label_prefix, '_') || !*cfg->label_prefix)
-		bad = error("'%s': 'label_prefix' '%s' must be non-empty, without %% or _", path,
-			    cfg->label_prefix);
-	v = json_object_get(root, "metric");
-	cfg->metric = xstrdup(v ? json_string_value(v) : "get");
-	if (!sample_metric_find(cfg->metric))
-		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
-	v = json_object_get(root, "clock");
-	cfg->clock = xstrdup(v ? json_string_value(v) : "auto");
-	if (strcmp(cfg->clock, "auto") && strcmp(cfg->clock, "icount") && strcmp(cfg->clock, "wall"))
-		bad = error("'%s': 'clock' is '%s'; use 'auto', 'icount' or 'wall'", path, cfg->clock);
+	bad |= load_settings(root, cfgdir, path, cfg);
 
-	cp_params_default(&cfg->cp);
-	cfg->threshold_pct = num_or(th, "change_pct", CMP_THRESHOLD_WALL_PCT);
-	cfg->cp.min_size_pct = cfg->threshold_pct;
-	cfg->cp.alpha = num_or(th, "alpha", cfg->cp.alpha);
-	cfg->cp.permutations = (unsigned)num_or(th, "permutations", cfg->cp.permutations);
-	cfg->cp.min_segment = (size_t)num_or(th, "min_nights", (double)cfg->cp.min_segment);
-	cfg->cp.seed = (unsigned)num_or(th, "seed", cfg->cp.seed);
-	if (cfg->threshold_pct < 0 || cfg->cp.alpha <= 0 || cfg->cp.alpha >= 1 ||
-	    cfg->cp.permutations < 19 || cfg->cp.permutations > 100000 || cfg->cp.min_segment < 2)
-		bad = error("'%s': thresholds need change_pct >= 0, 0 < alpha < 1, 19 <= permutations <= 100000, min_nights >= 2",
-			    path);
+	bad |= load_thresholds(th, path, cfg);
 
 	v = json_object_get(root, "matrices");
 	if (!v || !json_array_size(v))
@@ -361,23 +403,7 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 	bad |= path_list(json_object_get(root, "fragments"), cfgdir, "fragment", path, &cfg->fragments,
 			 &cfg->nfragments);
 
-	v = json_object_get(root, "sources");
-	if (!v || !json_array_size(v))
-		bad = error("'%s': 'sources' must name at least one tarball, directory or git tree", path);
-	if (v) {
-		json_t *s;
-
-		cfg->sources = xcalloc(json_array_size(v) + 1, sizeof(*cfg->sources));
-		json_array_foreach(v, i, s) {
-			bad |= load_source(s, cfgdir, path, &cfg->sources[cfg->nsources]);
-			for (size_t j = 0; j < cfg->nsources; j++)
-				if (cfg->sources[cfg->nsources].name &&
-				    !strcmp(cfg->sources[j].name, cfg->sources[cfg->nsources].name))
-					bad = error("'%s': two sources are named '%s'; names key the history",
-						    path, cfg->sources[j].name);
-			cfg->nsources++;
-		}
-	}
+	bad |= load_sources(json_object_get(root, "sources"), cfgdir, path, cfg);
 	json_decref(root);
 	free(cfgdir);
 	return bad ? -1 : 0;
@@ -750,12 +776,82 @@ static int label_has_run(const char *dbpath, const char *label)
 
 enum { NIGHT_OK, NIGHT_SKIPPED, NIGHT_BUILD_FAILED, NIGHT_RUN_FAILED };
 
+/* gupharness kernel build for the source at commit (or tarball/dir) id, named kname. */
+static void kernel_build_argv(struct strvec *a, const struct nightly_config *cfg, const struct nightly_source *s,
+			      const char *id, const char *kname)
+{
+	strvec_pushl(a, self_exe(), "kernel", "build", "--source", s->path, NULL);
+	if (s->kind == SOURCE_GIT)
+		/* The commit resolved above, not the branch: it may move meanwhile. */
+		strvec_pushl(a, "--rev", id, NULL);
+	if (s->series)
+		strvec_pushl(a, "--series", s->series, NULL);
+	for (size_t i = 0; i < cfg->nfragments; i++)
+		strvec_pushl(a, "--config", cfg->fragments[i], NULL);
+	for (size_t i = 0; i < s->nfragments; i++)
+		strvec_pushl(a, "--config", s->fragments[i], NULL);
+	strvec_pushl(a, "--name", kname, NULL);
+}
+
+/* gupharness run of one matrix on kname, stored under label. */
+static void matrix_run_argv(struct strvec *a, const struct nightly_config *cfg, const char *matrix,
+			    const char *kname, const char *label, const char *db, const char *shard)
+{
+	strvec_pushl(a, self_exe(), "run", "--matrix", matrix, "--kernel", kname, "--label", label,
+		     "--db", db, "--clock", cfg->clock, NULL);
+	if (shard)
+		strvec_pushl(a, "--shard", shard, NULL);
+}
+
+/* Store a failed child's command line, message and log tail as the night's failure. */
+static void record_child_failure(const char *db, const char *label, const struct strvec *a, const char *logdir,
+				 const char *status, const char *msg, const char *log)
+{
+	char *cmd = argv_to_string(a->v), *tail = log_tail(log, 40);
+
+	record_failure(db, label, cmd, logdir, status, msg, tail);
+	free(cmd);
+	free(tail);
+}
+
+/* Runs every matrix on kname; a run that never reached the database is recorded. */
+static int run_matrices(const struct nightly_config *cfg, const struct nightly_opts *o, const char *db,
+			const char *kname, const char *label, const char *logdir, const char *rlog)
+{
+	struct strvec a = STRVEC_INIT;
+	int ret = NIGHT_OK;
+
+	for (size_t m = 0; m < cfg->nmatrices; m++) {
+		int st;
+
+		strvec_clear(&a);
+		matrix_run_argv(&a, cfg, cfg->matrices[m], kname, label, db, o->shard);
+		st = run_self(&a, rlog, o->dry_run);
+		if (st == 0)
+			continue;
+		warning("run of matrix '%s' on '%s' ended with status %d; log '%s'", cfg->matrices[m],
+			kname, st, rlog);
+		ret = NIGHT_RUN_FAILED;
+		/* run records panics and timeouts itself; a run that never reached
+		 * the database would otherwise leave no trace of the night. */
+		if (!label_has_run(db, label)) {
+			char *msg = xasprintf("run of matrix '%s' on kernel '%s' failed (status %d) before storing anything; log '%s'",
+					      cfg->matrices[m], kname, st, rlog);
+
+			record_child_failure(db, label, &a, logdir, "error", msg, rlog);
+			free(msg);
+		}
+	}
+	strvec_clear(&a);
+	return ret;
+}
+
 static int night_of_source(const struct nightly_config *cfg, const struct nightly_source *s,
 			   const struct nightly_opts *o, const char *db, const char *date)
 {
-	char *prefix = stream_prefix(cfg, s), *id, *label, *kname, *logdir, *blog, *rlog, *cmd;
+	char *prefix = stream_prefix(cfg, s), *id, *label, *kname, *logdir, *blog, *rlog;
 	struct strvec a = STRVEC_INIT;
-	int st, ret = NIGHT_OK;
+	int st, ret;
 
 	id = source_identity(s);
 	if (!id) {
@@ -778,84 +874,18 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 	if (!o->dry_run && mkdir_p(logdir, 0755) < 0)
 		die(EXIT_IO, "cannot create log directory '%s': %s", logdir, strerror(errno));
 
-	strvec_push(&a, self_exe());
-	strvec_push(&a, "kernel");
-	strvec_push(&a, "build");
-	strvec_push(&a, "--source");
-	strvec_push(&a, s->path);
-	if (s->kind == SOURCE_GIT) {
-		/* The commit resolved above, not the branch: it may move meanwhile. */
-		strvec_push(&a, "--rev");
-		strvec_push(&a, id);
-	}
-	if (s->series) {
-		strvec_push(&a, "--series");
-		strvec_push(&a, s->series);
-	}
-	for (size_t i = 0; i < cfg->nfragments; i++) {
-		strvec_push(&a, "--config");
-		strvec_push(&a, cfg->fragments[i]);
-	}
-	for (size_t i = 0; i < s->nfragments; i++) {
-		strvec_push(&a, "--config");
-		strvec_push(&a, s->fragments[i]);
-	}
-	strvec_push(&a, "--name");
-	strvec_push(&a, kname);
+	kernel_build_argv(&a, cfg, s, id, kname);
 	st = run_self(&a, blog, o->dry_run);
 	if (st != 0) {
 		char *msg = xasprintf("kernel build of '%s' at %s failed (status %d); log '%s'",
 				      s->name, id, st, blog);
-		char *tail = log_tail(blog, 40);
 
-		cmd = argv_to_string(a.v);
 		error("%s", msg);
-		record_failure(db, label, cmd, logdir, "build_failed", msg, tail);
-		free(cmd);
+		record_child_failure(db, label, &a, logdir, "build_failed", msg, blog);
 		free(msg);
-		free(tail);
 		ret = NIGHT_BUILD_FAILED;
-		goto out;
-	}
-	for (size_t m = 0; m < cfg->nmatrices; m++) {
-		strvec_clear(&a);
-		strvec_push(&a, self_exe());
-		strvec_push(&a, "run");
-		strvec_push(&a, "--matrix");
-		strvec_push(&a, cfg->matrices[m]);
-		strvec_push(&a, "--kernel");
-		strvec_push(&a, kname);
-		strvec_push(&a, "--label");
-		strvec_push(&a, label);
-		strvec_push(&a, "--db");
-		strvec_push(&a, db);
-		strvec_push(&a, "--clock");
-		strvec_push(&a, cfg->clock);
-		if (o->shard) {
-			strvec_push(&a, "--shard");
-			strvec_push(&a, o->shard);
-		}
-		st = run_self(&a, rlog, o->dry_run);
-		if (st == 0)
-			continue;
-		warning("run of matrix '%s' on '%s' ended with status %d; log '%s'", cfg->matrices[m],
-			kname, st, rlog);
-		ret = NIGHT_RUN_FAILED;
-		/* run records panics and timeouts itself; a run that never reached
-		 * the database would otherwise leave no trace of the night. */
-		if (!label_has_run(db, label)) {
-			char *msg = xasprintf("run of matrix '%s' on kernel '%s' failed (status %d) before storing anything; log '%s'",
-					      cfg->matrices[m], kname, st, rlog);
-			char *tail = log_tail(rlog, 40);
-
-			cmd = argv_to_string(a.v);
-			record_failure(db, label, cmd, logdir, "error", msg, tail);
-			free(cmd);
-			free(msg);
-			free(tail);
-		}
-	}
-out:
+	} else
+		ret = run_matrices(cfg, o, db, kname, label, logdir, rlog);
 	strvec_clear(&a);
 	free(prefix);
 	free(id);
