@@ -52,7 +52,7 @@ BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) results/stat
 # names the workload table, which names the workloads: the bench's modules
 # (not its main) go into the harness library; the linker keeps what is used.
 BENCH_OPTS_SRC := $(filter-out bench/gupbench.c,$(wildcard bench/*.c))
-HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) \
+HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) $(wildcard harness/cmd/*.c) \
                $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c \
                $(BENCH_OPTS_SRC)
 BENCH_OBJ   := $(patsubst %.c,$(O)/%.o,$(BENCH_SRC))

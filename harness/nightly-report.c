@@ -3,13 +3,14 @@
  * Markdown and in HTML with the charts embedded. The report is walked once
  * and handed to an output sink (SQLite's qrf habit: the walker never knows
  * which format it feeds): changed cases first, each with its first night,
- * size and confidence and a history chart drawn by `gupharness plot history`;
+ * size and confidence and a history chart from plot's history kind;
  * then the nights that failed to build or whose guest panicked; then
  * tonight against the last good night (compare's Markdown sink); then a
  * compact table of every case. Files are written whole and renamed into
  * place, so a half-written report never looks complete.
  */
 #include "nightly.h"
+#include "plot.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -270,23 +271,19 @@ static char *find_image(const char *dir)
 }
 
 /*
- * One history chart per changed case through the plot subcommand. plot
- * history selects runs by a kernel, one exact label or a run id, not by a
- * label prefix, so it can draw a stream's nights only when the database holds
- * nothing else (then no selector means every run); otherwise the report says
- * why the chart is missing. A chart that cannot be drawn is a warning and a
- * line in the report, never a failed night.
+ * One history chart per changed case, drawn by plot's history kind
+ * (plot_draw). It selects runs by a kernel, one exact label or a run id,
+ * not by a label prefix, so it can draw a stream's nights only when the
+ * database holds nothing else (then no selector means every run); otherwise
+ * the report says why the chart is missing. A chart that cannot be drawn is
+ * a warning and a line in the report, never a failed night.
  */
 static void draw_chart(const struct nightly_report *r, const struct nightly_stream *st,
 		       struct nightly_case *c, const char *dir)
 {
-	char safe[200], *out, alpha[32], minch[32];
-	char *argv[] = {
-		(char *)self_exe(), "plot", "history", "--case", c->key, "--db",
-		(char *)r->db, "--out", NULL, "--format", "svg", "--alpha", alpha, "--min-change", minch, NULL
-	};
-	struct spawn_opts o = { .capture = 1, .merge_stderr = 1, .timeout = 300 };
-	struct spawn_result res;
+	char safe[200], *out, alpha[32], minch[32], *cmdline, *err = NULL;
+	struct plot_opts o = { .db_path = r->db, .filter = c->key, .format_arg = "svg", .alpha_arg = alpha,
+			       .min_change_arg = minch, .x_axis = "size_mb", .y_axis = "nr_pages", .quiet = 1 };
 
 	if (!st->alone) {
 		c->chart_missing = xasprintf("'plot history' cannot select the label prefix '%s' in a database shared with other runs",
@@ -300,22 +297,30 @@ static void draw_chart(const struct nightly_report *r, const struct nightly_stre
 	snprintf(minch, sizeof(minch), "%.17g", r->cfg->cp.min_size_pct);
 	sanitize_name(c->key, safe, sizeof(safe));
 	out = xasprintf("%s/charts/%s-%s", dir, st->src->name, safe);
-	argv[8] = out;
+	o.out_dir = out;
 	if (mkdir_p(out, 0755) < 0) {
 		c->chart_missing = xasprintf("cannot create chart directory '%s': %s", out, strerror(errno));
 		free(out);
 		return;
 	}
-	if (spawn_run(argv, &o, &res) == 0 && !res.exec_failed && res.status == 0)
+	/* the index beside the chart names the command that redraws it */
+	{
+		char *argv[] = { "plot", "history", "--case", c->key, "--db", (char *)r->db, "--out", out,
+				 "--format", "svg", "--alpha", alpha, "--min-change", minch, NULL };
+
+		cmdline = argv_to_string(argv);
+	}
+	if (plot_opts_resolve(&o) == EXIT_OK && plot_draw(&o, plot_kind_find("history"), NULL, 0, cmdline, &err) == EXIT_OK)
 		c->chart = find_image(out);
 	if (!c->chart) {
-		char *msg = res.out && *res.out ? res.out : "plot history drew nothing";
+		const char *msg = err && *err ? err : "plot history drew nothing";
 
-		msg[strcspn(msg, "\n")] = '\0';
-		c->chart_missing = xasprintf("plot history: %s", msg);
-		warning("no history chart for '%s' in '%s': %s", c->key, st->src->name, msg);
+		c->chart_missing = xasprintf("plot history: %.*s", (int)strcspn(msg, "\n"), msg);
+		warning("no history chart for '%s' in '%s': %.*s", c->key, st->src->name, (int)strcspn(msg, "\n"),
+			msg);
 	}
-	spawn_result_free(&res);
+	free(err);
+	free(cmdline);
 	free(out);
 }
 
