@@ -16,6 +16,7 @@
  * holds the lock.
  */
 #include "nightly.h"
+#include "opt.h"
 #include "nightly-shards.h"
 #include "nightly-slurm.h"
 #include "changepoint.h"
@@ -311,7 +312,7 @@ static int load_settings(json_t *root, const char *cfgdir, const char *path, str
 		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
 	v = json_object_get(root, "clock");
 	cfg->clock = xstrdup(v ? json_string_value(v) : "auto");
-	if (strcmp(cfg->clock, "auto") && strcmp(cfg->clock, "icount") && strcmp(cfg->clock, "wall"))
+	if (!opt_clock_known(cfg->clock, 0))
 		bad = error("'%s': 'clock' is '%s'; use 'auto', 'icount' or 'wall'", path, cfg->clock);
 	return bad;
 }
@@ -494,112 +495,6 @@ static int parse_label(const char *label, const char *prefix, char date[11], cha
 static char *stream_prefix(const struct nightly_config *cfg, const struct nightly_source *s)
 {
 	return xasprintf("%s/%s/", cfg->label_prefix, s->name);
-}
-
-/* ---- options --------------------------------------------------------- */
-
-struct nightly_opts {
-	const char *config, *db, *shard, *date, *slurm, *merge_shards, *shards;
-	int force, dry_run, report_only, wait;
-	unsigned nshards;
-};
-
-enum { OPT_STR, OPT_FLAG };
-static const struct {
-	const char *name;
-	int kind;
-	size_t off;
-	const char *help;
-} options[] = {
-	{ "--config", OPT_STR, offsetof(struct nightly_opts, config), "FILE   the nightly config (JSON)" },
-	{ "--db", OPT_STR, offsetof(struct nightly_opts, db), "FILE       database (overrides the config's 'db')" },
-	{ "--shard", OPT_STR, offsetof(struct nightly_opts, shard), "K/N     run the K-th of N slices of each matrix; no analysis" },
-	{ "--date", OPT_STR, offsetof(struct nightly_opts, date), "YYYY-MM-DD  the night's date (default: today, local time)" },
-	{ "--force", OPT_FLAG, offsetof(struct nightly_opts, force), "          measure even what was already measured" },
-	{ "--dry-run", OPT_FLAG, offsetof(struct nightly_opts, dry_run), "        print what would be built and run, change nothing" },
-	{ "--report-only", OPT_FLAG, offsetof(struct nightly_opts, report_only), "    only analyse and report (e.g. after 'db merge')" },
-	{ "--slurm", OPT_STR, offsetof(struct nightly_opts, slurm), "DIR       submit the night as a Slurm job array of --shards N; shard databases in DIR/<date>/" },
-	{ "--shards", OPT_STR, offsetof(struct nightly_opts, shards), "N        how many shards (with --slurm or --merge-shards)" },
-	{ "--wait", OPT_FLAG, offsetof(struct nightly_opts, wait), "           with --slurm: return when the merge job ended, with its status" },
-	{ "--merge-shards", OPT_STR, offsetof(struct nightly_opts, merge_shards), "DIR merge the complete shard-K.db of DIR, name the missing ones, report" },
-};
-#define NOPTIONS (sizeof(options) / sizeof(options[0]))
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: gupharness nightly --config FILE [--force] [--shard K/N] [--db FILE] [--dry-run]\n"
-		   "                          [--report-only] [--date YYYY-MM-DD]\n"
-		   "       gupharness nightly --config FILE --slurm DIR --shards N [--wait] [--force] [--db FILE] [--date D]\n"
-		   "       gupharness nightly --config FILE --merge-shards DIR --shards N [--db FILE] [--date D]\n\n");
-	for (size_t i = 0; i < NOPTIONS; i++)
-		fprintf(f, "   %s %s\n", options[i].name, options[i].help);
-}
-
-static int parse_opts(int argc, char **argv, struct nightly_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		size_t k;
-		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
-		size_t nl = eq ? (size_t)(eq - a) : strlen(a);
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			exit(EXIT_OK);
-		}
-		for (k = 0; k < NOPTIONS; k++)
-			if (strlen(options[k].name) == nl && !strncmp(options[k].name, a, nl))
-				break;
-		if (k == NOPTIONS) {
-			error("unknown option '%s' for 'nightly'; see 'gupharness nightly --help'", a);
-			return -1;
-		}
-		if (options[k].kind == OPT_FLAG) {
-			if (eq)
-				return error("option '%s' takes no value", options[k].name);
-			*(int *)((char *)o + options[k].off) = 1;
-			continue;
-		}
-		if (eq)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else
-			return error("option '%s' needs a value", options[k].name);
-		*(const char **)((char *)o + options[k].off) = val;
-	}
-	if (!o->config)
-		return error("'nightly' needs --config FILE; see harness/nightly/example.json");
-	if (o->shard) {
-		unsigned k, n;
-		char c;
-
-		if (sscanf(o->shard, "%u/%u%c", &k, &n, &c) != 2 || k == 0 || k > n)
-			return error("--shard '%s' must be K/N with 1 <= K <= N, e.g. --shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\"",
-				     o->shard);
-	}
-	if ((o->slurm || o->merge_shards) && !o->shards)
-		return error("--slurm and --merge-shards need --shards N");
-	if (o->shards) {
-		char *end;
-		unsigned long n = strtoul(o->shards, &end, 10);
-
-		if (*end || !*o->shards || n < 1 || n > 1000)
-			return error("--shards '%s' must be a count from 1 to 1000", o->shards);
-		o->nshards = (unsigned)n;
-	}
-	if (o->slurm && (o->shard || o->report_only || o->dry_run || o->merge_shards))
-		return error("--slurm submits the whole night; it does not go with --shard, --report-only, --dry-run or --merge-shards");
-	if (o->wait && !o->slurm)
-		return error("--wait goes with --slurm only");
-	if (o->date) {
-		struct tm tm = { 0 };
-		char *end = strptime(o->date, "%Y-%m-%d", &tm);
-
-		if (!end || *end || strlen(o->date) != 10)
-			return error("--date '%s' must be YYYY-MM-DD", o->date);
-	}
-	return 0;
 }
 
 /* ---- lock ------------------------------------------------------------ */
@@ -1242,16 +1137,14 @@ static int analyse_and_report(const struct nightly_config *cfg, const char *db, 
 	return ret;
 }
 
-int cmd_nightly(int argc, char **argv)
+int nightly_run(const struct nightly_opts *op)
 {
-	struct nightly_opts o;
+	struct nightly_opts o = *op;
 	struct nightly_config cfg;
 	char today[11], *lock_path = NULL;
 	const char *db;
 	int lock, ret = EXIT_OK, missing = 0;
 
-	if (parse_opts(argc, argv, &o) < 0)
-		return EXIT_USAGE;
 	if (nightly_config_load(o.config, &cfg) < 0) {
 		nightly_config_free(&cfg);
 		return EXIT_USAGE;

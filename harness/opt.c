@@ -94,3 +94,40 @@ int opt_set_uint(void *dst, const char *v)
 	*(unsigned *)dst = (unsigned)u;
 	return 0;
 }
+
+/* The guest clock modes, one table: "auto" picks one per boot (qemu.c),
+ * the other two are what a stream's samples were timed with. */
+static const struct clock_mode {
+	const char *name;
+	int recorded;            /* can name a stored stream's clock (db import) */
+} clock_modes[] = {
+	{ "auto", 0 },
+	{ "icount", 1 },
+	{ "wall", 1 },
+};
+
+int opt_clock_known(const char *v, int recorded)
+{
+	for (size_t i = 0; i < sizeof(clock_modes) / sizeof(clock_modes[0]); i++)
+		if (!strcmp(clock_modes[i].name, v) && (clock_modes[i].recorded || !recorded))
+			return 1;
+	return 0;
+}
+
+static int set_clock_of(void *dst, const char *v, int recorded)
+{
+	if (!opt_clock_known(v, recorded))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
+
+int opt_set_clock(void *dst, const char *v)
+{
+	return set_clock_of(dst, v, 0);
+}
+
+int opt_set_recorded_clock(void *dst, const char *v)
+{
+	return set_clock_of(dst, v, 1);
+}

@@ -44,5 +44,10 @@ void opt_help(FILE *f, const struct opt_table *t);
 /* Setters for the common kinds of value. */
 int opt_set_pct(void *dst, const char *v);        /* double, 0 <= v < 100 */
 int opt_set_uint(void *dst, const char *v);       /* unsigned, 100 to 1000000 */
+int opt_set_clock(void *dst, const char *v);      /* a guest clock mode: auto, icount or wall */
+int opt_set_recorded_clock(void *dst, const char *v);  /* a stream's clock: icount or wall */
+
+/* Is v a guest clock mode (recorded: one a stored stream can have)? */
+int opt_clock_known(const char *v, int recorded);
 
 #endif

@@ -32,14 +32,6 @@ struct db_args {
 
 enum { O_DB = 1, O_KERNEL = 2, O_LABEL = 4, O_RUN = 8, O_CASE = 16, O_FORMAT = 32, O_CLOCK = 64 };
 
-static int set_clock(void *dst, const char *v)
-{
-	if (strcmp(v, "icount") && strcmp(v, "wall"))
-		return -1;
-	*(const char **)dst = v;
-	return 0;
-}
-
 static const struct opt db_options[] = {
 	{ "--db",     "FILE",     offsetof(struct db_args, db),     NULL, "database", "$GUPBENCH_DB or results/gupbench.db", O_DB },
 	{ "--kernel", "NAME",     offsetof(struct db_args, kernel), NULL, "kernel name", NULL, O_KERNEL },
@@ -47,7 +39,7 @@ static const struct opt db_options[] = {
 	{ "--run",    "ID",       offsetof(struct db_args, run),    NULL, "only this run (12 or #12)", NULL, O_RUN },
 	{ "--case",   "KEY|ID",   offsetof(struct db_args, kase),   NULL, "only this case key or plan id", NULL, O_CASE },
 	{ "--format", "csv|json", offsetof(struct db_args, format), NULL, "output format", "csv", O_FORMAT },
-	{ "--clock",  "wall|icount", offsetof(struct db_args, clock), set_clock,
+	{ "--clock",  "wall|icount", offsetof(struct db_args, clock), opt_set_recorded_clock,
 	  "how the imported stream's guest counted time (run --clock)", "wall", O_CLOCK },
 };
 
