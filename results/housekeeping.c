@@ -26,20 +26,49 @@ static const char *const list_sql[] = {
 		" FROM kernels k ORDER BY k.name",
 };
 
+/* The statement's current row as cells (text valid until the next step). */
+static void row_cells(sqlite3_stmt *st, struct db_cell *cells, int ncols)
+{
+	static const enum db_cell_kind kinds[] = {
+		[SQLITE_INTEGER] = DB_CELL_INT, [SQLITE_FLOAT] = DB_CELL_REAL, [SQLITE_TEXT] = DB_CELL_TEXT,
+		[SQLITE_BLOB] = DB_CELL_TEXT, [SQLITE_NULL] = DB_CELL_NULL,
+	};
+
+	for (int c = 0; c < ncols; c++) {
+		struct db_cell *x = &cells[c];
+
+		x->kind = kinds[sqlite3_column_type(st, c)];
+		x->i = x->kind == DB_CELL_INT ? sqlite3_column_int64(st, c) : 0;
+		x->d = x->kind == DB_CELL_REAL ? sqlite3_column_double(st, c) : 0;
+		x->text = (const char *)sqlite3_column_text(st, c);
+	}
+}
+
 /* Header call, then every row. The row count, or -1 (error printed). */
 static long each_row(sqlite3 *db, sqlite3_stmt *st, const char *what, db_row_fn fn, void *arg)
 {
+	int ncols = sqlite3_column_count(st);
+	const char **names = xcalloc((size_t)ncols + 1, sizeof(*names));
+	struct db_cell *cells = xcalloc((size_t)ncols + 1, sizeof(*cells));
+	struct db_row row = { ncols, names, NULL };
 	long n = 0;
 	int rc;
 
-	fn(st, -1, arg);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fn(st, n++, arg);
+	for (int c = 0; c < ncols; c++)
+		names[c] = sqlite3_column_name(st, c);
+	fn(&row, -1, arg);
+	row.cells = cells;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_cells(st, cells, ncols);
+		fn(&row, n++, arg);
+	}
 	if (rc != SQLITE_DONE) {
 		error("%s '%s' stopped: %s", what, sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 		n = -1;
 	}
 	sqlite3_finalize(st);
+	free(names);
+	free(cells);
 	return n;
 }
 

@@ -11,9 +11,27 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-/* Called once with index -1 before the first row (the header: column names
- * are readable then), then for each row with its index from 0. */
-typedef void (*db_row_fn)(sqlite3_stmt *row, long index, void *arg);
+/* One cell of a row: its SQL type and value (text is set for every type
+ * but NULL, as SQLite renders it). */
+enum db_cell_kind { DB_CELL_NULL, DB_CELL_INT, DB_CELL_REAL, DB_CELL_TEXT };
+struct db_cell {
+	enum db_cell_kind kind;
+	const char *text;        /* NULL for a NULL */
+	long long i;             /* DB_CELL_INT */
+	double d;                /* DB_CELL_REAL */
+};
+
+/* A row handed to a callback: the column names, and (except in the header
+ * call) the cells; both valid only during the call. */
+struct db_row {
+	int ncols;
+	const char *const *names;
+	const struct db_cell *cells;   /* NULL in the header call */
+};
+
+/* Called once with index -1 before the first row (the header: only the
+ * column names), then for each row with its index from 0. */
+typedef void (*db_row_fn)(const struct db_row *row, long index, void *arg);
 
 enum db_listing { DB_LIST_RUNS, DB_LIST_KERNELS };
 

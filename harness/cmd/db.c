@@ -1,5 +1,5 @@
 /*
- * dbcmd: `gupharness db list|import|export|merge|check`, the database's
+ * cmd/db: `gupharness db list|import|export|merge|check`, the database's
  * housekeeping. import brings in a results stream or a bench --json
  * document made outside the harness (bare metal); export writes samples as
  * CSV or JSON with filters; merge copies another machine's database without
@@ -7,7 +7,7 @@
  * uuids, events) survives; check runs SQLite's integrity and foreign-key
  * checks. Each action is one transaction; listings go to stdout, progress
  * to stderr. The queries live in results/housekeeping.c; this file parses
- * the options and formats the rows.
+ * the options (one opt.c table) and formats the rows results hands it.
  */
 #include "commands.h"
 #include "db.h"
@@ -67,16 +67,13 @@ static const char *dbpath(const struct db_args *a)
 }
 
 /* A listing's rows as aligned text with a header line. */
-static void table_row(sqlite3_stmt *st, long index, void *arg)
+static void table_row(const struct db_row *row, long index, void *arg)
 {
-	int cols = sqlite3_column_count(st);
-
 	(void)arg;
-	for (int c = 0; c < cols; c++) {
-		const unsigned char *t = index < 0 ? (const unsigned char *)sqlite3_column_name(st, c)
-						   : sqlite3_column_text(st, c);
+	for (int c = 0; c < row->ncols; c++) {
+		const char *t = index < 0 ? row->names[c] : row->cells[c].text;
 
-		printf(c ? "  %-10s" : "%-6s", t ? (const char *)t : "-");
+		printf(c ? "  %-10s" : "%-6s", t ? t : "-");
 	}
 	putchar('\n');
 }
@@ -86,15 +83,15 @@ static void table_row(sqlite3_stmt *st, long index, void *arg)
  * a 'running' run still has a live harness (runlock.h); one that has none
  * was interrupted and is shown so, with --resume as the way on.
  */
-static void runs_row(sqlite3_stmt *st, long index, void *arg)
+static void runs_row(const struct db_row *row, long index, void *arg)
 {
-	int cols = sqlite3_column_count(st) - 1;
-	const char *dir = index < 0 ? NULL : (const char *)sqlite3_column_text(st, cols);
+	int cols = row->ncols - 1;
+	const char *dir = index < 0 ? NULL : row->cells[cols].text;
 
 	(void)arg;
 	for (int c = 0; c < cols; c++) {
-		const char *name = sqlite3_column_name(st, c);
-		const char *t = index < 0 ? name : (const char *)sqlite3_column_text(st, c);
+		const char *name = row->names[c];
+		const char *t = index < 0 ? name : row->cells[c].text;
 
 		if (index >= 0 && !strcmp(name, "status") && t && !strcmp(t, "running") &&
 		    runlock_state(dir) != RUNLOCK_ALIVE)
@@ -235,26 +232,22 @@ out:
 	return ret;
 }
 
-static void export_csv_row(sqlite3_stmt *st, long index, void *arg)
+static void export_csv_row(const struct db_row *row, long index, void *arg)
 {
-	int cols = sqlite3_column_count(st), header = index < 0;
-
 	(void)arg;
-	for (int c = 0; c < cols; c++) {
-		const unsigned char *t = header ? (const unsigned char *)sqlite3_column_name(st, c) :
-				       sqlite3_column_text(st, c);
+	for (int c = 0; c < row->ncols; c++) {
+		const char *t = index < 0 ? row->names[c] : row->cells[c].text;
 
 		if (c)
 			putchar(',');
 		if (t)
-			csv_quote(stdout, (const char *)t);
+			csv_quote(stdout, t);
 	}
 	putchar('\n');
 }
 
-static void export_json_row(sqlite3_stmt *st, long index, void *arg)
+static void export_json_row(const struct db_row *row, long index, void *arg)
 {
-	int cols = sqlite3_column_count(st);
 	json_t *o;
 	char *text;
 
@@ -262,23 +255,24 @@ static void export_json_row(sqlite3_stmt *st, long index, void *arg)
 	if (index < 0)
 		return;
 	o = json_object();
-	for (int c = 0; c < cols; c++) {
+	for (int c = 0; c < row->ncols; c++) {
+		const struct db_cell *x = &row->cells[c];
 		json_t *v;
 
-		switch (sqlite3_column_type(st, c)) {
-		case SQLITE_INTEGER:
-			v = json_integer(sqlite3_column_int64(st, c));
+		switch (x->kind) {
+		case DB_CELL_INT:
+			v = json_integer(x->i);
 			break;
-		case SQLITE_FLOAT:
-			v = json_real(sqlite3_column_double(st, c));
+		case DB_CELL_REAL:
+			v = json_real(x->d);
 			break;
-		case SQLITE_NULL:
+		case DB_CELL_NULL:
 			v = json_null();
 			break;
 		default:
-			v = json_string((const char *)sqlite3_column_text(st, c));
+			v = json_string(x->text);
 		}
-		json_object_set_new(o, sqlite3_column_name(st, c), v);
+		json_object_set_new(o, row->names[c], v);
 	}
 	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	printf("%s%s", index == 0 ? "[\n" : ",\n", text);
