@@ -326,25 +326,12 @@ static void draw_chart(const struct nightly_report *r, const struct nightly_stre
 
 /* ---- the report ------------------------------------------------------ */
 
-static void write_stream(const struct sink *s, FILE *f, const struct nightly_report *r,
-			 const struct nightly_stream *st, const char *dir)
+/* The change points of every case, then each changed case's history chart. */
+static void changes_section(const struct sink *s, FILE *f, const struct nightly_stream *st, const char *dir)
 {
 	struct table t = { 0 };
 	char *line;
 	size_t changed = 0;
-
-	line = xasprintf("%s '%s'", "Source", st->src->name);
-	s->heading(f, 2, line);
-	free(line);
-	if (!st->nnights) {
-		s->para(f, "No nights measured yet.");
-		return;
-	}
-	line = xasprintf("%zu night%s from %s to %s, %zu case%s.", st->nnights, st->nnights == 1 ? "" : "s",
-			 st->nights[0].date, st->nights[st->nnights - 1].date, st->ncases,
-			 st->ncases == 1 ? "" : "s");
-	s->para(f, line);
-	free(line);
 
 	s->heading(f, 3, "Changes");
 	{
@@ -391,6 +378,12 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 			free(line);
 		}
 	}
+}
+
+/* Nights that failed to build, and events (panics, timeouts) of the stream. */
+static void events_section(const struct sink *s, FILE *f, const struct nightly_stream *st)
+{
+	struct table t = { 0 };
 
 	s->heading(f, 3, "Failed nights and events");
 	if (st->nevents) {
@@ -408,6 +401,12 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 	} else {
 		s->para(f, "None.");
 	}
+}
+
+/* Tonight against the last good night (compare's text), and any bisection. */
+static void compare_section(const struct sink *s, FILE *f, const struct nightly_stream *st)
+{
+	char *line;
 
 	s->heading(f, 3, "Tonight against the last good night");
 	if (st->compare) {
@@ -431,6 +430,12 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 		s->para(f, line);
 		free(line);
 	}
+}
+
+/* One row per case: nights, latest and previous median, last change. */
+static void all_cases_section(const struct sink *s, FILE *f, const struct nightly_stream *st)
+{
+	struct table t = { 0 };
 
 	s->heading(f, 3, "All cases");
 	{
@@ -452,6 +457,29 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 	}
 	t_emit(s, f, &t);
 	t_free(&t);
+}
+
+static void write_stream(const struct sink *s, FILE *f, const struct nightly_report *r,
+			 const struct nightly_stream *st, const char *dir)
+{
+	char *line;
+
+	line = xasprintf("%s '%s'", "Source", st->src->name);
+	s->heading(f, 2, line);
+	free(line);
+	if (!st->nnights) {
+		s->para(f, "No nights measured yet.");
+		return;
+	}
+	line = xasprintf("%zu night%s from %s to %s, %zu case%s.", st->nnights, st->nnights == 1 ? "" : "s",
+			 st->nights[0].date, st->nights[st->nnights - 1].date, st->ncases,
+			 st->ncases == 1 ? "" : "s");
+	s->para(f, line);
+	free(line);
+	changes_section(s, f, st, dir);
+	events_section(s, f, st);
+	compare_section(s, f, st);
+	all_cases_section(s, f, st);
 	(void)r;
 }
 

@@ -244,6 +244,29 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* One reference entry's fields as the probe's and the upsert's ?1..?11. */
+static void bind_reference(sqlite3_stmt *st, json_t *e)
+{
+	json_t *yr = json_object_get(e, "year");
+	const char *metric = jstr(e, "metric");
+
+	sqlite3_reset(st);
+	bind_text_or_null(st, 1, jstr(e, "series"));
+	bind_text_or_null(st, 2, jstr(e, "command"));
+	bind_text_or_null(st, 3, jstr(e, "key"));
+	bind_text_or_null(st, 4, metric ? metric : "get");
+	sqlite3_bind_double(st, 5, json_number_value(json_object_get(e, "before_us")));
+	sqlite3_bind_double(st, 6, json_number_value(json_object_get(e, "after_us")));
+	bind_text_or_null(st, 7, jstr(e, "author"));
+	if (json_is_integer(yr))
+		sqlite3_bind_int64(st, 8, json_integer_value(yr));
+	else
+		sqlite3_bind_null(st, 8);
+	bind_text_or_null(st, 9, jstr(e, "merged_in"));
+	bind_text_or_null(st, 10, jstr(e, "environment"));
+	bind_text_or_null(st, 11, jstr(e, "link"));
+}
+
 /*
  * Upsert results/references.json when the table differs from it; a plain
  * open that changes nothing takes no write lock.
@@ -288,8 +311,6 @@ static void sync_references(sqlite3 *db)
 		}
 		json_array_foreach(arr, i, e) {
 			sqlite3_stmt *st = pass ? up : probe;
-			json_t *yr = json_object_get(e, "year");
-			const char *metric = jstr(e, "metric");
 
 			if (!jstr(e, "series") || !jstr(e, "command") ||
 			    !json_is_number(json_object_get(e, "before_us")) ||
@@ -297,21 +318,7 @@ static void sync_references(sqlite3 *db)
 				warning("'%s': entry %zu lacks series, command, before_us or after_us; skipped", file, i);
 				continue;
 			}
-			sqlite3_reset(st);
-			bind_text_or_null(st, 1, jstr(e, "series"));
-			bind_text_or_null(st, 2, jstr(e, "command"));
-			bind_text_or_null(st, 3, jstr(e, "key"));
-			bind_text_or_null(st, 4, metric ? metric : "get");
-			sqlite3_bind_double(st, 5, json_number_value(json_object_get(e, "before_us")));
-			sqlite3_bind_double(st, 6, json_number_value(json_object_get(e, "after_us")));
-			bind_text_or_null(st, 7, jstr(e, "author"));
-			if (json_is_integer(yr))
-				sqlite3_bind_int64(st, 8, json_integer_value(yr));
-			else
-				sqlite3_bind_null(st, 8);
-			bind_text_or_null(st, 9, jstr(e, "merged_in"));
-			bind_text_or_null(st, 10, jstr(e, "environment"));
-			bind_text_or_null(st, 11, jstr(e, "link"));
+			bind_reference(st, e);
 			rc = sqlite3_step(st);
 			if (rc == SQLITE_ROW) {
 				if (sqlite3_column_int(st, 0) == 0)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole test suite behind `make check`: unit tests (normal and
-# ASan/UBSan builds), fault-injection tests, a brief libFuzzer run of the
+# ASan/UBSan builds), layout checks (function length, SQL only in results/),
+# fault-injection tests, a brief libFuzzer run of the
 # parsers and end-to-end tests with real kernels in QEMU. Every test prints TAP lines; this script counts them and
 # closes with "N passed, N failed". A test must print its plan (1..N) before
 # its first check and run exactly N; a test that hangs is killed after
@@ -75,6 +76,13 @@ echo "== unit tests under ASan/UBSan" >&2
 for t in build-san/tests/test_*; do
 	[ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=exitcode=23 run_one "asan/$(basename "$t")" "$t"
+done
+
+echo "== layout checks" >&2
+TEST_TIMEOUT=60
+for t in tests/style/*.sh; do
+	[ -e "$t" ] || continue
+	run_one "style/$(basename "$t" .sh)" bash "$t"
 done
 
 echo "== fault-injection tests" >&2
