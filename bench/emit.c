@@ -55,7 +55,7 @@ void human_sample(const struct bench_opts *o, const struct sample *s, void *file
 /* get or put times of the measured (non-warm-up) samples */
 static double *measured(const struct case_result *r, int put, size_t *n)
 {
-	double *x = bench_xcalloc(r->nr_samples, sizeof(double));
+	double *x = xcalloc(r->nr_samples, sizeof(double));
 
 	*n = 0;
 	for (size_t i = 0; i < r->nr_samples; i++)
@@ -189,7 +189,7 @@ json_t *case_json(const char *id, const char *tool, char *const argv[], int argc
 			"samples", samples,
 			"summary", summary_json(r));
 	if (!rec)
-		bench_die(EXIT_FAIL, "cannot build the case record (bug)");
+		die(EXIT_FAIL, "cannot build the case record (bug)");
 	if (!workload_is_gup_test(o->workload) && !o->workload->put_what)
 		drop_put(rec);
 	return rec;
@@ -261,7 +261,7 @@ FILE *out_open(const char *path)
 	fmt_into(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
 	if (!f)
-		bench_die(EXIT_IO, "cannot write '%s': %s (check the directory exists and is writable)", tmp,
+		die(EXIT_IO, "cannot write '%s': %s (check the directory exists and is writable)", tmp,
 			  strerror(errno));
 	return f;
 }

@@ -168,18 +168,18 @@ static void run_threads(const struct bench_opts *o, int fd, const struct gup_tes
 			struct case_result *r, sample_hook hook, void *arg)
 {
 	unsigned long per = gup_cmd_info(o->cmd)->timed ? o->warmup + o->repeats : 1;
-	struct thread_ctx *t = bench_xcalloc(o->threads, sizeof(*t));
-	pthread_t *tid = bench_xcalloc(o->threads, sizeof(*tid));
+	struct thread_ctx *t = xcalloc(o->threads, sizeof(*t));
+	pthread_t *tid = xcalloc(o->threads, sizeof(*tid));
 	int err = 0;
 
-	r->samples = bench_xcalloc(o->threads * per, sizeof(struct sample));
+	r->samples = xcalloc(o->threads * per, sizeof(struct sample));
 	for (unsigned long i = 0; i < o->threads; i++) {
 		t[i] = (struct thread_ctx){ .o = o, .gup = *gup, .fd = fd, .id = (int)i,
 			.size = opts_size_bytes(o), .samples = r->samples + i * per, .hook = hook, .arg = arg };
 		if (o->threads == 1)
 			gup_thread(&t[i]);
 		else if ((errno = pthread_create(&tid[i], NULL, gup_thread, &t[i])))
-			bench_die(EXIT_FAIL, "cannot start thread %lu: %s", i, strerror(errno));
+			die(EXIT_FAIL, "cannot start thread %lu: %s", i, strerror(errno));
 	}
 	/* compact the per-thread slices in thread order */
 	for (unsigned long i = 0; i < o->threads; i++) {
@@ -236,7 +236,7 @@ static void longterm_test(const struct bench_opts *o, int fd, char *p, struct ca
 	}
 	for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
 		p[off] = (char)(0xa5 ^ (off / (unsigned long long)psize));
-	copy = bench_xmalloc(size);
+	copy = xmalloc(size);
 	dst = (uintptr_t)copy;
 	if (ioctl(fd, PIN_LONGTERM_TEST_READ, &dst)) {
 		int e = errno;

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	diag_init("gupharness");
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
