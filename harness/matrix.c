@@ -835,7 +835,7 @@ static int parse_doc(struct parser *p, json_t *doc)
 	return p->selftest_twins ? add_selftest_twins(p) : 0;
 }
 
-int matrix_parse_max_cases(const char *arg, size_t *out)
+int matrix_set_max_cases(void *dst, const char *arg)
 {
 	char *end;
 	unsigned long long v;
@@ -844,7 +844,7 @@ int matrix_parse_max_cases(const char *arg, size_t *out)
 	v = strtoull(arg, &end, 10);
 	if (errno || *end || end == arg || v < 1 || arg[0] == '-')
 		return -1;
-	*out = (size_t)v;
+	*(size_t *)dst = (size_t)v;
 	return 0;
 }
 

@@ -54,8 +54,8 @@ struct matrix {
  * says how many the matrix asks for, before any is built. */
 int matrix_parse(const char *text, const char *source, size_t max_cases, struct matrix *m, char *err, size_t errlen);
 int matrix_load(const char *path, size_t max_cases, struct matrix *m, char *err, size_t errlen);
-/* "--max-cases N": 0 and N >= 1 in *out, or -1 (nothing printed). */
-int matrix_parse_max_cases(const char *arg, size_t *out);
+/* "--max-cases N" as an opt.h setter: 0 and N >= 1 in the size_t at dst, or -1 (nothing printed). */
+int matrix_set_max_cases(void *dst, const char *arg);
 void matrix_free(struct matrix *m);
 /* Index of the case with this id, or -1. */
 long matrix_find(const struct matrix *m, const char *id);

@@ -869,20 +869,6 @@ static void load_events(sqlite3 *db, struct nightly_stream *s)
 	nights_each_event(db, s->prefix, event_of_night, s);
 }
 
-/* Growable doubles. */
-struct dvec {
-	double *v;
-	size_t n, cap;
-};
-
-static void dv_push(struct dvec *d, double x)
-{
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 64;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
-	d->v[d->n++] = x;
-}
 
 /*
  * One case's nights: per boot the median of its non-warm-up samples, per
@@ -961,7 +947,7 @@ static void load_cases(sqlite3 *db, struct nightly_stream *s, const char *metric
 			if (night < 0 || !c->b[k].n)
 				continue;
 			boot_night[nboots++] = night;
-			dv_push(&boot_med, c->b[k].median);
+			dvec_push(&boot_med, c->b[k].median);
 		}
 		finish_case(s, c->key, &boot_med, boot_night, nboots, cp, threshold);
 		free(boot_med.v);

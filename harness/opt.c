@@ -2,6 +2,7 @@
  * opt: the option-table parser and help (see opt.h).
  */
 #include "opt.h"
+#include "samples.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -130,4 +131,33 @@ int opt_set_clock(void *dst, const char *v)
 int opt_set_recorded_clock(void *dst, const char *v)
 {
 	return set_clock_of(dst, v, 1);
+}
+
+int opt_int_in(void *dst, const char *v, long lo, long hi)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end || end == v || n < lo || n > hi)
+		return -1;
+	*(int *)dst = (int)n;
+	return 0;
+}
+
+int opt_set_metric(void *dst, const char *v)
+{
+	if (!sample_metric_find(v))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
+
+int opt_add(void *dst, const char *v)
+{
+	struct opt_list *l = dst;
+
+	if (l->n == (l->max > 0 && l->max < OPT_LIST_MAX ? l->max : OPT_LIST_MAX))
+		return -1;
+	l->v[l->n++] = v;
+	return 0;
 }

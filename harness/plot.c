@@ -67,19 +67,6 @@ void plot_time_label(double us, char *buf, size_t len)
 
 /* ---- samples loaded from the database ---- */
 
-struct dvec {
-	double *v;
-	size_t n, cap;
-};
-
-static void dvec_push(struct dvec *d, double x)
-{
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 16;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
-	d->v[d->n++] = x;
-}
 
 /* The samples of one case key from one run and kernel: a history point. */
 struct pgroup {

@@ -142,11 +142,11 @@ static int load_resume(struct runner *R, struct run_opts *o, json_t **keep)
 		json_t *k;
 
 		json_array_foreach(json_object_get(j, "kernels"), i, k)
-			if (o->kernels.n < RUN_MAX_KERNELS && json_is_string(k))
-				o->kernels.v[o->kernels.n++] = json_string_value(k);
+			if (json_is_string(k))
+				opt_add(&o->kernels, json_string_value(k));
 		json_array_foreach(json_object_get(j, "cases"), i, k)
-			if (o->cases.n < RUN_MAX_CASE_IDS && json_is_string(k))
-				o->cases.v[o->cases.n++] = json_string_value(k);
+			if (json_is_string(k))
+				opt_add(&o->cases, json_string_value(k));
 	}
 	o->repeat_boots = (int)json_integer_value(json_object_get(j, "repeat_boots"));
 	if (o->repeat_boots < 1)

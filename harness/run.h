@@ -15,27 +15,17 @@
 #define GUPBENCH_RUN_H
 
 #include "boot.h"
+#include "opt.h"
 
 #include <stddef.h>
 
 #define RUN_MAX_KERNELS 32     /* --kernel, repeatable */
-#define RUN_MAX_CASE_IDS 64    /* --case, repeatable */
-
-struct kernel_list {
-	const char *v[RUN_MAX_KERNELS];
-	int n;
-};
-
-struct case_list {
-	const char *v[RUN_MAX_CASE_IDS];
-	int n;
-};
 
 /* What `gupharness run` was asked (cmd/run.c parses it). */
 struct run_opts {
 	const char *matrix_path, *db_path, *label, *accel, *clock, *resume, *shard;
-	struct kernel_list kernels;
-	struct case_list cases;    /* --case: only these ids of the matrix */
+	struct opt_list kernels;   /* --kernel; max RUN_MAX_KERNELS */
+	struct opt_list cases;     /* --case: only these ids of the matrix */
 	int repeat_boots, no_pin;
 	double timeout;
 	struct guest_settings guest;

@@ -427,3 +427,12 @@ void csv_quote(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+void dvec_push(struct dvec *d, double x)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	d->v[d->n++] = x;
+}

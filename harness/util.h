@@ -61,6 +61,13 @@ const char *self_exe(void);
 /* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or newline). */
 void csv_quote(FILE *f, const char *s);
 
+/* A growable array of doubles; zero-initialised is empty, free v when done. */
+struct dvec {
+	double *v;
+	size_t n, cap;
+};
+void dvec_push(struct dvec *d, double x);
+
 /* qsort comparator for an array of char *. */
 int cmp_strp(const void *a, const void *b);
 

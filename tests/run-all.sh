@@ -54,6 +54,15 @@ run_one() {  # $1 name, rest: command; killed after TEST_TIMEOUT seconds
 	count "$name" "$log" "$st"
 }
 
+run_each() {  # $1 a directory under tests/, $2 the timeout: every *.sh there
+	local t
+	TEST_TIMEOUT=$2
+	for t in tests/$1/*.sh; do
+		[ -e "$t" ] || continue
+		run_one "$1/$(basename "$t" .sh)" bash "$t"
+	done
+}
+
 echo "== build" >&2
 if ! make -s -j2 all unit >"$OUT/build.log" 2>&1; then
 	cat "$OUT/build.log" >&2
@@ -79,18 +88,10 @@ for t in build-san/tests/test_*; do
 done
 
 echo "== layout checks" >&2
-TEST_TIMEOUT=60
-for t in tests/style/*.sh; do
-	[ -e "$t" ] || continue
-	run_one "style/$(basename "$t" .sh)" bash "$t"
-done
+run_each style 60
 
 echo "== fault-injection tests" >&2
-TEST_TIMEOUT=300
-for t in tests/fault/*.sh; do
-	[ -e "$t" ] || continue
-	run_one "fault/$(basename "$t" .sh)" bash "$t"
-done
+run_each fault 300
 
 echo "== fuzz targets, briefly (make fuzz runs them longer)" >&2
 TEST_TIMEOUT=900
@@ -98,11 +99,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_one "fuzz/parsers" bash tests/fuzz/run.sh
 
 if [ "${GUPBENCH_SKIP_E2E:-0}" != 1 ]; then
 	echo "== end-to-end tests (real kernels in QEMU)" >&2
-	TEST_TIMEOUT=${GUPBENCH_E2E_TIMEOUT:-10800}   # kernel builds from scratch included
-	for t in tests/e2e/*.sh; do
-		[ -e "$t" ] || continue
-		run_one "e2e/$(basename "$t" .sh)" bash "$t"
-	done
+	run_each e2e "${GUPBENCH_E2E_TIMEOUT:-10800}"   # kernel builds from scratch included
 else
 	echo "== end-to-end tests skipped (GUPBENCH_SKIP_E2E=1)" >&2
 fi

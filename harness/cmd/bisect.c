@@ -54,21 +54,7 @@ struct bctx {
 
 static int set_count(void *dst, const char *v)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*end || end == v || n < 1 || n > 100)
-		return -1;
-	*(int *)dst = (int)n;
-	return 0;
-}
-
-static int set_metric(void *dst, const char *v)
-{
-	if (strcmp(v, "get") && strcmp(v, "put"))
-		return -1;
-	*(const char **)dst = v;
-	return 0;
+	return opt_int_in(dst, v, 1, 100);
 }
 
 static int set_format(void *dst, const char *v)
@@ -86,7 +72,7 @@ static const struct opt options[] = {
 	{ "--case", "ID", offsetof(struct bisect_args, case_key), NULL, "the matrix case that regressed", NULL, 0 },
 	{ "--matrix", "FILE", offsetof(struct bisect_args, matrix), NULL, "matrix holding the case",
 	  "harness/matrices/seed.json", 0 },
-	{ "--metric", "get|put", offsetof(struct bisect_args, metric), set_metric, "which time", "get", 0 },
+	{ "--metric", "get|put", offsetof(struct bisect_args, metric), opt_set_metric, "which time", "get", 0 },
 	{ "--clock", "MODE", offsetof(struct bisect_args, clock), NULL, "passed to run --clock", "run's", 0 },
 	{ "--accel", "MODE", offsetof(struct bisect_args, accel), NULL, "passed to run --accel", "run's", 0 },
 	{ "--arch", "ARCH", offsetof(struct bisect_args, arch), NULL, "kernel architecture", "x86_64", 0 },

@@ -17,37 +17,15 @@
 #include <string.h>
 #include <time.h>
 
-/* --config fragments one build takes */
-#define KERNEL_MAX_FRAGMENTS 64
-
-/* Where `kernel build`'s options go: the request, its fragments, the job count. */
+/* Where `kernel build`'s options go: the request and its fragments. */
 struct build_args {
 	struct kbuild_req q;
-	struct frag_list {
-		const char *v[KERNEL_MAX_FRAGMENTS];
-		int n;
-	} frags;
+	struct opt_list frags;   /* --config */
 };
-
-static int add_fragment(void *dst, const char *v)
-{
-	struct frag_list *l = dst;
-
-	if (l->n == KERNEL_MAX_FRAGMENTS)
-		return -1;
-	l->v[l->n++] = v;
-	return 0;
-}
 
 static int set_jobs(void *dst, const char *v)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*end || end == v || n <= 0 || n > 4096)
-		return -1;
-	*(int *)dst = (int)n;
-	return 0;
+	return opt_int_in(dst, v, 1, 4096);
 }
 
 #define B(f) offsetof(struct build_args, q.f)
@@ -56,7 +34,7 @@ static const struct opt build_options[] = {
 	{ "--rev", "REV", B(rev), NULL, "revision of a git tree; the tree itself is only read", NULL, 0 },
 	{ "--series", "PATH", B(series), NULL,
 	  "patch series: a kernel-patches/ directory (series, commits or *.mbox) or an mbox file", NULL, 0 },
-	{ "--config", "FRAGMENT", offsetof(struct build_args, frags), add_fragment,
+	{ "--config", "FRAGMENT", offsetof(struct build_args, frags), opt_add,
 	  "extra config fragment, merged after the arch's default one (harness/configs/gupbench.config,"
 	  " gupbench-arm64.config); repeatable, at most 64", NULL, 0 },
 	{ "--no-default-config", NULL, B(no_default_fragment), NULL, "leave the default fragment out", NULL, 0 },

@@ -21,14 +21,9 @@ struct matrix_args {
 	size_t max_cases;        /* 0: MATRIX_MAX_CASES */
 };
 
-static int set_max_cases(void *dst, const char *v)
-{
-	return matrix_parse_max_cases(v, dst);
-}
-
 static const struct opt options[] = {
 	{ "--json", NULL, offsetof(struct matrix_args, json), NULL, "print the guest plan for x86_64 instead", NULL, 0 },
-	{ "--max-cases", "N", offsetof(struct matrix_args, max_cases), set_max_cases,
+	{ "--max-cases", "N", offsetof(struct matrix_args, max_cases), matrix_set_max_cases,
 	  "allow the matrix to expand to up to N cases", "10000", 0 },
 };
 

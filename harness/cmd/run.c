@@ -14,35 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int add_kernel(void *dst, const char *v)
-{
-	struct kernel_list *k = dst;
-
-	if (k->n == RUN_MAX_KERNELS)
-		return -1;
-	k->v[k->n++] = v;
-	return 0;
-}
-
-static int add_case(void *dst, const char *v)
-{
-	struct case_list *c = dst;
-
-	if (c->n == RUN_MAX_CASE_IDS)
-		return -1;
-	c->v[c->n++] = v;
-	return 0;
-}
-
 static int set_boots(void *dst, const char *v)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*end || end == v || n < 1 || n > 1000)
-		return -1;
-	*(int *)dst = (int)n;
-	return 0;
+	return opt_int_in(dst, v, 1, 1000);
 }
 
 static int set_seconds(void *dst, const char *v)
@@ -56,11 +30,6 @@ static int set_seconds(void *dst, const char *v)
 	return 0;
 }
 
-static int set_max_cases(void *dst, const char *v)
-{
-	return matrix_parse_max_cases(v, dst);
-}
-
 static int set_accel(void *dst, const char *v)
 {
 	if (strcmp(v, "auto") && strcmp(v, "kvm") && strcmp(v, "tcg"))
@@ -71,13 +40,7 @@ static int set_accel(void *dst, const char *v)
 
 static int set_cpus(void *dst, const char *v)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*end || end == v || n < 1 || n > 64)
-		return -1;
-	*(int *)dst = (int)n;
-	return 0;
+	return opt_int_in(dst, v, 1, 64);
 }
 
 /* A guest memory size: MiB, or with an M or G suffix. */
@@ -111,9 +74,9 @@ static int add_qemu_arg(void *dst, const char *v)
 
 static const struct opt options[] = {
 	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md)", NULL, 0 },
-	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), add_kernel,
+	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), opt_add,
 	  "a cached kernel ('gupharness kernel list'); repeatable, at most 32", NULL, 0 },
-	{ "--case", "ID", offsetof(struct run_opts, cases), add_case,
+	{ "--case", "ID", offsetof(struct run_opts, cases), opt_add,
 	  "run only this case of the matrix (an id from 'matrix show'); repeatable, at most 64", NULL, 0 },
 	{ "--db", "FILE", offsetof(struct run_opts, db_path), NULL, "result database",
 	  "$GUPBENCH_DB or results/gupbench.db", 0 },
@@ -128,7 +91,7 @@ static const struct opt options[] = {
 	{ "--timeout", "SECONDS", offsetof(struct run_opts, timeout), set_seconds,
 	  "limit for each boot, and for silence within it", "the plan's", 0 },
 	{ "--shard", "K/N", offsetof(struct run_opts, shard), NULL, "run only the K-th of N slices of the cases", NULL, 0 },
-	{ "--max-cases", "N", offsetof(struct run_opts, max_cases), set_max_cases,
+	{ "--max-cases", "N", offsetof(struct run_opts, max_cases), matrix_set_max_cases,
 	  "allow a matrix to expand to up to N cases", "10000", 0 },
 	{ "--resume", "RUN", offsetof(struct run_opts, resume), NULL, "run the cases a run (uuid or #id) is missing", NULL, 0 },
 	{ "--no-pin", NULL, offsetof(struct run_opts, no_pin), NULL,
@@ -175,7 +138,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { 0 };
+	struct run_opts o = { .kernels.max = RUN_MAX_KERNELS };
 
 	if (parse_opts(argc, argv, &o))
 		return EXIT_USAGE;
