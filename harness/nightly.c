@@ -1,5 +1,6 @@
 /*
- * nightly: `gupharness nightly --config FILE`, one night of a scheduled lab.
+ * nightly: one night of a scheduled lab, behind `gupharness nightly --config
+ * FILE` (cmd/nightly.c parses the options; nightly_run() is the night).
  * The steps are kept apart, as rcutorture keeps its stages: load and check
  * the config, take the lock, resolve each source to an identity (git branch
  * head, tarball SHA-256, directory listing hash), skip what was already

@@ -123,7 +123,7 @@ struct nightly_report {
 };
 
 /*
- * Draw history charts for changed cases (through `gupharness plot history`)
+ * Draw history charts for changed cases (plot's history kind, in-process)
  * and write <report_dir>/<date>/report.md and report.html atomically. The
  * Markdown path is returned in *md_path (freshly allocated). Returns 0 or an
  * exit status from util.h.

@@ -1,5 +1,6 @@
 /*
- * plot: `gupharness plot KIND`, the charts. Each kind (a table entry) loads
+ * plot: the charts of `gupharness plot KIND` (cmd/plot.c parses its argv)
+ * and of the nightly report, through plot_draw(). Each kind (a table entry) loads
  * the samples its selectors name (results/samples.c), takes medians,
  * intervals and box figures from stats.c and verdicts from compare_run(),
  * and hands a data file plus a
@@ -7,7 +8,9 @@
  * all the drawing, once per requested format. Nothing is cached: a chart is
  * always a function of the database, so rerunning the command redraws it.
  * index.md in the output directory lists each chart with its title and the
- * gnuplot command that redraws it from the files beside it.
+ * gnuplot command that redraws it from the files beside it. A failure is
+ * recorded once (status and message) and ends the drawing; the caller
+ * decides whether it ends the program.
  */
 #include "plot.h"
 

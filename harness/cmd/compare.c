@@ -1,5 +1,5 @@
 /*
- * comparecmd: `gupharness compare BASE NEW`, the CI gate. Parses options
+ * cmd/compare: `gupharness compare BASE NEW`, the CI gate. Parses options
  * from a table (opt.c), resolves BASE and NEW (run id, run label or kernel name),
  * runs the comparison engine (results/compare.c) and hands its struct to
  * the chosen sink on stdout. Exit 0: nothing regressed; 1: something did;
