@@ -4,6 +4,7 @@
  */
 #include "housekeeping.h"
 #include "db.h"
+#include "ingest.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -296,4 +297,50 @@ char *db_hint(sqlite3 *db, enum db_hint which)
 		line = NULL;
 	}
 	return line;
+}
+
+int db_import_stream(sqlite3 *db, const struct db_import *im, const char *buf, size_t len, int64_t *run_id,
+		     int64_t *kernel_id, struct ingest_result *res)
+{
+	struct db_run_info ri;
+	struct ingest_ctx ctx;
+	int64_t hid, rid;
+	int ret;
+
+	/* One transaction: a duplicate or a bad stream leaves no run row behind. */
+	if (db_begin(db))
+		return db_exit_status(db);
+	*kernel_id = db_kernel_upsert(db, im->kernel, NULL);
+	hid = db_host_current(db, "");
+	ri = (struct db_run_info){ .label = im->label, .cmdline = im->cmdline, .run_dir = im->path,
+				   .accel = "imported", .host_id = hid };
+	rid = *kernel_id > 0 && hid > 0 ? db_run_create(db, &ri) : -1;
+	if (rid <= 0) {
+		ret = db_exit_status(db);
+		db_rollback(db);
+		return ret;
+	}
+	ctx = (struct ingest_ctx){ .run_id = rid, .kernel_id = *kernel_id, .accel = "imported", .clock = im->clock };
+	if (ingest_stream(db, &ctx, buf, len, 0, res)) {
+		/* The stream's fault is bad input (2); the database's is 7, the disk's 8. */
+		ret = res->sql_rc ? db_exit_status(db) : EXIT_USAGE;
+		db_rollback(db);
+		if (res->sql_rc)
+			error("cannot store '%s' in '%s', nothing stored: %s", im->path, im->db_path, res->err);
+		else
+			error("'%s' rejected, nothing stored: %s", im->path, res->err);
+		return ret;
+	}
+	if (res->duplicate) {
+		db_rollback(db);
+		return EXIT_OK;
+	}
+	if (db_run_set_status(db, rid, res->have_end ? "complete" : "incomplete") || db_commit(db)) {
+		ret = db_exit_status(db);
+		db_rollback(db);
+		ingest_result_free(res);
+		return ret;
+	}
+	*run_id = rid;
+	return EXIT_OK;
 }

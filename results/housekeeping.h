@@ -1,5 +1,5 @@
 /*
- * housekeeping: the queries behind `gupharness db list|export|merge|check`.
+ * housekeeping: the queries behind `gupharness db list|import|export|merge|check`.
  * Rows go to a callback, so the command decides the format (aligned text,
  * CSV, JSON); merge copies another database in one transaction keyed by
  * runs.uuid and boots.stream_sha; check runs the integrity checks. Also
@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* One cell of a row: its SQL type and value (text is set for every type
  * but NULL, as SQLite renders it). */
@@ -53,6 +54,26 @@ int db_merge_file(sqlite3 *db, const char *other, char *summary, size_t len);
  * report(what, NULL) for a check that found nothing. Returns how many
  * findings are corruption (a run left running is only a warning). */
 int db_check_all(sqlite3 *db, void (*report)(const char *what, const char *finding, void *arg), void *arg);
+
+/* What `db import` stores: a results stream or --json document made
+ * outside the harness (bare metal). */
+struct db_import {
+	const char *path;        /* the file, recorded as the run's directory */
+	const char *db_path;     /* for messages */
+	const char *kernel;      /* the kernel it measured */
+	const char *label, *clock, *cmdline;
+};
+struct ingest_result;
+
+/*
+ * Store buf (im->path's bytes) as a new run with one boot in one
+ * transaction: a duplicate or a bad stream leaves no run row behind.
+ * EXIT_OK with *kernel_id, *run_id and res filled (res->duplicate: already
+ * stored, nothing added; the caller frees res), or an exit status after an
+ * error line naming the file.
+ */
+int db_import_stream(sqlite3 *db, const struct db_import *im, const char *buf, size_t len, int64_t *run_id,
+		     int64_t *kernel_id, struct ingest_result *res);
 
 enum db_hint { DB_HINT_KERNELS, DB_HINT_CASE_KEYS };
 

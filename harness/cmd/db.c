@@ -6,7 +6,8 @@
  * duplicates, keyed by runs.uuid and boots.stream_sha so provenance (hosts,
  * uuids, events) survives; check runs SQLite's integrity and foreign-key
  * checks. Each action is one transaction; listings go to stdout, progress
- * to stderr. The queries live in results/housekeeping.c; this file parses
+ * to stderr. The queries and the import transaction live in
+ * results/housekeeping.c; this file parses
  * the options (one opt.c table) and formats the rows results hands it.
  */
 #include "commands.h"
@@ -160,13 +161,12 @@ static int db_import(int argc, char **argv)
 {
 	struct db_args a = { 0 };
 	struct ingest_result res;
-	struct ingest_ctx ctx = { 0 };
-	struct db_run_info ri = { 0 };
+	struct db_import im;
 	char *buf, *kname, *cmdline;
 	size_t len;
 	sqlite3 *db;
-	int64_t kid, hid, rid;
-	int ret = EXIT_DB;
+	int64_t kid, rid;
+	int ret;
 
 	if (parse(argc, argv, O_DB | O_KERNEL | O_LABEL | O_CLOCK, 1,
 		  "import FILE [--kernel NAME] [--label LABEL] [--clock wall|icount] [--db FILE]", &a))
@@ -182,41 +182,12 @@ static int db_import(int argc, char **argv)
 	}
 	db = db_open(dbpath(&a), 0);
 	cmdline = xasprintf("gupharness db import %s", a.pos[0]);
-	/* One transaction: a duplicate or a bad stream leaves no run row behind. */
-	if (db_begin(db)) {
-		ret = db_exit_status(db);
+	im = (struct db_import){ .path = a.pos[0], .db_path = dbpath(&a), .kernel = kname, .label = a.label,
+				 .clock = a.clock, .cmdline = cmdline };
+	if ((ret = db_import_stream(db, &im, buf, len, &rid, &kid, &res)))
 		goto out;
-	}
-	kid = db_kernel_upsert(db, kname, NULL);
-	hid = db_host_current(db, "");
-	ri = (struct db_run_info){ .label = a.label, .cmdline = cmdline, .run_dir = a.pos[0],
-				   .accel = "imported", .host_id = hid };
-	rid = kid > 0 && hid > 0 ? db_run_create(db, &ri) : -1;
-	if (rid <= 0) {
-		ret = db_exit_status(db);
-		db_rollback(db);
-		goto out;
-	}
-	ctx = (struct ingest_ctx){ .run_id = rid, .kernel_id = kid, .accel = "imported", .clock = a.clock };
-	if (ingest_stream(db, &ctx, buf, len, 0, &res)) {
-		/* The stream's fault is bad input (2); the database's is 7, the disk's 8. */
-		ret = res.sql_rc ? db_exit_status(db) : EXIT_USAGE;
-		db_rollback(db);
-		if (res.sql_rc)
-			error("cannot store '%s' in '%s', nothing stored: %s", a.pos[0], dbpath(&a), res.err);
-		else
-			error("'%s' rejected, nothing stored: %s", a.pos[0], res.err);
-		goto out;
-	}
 	if (res.duplicate) {
-		db_rollback(db);
 		ret = import_duplicate(db, &a, kid, &res);
-		ingest_result_free(&res);
-		goto out;
-	}
-	if (db_run_set_status(db, rid, res.have_end ? "complete" : "incomplete") || db_commit(db)) {
-		ret = db_exit_status(db);
-		db_rollback(db);
 		ingest_result_free(&res);
 		goto out;
 	}
