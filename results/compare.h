@@ -27,6 +27,7 @@
 #define GUPBENCH_COMPARE_H
 
 #include "db.h"
+#include "events.h"
 #include "model.h"
 #include "stats.h"
 
@@ -42,6 +43,8 @@ struct cmp_side {
 	size_t boots;
 	struct summary s;
 	double pct_stddev;    /* 100 * stddev / mean */
+	int64_t *suspect;     /* ids of its boots whose console showed trouble (events.h) */
+	size_t nsuspect;
 };
 
 struct cmp_case {
@@ -89,6 +92,14 @@ struct cmp_reference {
 	double before_us, after_us;
 };
 
+/* A suspect boot whose samples are in the comparison: its samples count in
+ * the verdicts like any other, and every format names it. */
+struct cmp_suspect {
+	int is_new;           /* 0 base side, 1 new side */
+	struct suspect_boot b;
+	size_t cases;         /* compared cases whose samples include it */
+};
+
 struct compare_result {
 	struct compare_opts opts;
 	char *base_desc, *new_desc;
@@ -107,6 +118,9 @@ struct compare_result {
 	int emulated;                        /* some side ran under TCG */
 	struct cmp_reference *refs;          /* published figures matching compared cases */
 	size_t nrefs;
+	struct cmp_suspect *suspects;        /* by side, then boot id */
+	size_t nsuspects;
+	size_t suspect_cases;                /* cases with a suspect boot on either side */
 };
 
 /* 0; -1 database error; COMPARE_REFUSED when the sides mix clock modes,
