@@ -420,6 +420,9 @@ static void describe(sqlite3 *db, const struct db_selector *base, const struct d
 	out->new_desc = xstrdup(new->describe);
 	out->base_kernels = side_list(db, base, kernels_sql, ", ");
 	out->new_kernels = side_list(db, new, kernels_sql, ", ");
+	/* without them the header says less; the comparison stands */
+	provenance_of_boots(db, base->sql, base->text, &out->base_builds);
+	provenance_of_boots(db, new->sql, new->text, &out->new_builds);
 	out->base_boots = side_boots(db, base);
 	out->new_boots = side_boots(db, new);
 	hb = side_list(db, base, hosts_sql, "; ");
@@ -520,6 +523,8 @@ void compare_result_free(struct compare_result *r)
 	free(r->new_desc);
 	free(r->base_kernels);
 	free(r->new_kernels);
+	kernel_builds_free(&r->base_builds);
+	kernel_builds_free(&r->new_builds);
 	free(r->host);
 	free(r->clock);
 	free(r->host_class);
@@ -627,10 +632,43 @@ static void emit_text(FILE *f, const struct compare_result *r)
 	summary_line(f, r, "");
 }
 
+/* The kernel builds of both sides, one line each (prefix, then "base"/"new"). */
+static void build_lines(FILE *f, const struct compare_result *r, const char *prefix)
+{
+	for (int side = 0; side < 2; side++) {
+		const struct kernel_builds *b = side ? &r->new_builds : &r->base_builds;
+
+		for (size_t i = 0; i < b->n; i++) {
+			char *line = kernel_build_line(&b->k[i]);
+
+			fprintf(f, "%s%-4s %s\n", prefix, side ? "new" : "base", line);
+			free(line);
+		}
+	}
+}
+
+static json_t *builds_json(const struct kernel_builds *b)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct kernel_build *k = &b->k[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", k->name,
+						   "release", k->release, "source", k->source, "series", k->series,
+						   "patch_sha256_12", k->patches, "config_hash", k->config_hash,
+						   "compiler", k->compiler, "arch", k->arch));
+	}
+	return a;
+}
+
 static void emit_markdown(FILE *f, const struct compare_result *r)
 {
 	fprintf(f, "**base:** %s: %s  \n**new:** %s: %s  \n**host:** %s\n\n", r->base_desc, r->base_kernels,
 		r->new_desc, r->new_kernels, r->host);
+	fprintf(f, "**kernel builds** (name (release): source, series (patches), config, compiler, arch; hashes cut to 12):\n\n");
+	build_lines(f, r, "- ");
+	fputc('\n', f);
 	fprintf(f, "| case | base n (warm-up) | base median | base %%sd | new n (warm-up) | new median |"
 		" new %%sd | %%change | 95%% CI of ratio | p | p(Holm) | boots | verdict | flag | why |\n");
 	fprintf(f, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|\n");
@@ -730,7 +768,7 @@ static void emit_json(FILE *f, const struct compare_result *r)
 		json_object_set_new(counts, cmp_verdict_names[v], json_integer((json_int_t)r->counts[v]));
 	doc = json_pack("{s:s, s:{s:s, s:s, s:I}, s:{s:s, s:s, s:I}, s:s,"
 			" s:{s:s, s:f, s:f, s:s, s:s, s:s, s:s, s:s, s:s},"
-			" s:o, s:{s:I, s:f, s:o, s:I, s:I, s:I}, s:o, s:s}",
+			" s:o, s:{s:I, s:f, s:o, s:I, s:I, s:I}, s:o, s:{s:o, s:o}, s:s}",
 			"format", "gupbench-compare-2",
 			"base", "selector", r->base_desc, "kernels", r->base_kernels, "boots", (json_int_t)r->base_boots,
 			"new", "selector", r->new_desc, "kernels", r->new_kernels, "boots", (json_int_t)r->new_boots,
@@ -745,6 +783,7 @@ static void emit_json(FILE *f, const struct compare_result *r)
 			"only_base", (json_int_t)r->only_base, "only_new", (json_int_t)r->only_new,
 			"suspect_cases", (json_int_t)r->suspect_cases,
 			"suspect_boots", suspects_json(r),
+			"builds", "base", builds_json(&r->base_builds), "new", builds_json(&r->new_builds),
 			"reproduce", r->reproduce);
 	json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	fputc('\n', f);
@@ -809,6 +848,8 @@ static void emit_report(FILE *f, const struct compare_result *r)
 		fprintf(f, "gupbench found no change of gup_test.%s_us beyond the threshold\n", r->opts.metric);
 	fprintf(f, "\nbase: %s\n      %s\nnew:  %s\n      %s\n", r->base_desc, r->base_kernels, r->new_desc,
 		r->new_kernels);
+	fprintf(f, "\nkernel builds:\n");
+	build_lines(f, r, "  ");
 	fprintf(f, "\nin testcase: gupbench (%s)\nunder: %s\n\n", r->opts.metric, r->host);
 	method_lines(f, r, "  ");
 	fprintf(f, "\n%20s %27s\n", "base", "new");

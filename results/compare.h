@@ -29,6 +29,7 @@
 #include "db.h"
 #include "events.h"
 #include "model.h"
+#include "provenance.h"
 #include "stats.h"
 
 #include <stdio.h>
@@ -104,6 +105,7 @@ struct compare_result {
 	struct compare_opts opts;
 	char *base_desc, *new_desc;
 	char *base_kernels, *new_kernels;    /* "name (release)" list */
+	struct kernel_builds base_builds, new_builds;   /* their provenance */
 	char *host;                          /* host, accelerator, QEMU of both sides */
 	char *reproduce;                     /* the run command lines, one per line */
 	size_t base_boots, new_boots;
