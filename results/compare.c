@@ -8,7 +8,8 @@
  * verdicts into struct compare_result, and leaves all formatting to the
  * sinks at the bottom of the file (text, markdown, JSON, CSV, and the
  * kernel-test-robot style report), chosen from a table. The method is
- * stated in every format.
+ * stated in every format, and so are the suspect boots (events.h: a console
+ * that showed a warning, stall, oops...) behind each case's samples.
  */
 #include "compare.h"
 #include "boothist.h"
@@ -126,7 +127,8 @@ static void fill_side(struct cmp_side *out, const struct side_data *d)
 	out->pct_stddev = out->s.mean > 0 ? 100.0 * out->s.stddev / out->s.mean : 0.0;
 	out->nsuspect = d->nsuspect;
 	out->suspect = xcalloc(d->nsuspect + 1, sizeof(*out->suspect));
-	memcpy(out->suspect, d->suspect, d->nsuspect * sizeof(*d->suspect));
+	if (d->nsuspect)
+		memcpy(out->suspect, d->suspect, d->nsuspect * sizeof(*d->suspect));
 }
 
 /* The model's fit of one case from its per-boot medians (the verdict waits for Holm). */

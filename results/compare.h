@@ -21,7 +21,10 @@
  * otherwise inconclusive, saying how many boots per side would settle it. A
  * case with no boot-variance estimate (one boot per side, no history, wall
  * clock) is inconclusive. Lower time is better. Sides of different clock
- * modes, host classes or architectures are refused unless allowed.
+ * modes, host classes or architectures are refused unless allowed. A case
+ * whose samples include a suspect boot (its console showed trouble, see
+ * events.h) counts like any other and is flagged in every format; the
+ * report and Markdown headers name the kernel builds (provenance.h).
  */
 #ifndef GUPBENCH_COMPARE_H
 #define GUPBENCH_COMPARE_H
