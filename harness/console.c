@@ -3,7 +3,9 @@
  * One table, console_markers[]: a marker string, the event kind it is
  * stored as, and how serious it is. Each console line is matched against
  * the rows in order and takes the first that fits, so the specific rows
- * ("watchdog: BUG: soft lockup") stand before the general ones ("BUG: ").
+ * ("watchdog: BUG: soft lockup") stand before the general ones ("BUG: "),
+ * and a row with no kind marks a line that looks like trouble but is not
+ * (a plain pr_warn worded "WARNING:", seen on real boots here).
  * The list follows the kinds of report rcutorture's console scan looks for
  * (warnings, BUGs, oopses, RCU stalls, call traces), written for the
  * messages of the kernels this project boots.
@@ -17,6 +19,8 @@ static const struct {
 	const char *marker, *kind;
 	enum console_severity severity;
 } console_markers[] = {
+	/* 6.1 with numa=fake: the unbound workqueue mask, not a WARN() splat */
+	{ "WARNING: workqueue cpumask:",            NULL,          CONSOLE_SUSPECT },
 	{ "Kernel panic - not syncing",             "panic",       CONSOLE_FATAL },
 	{ "general protection fault",               "gpf",         CONSOLE_FAULT },
 	{ "Oops:",                                  "oops",        CONSOLE_FAULT },
@@ -52,7 +56,7 @@ const char *console_marker_kind(size_t i, enum console_severity *severity)
 		return NULL;
 	if (severity)
 		*severity = console_markers[i].severity;
-	return console_markers[i].kind;
+	return console_markers[i].kind ? console_markers[i].kind : "";
 }
 
 /* The first row whose marker is in line [p, e), or -1. */
@@ -98,6 +102,8 @@ void console_scan(const char *console, struct console_scan *s)
 		if (!e)
 			e = p + strlen(p);
 		row = match_line(p, e);
+		if (row >= 0 && !console_markers[row].kind)
+			row = -1;       /* harmless */
 		if (row >= 0 && !strcmp(console_markers[row].kind, "call_trace") && lineno - last_report <= TRACE_REACH)
 			last_report = lineno;   /* part of the report above it */
 		else if (row >= 0) {

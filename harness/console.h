@@ -37,7 +37,8 @@ struct console_scan {
  * a report another marker opened is part of that report, not a finding. */
 void console_scan(const char *console, struct console_scan *out);
 
-/* Row i of the marker table: its kind (NULL past the end) and severity. */
+/* Row i of the marker table: its kind ("" for a row that marks a line as
+ * harmless, NULL past the end) and severity. */
 const char *console_marker_kind(size_t i, enum console_severity *severity);
 
 /* Lines around pos in text (a few before, many after), capped; malloc'd.
