@@ -302,7 +302,7 @@ static pid_t boot_start(struct runner *R, const struct kernel_ctx *K, int boot, 
 struct boot_debris {
 	char *console, *stream;
 	size_t stream_len;
-	const char *fault_kind, *fault_at;
+	struct console_scan scan;   /* what the console showed */
 	char started[32], ended[32];
 };
 
@@ -312,7 +312,7 @@ static const char *boot_status(const struct boot_outcome *out, const struct boot
 {
 	if (out->interrupted)
 		return "incomplete";
-	if (d->fault_kind && !strcmp(d->fault_kind, "panic"))
+	if (d->scan.fatal)
 		return "panic";
 	if (out->timed_out)
 		return "timeout";
@@ -376,20 +376,41 @@ static void fault_event(struct runner *R, int64_t boot_id, struct kernel_ctx *K,
 	R->faults = 1;
 }
 
-/* One event for each fault the boot showed: console, hang, cut stream. */
+/* A console finding the kernel went on from: an event that flags the boot's
+ * samples suspect (compare shows it), never a failed run. */
+static void suspect_event(struct runner *R, int64_t boot_id, struct kernel_ctx *K, const struct boot_debris *d,
+			  const struct console_finding *c)
+{
+	char *line = console_line(c->at), *ex = console_excerpt(d->console, c->at);
+	char *msg = xasprintf("kernel %s on the console (%zu line%s; the boot's samples are suspect): %s", c->kind,
+			      c->lines, c->lines == 1 ? "" : "s", line);
+
+	add_event(R, boot_id, K, c->kind, NULL, msg, ex);
+	free(msg);
+	free(ex);
+	free(line);
+}
+
+/* One event for each kind of trouble the boot showed: console, hang, cut stream. */
 static void boot_events(struct runner *R, struct kernel_ctx *K, int64_t boot_id, const struct watch *w,
 			const struct boot_outcome *out, const struct boot_debris *d)
 {
-	const char *cur = w->current, *kind = d->fault_kind;
+	const char *cur = w->current;
 
-	if (kind)
-		fault_event(R, boot_id, K, kind, cur,
-			    cur ? xasprintf("kernel %s in case '%s'", kind, cur)
-				: xasprintf("kernel %s %s", kind, w->got_env ? "between cases" : "during boot"),
-			    console_excerpt(d->console, d->fault_at));
+	for (size_t i = 0; i < d->scan.n; i++) {
+		const struct console_finding *c = &d->scan.f[i];
+
+		if (c->severity == CONSOLE_SUSPECT)
+			suspect_event(R, boot_id, K, d, c);
+		else
+			fault_event(R, boot_id, K, c->kind, cur,
+				    cur ? xasprintf("kernel %s in case '%s'", c->kind, cur)
+					: xasprintf("kernel %s %s", c->kind, w->got_env ? "between cases" : "during boot"),
+				    console_excerpt(d->console, c->at));
+	}
 	if (out->interrupted)
 		add_event(R, boot_id, K, "interrupted", cur, "interrupted; QEMU stopped", NULL);
-	else if (out->timed_out && !(kind && !strcmp(kind, "panic")))
+	else if (out->timed_out && !d->scan.fatal)
 		fault_event(R, boot_id, K, "timeout", cur,
 			    cur ? xasprintf("guest hung in case '%s': %s", cur, out->why)
 				: xasprintf("guest hung: %s", out->why),
@@ -476,7 +497,7 @@ void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *i
 	if (!d.console)
 		d.console = xstrdup("");
 	d.stream = read_file(f.results, &d.stream_len);
-	d.fault_at = console_fault(d.console, &d.fault_kind);
+	console_scan(d.console, &d.scan);
 	out.status = boot_status(&out, &d, &w);
 	boot_events(R, K, boot_store(R, K, boot, &w, &out, &d), &w, &out, &d);
 	if (out.status)

@@ -953,7 +953,10 @@ static int load_fragments(struct build *b, struct kconfig_set *want, char **all_
 	for (int i = 0; i < n && !r; i++) {
 		char *path = paths[i], *text = read_file(path, NULL), *cat;
 
-		if (!text) {
+		if (!text && i >= n - b->req->nfragments) {   /* a --config the user named */
+			error("cannot read config fragment '%s': %m; check the --config path", path);
+			r = EXIT_USAGE;
+		} else if (!text) {                            /* one of ours: the install is broken */
 			error("cannot read config fragment '%s': %m", path);
 			r = EXIT_ENV;
 		} else if (kconfig_parse(want, text, path)) {

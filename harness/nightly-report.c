@@ -6,11 +6,15 @@
  * size and confidence and a history chart from plot's history kind;
  * then the nights that failed to build or whose guest panicked; then
  * tonight against the last good night (compare's Markdown sink); then a
- * compact table of every case. Files are written whole and renamed into
- * place, so a half-written report never looks complete.
+ * compact table of every case. Before the sources, the kernel builds
+ * (provenance) tonight and the last good night ran. Files are written
+ * whole and renamed into place, so a half-written report never looks
+ * complete.
  */
+#include "db.h"
 #include "nightly.h"
 #include "plot.h"
+#include "provenance.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -483,6 +487,43 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 	(void)r;
 }
 
+/* One row per kernel build behind a night's runs. */
+static void build_rows(sqlite3 *db, struct table *t, const struct nightly_stream *st, long night, const char *which)
+{
+	struct kernel_builds b;
+
+	if (night < 0 || provenance_of_label(db, st->nights[night].label, &b))
+		return;
+	for (size_t i = 0; i < b.n; i++) {
+		t_add(t, xstrdup(st->src->name));
+		t_add(t, xasprintf("%s, %s", night_name(st, (size_t)night), which));
+		t_add(t, kernel_build_line(&b.k[i]));
+	}
+	kernel_builds_free(&b);
+}
+
+/* Which kernel builds tonight and the last good night ran, per source:
+ * release, source identity, series and patches, config, compiler, arch. */
+static void write_builds(const struct sink *s, FILE *f, const struct nightly_report *r)
+{
+	static const char *const cols[] = { "source", "night", "kernel build (hashes cut to 12)" };
+	sqlite3 *db = db_open(r->db, DB_READONLY);
+	struct table t = { 0 };
+
+	s->heading(f, 2, "Kernel builds");
+	t_header(&t, cols, 3);
+	for (size_t i = 0; i < r->nstreams; i++) {
+		build_rows(db, &t, &r->streams[i], r->streams[i].tonight, "tonight");
+		build_rows(db, &t, &r->streams[i], r->streams[i].last_good, "last good");
+	}
+	if (t.n > t.ncols)
+		t_emit(s, f, &t);
+	else
+		s->para(f, "No kernel build is recorded for tonight or the last good night.");
+	t_free(&t);
+	db_close(db);
+}
+
 static void write_report(const struct sink *s, FILE *f, const struct nightly_report *r, const char *dir)
 {
 	const struct nightly_config *c = r->cfg;
@@ -499,6 +540,7 @@ static void write_report(const struct sink *s, FILE *f, const struct nightly_rep
 			 c->cp.min_segment, c->threshold_pct, r->db);
 	s->para(f, line);
 	free(line);
+	write_builds(s, f, r);
 	/* Streams with a change first, as the morning reader wants. */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < r->nstreams; i++) {

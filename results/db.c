@@ -44,6 +44,24 @@ static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	 * older boot ran on the host's wall clock. */
 	{ "ALTER TABLE boots ADD COLUMN clock TEXT NOT NULL DEFAULT 'wall'"
 	  " CHECK (clock IN ('wall', 'icount'))" },
+	/* 2 -> 3, "console event kinds" (issue 12): events.kind also takes what
+	 * the wider console classifier finds (harness/console.c); SQLite cannot
+	 * alter a CHECK, so the table is rebuilt with its rows and index. The
+	 * list is results/events.c's event_kinds[] (test_events checks). */
+	{ "CREATE TABLE events_v3 ("
+	  " id INTEGER PRIMARY KEY,"
+	  " run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,"
+	  " boot_id INTEGER REFERENCES boots(id) ON DELETE CASCADE,"
+	  " kernel_id INTEGER REFERENCES kernels(id),"
+	  " kind TEXT NOT NULL CHECK (kind IN ('panic', 'oops', 'gpf', 'bug', 'sanitizer', 'warning',"
+	  "  'rcu_stall', 'soft_lockup', 'hard_lockup', 'hung_task', 'call_trace', 'timeout', 'crash',"
+	  "  'truncated', 'bad_stream', 'build_failed', 'interrupted', 'error')),"
+	  " case_id TEXT, message TEXT NOT NULL, excerpt TEXT, at TEXT NOT NULL);"
+	  "INSERT INTO events_v3 (id, run_id, boot_id, kernel_id, kind, case_id, message, excerpt, at)"
+	  " SELECT id, run_id, boot_id, kernel_id, kind, case_id, message, excerpt, at FROM events;"
+	  "DROP TABLE events;"
+	  "ALTER TABLE events_v3 RENAME TO events;"
+	  "CREATE INDEX events_run ON events(run_id);" },
 };
 
 static int busy_timeout_ms(void)

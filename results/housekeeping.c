@@ -23,7 +23,10 @@ static const char *const list_sql[] = {
 		" FROM runs r ORDER BY r.id",
 	[DB_LIST_KERNELS] =
 		"SELECT k.name AS kernel, coalesce(k.release, '-') AS release, coalesce(k.series, '-') AS series,"
-		" (SELECT count(DISTINCT b.run_id) FROM boots b WHERE b.kernel_id = k.id) AS runs"
+		" (SELECT count(DISTINCT b.run_id) FROM boots b WHERE b.kernel_id = k.id) AS runs,"
+		" coalesce(substr(k.source, 1, instr(k.source, '-') + 12), '-') AS source,"
+		" coalesce(substr(k.config_hash, 1, 12), '-') AS config, coalesce(k.arch, '-') AS arch,"
+		" coalesce(k.compiler, '-') AS compiler"
 		" FROM kernels k ORDER BY k.name",
 };
 

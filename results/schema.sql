@@ -107,6 +107,10 @@ CREATE TABLE events (
 	kind          TEXT NOT NULL
 	              CHECK (kind IN ('panic', 'oops', 'timeout', 'crash', 'truncated', 'bad_stream',
 	                              'build_failed', 'interrupted', 'error')),
+	              -- version 1's list; the migration to version 3 in results/db.c
+	              -- rebuilds the table to add the console kinds (gpf, bug,
+	              -- sanitizer, warning, rcu_stall, soft_lockup, hard_lockup,
+	              -- hung_task, call_trace): results/events.c has the whole list
 	case_id       TEXT,                   -- plan case id when the event belongs to one
 	message       TEXT NOT NULL,
 	excerpt       TEXT,                   -- console lines around the event

@@ -8,6 +8,8 @@
 #   hang      env and the first start record, then silence until killed
 #   truncate  first case ok, half of the next record, exit without panic
 #   slow      like ok, FAKE_QEMU_DELAY seconds per case (for SIGTERM tests)
+#   warn      like ok, but after the first case the console shows a kernel
+#             WARNING (with its call trace) and an RCU stall
 # The mode comes from a file "fake-mode" next to the -kernel image (so each
 # fake kernel in a run can fail its own way), else from a "fake_mode=MODE"
 # line inside the image (kernels built by the fake make from a fake source),
@@ -74,6 +76,26 @@ for ((i = 0; i < n; i++)); do
 	done)
 	emit "{\"type\":\"case\",\"seq\":$seq,\"id\":$id,\"tool\":\"gupbench\",\"argv\":$argv,\"key\":$id,\"params\":{\"cmd\":\"pin_longterm\",\"size_bytes\":134217728,\"size_mb\":128,\"nr_pages_per_call\":$nr,\"repeats\":$reps,\"warmup\":0,\"thp\":\"on\",\"hugetlb\":false,\"hugetlb_kb\":0,\"write\":true,\"shared\":false,\"file\":\"/dev/zero\",\"numa_node\":-1,\"cpu\":-1,\"threads\":1,\"fifo\":0,\"gup_flags\":1,\"touch\":false},\"status\":\"ok\",\"reason\":\"\",\"samples\":[$samples],\"summary\":{\"get\":{\"n\":$ns,\"mean\":$get,\"median\":$get,\"stddev\":0,\"min\":$get,\"max\":$get},\"put\":{\"n\":$ns,\"mean\":$put,\"median\":$put,\"stddev\":0,\"min\":$put,\"max\":$put}}}"
 	ok=$((ok + 1))
+	if [ "$mode" = warn ] && [ $i -eq 0 ]; then
+		cat >>"$console" <<'WARN'
+[    3.200000] ------------[ cut here ]------------
+[    3.200100] WARNING: CPU: 0 PID: 1 at mm/gup.c:2412 gup_fast_fallback+0x1c4/0x1e0
+[    3.200200] Modules linked in:
+[    3.200300] RIP: 0010:gup_fast_fallback+0x1c4/0x1e0
+[    3.200400] Call Trace:
+[    3.200500]  <TASK>
+[    3.200600]  pin_user_pages_fast+0x2e/0x40
+[    3.200700]  </TASK>
+[    3.200800] ---[ end trace 0000000000000000 ]---
+[   25.300000] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:
+[   25.300100] rcu: 	0-...!: (2 GPs behind) idle=7d4/1/0x4000000000000000 softirq=1234/1234 fqs=0
+[   25.300200] rcu: rcu_preempt kthread starved for 21002 jiffies! g537 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x402 ->cpu=0
+[   25.300300] Call Trace:
+[   25.300400]  <TASK>
+[   25.300500]  schedule+0x2e/0x40
+[   25.300600]  </TASK>
+WARN
+	fi
 	if [ "$mode" = panic ]; then
 		cat >>"$console" <<'PANIC'
 [    3.100000] BUG: kernel NULL pointer dereference, address: 0000000000000008
