@@ -969,7 +969,7 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 	char *out;
 
 	memset(needs, 0, sizeof(*needs));
-	needs->cpus = 2;
+	needs->cpus = 1;
 	setup = m->setup_json ? json_loads(m->setup_json, 0, NULL) : json_object();
 	huge = json_object_get(setup, "hugetlb");
 	if (huge) {

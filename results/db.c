@@ -44,6 +44,9 @@ static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	 * older boot ran on the host's wall clock. */
 	{ "ALTER TABLE boots ADD COLUMN clock TEXT NOT NULL DEFAULT 'wall'"
 	  " CHECK (clock IN ('wall', 'icount'))" },
+	/* 2 -> 3: the vCPUs QEMU gave each boot (-smp); NULL for older boots
+	 * and imports, where nobody recorded it. */
+	{ "ALTER TABLE boots ADD COLUMN vcpus INTEGER CHECK (vcpus >= 1)" },
 };
 
 static int busy_timeout_ms(void)
