@@ -50,6 +50,9 @@ void case_result_free(struct case_result *r)
 	free(r->samples);
 	r->samples = NULL;
 	r->nr_samples = 0;
+	free(r->thread_cpus);
+	r->thread_cpus = NULL;
+	r->nr_threads = 0;
 }
 
 /* Why gup_test cannot be opened, with the fix: the selftest's three causes. */
@@ -126,12 +129,22 @@ struct thread_ctx {
 	unsigned long long size;
 	struct sample *samples;   /* this thread's slice */
 	size_t nr;
+	cpu_set_t *cpus;          /* where it ran: r->thread_cpus[id] */
 	int err;                  /* errno of a failed ioctl */
 	sample_hook hook;
 	void *arg;
 };
 
 static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Note the CPU the calling thread runs on now. */
+static void note_cpu(cpu_set_t *seen)
+{
+	int c = sched_getcpu();
+
+	if (c >= 0 && c < CPU_SETSIZE)
+		CPU_SET(c, seen);
+}
 
 static void *gup_thread(void *p)
 {
@@ -144,10 +157,12 @@ static void *gup_thread(void *p)
 		struct sample *s = &t->samples[t->nr];
 
 		gup.size = t->size;
+		note_cpu(t->cpus);
 		if (ioctl(t->fd, ci->ioctl_nr, &gup)) {
 			t->err = errno;
 			break;
 		}
+		note_cpu(t->cpus);
 		s->get_us = gup.get_delta_usec;
 		s->put_us = gup.put_delta_usec;
 		s->size = gup.size;
@@ -173,9 +188,12 @@ static void run_threads(const struct bench_opts *o, int fd, const struct gup_tes
 	int err = 0;
 
 	r->samples = xcalloc(o->threads * per, sizeof(struct sample));
+	r->thread_cpus = xcalloc(o->threads, sizeof(cpu_set_t));
+	r->nr_threads = o->threads;
 	for (unsigned long i = 0; i < o->threads; i++) {
 		t[i] = (struct thread_ctx){ .o = o, .gup = *gup, .fd = fd, .id = (int)i,
-			.size = opts_size_bytes(o), .samples = r->samples + i * per, .hook = hook, .arg = arg };
+			.size = opts_size_bytes(o), .samples = r->samples + i * per, .hook = hook, .arg = arg,
+			.cpus = &r->thread_cpus[i] };
 		if (o->threads == 1)
 			gup_thread(&t[i]);
 		else if ((errno = pthread_create(&tid[i], NULL, gup_thread, &t[i])))

@@ -46,6 +46,7 @@ struct watch {
 	struct runner *R;
 	const char *kernel;
 	int boot;
+	int vcpus;               /* QEMU's -smp N */
 	char *line;              /* partial line carried between reads */
 	size_t line_len;
 	long offset;             /* bytes of the results file consumed */
@@ -64,7 +65,12 @@ static void on_record(struct watch *w, json_t *rec)
 	if (!type)
 		return;
 	if (!strcmp(type, "env")) {
+		json_int_t seen = json_integer_value(json_object_get(rec, "cpus"));
+
 		w->got_env = 1;
+		if (seen != w->vcpus)
+			warning("%s boot%d: the guest sees %lld of its %d vCPUs (a kernel built before the SMP fragment? rebuild it: gupharness kernel build)",
+				w->kernel, w->boot, (long long)seen, w->vcpus);
 	} else if (!strcmp(type, "start") && id) {
 		free(w->current);
 		w->current = xstrdup(id);
@@ -339,6 +345,7 @@ static int64_t boot_store(struct runner *R, struct kernel_ctx *K, int boot, cons
 	struct ingest_ctx ctx = {
 		.run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel, .clock = R->clock,
 		.started = d->started, .ended = d->ended, .status = out->status, .identity = identity,
+		.vcpus = w->vcpus,
 	};
 	struct ingest_result ir;
 	int64_t boot_id = 0;
@@ -476,14 +483,16 @@ void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *i
 	scale_limits(R, &needs);
 	qemu_spec_from_needs(&spec, &needs);
 	append = apply_guest_settings(&spec, &R->guest);
+	w.vcpus = spec.cpus;
 	spec.initrd = f.initrd;
 	spec.console_path = f.console;
 	spec.results_path = f.results;
 	spec.qmp_path = f.qmp;
 	argv = qemu_argv(&spec);
 	if (!boot_prepare(R, K, &f, plan, &needs)) {
-		note("%s boot%d: %zu cases, %ld MiB, %s, %s clock, limit %.0f s", K->name, boot, n, needs.mem_mb,
-		     R->accel, R->clock, R->timeout > 0 ? R->timeout : needs.total_timeout);
+		note("%s boot%d: %zu cases, %ld MiB, %d vCPU%s, %s, %s clock, limit %.0f s", K->name, boot, n,
+		     spec.mem_mb, spec.cpus, spec.cpus == 1 ? "" : "s", R->accel, R->clock,
+		     R->timeout > 0 ? R->timeout : needs.total_timeout);
 		iso8601_now(d.started);
 		pid = boot_start(R, K, boot, &f, argv);
 	}
@@ -549,11 +558,24 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
 
 /* ---- streams left on disk by an earlier attempt (--resume) ---- */
 
+/* The vCPUs of the boot whose results file is at path, from its qemu-cmd. */
+static int recorded_vcpus(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *cmdpath = xasprintf("%.*s/qemu-cmd", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	char *cmd = read_file(cmdpath, NULL);
+	int n = qemu_cmd_cpus(cmd);
+
+	free(cmd);
+	free(cmdpath);
+	return n;
+}
+
 static void recover_one(struct runner *R, struct kernel_ctx *K, int boot, const char *path)
 {
 	char *identity = boot_identity(R, K, boot);
 	struct ingest_ctx ctx = { .run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel,
-				  .clock = R->clock, .identity = identity };
+				  .clock = R->clock, .identity = identity, .vcpus = recorded_vcpus(path) };
 	struct ingest_result ir;
 	size_t len;
 	char *buf = read_file(path, &len);

@@ -1076,7 +1076,7 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 	char *out;
 
 	memset(needs, 0, sizeof(*needs));
-	needs->cpus = 2;
+	needs->cpus = 1;
 	setup = m->setup_json ? json_loads(m->setup_json, 0, NULL) : json_object();
 	huge_mb = plan_hugetlb(m, idx, n, arch, setup, needs);
 	needs->boot_timeout = 60.0 + 0.002 * (double)huge_mb;

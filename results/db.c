@@ -62,6 +62,9 @@ static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	  "DROP TABLE events;"
 	  "ALTER TABLE events_v3 RENAME TO events;"
 	  "CREATE INDEX events_run ON events(run_id);" },
+	/* 3 -> 4: the vCPUs QEMU gave each boot (-smp); NULL for older boots
+	 * and imports, where nobody recorded it. */
+	{ "ALTER TABLE boots ADD COLUMN vcpus INTEGER CHECK (vcpus >= 1)" },
 };
 
 static int busy_timeout_ms(void)

@@ -137,11 +137,11 @@ static const struct merge_step {
 		" r.accel, r.noise FROM other.runs r LEFT JOIN other.hosts h ON h.id = r.host_id"
 		" WHERE r.uuid IN (SELECT uuid FROM temp.merge_runs) ORDER BY r.id" },
 	{ "boots", "INSERT INTO main.boots (run_id, kernel_id, boot_index, stream_sha, accel, started, ended,"
-		" status, guest_release, guest_cmdline, guest_env, clock)"
+		" status, guest_release, guest_cmdline, guest_env, clock, vcpus)"
 		" SELECT (SELECT mr.id FROM main.runs mr JOIN other.runs r ON r.uuid = mr.uuid WHERE r.id = b.run_id),"
 		" (SELECT mk.id FROM main.kernels mk JOIN other.kernels k ON k.name = mk.name WHERE k.id = b.kernel_id),"
 		" b.boot_index, b.stream_sha, b.accel, b.started, b.ended, b.status, b.guest_release,"
-		" b.guest_cmdline, b.guest_env, b.clock FROM other.boots b JOIN temp.merge_boots mb ON mb.old_id = b.id"
+		" b.guest_cmdline, b.guest_env, b.clock, b.vcpus FROM other.boots b JOIN temp.merge_boots mb ON mb.old_id = b.id"
 		" ORDER BY b.id" },
 	{ "cases", "INSERT INTO main.cases (boot_id, case_id, key, cmd, size_mb, nr_pages, thp, hugetlb_kb,"
 		" write, shared, numa_node, threads, file, repeats, warmup, status, reason, argv, params)"

@@ -348,8 +348,8 @@ static int store_boot(struct ingest *in, json_t *env, const char *sha)
 {
 	static const char sql[] =
 		"INSERT INTO boots (run_id, kernel_id, boot_index, stream_sha, accel, started, ended,"
-		" status, guest_release, guest_cmdline, guest_env, clock)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,'error',?8,?9,?10,?11)";
+		" status, guest_release, guest_cmdline, guest_env, clock, vcpus)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,'error',?8,?9,?10,?11,?12)";
 	sqlite3_stmt *st;
 	char *envtext;
 	int rc;
@@ -373,6 +373,8 @@ static int store_boot(struct ingest *in, json_t *env, const char *sha)
 		sqlite3_bind_text(st, 9, json_string_value(json_object_get(env, "cmdline")), -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 10, envtext, -1, free);
 	sqlite3_bind_text(st, 11, in->ctx->clock ? in->ctx->clock : "wall", -1, SQLITE_STATIC);
+	if (in->ctx->vcpus > 0)
+		sqlite3_bind_int(st, 12, in->ctx->vcpus);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

@@ -1,13 +1,13 @@
 #!/bin/bash
 # db-migrate: a database written by an older gupharness (schema version 2,
 # tests/fixtures/db-schema-v2.sql: a run with a panic event) is migrated to
-# version 3 on its first read-write open (issue 12: events.kind takes the
-# console kinds): before that, read-only commands refuse it naming the
+# version 4 on its first read-write open (3: events.kind takes the console
+# kinds, issue 12; 4: boots.vcpus, issue 15): before that, read-only commands refuse it naming the
 # version; after, every old row is there, the new kinds are accepted and
 # unknown ones still refused, the file passes its checks, and its schema is
 # exactly that of a database made new by this gupharness.
 . "$(dirname "$0")/../lib.sh"
-plan 11
+plan 12
 scratch
 export GUPBENCH_QUIET=1
 H=$GUPHARNESS
@@ -23,7 +23,8 @@ grep -q "schema version 2; open it once read-write" "$SCRATCH/err"
 ok $((st != 7 || $?)) "read-only 'db list' refuses the old file with exit 7, naming its version (got $st)"
 timeout 30 "$H" db import "$ROOT/tests/fixtures/linux-6.1.jsonl" --db "$OLD" --kernel linux-6.1 >/dev/null 2>"$SCRATCH/err"
 ok $? "'db import' opens it read-write and migrates it ($(head -c 200 "$SCRATCH/err"))"
-ok_sql "$OLD" "PRAGMA user_version" -eq 3 "now version 3"
+ok_sql "$OLD" "PRAGMA user_version" -eq 4 "now version 4"
+ok_sql "$OLD" "SELECT count(*) FROM pragma_table_info('boots') WHERE name = 'vcpus'" -eq 1 "boots gained vcpus"
 after=$(sqlite3 "$OLD" "SELECT kind, case_id, message, excerpt, at FROM events ORDER BY id" | sha256sum)
 [ "$before" = "$after" ] && [ -n "$nsamples" ]
 ok $? "every old event kept, byte for byte"

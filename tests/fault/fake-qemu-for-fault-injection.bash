@@ -15,13 +15,15 @@
 # line inside the image (kernels built by the fake make from a fake source),
 # else from FAKE_QEMU_MODE. Each case gets FAKE_QEMU_SAMPLES samples (default
 # 2) of get_us = 1000 + case index, or of the image's "fake_get_us=N" line.
-# Under "-accel kvm" it hangs, as a software hypervisor does here.
+# Under "-accel kvm" it hangs, as a software hypervisor does here. The
+# guest sees the -smp count of CPUs, or FAKE_QEMU_CPUS (a kernel that finds
+# fewer).
 set -u
 if [ "${1:-}" = "--version" ]; then
 	echo "QEMU emulator version 0.0.0 (fault-injection fake)"
 	exit 0
 fi
-console= results= accel=tcg kernel=
+console= results= accel=tcg kernel= smp=1
 serials=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
 		shift;;
 	-accel) accel=$2; shift;;
 	-kernel) kernel=$2; shift;;
+	-smp) smp=${2%%,*}; shift;;
 	esac
 	shift
 done
@@ -48,7 +51,7 @@ echo "[    0.000000] Linux version 6.12.0-fake (fault injection)" >>"$console"
 echo "[    1.000000] Run /init as init process" >>"$console"
 seq=0
 emit() { printf '%s\n' "$1" >>"$results"; seq=$((seq + 1)); }
-emit "{\"type\":\"env\",\"seq\":$seq,\"format\":\"gupbench-stream-1\",\"tool_version\":\"fake\",\"release\":\"6.12.0-fake\",\"cmdline\":\"console=ttyS0\",\"arch\":\"x86_64\",\"page_size\":4096,\"cpus\":1,\"numa_nodes\":1,\"gup_test\":true,\"thp\":{\"enabled\":\"always [madvise] never\",\"defrag\":\"madvise\"},\"hugetlb\":{},\"hugetlb_default_kb\":2048,\"set\":{},\"init\":true}"
+emit "{\"type\":\"env\",\"seq\":$seq,\"format\":\"gupbench-stream-1\",\"tool_version\":\"fake\",\"release\":\"6.12.0-fake\",\"cmdline\":\"console=ttyS0\",\"arch\":\"x86_64\",\"page_size\":4096,\"cpus\":${FAKE_QEMU_CPUS:-$smp},\"numa_nodes\":1,\"gup_test\":true,\"thp\":{\"enabled\":\"always [madvise] never\",\"defrag\":\"madvise\"},\"hugetlb\":{},\"hugetlb_default_kb\":2048,\"set\":{},\"init\":true}"
 n=$(jq '.cases | length' "$plan" 2>/dev/null || echo 0)
 ok=0
 for ((i = 0; i < n; i++)); do

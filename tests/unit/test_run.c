@@ -4,6 +4,7 @@
  */
 #include "qemu.h"
 #include "run.h"
+#include "spawn.h"
 #include "tap.h"
 #include "util.h"
 
@@ -30,7 +31,7 @@ int main(void)
 	size_t lo, hi, covered = 0, prev = 0;
 	int k, n;
 
-	tap_plan(40);
+	tap_plan(42);
 	ok(!run_parse_shard("2/3", &k, &n) && k == 2 && n == 3, "shard 2/3 parses");
 	ok(run_parse_shard("0/3", &k, &n) == -1 && run_parse_shard("4/3", &k, &n) == -1 &&
 	   run_parse_shard("1/", &k, &n) == -1 && run_parse_shard("x", &k, &n) == -1, "bad shards refused");
@@ -54,7 +55,15 @@ int main(void)
 	char *cl = qemu_cmdline(&spec);
 
 	ok(has_pair(argv, "-accel", "tcg") && has_pair(argv, "-cpu", "qemu64,+pdpe1gb"), "tcg: baseline cpu with 1G pages");
-	ok(has_pair(argv, "-m", "1024M") && has_pair(argv, "-smp", "2"), "memory and cpus from the plan");
+	ok(has_pair(argv, "-m", "1024M") && has_pair(argv, "-smp", "2,sockets=2,cores=1,threads=1"),
+	   "memory and cpus from the plan, one socket per vCPU");
+	{
+		char *line = argv_to_string(argv);
+
+		is_int(qemu_cmd_cpus(line), 2, "the vCPU count read back from the recorded command");
+		is_int(qemu_cmd_cpus("qemu-system-x86_64 -m 1G"), 0, "none in a command without -smp");
+		free(line);
+	}
 	ok(has(argv, "-no-reboot") && has(argv, "-nodefaults"), "-no-reboot, -nodefaults");
 	ok(has_pair(argv, "-serial", "file:/b/console.log") && has_pair(argv, "-serial", "file:/b/results.jsonl"),
 	   "console then results serial port");
