@@ -1,6 +1,6 @@
 /*
  * test_bench_alloc: the bench's growing buffers (plan reading, selftest
- * output, samples) grow through bench_xrealloc, which must never hand back
+ * output, samples) grow through xrealloc, which must never hand back
  * NULL: a realloc that fails ends the bench with one line and EXIT_FAIL
  * instead of a NULL dereference later (issue 12). Checked in a child with
  * an impossible size; under ASan the allocator returns NULL for it too.
@@ -29,10 +29,12 @@ int main(void)
 	ssize_t n;
 	pid_t pid;
 
-	tap_plan(3);
-	void *p = bench_xrealloc(NULL, 16);
+	diag_init("gupbench");
 
-	p = bench_xrealloc(p, 4096);
+	tap_plan(3);
+	void *p = xrealloc(NULL, 16);
+
+	p = xrealloc(p, 4096);
 	ok(p != NULL, "a buffer grows");
 	free(p);
 	if (pipe(fds))
@@ -41,10 +43,10 @@ int main(void)
 	pid = fork();
 	if (pid == 0) {
 		dup2(fds[1], 2);
-		void *q = bench_xrealloc(NULL, 16);
+		void *q = xrealloc(NULL, 16);
 
 		keep = q;   /* still reachable when the bench dies: no leak report */
-		q = bench_xrealloc(q, SIZE_MAX / 2);
+		q = xrealloc(q, SIZE_MAX / 2);
 		_exit(q ? 0 : 99);   /* reached only if the NULL came back */
 	}
 	close(fds[1]);
