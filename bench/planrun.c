@@ -67,10 +67,20 @@ static json_t *error_record(const struct plan_case *c, const char *fmt, ...)
 	return case_json(c->id, c->selftest ? "selftest" : "gupbench", c->argv, c->argc, &c->opts, &r);
 }
 
+/* phases.case_s: the whole case as the executor saw it, fork to parsed record. */
+static void add_case_s(json_t *rec, double case_s)
+{
+	json_t *ph = json_object_get(rec, "phases");
+
+	if (!json_is_object(ph))
+		json_object_set_new(rec, "phases", ph = json_object());
+	json_object_set_new(ph, "case_s", json_real(case_s));
+}
+
 json_t *run_isolated(const struct plan_case *c, const char *selftest)
 {
 	/* the selftest has its own deadline inside; ours must outlast it */
-	double deadline = mono() + c->timeout_s + (c->selftest ? 5 : 0);
+	double start = mono(), deadline = start + c->timeout_s + (c->selftest ? 5 : 0);
 	size_t cap = 1 << 16, len = 0;
 	char *buf = bench_xmalloc(cap);
 	int pfd[2], st, timed_out = 0;
@@ -127,6 +137,7 @@ json_t *run_isolated(const struct plan_case *c, const char *selftest)
 	else if (!(rec = json_loads(buf, 0, &je)))
 		rec = error_record(c, "case process sent a bad record: %s", je.text);
 	free(buf);
+	add_case_s(rec, mono() - start);
 	return rec;
 }
 

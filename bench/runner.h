@@ -24,12 +24,26 @@ struct sample {
 
 enum case_status { CASE_OK, CASE_SKIP, CASE_ERROR };
 
+/*
+ * Where a gup_test case's time went, in seconds of the guest's
+ * CLOCK_MONOTONIC (bench/PROTOCOL.md "phases"); negative: not reached.
+ * setup: open gup_test and the file, mmap, madvise; fault: faulting the
+ * range in; gup: the ioctl loop (warm-ups and repeats, all threads);
+ * teardown: munmap and close. case_s is the plan executor's: fork to record.
+ * Filled once the range is mapped (populate set); case_s 0 outside plans.
+ */
+struct case_phases {
+	double setup_s, fault_s, gup_s, teardown_s, case_s;
+	const char *populate;   /* "madvise", "touch" or "foll_touch" (-z); NULL: not reached */
+};
+
 struct case_result {
 	enum case_status status;
 	int exit_status;        /* what a one-case command line exits with */
 	char reason[512];
 	struct sample *samples;
 	size_t nr_samples;
+	struct case_phases phases;
 };
 
 typedef void (*sample_hook)(const struct bench_opts *o, const struct sample *s, void *arg);
