@@ -163,8 +163,9 @@ static void drop_put(json_t *rec)
 
 /*
  * The case's "phases" (PROTOCOL.md), once its range was mapped: where the
- * guest's time went besides the kernel's get/put, and how the range was
- * faulted in. The plan executor adds case_s.
+ * guest's time went besides the kernel's get/put, how the range was
+ * faulted in and whether it was kept from an earlier case. The plan
+ * executor adds case_s.
  */
 static void add_phases(json_t *rec, const struct case_result *r)
 {
@@ -172,8 +173,9 @@ static void add_phases(json_t *rec, const struct case_result *r)
 
 	if (!ph->populate)
 		return;
-	json_object_set_new(rec, "phases", json_pack("{s:s,s:f,s:f,s:f,s:f}", "populate", ph->populate,
-		"setup_s", ph->setup_s, "fault_s", ph->fault_s, "gup_s", ph->gup_s, "teardown_s", ph->teardown_s));
+	json_object_set_new(rec, "phases", json_pack("{s:s,s:b,s:f,s:f,s:f,s:f}", "populate", ph->populate,
+		"reused", ph->reused, "setup_s", ph->setup_s, "fault_s", ph->fault_s, "gup_s", ph->gup_s,
+		"teardown_s", ph->teardown_s));
 }
 
 json_t *case_json(const char *id, const char *tool, char *const argv[], int argc,

@@ -1,17 +1,17 @@
 /*
- * runner: prepares the range, runs the gup_test ioctl and collects samples.
- * The order of preparation follows the selftest (open file, mmap, madvise,
- * fault every base page in, by MADV_POPULATE_WRITE or page by page, unless
- * -z) so that the same command line measures the same thing; each phase is
- * timed into the result (PROTOCOL.md "phases"). The additions (NUMA binding, CPU, SCHED_FIFO, hugetlb size,
- * warm-up repeats, the long-term pin check) wrap around it. A missing
- * capability is a SKIP with the fix in the reason, a failed ioctl an error
- * naming the command and errno.
+ * runner: runs the gup_test ioctl on a prepared range and collects samples.
+ * The range is prepared as the selftest does (open file, mmap, madvise,
+ * every base page faulted in unless -z: range.c) so that the same command
+ * line measures the same thing; each phase is timed into the result
+ * (PROTOCOL.md "phases"). The additions (NUMA binding, CPU, SCHED_FIFO,
+ * hugetlb size, warm-up repeats, the long-term pin check) wrap around it. A
+ * missing capability is a SKIP with the fix in the reason, a failed ioctl
+ * an error naming the command and errno.
  */
 #include "runner.h"
 #include "diag.h"
-#include "hugetlb.h"
 #include "nodes.h"
+#include "range.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,10 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* 5.14's; libc headers older than the kernels this runs on may lack it */
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 #define DEBUGFS_MAGIC_NR 0x64626720
 
@@ -288,94 +284,35 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/*
- * Fault the range in as the selftest's loop of one-byte writes would leave
- * it: every page present, writable and dirty (a write fault each; THP and
- * hugetlb pages where the mapping has them). MADV_POPULATE_WRITE (5.14+)
- * takes the same write-fault path in the kernel, but for the whole range in
- * one call instead of one trap per base page. MADV_POPULATE_READ would not
- * do: on a private mapping it maps the shared zero page, which the
- * selftest's writes never leave behind. A kernel without it (EINVAL), or
- * any other failure, falls back to the selftest's loop, which then fails
- * (SIGBUS) exactly where the selftest would. -z leaves it to GUP.
- */
-static const char *populate_range(const struct bench_opts *o, char *p, unsigned long long size, long psize)
+/* Get the range, run the command on it and give the range back, timing the ioctls. */
+static void run_mapped(const struct bench_opts *o, int fd, struct case_result *r, sample_hook hook, void *arg)
 {
-	if (o->touch)
-		return "foll_touch";
-	if (!o->populate_touch && !madvise(p, size, MADV_POPULATE_WRITE))
-		return "madvise";
-	for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
-		p[off] = 0;
-	return "touch";
-}
-
-/* Open the file and map the range as the selftest does; MAP_FAILED + r on failure. */
-static char *map_range(const struct bench_opts *o, unsigned long long size, int *filed, struct case_result *r)
-{
-	int flags = o->shared ? MAP_SHARED : MAP_PRIVATE;
-	char *p;
-
-	*filed = open(o->file, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
-	if (*filed < 0) {
-		case_set(r, CASE_ERROR, EXIT_FAIL, "cannot open '%s': %s", o->file, strerror(errno));
-		return MAP_FAILED;
-	}
-	if (o->hugetlb)
-		flags |= MAP_HUGETLB | MAP_ANONYMOUS | (o->hugetlb_kb ? hugetlb_mmap_flags(o->hugetlb_kb) : 0);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, *filed, 0);
-	if (p == MAP_FAILED)
-		case_set(r, CASE_ERROR, EXIT_FAIL, "mmap of %lu MiB of '%s' failed: %s (%s)", o->size_mb,
-			 o->hugetlb ? "hugetlb memory" : o->file, strerror(errno), bench_errname(errno));
-	return p;
-}
-
-/* Map, fault in, run the command and unmap, timing each phase into r->phases. */
-static void run_mapped(const struct bench_opts *o, int fd, double t0, struct case_result *r,
-		       sample_hook hook, void *arg)
-{
-	unsigned long long size = opts_size_bytes(o);
-	long psize = sysconf(_SC_PAGESIZE);
 	struct gup_test gup = { 0 };
-	double t1, t2, t3 = 0;
-	int filed = -1;
-	char *p = map_range(o, size, &filed, r);
+	struct range rg;
+	double t0;
 
-	if (p == MAP_FAILED || runner_hint(o, p, size, r))
-		goto out;
-	gup.addr = (uintptr_t)p;
-	gup.nr_pages_per_call = (uint32_t)opts_nr_pages(o, (unsigned long)psize);
+	if (range_get(o, &rg, r))
+		return;
+	gup.addr = (uintptr_t)rg.p;
+	gup.nr_pages_per_call = (uint32_t)opts_nr_pages(o, (unsigned long)sysconf(_SC_PAGESIZE));
 	gup.gup_flags = (uint32_t)o->gup_flags | (o->write ? GUP_FOLL_WRITE : 0);
 	if (o->dump_use_pin)
 		gup.test_flags |= GUP_TEST_FLAG_DUMP_PAGES_USE_PIN;
 	memcpy(gup.which_pages, o->which_pages, sizeof(gup.which_pages));
-	/* either the kernel faults the pages in (FOLL_TOUCH) or we do, as the selftest */
+	/* either the kernel faults the pages in (FOLL_TOUCH) or range_get did, as the selftest */
 	if (o->touch)
 		gup.gup_flags |= GUP_FOLL_TOUCH;
-	t1 = mono_s();
-	r->phases.populate = populate_range(o, p, size, psize);
-	t2 = mono_s();
+	t0 = mono_s();
 	if (o->cmd == CMD_PIN_LONGTERM_TEST)
-		longterm_test(o, fd, p, r);
+		longterm_test(o, fd, rg.p, r);
 	else
 		run_threads(o, fd, &gup, r, hook, arg);
-	t3 = mono_s();
-	r->phases.setup_s = t1 - t0;
-	r->phases.fault_s = t2 - t1;
-	r->phases.gup_s = t3 - t2;
-out:
-	if (p != MAP_FAILED)
-		munmap(p, size);
-	if (filed >= 0)
-		close(filed);
-	if (r->phases.populate)
-		r->phases.teardown_s = mono_s() - t3;
+	r->phases.gup_s = mono_s() - t0;
+	range_put(o, &rg, r);
 }
 
 int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook, void *arg)
 {
-	unsigned long long size = opts_size_bytes(o);
-	double t0 = mono_s();
 	int fd;
 
 	memset(r, 0, sizeof(*r));
@@ -389,12 +326,8 @@ int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook
 		open_failure(r, gup_test_path(), errno);
 		return r->exit_status;
 	}
-	if (o->hugetlb && hugetlb_check(o->hugetlb_kb, size, r->reason, sizeof(r->reason))) {
-		r->status = CASE_SKIP;
-		r->exit_status = EXIT_SKIP;
-	} else if (!runner_place(o, r)) {
-		run_mapped(o, fd, t0, r, hook, arg);
-	}
+	if (!runner_place(o, r))
+		run_mapped(o, fd, r, hook, arg);
 	close(fd);
 	return r->exit_status;
 }

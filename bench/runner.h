@@ -1,8 +1,8 @@
 /*
- * runner: one gup_test case, measured into a struct. Maps and prepares the
- * range exactly as the selftest does (file, MAP_PRIVATE/SHARED/HUGETLB,
- * madvise, user-space touch or FOLL_TOUCH), then issues the ioctl from each
- * thread. Times come only from the kernel's get_delta_usec/put_delta_usec.
+ * runner: one gup_test case, measured into a struct. Gets the range prepared
+ * as the selftest does (range.h: file, MAP_PRIVATE/SHARED/HUGETLB, madvise,
+ * faulted in from user space or by FOLL_TOUCH), then issues the ioctl from
+ * each thread. Times come only from the kernel's get_delta_usec/put_delta_usec.
  * No output here: a caller-supplied hook sees each sample as it arrives, and
  * sinks (emit.h) format the finished result.
  */
@@ -35,6 +35,7 @@ enum case_status { CASE_OK, CASE_SKIP, CASE_ERROR };
 struct case_phases {
 	double setup_s, fault_s, gup_s, teardown_s, case_s;
 	const char *populate;   /* "madvise", "touch" or "foll_touch" (-z); NULL: not reached */
+	int reused;             /* the range was kept from an earlier case (range.h): no setup, fault */
 };
 
 struct case_result {

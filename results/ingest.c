@@ -164,7 +164,7 @@ static int check_samples(struct ingest *in, json_t *samples, const char *id, int
 /*
  * The optional "phases" of a case record (PROTOCOL.md): an object of known
  * members only, times finite seconds within a case's longest allowed run,
- * populate one of the bench's names. Checked, not stored.
+ * reused a boolean, populate one of the bench's names. Checked, not stored.
  */
 static int check_phases(struct ingest *in, json_t *ph, const char *id)
 {
@@ -188,13 +188,16 @@ static int check_phases(struct ingest *in, json_t *ph, const char *id)
 					    id, key, MAX_SAMPLE_US / 1000000);
 			continue;
 		}
+		if (!strcmp(key, "reused") && json_is_boolean(v))
+			continue;
 		p = json_string_value(v);
 		for (k = 0; strcmp(key, "populate") == 0 && p && k < sizeof(how) / sizeof(how[0]); k++)
 			if (!strcmp(p, how[k]))
 				break;
 		if (strcmp(key, "populate") || !p || k == sizeof(how) / sizeof(how[0]))
 			return fail(in, "case '%s': phases.%s is not one of setup_s, fault_s, gup_s, teardown_s, "
-				    "case_s (seconds) or populate (madvise, touch, foll_touch)", id, key);
+				    "case_s (seconds), reused (true, false) or populate (madvise, touch, foll_touch)",
+				    id, key);
 	}
 	return 0;
 }
