@@ -27,7 +27,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +48,7 @@ static void child_init(void)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 }
 
 /* Run one case in this process and return its record. */
@@ -193,8 +193,8 @@ json_t *run_isolated(const struct plan_case *c, const char *selftest)
 
 /* The long-lived child for gup_test cases: case indexes in, records out. */
 struct worker {
-	pid_t pid;   /* 0: none running */
-	int fd;      /* the parent's end of the socket pair */
+	pid_t pid;      /* 0: none running */
+	int to, from;   /* the parent's ends of the two pipes (no AF_UNIX in tinyconfig guests) */
 };
 
 static int worker_case(const struct plan_case *c)
@@ -204,14 +204,14 @@ static int worker_case(const struct plan_case *c)
 	return !c->selftest && workload_is_gup_test(o->workload) && o->cpu < 0 && !o->fifo && o->numa_node < 0;
 }
 
-/* The worker: run the case of each index read, answer with its record and a newline. */
-static _Noreturn void worker_loop(const struct plan *p, int fd)
+/* The worker: run the case of each index read from in, answer on out with its record and a newline. */
+static _Noreturn void worker_loop(const struct plan *p, int in, int out)
 {
 	size_t i;
 
 	child_init();
 	runner_keep_ranges(1);
-	while (read(fd, &i, sizeof(i)) == (ssize_t)sizeof(i) && i < p->nr_cases) {
+	while (read(in, &i, sizeof(i)) == (ssize_t)sizeof(i) && i < p->nr_cases) {
 		json_t *rec = measure(&p->cases[i], NULL);
 		char *line = json_dumps(rec, RECORD_FLAGS);
 		size_t len = line ? strlen(line) : 0, off = 0;
@@ -220,7 +220,7 @@ static _Noreturn void worker_loop(const struct plan *p, int fd)
 			_exit(EXIT_IO);
 		line[len++] = '\n';   /* over the NUL: the record is all that is sent */
 		while (off < len) {
-			ssize_t n = write(fd, line + off, len - off);
+			ssize_t n = write(out, line + off, len - off);
 
 			if (n < 0 && errno == EINTR)
 				continue;
@@ -235,12 +235,45 @@ static _Noreturn void worker_loop(const struct plan *p, int fd)
 	_exit(0);
 }
 
+/* Fork the worker; -1 with errno when that fails. */
+static int worker_start(struct worker *w, const struct plan *p)
+{
+	int down[2], up[2];
+
+	if (pipe2(down, O_CLOEXEC))
+		return -1;
+	if (pipe2(up, O_CLOEXEC)) {
+		close(down[0]), close(down[1]);
+		return -1;
+	}
+	fflush(NULL);
+	w->pid = fork();
+	if (!w->pid) {
+		close(down[1]), close(up[0]);
+		worker_loop(p, down[0], up[1]);
+	}
+	close(down[0]), close(up[1]);
+	if (w->pid < 0) {
+		int e = errno;
+
+		close(down[1]), close(up[0]);
+		w->pid = 0;
+		errno = e;
+		return -1;
+	}
+	setpgid(w->pid, w->pid);
+	w->to = down[1];
+	w->from = up[0];
+	return 0;
+}
+
 /* End the worker: a clean one sees EOF and leaves; kill_it for one that must not finish. */
 static int worker_stop(struct worker *w, int kill_it)
 {
 	int st;
 
-	close(w->fd);
+	close(w->to);
+	close(w->from);
 	st = reap(w->pid, kill_it);
 	w->pid = 0;
 	return st;
@@ -253,30 +286,16 @@ static json_t *run_in_worker(struct worker *w, const struct plan *p, size_t i)
 	double start = mono(), deadline = start + c->timeout_s;
 	size_t cap = 1 << 16, len = 0;
 	char *buf;
-	int sv[2], got;
+	int got;
 	json_error_t je;
 	json_t *rec;
 
-	if (!w->pid) {
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-			return error_record(c, "socketpair: %s", strerror(errno));
-		fflush(NULL);
-		if ((w->pid = fork()) < 0) {
-			w->pid = 0;
-			return close(sv[0]), close(sv[1]), error_record(c, "fork failed: %s", strerror(errno));
-		}
-		if (!w->pid) {
-			close(sv[0]);
-			worker_loop(p, sv[1]);
-		}
-		setpgid(w->pid, w->pid);
-		close(sv[1]);
-		w->fd = sv[0];
-	}
+	if (!w->pid && worker_start(w, p))
+		return error_record(c, "cannot start the case worker: %s", strerror(errno));
 	buf = bench_xmalloc(cap);
 	buf[0] = 0;
-	got = send(w->fd, &i, sizeof(i), MSG_NOSIGNAL) == (ssize_t)sizeof(i) ?
-	      collect(w->fd, deadline, 1, &buf, &len, &cap) : 0;
+	/* SIGPIPE is ignored while plans run: a dead worker is an EPIPE here */
+	got = write(w->to, &i, sizeof(i)) == (ssize_t)sizeof(i) ? collect(w->from, deadline, 1, &buf, &len, &cap) : 0;
 	if (got <= 0)
 		rec = lost_record(c, got < 0, worker_stop(w, got < 0));
 	else if (!(rec = json_loads(buf, 0, &je))) {
@@ -291,6 +310,7 @@ static json_t *run_in_worker(struct worker *w, const struct plan *p, size_t i)
 int plan_run(const struct plan *p, const char *selftest, struct stream *s)
 {
 	struct worker w = { 0 };
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
 	int rc = 0;
 
 	for (size_t i = 0; i < p->nr_cases && !rc; i++) {
@@ -313,5 +333,6 @@ int plan_run(const struct plan *p, const char *selftest, struct stream *s)
 	}
 	if (w.pid)
 		worker_stop(&w, 0);
+	signal(SIGPIPE, was);
 	return rc;
 }
