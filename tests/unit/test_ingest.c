@@ -144,6 +144,7 @@ int main(void)
 	ok(ingest(ENV START(1, "p") CASE_PH(2, "p", PHASES)
 		  "{\"type\":\"end\",\"seq\":3,\"cases\":1,\"ok\":1,\"skip\":0,\"error\":0,\"stream_s\":0.01}\n", 0, &r) == 0,
 	   "a case record with phases and an end record with stream_s are accepted");
+	ingest_result_free(&r);
 	rejects(ENV START(1, "a") CASE_PH(2, "a", "{\"fault_s\":-1}") END(3, 1),
 		"line 3: case 'a': phases.fault_s is not a number of seconds", "negative phase time");
 	rejects(ENV START(1, "a") CASE_PH(2, "a", "{\"populate\":\"sometimes\"}") END(3, 1),
