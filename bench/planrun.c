@@ -307,13 +307,42 @@ static json_t *run_in_worker(struct worker *w, const struct plan *p, size_t i)
 	return rec;
 }
 
+/*
+ * The order cases run in: the plan's, except that within a stretch of
+ * consecutive worker cases those of one mapping type run together (types in
+ * the order they first appear), so that the worker faults each type's range
+ * in once. Matrices vary the mapping axes fastest; without this a kept
+ * range would rarely meet its type again before being evicted.
+ */
+static size_t *run_order(const struct plan *p)
+{
+	size_t *ord = bench_xcalloc(p->nr_cases ? p->nr_cases : 1, sizeof(*ord)), n = 0;
+	char *done = bench_xcalloc(p->nr_cases ? p->nr_cases : 1, 1);
+
+	for (size_t i = 0; i < p->nr_cases; i++) {
+		if (done[i])
+			continue;
+		ord[n++] = i;
+		done[i] = 1;
+		for (size_t j = i + 1; worker_case(&p->cases[i]) && j < p->nr_cases && worker_case(&p->cases[j]); j++)
+			if (!done[j] && range_same_type(&p->cases[i].opts, &p->cases[j].opts)) {
+				ord[n++] = j;
+				done[j] = 1;
+			}
+	}
+	free(done);
+	return ord;
+}
+
 int plan_run(const struct plan *p, const char *selftest, struct stream *s)
 {
 	struct worker w = { 0 };
 	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+	size_t *ord = run_order(p);
 	int rc = 0;
 
-	for (size_t i = 0; i < p->nr_cases && !rc; i++) {
+	for (size_t k = 0; k < p->nr_cases && !rc; k++) {
+		size_t i = ord[k];
 		const struct plan_case *c = &p->cases[i];
 		json_t *rec;
 
@@ -334,5 +363,6 @@ int plan_run(const struct plan *p, const char *selftest, struct stream *s)
 	if (w.pid)
 		worker_stop(&w, 0);
 	signal(SIGPIPE, was);
+	free(ord);
 	return rc;
 }
