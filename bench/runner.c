@@ -27,7 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #define DEBUGFS_MAGIC_NR 0x64626720
 
 const char *gup_test_path(void)

@@ -26,14 +26,14 @@ enum case_status { CASE_OK, CASE_SKIP, CASE_ERROR };
 
 /*
  * Where a gup_test case's time went, in seconds of the guest's
- * CLOCK_MONOTONIC (bench/PROTOCOL.md "phases"); negative: not reached.
- * setup: open gup_test and the file, mmap, madvise; fault: faulting the
- * range in; gup: the ioctl loop (warm-ups and repeats, all threads);
- * teardown: munmap and close. case_s is the plan executor's: fork to record.
- * Filled once the range is mapped (populate set); case_s 0 outside plans.
+ * CLOCK_MONOTONIC (bench/PROTOCOL.md "phases"), filled once the range is
+ * mapped (populate set). setup: open the file, mmap, madvise; fault:
+ * faulting the range in; gup: the ioctl loop (warm-ups and repeats, all
+ * threads); teardown: munmap and close. The plan executor adds the whole
+ * case's time to the record itself.
  */
 struct case_phases {
-	double setup_s, fault_s, gup_s, teardown_s, case_s;
+	double setup_s, fault_s, gup_s, teardown_s;
 	const char *populate;   /* "madvise", "touch" or "foll_touch" (-z); NULL: not reached */
 	int reused;             /* the range was kept from an earlier case (range.h): no setup, fault */
 };
