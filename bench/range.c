@@ -7,14 +7,18 @@
  * first, so that no fault is timed). Every command puts or unpins all it
  * took before the ioctl returns, so after a case the range is again mapped,
  * present, writable and dirty, in the same page sizes, with no pins: the
- * state a fresh range has after the fault-in. Not kept, because they do
- * change it: -z (GUP itself faults the range in, inside the timing), -F
- * (raw flags such as FOLL_SPLIT_PMD split THPs), --numa-node (memory must be
- * allocated under the binding), a case that did not finish cleanly, and a
- * long-term pin (-L, --longterm-test) where one may migrate pages (CMA or a
- * movable zone): a fresh range would be migrated inside the next case's
- * timing, a kept one no longer is. Kept ranges hold at most KEEP_BYTES; a
- * hugetlb range that does not fit the pool next to kept ones evicts them.
+ * state a fresh range has after the fault-in. Yet not quite the same to
+ * every command: under icount, the first GUP_BASIC_TEST (-U) on a 4K-page
+ * range kept from GUP-fast (-u) cases ran 37-39% more instructions than on
+ * a fresh range (three cases of vmtests-gup), so a range is kept only for
+ * cases of the same command. Never kept, because they do change it: -z
+ * (GUP itself faults the range in, inside the timing), -F (raw flags such
+ * as FOLL_SPLIT_PMD split THPs), --numa-node (memory must be allocated
+ * under the binding), a case that did not finish cleanly, and a long-term
+ * pin (-L, --longterm-test) where one may migrate pages (CMA or a movable
+ * zone): a fresh range would be migrated inside the next case's timing, a
+ * kept one no longer is. Kept ranges hold at most KEEP_BYTES; a hugetlb
+ * range that does not fit the pool next to kept ones evicts them.
  */
 #include "range.h"
 #include "diag.h"
@@ -53,7 +57,7 @@ static double mono_s(void)
 
 int range_same_type(const struct bench_opts *a, const struct bench_opts *b)
 {
-	return !strcmp(a->file, b->file) && a->shared == b->shared && a->hugetlb == b->hugetlb &&
+	return a->cmd == b->cmd && !strcmp(a->file, b->file) && a->shared == b->shared && a->hugetlb == b->hugetlb &&
 	       a->hugetlb_kb == b->hugetlb_kb && a->thp == b->thp && a->size_mb == b->size_mb &&
 	       a->populate_touch == b->populate_touch && a->touch == b->touch;
 }

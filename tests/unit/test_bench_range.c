@@ -48,7 +48,8 @@ static int mapped(const void *p)
 int main(void)
 {
 	struct bench_opts a = opts(NULL, NULL, NULL), s = opts("-S", NULL, NULL), t = opts("-T", NULL, NULL);
-	struct bench_opts w = opts("-W", "-L", NULL), z = opts("-z", NULL, NULL), pt = opts("--populate", "touch", NULL);
+	struct bench_opts w = opts("-W", NULL, NULL), z = opts("-z", NULL, NULL), pt = opts("--populate", "touch", NULL);
+	struct bench_opts l = opts("-L", NULL, NULL), lw = opts("-L", "-W", NULL);
 	struct case_result r;
 	struct range first, rg;
 	char err[256], k1[256], k2[256];
@@ -65,9 +66,9 @@ int main(void)
 	   strstr(err, "'--populate'") && strstr(err, "auto or touch"), "--populate never is refused: %s", err);
 	a = opts(NULL, NULL, NULL);
 
-	ok(range_same_type(&a, &w), "-W -L shares the mapping type of -w -u");
+	ok(range_same_type(&a, &w) && range_same_type(&l, &lw), "-W shares the mapping type of -w (-u, -L)");
 	ok(!range_same_type(&a, &s) && !range_same_type(&a, &t) && !range_same_type(&a, &z) &&
-	   !range_same_type(&a, &pt), "-S, -T, -z and --populate touch are other mapping types");
+	   !range_same_type(&a, &pt) && !range_same_type(&a, &l), "-S, -T, -z, --populate touch, -L are other types");
 
 	/* not keeping: each case maps, faults in and unmaps */
 	first = cycle(&a, &r);
@@ -88,7 +89,8 @@ int main(void)
 	   "the next case of the same mapping type reuses it, no setup or fault-in");
 	is_str(r.phases.populate, "madvise", "a reused range says how it was faulted in");
 	is_int(rg.reused, 1, "the range itself says it was reused");
-	ok(cycle(&w, &r).p == first.p && r.phases.reused == !longterm_may_migrate(),
+	cycle(&l, &r);
+	ok(cycle(&lw, &r).p && r.phases.reused == !longterm_may_migrate(),
 	   "after -L it is reused unless long-term pins may migrate pages here (%d)", longterm_may_migrate());
 	cycle(&a, &r);
 	cycle(&s, &r);
