@@ -7,11 +7,10 @@
  * first, so that no fault is timed). Every command puts or unpins all it
  * took before the ioctl returns, so after a case the range is again mapped,
  * present, writable and dirty, in the same page sizes, with no pins: the
- * state a fresh range has after the fault-in. Yet not quite the same to
- * every command: under icount, the first GUP_BASIC_TEST (-U) on a 4K-page
- * range kept from GUP-fast (-u) cases ran 37-39% more instructions than on
- * a fresh range (three cases of vmtests-gup), so a range is kept only for
- * cases of the same command. Never kept, because they do change it: -z
+ * state a fresh range has after the fault-in. A range is kept only for
+ * cases of the same command all the same (populate() found a command that
+ * tells two fault-in paths apart; the first case of each command gets a
+ * fresh range, as before). Never kept, because they do change it: -z
  * (GUP itself faults the range in, inside the timing), -F (raw flags such
  * as FOLL_SPLIT_PMD split THPs), --numa-node (memory must be allocated
  * under the binding), a case that did not finish cleanly, and a long-term
@@ -59,7 +58,7 @@ int range_same_type(const struct bench_opts *a, const struct bench_opts *b)
 {
 	return a->cmd == b->cmd && !strcmp(a->file, b->file) && a->shared == b->shared && a->hugetlb == b->hugetlb &&
 	       a->hugetlb_kb == b->hugetlb_kb && a->thp == b->thp && a->size_mb == b->size_mb &&
-	       a->populate_touch == b->populate_touch && a->touch == b->touch;
+	       a->populate_madvise == b->populate_madvise && a->touch == b->touch;
 }
 
 int longterm_may_migrate(void)
@@ -114,15 +113,18 @@ void runner_keep_ranges(int on)
 }
 
 /*
- * Fault the range in as the selftest's loop of one-byte writes would leave
- * it: every page present, writable and dirty (a write fault each; THP and
- * hugetlb pages where the mapping has them). MADV_POPULATE_WRITE (5.14+)
- * takes the same write-fault path in the kernel, but for the whole range in
- * one call instead of one trap per base page. MADV_POPULATE_READ would not
- * do: on a private mapping it maps the shared zero page, which the
- * selftest's writes never leave behind. A kernel without it (EINVAL), or
- * any other failure, falls back to the selftest's loop, which then fails
- * (SIGBUS) exactly where the selftest would. -z leaves it to GUP.
+ * Fault the range in as the selftest does, one write per base page, or with
+ * --populate madvise by one MADV_POPULATE_WRITE (5.14+; the same write
+ * fault per page inside the kernel, without a trap per page). Both leave
+ * every page present, writable and dirty (MADV_POPULATE_READ would map the
+ * zero page instead). The selftest's way is the default because the two
+ * are not equal to every command: under icount the first GUP_BASIC_TEST
+ * (-U -n 1) on a 4K-page range faulted in by madvise ran 37-39% more
+ * instructions than on a touched one, and madvise was no cheaper in guest
+ * instructions (it saves host time per trap under TCG). A kernel without
+ * MADV_POPULATE_WRITE (EINVAL), or any other failure, falls back to the
+ * loop, which then fails (SIGBUS) exactly where the selftest would. -z
+ * leaves it to GUP.
  */
 static const char *populate(const struct bench_opts *o, char *p, unsigned long long size)
 {
@@ -130,7 +132,7 @@ static const char *populate(const struct bench_opts *o, char *p, unsigned long l
 
 	if (o->touch)
 		return "foll_touch";
-	if (!o->populate_touch && !madvise(p, size, MADV_POPULATE_WRITE))
+	if (o->populate_madvise && !madvise(p, size, MADV_POPULATE_WRITE))
 		return "madvise";
 	for (unsigned long long off = 0; off < size; off += psize)
 		p[off] = 0;

@@ -17,9 +17,9 @@ cat >"$SCRATCH/plan.json" <<PLAN
  "cases": [
   {"id": "a1", "argv": ["-u", "-m", "4"]},
   {"id": "crash", "argv": ["-u", "-m", "4", "-S", "-f", "$SCRATCH/empty"]},
-  {"id": "a2", "argv": ["-a", "-m", "4", "--populate", "touch"]},
+  {"id": "a2", "argv": ["-a", "-m", "4", "--populate", "madvise"]},
   {"id": "b1", "argv": ["-u", "-m", "4", "-S"]},
-  {"id": "a3", "argv": ["-a", "-m", "4", "-W"]},
+  {"id": "a3", "argv": ["-u", "-m", "4", "-W"]},
   {"id": "f", "argv": ["-u", "-m", "4", "--fifo", "1"]},
   {"id": "b2", "argv": ["-a", "-m", "4", "-S"]},
   {"id": "a4", "argv": ["-a", "-m", "4"]}
@@ -39,8 +39,8 @@ ok $? "the cases after it ran in a new worker (skip: /dev/null has no gup_test i
 jq -s -e '[.[] | select(.type == "case") | .phases.case_s | numbers] | length == 8' "$SCRATCH/stream" >/dev/null
 ok $? "every case record has phases.case_s"
 jq -s -e '[.[] | select(.type == "case") | {(.id): .phases.populate}] | add |
-	.a1 == "madvise" and .a2 == "touch" and .crash == null' "$SCRATCH/stream" >/dev/null
-ok $? "phases.populate: madvise by default, touch with --populate touch, none for a crashed case"
+	.a1 == "touch" and .a2 == "madvise" and .crash == null' "$SCRATCH/stream" >/dev/null
+ok $? "phases.populate: touch by default, madvise with --populate madvise, none for a crashed case"
 jq -s -e '.[-1].type == "end" and .[-1].error == 1 and .[-1].skip == 7 and (.[-1].stream_s | numbers) >= 0' \
 	"$SCRATCH/stream" >/dev/null
 ok $? "the end record counts them and has stream_s"

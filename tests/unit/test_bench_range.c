@@ -48,7 +48,7 @@ static int mapped(const void *p)
 int main(void)
 {
 	struct bench_opts a = opts(NULL, NULL, NULL), s = opts("-S", NULL, NULL), t = opts("-T", NULL, NULL);
-	struct bench_opts w = opts("-W", NULL, NULL), z = opts("-z", NULL, NULL), pt = opts("--populate", "touch", NULL);
+	struct bench_opts w = opts("-W", NULL, NULL), z = opts("-z", NULL, NULL), pt = opts("--populate", "madvise", NULL);
 	struct bench_opts l = opts("-L", NULL, NULL), lw = opts("-L", "-W", NULL);
 	struct case_result r;
 	struct range first, rg;
@@ -57,27 +57,27 @@ int main(void)
 	char *argv[] = { "-m", "4" };
 
 	tap_plan(24);
-	ok(!a.populate_touch && pt.populate_touch, "--populate touch sets populate_touch, the default is auto");
+	ok(!a.populate_madvise && pt.populate_madvise, "--populate madvise sets populate_madvise, the default is touch");
 	opts_key(&a, k1, sizeof(k1));
 	opts_key(&pt, k2, sizeof(k2));
 	is_str(k2, k1, "--populate is not part of the case key (it does not change what is measured)");
 	opts_defaults(&a);
 	ok(opts_parse(&a, 2, (char *[]){ "--populate", "never" }, OPTS_CASE, err, sizeof(err)) == -1 &&
-	   strstr(err, "'--populate'") && strstr(err, "auto or touch"), "--populate never is refused: %s", err);
+	   strstr(err, "'--populate'") && strstr(err, "touch or madvise"), "--populate never is refused: %s", err);
 	a = opts(NULL, NULL, NULL);
 
 	ok(range_same_type(&a, &w) && range_same_type(&l, &lw), "-W shares the mapping type of -w (-u, -L)");
 	ok(!range_same_type(&a, &s) && !range_same_type(&a, &t) && !range_same_type(&a, &z) &&
-	   !range_same_type(&a, &pt) && !range_same_type(&a, &l), "-S, -T, -z, --populate touch, -L are other types");
+	   !range_same_type(&a, &pt) && !range_same_type(&a, &l), "-S, -T, -z, --populate madvise, -L are other types");
 
 	/* not keeping: each case maps, faults in and unmaps */
 	first = cycle(&a, &r);
-	is_str(r.phases.populate, "madvise", "the range is faulted in by MADV_POPULATE_WRITE");
+	is_str(r.phases.populate, "touch", "the range is faulted in page by page, as the selftest does");
 	ok(!r.phases.reused && r.phases.fault_s > 0 && r.phases.setup_s >= 0 && r.phases.teardown_s > 0,
 	   "a new range: setup, fault-in and teardown timed");
 	ok(!mapped(first.p), "without keeping, a case's range is unmapped after it");
 	cycle(&pt, &r);
-	is_str(r.phases.populate, "touch", "--populate touch faults in page by page");
+	is_str(r.phases.populate, "madvise", "--populate madvise faults in by MADV_POPULATE_WRITE");
 	cycle(&z, &r);
 	is_str(r.phases.populate, "foll_touch", "-z leaves the fault-in to GUP");
 
@@ -87,7 +87,7 @@ int main(void)
 	rg = cycle(&w, &r);
 	ok(r.phases.reused && rg.p == first.p && r.phases.fault_s == 0 && r.phases.setup_s == 0,
 	   "the next case of the same mapping type reuses it, no setup or fault-in");
-	is_str(r.phases.populate, "madvise", "a reused range says how it was faulted in");
+	is_str(r.phases.populate, "touch", "a reused range says how it was faulted in");
 	is_int(rg.reused, 1, "the range itself says it was reused");
 	cycle(&l, &r);
 	ok(cycle(&lw, &r).p && r.phases.reused == !longterm_may_migrate(),
@@ -126,7 +126,7 @@ int main(void)
 	   json_is_real(json_object_get(ph, "setup_s")) && json_is_real(json_object_get(ph, "gup_s")) &&
 	   json_is_real(json_object_get(ph, "teardown_s")) && json_is_false(json_object_get(ph, "reused")),
 	   "the record's phases: setup_s, fault_s, gup_s, teardown_s, reused");
-	is_str(json_string_value(json_object_get(ph, "populate")), "madvise", "and populate");
+	is_str(json_string_value(json_object_get(ph, "populate")), "touch", "and populate");
 	json_decref(rec);
 	return tap_done();
 }
