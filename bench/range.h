@@ -28,7 +28,7 @@ void runner_keep_ranges(int on);
 int range_get(const struct bench_opts *o, struct range *rg, struct case_result *r);
 /* After the case: keep the range for the next case, or unmap it (teardown_s). */
 void range_put(const struct bench_opts *o, struct range *rg, struct case_result *r);
-/* Whether two cases' ranges are of one mapping type (interchangeable): same command and mapping. */
+/* Whether two cases' ranges are of one mapping type (interchangeable). */
 int range_same_type(const struct bench_opts *a, const struct bench_opts *b);
 /* Whether long-term pins may migrate pages here (CMA or a movable zone). */
 int longterm_may_migrate(void);

@@ -49,14 +49,14 @@ int main(void)
 {
 	struct bench_opts a = opts(NULL, NULL, NULL), s = opts("-S", NULL, NULL), t = opts("-T", NULL, NULL);
 	struct bench_opts w = opts("-W", NULL, NULL), z = opts("-z", NULL, NULL), pt = opts("--populate", "madvise", NULL);
-	struct bench_opts l = opts("-L", NULL, NULL), lw = opts("-L", "-W", NULL);
+	struct bench_opts l = opts("-L", NULL, NULL), u = opts("-U", NULL, NULL);
 	struct case_result r;
 	struct range first, rg;
 	char err[256], k1[256], k2[256];
 	json_t *rec, *ph;
 	char *argv[] = { "-m", "4" };
 
-	tap_plan(24);
+	tap_plan(25);
 	ok(!a.populate_madvise && pt.populate_madvise, "--populate madvise sets populate_madvise, the default is touch");
 	opts_key(&a, k1, sizeof(k1));
 	opts_key(&pt, k2, sizeof(k2));
@@ -66,9 +66,9 @@ int main(void)
 	   strstr(err, "'--populate'") && strstr(err, "touch or madvise"), "--populate never is refused: %s", err);
 	a = opts(NULL, NULL, NULL);
 
-	ok(range_same_type(&a, &w) && range_same_type(&l, &lw), "-W shares the mapping type of -w (-u, -L)");
+	ok(range_same_type(&a, &w) && range_same_type(&a, &l), "-W and -L share the mapping type of -w -u");
 	ok(!range_same_type(&a, &s) && !range_same_type(&a, &t) && !range_same_type(&a, &z) &&
-	   !range_same_type(&a, &pt) && !range_same_type(&a, &l), "-S, -T, -z, --populate madvise, -L are other types");
+	   !range_same_type(&a, &pt), "-S, -T, -z, --populate madvise are other types");
 
 	/* not keeping: each case maps, faults in and unmaps */
 	first = cycle(&a, &r);
@@ -90,7 +90,7 @@ int main(void)
 	is_str(r.phases.populate, "touch", "a reused range says how it was faulted in");
 	is_int(rg.reused, 1, "the range itself says it was reused");
 	cycle(&l, &r);
-	ok(cycle(&lw, &r).p && r.phases.reused == !longterm_may_migrate(),
+	ok(cycle(&w, &r).p && r.phases.reused == !longterm_may_migrate(),
 	   "after -L it is reused unless long-term pins may migrate pages here (%d)", longterm_may_migrate());
 	cycle(&a, &r);
 	cycle(&s, &r);
@@ -104,6 +104,9 @@ int main(void)
 	cycle(&z, &r);
 	cycle(&z, &r);
 	ok(!r.phases.reused, "-z ranges are never kept (GUP faults them in inside the timing)");
+	cycle(&u, &r);
+	cycle(&u, &r);
+	ok(!r.phases.reused, "nor ranges -U used (get_user_pages marks the folios accessed)");
 	memset(&r, 0, sizeof(r));
 	range_get(&s, &rg, &r);
 	r.status = CASE_ERROR;
