@@ -10,11 +10,12 @@
  * state a fresh range has after the fault-in, except for what
  * get_user_pages() adds: FOLL_TOUCH marks each folio accessed, and a second
  * mark activates it (an LRU move per page). Measured under icount, a -U
- * (GUP_BASIC_TEST) case on a range a -U case had used ran 37-40% more
- * instructions than on a fresh range. So never kept: ranges -U or -c used
- * (get_user_pages), -z (GUP itself faults the range in, inside the
- * timing), -F (raw flags such as FOLL_SPLIT_PMD split THPs), --numa-node
- * (memory must be allocated under the binding), a case that did not finish cleanly, and a long-term
+ * (GUP_BASIC_TEST) case on a range an earlier case had used ran up to 40%
+ * more instructions than on a fresh range. So -U and -c (get_user_pages)
+ * always get a fresh range and leave none behind. Never kept either: -z
+ * (GUP itself faults the range in, inside the timing), -F (raw flags such
+ * as FOLL_SPLIT_PMD split THPs), --numa-node (memory must be allocated
+ * under the binding), a case that did not finish cleanly, and a long-term
  * pin (-L, --longterm-test) where one may migrate pages (CMA or a movable
  * zone): a fresh range would be migrated inside the next case's timing, a
  * kept one no longer is. Kept ranges hold at most KEEP_BYTES; a hugetlb
@@ -185,12 +186,18 @@ static void evict_for(const struct bench_opts *o, unsigned long long size)
 	}
 }
 
+/* -U and -c: get_user_pages() marks each folio accessed (FOLL_TOUCH), a second mark activates it. */
+static int gup_touches(const struct bench_opts *o)
+{
+	return o->cmd == CMD_GUP_BASIC || o->cmd == CMD_DUMP_PAGES;
+}
+
 int range_get(const struct bench_opts *o, struct range *rg, struct case_result *r)
 {
 	double t0 = mono_s(), t1;
 
 	*rg = (struct range){ .p = MAP_FAILED, .filed = -1, .size = opts_size_bytes(o) };
-	for (int i = 0; i < KEEP_MAX; i++)
+	for (int i = 0; i < KEEP_MAX && !gup_touches(o); i++)
 		if (kept[i].used && range_same_type(&kept[i].o, o)) {
 			*rg = kept[i].rg;
 			kept[i].used = 0;
@@ -220,10 +227,9 @@ void range_put(const struct bench_opts *o, struct range *rg, struct case_result 
 {
 	static unsigned long stamp;
 	int longterm = o->cmd == CMD_PIN_LONGTERM || o->cmd == CMD_PIN_LONGTERM_TEST;
-	int touched = o->cmd == CMD_GUP_BASIC || o->cmd == CMD_DUMP_PAGES;
 	double t0 = mono_s();
 
-	if (keeping && r->status == CASE_OK && !o->touch && !o->gup_flags && o->numa_node < 0 && !touched &&
+	if (keeping && r->status == CASE_OK && !o->touch && !o->gup_flags && o->numa_node < 0 && !gup_touches(o) &&
 	    !(longterm && longterm_may_migrate())) {
 		for (int i = 0; i < KEEP_MAX; i++)
 			if (!kept[i].used) {

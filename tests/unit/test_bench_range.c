@@ -104,9 +104,11 @@ int main(void)
 	cycle(&z, &r);
 	cycle(&z, &r);
 	ok(!r.phases.reused, "-z ranges are never kept (GUP faults them in inside the timing)");
+	cycle(&a, &r);
 	cycle(&u, &r);
 	cycle(&u, &r);
-	ok(!r.phases.reused, "nor ranges -U used (get_user_pages marks the folios accessed)");
+	ok(!r.phases.reused && cycle(&a, &r).p && r.phases.reused,
+	   "-U neither takes a kept range nor leaves one (get_user_pages marks the folios accessed)");
 	memset(&r, 0, sizeof(r));
 	range_get(&s, &rg, &r);
 	r.status = CASE_ERROR;
