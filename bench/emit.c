@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TOOL_FORMAT_STREAM "gupbench-stream-1"
@@ -176,6 +177,23 @@ static void drop_put(json_t *rec)
 		json_object_set_new(s, "put_us", json_null());
 }
 
+/*
+ * The case's "phases" (PROTOCOL.md), once its range was mapped: where the
+ * guest's time went besides the kernel's get/put, how the range was
+ * faulted in and whether it was kept from an earlier case. The plan
+ * executor adds case_s.
+ */
+static void add_phases(json_t *rec, const struct case_result *r)
+{
+	const struct case_phases *ph = &r->phases;
+
+	if (!ph->populate)
+		return;
+	json_object_set_new(rec, "phases", json_pack("{s:s,s:b,s:f,s:f,s:f,s:f}", "populate", ph->populate,
+		"reused", ph->reused, "setup_s", ph->setup_s, "fault_s", ph->fault_s, "gup_s", ph->gup_s,
+		"teardown_s", ph->teardown_s));
+}
+
 json_t *case_json(const char *id, const char *tool, char *const argv[], int argc,
 		  const struct bench_opts *o, const struct case_result *r)
 {
@@ -210,6 +228,7 @@ json_t *case_json(const char *id, const char *tool, char *const argv[], int argc
 		json_object_set_new(rec, "thread_cpus", thread_cpus_json(r));
 	if (!workload_is_gup_test(o->workload) && !o->workload->put_what)
 		drop_put(rec);
+	add_phases(rec, r);
 	return rec;
 }
 
@@ -222,9 +241,11 @@ void stream_init(struct stream *s, FILE *f)
 int stream_emit(struct stream *s, const char *type, json_t *rec)
 {
 	json_t *out = json_pack("{s:s,s:I}", "type", type, "seq", (json_int_t)s->seq++);
+	struct timespec t0, t1;
 	char *line;
 	int rc = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* type and seq first: a reader of the raw stream sees them at once */
 	json_object_del(rec, "type");
 	json_object_del(rec, "seq");
@@ -238,6 +259,8 @@ int stream_emit(struct stream *s, const char *type, json_t *rec)
 	if (fprintf(s->f, "%s\n", line) < 0 || fflush(s->f))
 		rc = -1;
 	free(line);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s->write_s += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return rc;
 }
 
@@ -254,8 +277,8 @@ void stream_count(struct stream *s, const char *status)
 
 int stream_end(struct stream *s, json_t *extra)
 {
-	json_t *rec = json_pack("{s:I,s:I,s:I,s:I}", "cases", (json_int_t)s->cases, "ok", (json_int_t)s->ok,
-				"skip", (json_int_t)s->skip, "error", (json_int_t)s->error);
+	json_t *rec = json_pack("{s:I,s:I,s:I,s:I,s:f}", "cases", (json_int_t)s->cases, "ok", (json_int_t)s->ok,
+				"skip", (json_int_t)s->skip, "error", (json_int_t)s->error, "stream_s", s->write_s);
 
 	if (extra) {
 		json_object_update(rec, extra);

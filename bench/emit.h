@@ -34,13 +34,14 @@ struct stream {
 	FILE *f;
 	long seq;
 	long cases, ok, skip, error;
+	double write_s;   /* guest seconds spent building and writing records (end "stream_s") */
 };
 void stream_init(struct stream *s, FILE *f);
 /* Adds "type" and "seq", writes the line and consumes rec. -1 on a write error. */
 int stream_emit(struct stream *s, const char *type, json_t *rec);
 /* Count a case record's status for the end record. */
 void stream_count(struct stream *s, const char *status);
-/* The end record; extra (may be NULL) is merged into it (e.g. "error"). */
+/* The end record, with stream_s; extra (may be NULL) is merged into it (e.g. "error"). */
 int stream_end(struct stream *s, json_t *extra);
 
 /* --json: {"format":"gupbench-result-1","env":…,"cases":[…]}; consumes both. */

@@ -69,6 +69,7 @@ static int set_hugetlb_size(struct bench_opts *o, const char *arg, char *err, si
 static int set_longterm_fast(struct bench_opts *o, const char *arg, char *err, size_t errlen);
 static int set_nr_pages(struct bench_opts *o, const char *arg, char *err, size_t errlen);
 static int set_workload(struct bench_opts *o, const char *arg, char *err, size_t errlen);
+static int set_populate(struct bench_opts *o, const char *arg, char *err, size_t errlen);
 
 #define OFF(f) offsetof(struct bench_opts, f)
 
@@ -92,6 +93,8 @@ static const struct opt_def opt_table[] = {
 	{ 'S', NULL, NULL, K_SET, OFF(shared), 1, NULL, 0, OC_SHARED, "MAP_SHARED instead of MAP_PRIVATE" },
 	{ 'H', NULL, NULL, K_SET, OFF(hugetlb), 1, NULL, 0, OC_HUGETLB, "MAP_HUGETLB|MAP_ANONYMOUS, default hugetlb size" },
 	{ 'z', NULL, NULL, K_SET, OFF(touch), 1, NULL, 0, OC_GUP, "fault pages in from GUP (FOLL_TOUCH), not from user space" },
+	{ 0, "populate", "HOW", K_FN, 0, 0, set_populate, 0, OC_GUP,
+	  "fault the range in: touch (page by page, as the selftest; default) or madvise (MADV_POPULATE_WRITE)" },
 	{ 'p', NULL, NULL, K_SET, OFF(dump_use_pin), 1, NULL, 0, OC_GUP, "with -c: pin instead of get" },
 	{ 0, "hugetlb-size", "SIZE", K_FN, 0, 0, set_hugetlb_size, 0, OC_HUGETLB, "hugetlb page size 64K|2M|32M|1G (implies -H)" },
 	{ 0, "numa-node", "N", K_LONG, OFF(numa_node), 0, NULL, 0, 0, "bind memory and run on NUMA node N" },
@@ -231,6 +234,16 @@ static int set_workload(struct bench_opts *o, const char *arg, char *err, size_t
 		return -1;
 	}
 	o->workload = w;
+	return 0;
+}
+
+static int set_populate(struct bench_opts *o, const char *arg, char *err, size_t errlen)
+{
+	if (strcmp(arg, "touch") && strcmp(arg, "madvise")) {
+		fmt_into(err, errlen, "option '--populate' wants touch or madvise, not '%s'", arg);
+		return -1;
+	}
+	o->populate_madvise = !strcmp(arg, "madvise");
 	return 0;
 }
 

@@ -65,6 +65,7 @@ struct bench_opts {
 	int shared;                     /* -S */
 	int hugetlb;                    /* -H or --hugetlb-size */
 	int touch;                      /* -z: fault in by the kernel (FOLL_TOUCH) */
+	int populate_madvise;           /* --populate madvise: MADV_POPULATE_WRITE, not page by page */
 	int dump_use_pin;               /* -p */
 	unsigned long hugetlb_kb;       /* --hugetlb-size; 0 = the default size */
 	long numa_node;                 /* --numa-node, -1 = none */

@@ -1,8 +1,9 @@
 /*
- * planrun: runs the cases of a loaded plan, each in a forked child with a
- * deadline, and writes start/case records to a results stream. A child that
- * crashes or hangs yields an error record; the caller (PID 1 in the guest)
- * never dies with it.
+ * planrun: runs the cases of a loaded plan in child processes with a
+ * deadline (gup_test cases one after another in one worker child, the rest
+ * a child each) and writes start/case records to a results stream. A child
+ * that crashes or hangs yields an error record for its case; the caller
+ * (PID 1 in the guest) never dies with it.
  */
 #ifndef GUPBENCH_PLANRUN_H
 #define GUPBENCH_PLANRUN_H

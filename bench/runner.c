@@ -1,16 +1,17 @@
 /*
- * runner: prepares the range, runs the gup_test ioctl and collects samples.
- * The order of preparation follows the selftest (open file, mmap, madvise,
- * touch every base page unless -z) so that the same command line measures
- * the same thing; the additions (NUMA binding, CPU, SCHED_FIFO, hugetlb size,
- * warm-up repeats, the long-term pin check) wrap around it. A missing
- * capability is a SKIP with the fix in the reason, a failed ioctl an error
- * naming the command and errno.
+ * runner: runs the gup_test ioctl on a prepared range and collects samples.
+ * The range is prepared as the selftest does (open file, mmap, madvise,
+ * every base page faulted in unless -z: range.c) so that the same command
+ * line measures the same thing; each phase is timed into the result
+ * (PROTOCOL.md "phases"). The additions (NUMA binding, CPU, SCHED_FIFO,
+ * hugetlb size, warm-up repeats, the long-term pin check) wrap around it. A
+ * missing capability is a SKIP with the fix in the reason, a failed ioctl
+ * an error naming the command and errno.
  */
 #include "runner.h"
 #include "diag.h"
-#include "hugetlb.h"
 #include "nodes.h"
+#include "range.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEBUGFS_MAGIC_NR 0x64626720
@@ -290,16 +292,48 @@ int runner_hint(const struct bench_opts *o, char *p, unsigned long long size, st
 	return -1;
 }
 
+/* Seconds on CLOCK_MONOTONIC (instruction-counted under QEMU icount). */
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Get the range, run the command on it and give the range back, timing the ioctls. */
+static void run_mapped(const struct bench_opts *o, int fd, struct case_result *r, sample_hook hook, void *arg)
+{
+	struct gup_test gup = { 0 };
+	struct range rg;
+	double t0;
+
+	if (range_get(o, &rg, r))
+		return;
+	gup.addr = (uintptr_t)rg.p;
+	gup.nr_pages_per_call = (uint32_t)opts_nr_pages(o, (unsigned long)sysconf(_SC_PAGESIZE));
+	gup.gup_flags = (uint32_t)o->gup_flags | (o->write ? GUP_FOLL_WRITE : 0);
+	if (o->dump_use_pin)
+		gup.test_flags |= GUP_TEST_FLAG_DUMP_PAGES_USE_PIN;
+	memcpy(gup.which_pages, o->which_pages, sizeof(gup.which_pages));
+	/* either the kernel faults the pages in (FOLL_TOUCH) or range_get did, as the selftest */
+	if (o->touch)
+		gup.gup_flags |= GUP_FOLL_TOUCH;
+	t0 = mono_s();
+	if (o->cmd == CMD_PIN_LONGTERM_TEST)
+		longterm_test(o, fd, rg.p, r);
+	else
+		run_threads(o, fd, &gup, r, hook, arg);
+	r->phases.gup_s = mono_s() - t0;
+	range_put(o, &rg, r);
+}
+
 int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook, void *arg)
 {
-	unsigned long long size = opts_size_bytes(o);
-	long psize = sysconf(_SC_PAGESIZE);
-	struct gup_test gup = { 0 };
-	int fd, filed = -1, flags;
-	char *p = MAP_FAILED;
+	int fd;
 
 	memset(r, 0, sizeof(*r));
-	if (opts_check(o, (unsigned long)psize, r->reason, sizeof(r->reason))) {
+	if (opts_check(o, (unsigned long)sysconf(_SC_PAGESIZE), r->reason, sizeof(r->reason))) {
 		r->status = CASE_ERROR;
 		r->exit_status = EXIT_USAGE;
 		return r->exit_status;
@@ -309,52 +343,8 @@ int run_case(const struct bench_opts *o, struct case_result *r, sample_hook hook
 		open_failure(r, gup_test_path(), errno);
 		return r->exit_status;
 	}
-	if (o->hugetlb && hugetlb_check(o->hugetlb_kb, size, r->reason, sizeof(r->reason))) {
-		r->status = CASE_SKIP;
-		r->exit_status = EXIT_SKIP;
-		goto out;
-	}
-	if (runner_place(o, r))
-		goto out;
-	filed = open(o->file, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
-	if (filed < 0) {
-		case_set(r, CASE_ERROR, EXIT_FAIL, "cannot open '%s': %s", o->file, strerror(errno));
-		goto out;
-	}
-	flags = o->shared ? MAP_SHARED : MAP_PRIVATE;
-	if (o->hugetlb)
-		flags |= MAP_HUGETLB | MAP_ANONYMOUS | (o->hugetlb_kb ? hugetlb_mmap_flags(o->hugetlb_kb) : 0);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, filed, 0);
-	if (p == MAP_FAILED) {
-		case_set(r, CASE_ERROR, EXIT_FAIL, "mmap of %lu MiB of '%s' failed: %s (%s)", o->size_mb,
-			 o->hugetlb ? "hugetlb memory" : o->file, strerror(errno), bench_errname(errno));
-		goto out;
-	}
-	if (runner_hint(o, p, size, r))
-		goto out;
-
-	gup.addr = (uintptr_t)p;
-	gup.nr_pages_per_call = (uint32_t)opts_nr_pages(o, (unsigned long)psize);
-	gup.gup_flags = (uint32_t)o->gup_flags | (o->write ? GUP_FOLL_WRITE : 0);
-	if (o->dump_use_pin)
-		gup.test_flags |= GUP_TEST_FLAG_DUMP_PAGES_USE_PIN;
-	memcpy(gup.which_pages, o->which_pages, sizeof(gup.which_pages));
-	/* either the kernel faults the pages in (FOLL_TOUCH) or we do, as the selftest */
-	if (o->touch)
-		gup.gup_flags |= GUP_FOLL_TOUCH;
-	else
-		for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
-			p[off] = 0;
-
-	if (o->cmd == CMD_PIN_LONGTERM_TEST)
-		longterm_test(o, fd, p, r);
-	else
-		run_threads(o, fd, &gup, r, hook, arg);
-out:
-	if (p != MAP_FAILED)
-		munmap(p, size);
-	if (filed >= 0)
-		close(filed);
+	if (!runner_place(o, r))
+		run_mapped(o, fd, r, hook, arg);
 	close(fd);
 	return r->exit_status;
 }

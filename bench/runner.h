@@ -1,8 +1,8 @@
 /*
- * runner: one gup_test case, measured into a struct. Maps and prepares the
- * range exactly as the selftest does (file, MAP_PRIVATE/SHARED/HUGETLB,
- * madvise, user-space touch or FOLL_TOUCH), then issues the ioctl from each
- * thread. Times come only from the kernel's get_delta_usec/put_delta_usec.
+ * runner: one gup_test case, measured into a struct. Gets the range prepared
+ * as the selftest does (range.h: file, MAP_PRIVATE/SHARED/HUGETLB, madvise,
+ * faulted in from user space or by FOLL_TOUCH), then issues the ioctl from
+ * each thread. Times come only from the kernel's get_delta_usec/put_delta_usec.
  * No output here: a caller-supplied hook sees each sample as it arrives, and
  * sinks (emit.h) format the finished result.
  */
@@ -25,6 +25,20 @@ struct sample {
 
 enum case_status { CASE_OK, CASE_SKIP, CASE_ERROR };
 
+/*
+ * Where a gup_test case's time went, in seconds of the guest's
+ * CLOCK_MONOTONIC (bench/PROTOCOL.md "phases"), filled once the range is
+ * mapped (populate set). setup: open the file, mmap, madvise; fault:
+ * faulting the range in; gup: the ioctl loop (warm-ups and repeats, all
+ * threads); teardown: munmap and close. The plan executor adds the whole
+ * case's time to the record itself.
+ */
+struct case_phases {
+	double setup_s, fault_s, gup_s, teardown_s;
+	const char *populate;   /* "madvise", "touch" or "foll_touch" (-z); NULL: not reached */
+	int reused;             /* the range was kept from an earlier case (range.h): no setup, fault */
+};
+
 struct case_result {
 	enum case_status status;
 	int exit_status;        /* what a one-case command line exits with */
@@ -35,6 +49,7 @@ struct case_result {
 	 * just before and after each ioctl; NULL when not recorded */
 	cpu_set_t *thread_cpus;
 	unsigned long nr_threads;
+	struct case_phases phases;
 };
 
 typedef void (*sample_hook)(const struct bench_opts *o, const struct sample *s, void *arg);

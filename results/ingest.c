@@ -161,6 +161,47 @@ static int check_samples(struct ingest *in, json_t *samples, const char *id, int
 	return 0;
 }
 
+/*
+ * The optional "phases" of a case record (PROTOCOL.md): an object of known
+ * members only, times finite seconds within a case's longest allowed run,
+ * reused a boolean, populate one of the bench's names. Checked, not stored.
+ */
+static int check_phases(struct ingest *in, json_t *ph, const char *id)
+{
+	static const char *const secs[] = { "setup_s", "fault_s", "gup_s", "teardown_s", "case_s" };
+	static const char *const how[] = { "madvise", "touch", "foll_touch" };
+	const char *key, *p;
+	json_t *v;
+	size_t k;
+
+	if (!ph)
+		return 0;
+	if (!json_is_object(ph))
+		return fail(in, "case '%s': \"phases\" is not an object", id);
+	json_object_foreach(ph, key, v) {
+		for (k = 0; k < sizeof(secs) / sizeof(secs[0]) && strcmp(key, secs[k]); k++)
+			;
+		if (k < sizeof(secs) / sizeof(secs[0])) {
+			if (!json_is_number(v) || !(json_number_value(v) >= 0) ||
+			    json_number_value(v) > MAX_SAMPLE_US / 1e6)
+				return fail(in, "case '%s': phases.%s is not a number of seconds in 0..%lld",
+					    id, key, MAX_SAMPLE_US / 1000000);
+			continue;
+		}
+		if (!strcmp(key, "reused") && json_is_boolean(v))
+			continue;
+		p = json_string_value(v);
+		for (k = 0; strcmp(key, "populate") == 0 && p && k < sizeof(how) / sizeof(how[0]); k++)
+			if (!strcmp(p, how[k]))
+				break;
+		if (strcmp(key, "populate") || !p || k == sizeof(how) / sizeof(how[0]))
+			return fail(in, "case '%s': phases.%s is not one of setup_s, fault_s, gup_s, teardown_s, "
+				    "case_s (seconds), reused (true, false) or populate (madvise, touch, foll_touch)",
+				    id, key);
+	}
+	return 0;
+}
+
 /* params that restate the argv must say what the argv says. */
 static int check_params(struct ingest *in, json_t *params, const struct bench_opts *o, const char *id)
 {
@@ -261,7 +302,8 @@ static int validate_case(struct ingest *in, json_t *rec, json_t *params, json_t 
 
 	if (check_argv_key(in, rec, params, id, &timed, &no_put))
 		return -1;
-	if (check_samples(in, samples, id, status == 0 && timed, no_put))
+	if (check_samples(in, samples, id, status == 0 && timed, no_put) ||
+	    check_phases(in, json_object_get(rec, "phases"), id))
 		return -1;
 	in->nstatus[status]++;
 	return 0;
@@ -461,6 +503,9 @@ static int handle_record(struct ingest *in, json_t *rec, const char *sha, const 
 				return fail(in, "end record counts %lld \"%s\" cases but the stream has %d",
 					    (long long)json_integer_value(n), case_statuses[k], in->nstatus[k]);
 		}
+		n = json_object_get(rec, "stream_s");
+		if (n && (!json_is_number(n) || !(json_number_value(n) >= 0)))
+			return fail(in, "end record: \"stream_s\" is not a number of seconds >= 0");
 		in->res->have_end = 1;
 	} else {
 		return fail(in, "unknown record type '%s'", type);

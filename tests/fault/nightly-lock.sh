@@ -21,10 +21,12 @@ LOCK=$SCRATCH/lab/night.db.nightly.lock
 mkdir -p "$SCRATCH/lab"
 
 # The holder: a subshell keeping fd 9 locked (flock(1) on the same file).
-( exec 9>"$LOCK"; flock -n 9 || exit 1; echo "$BASHPID" >"$LOCK"; sleep 30 ) &
+# It waits for the lock rather than giving up: the probe below takes the
+# same lock for an instant, and under load the two can meet.
+( exec 9>"$LOCK"; flock -w 20 9 || exit 1; echo "$BASHPID" >"$LOCK"; sleep 30 ) &
 holder=$!
 for _ in $(seq 50); do
-	flock -n "$LOCK" true 2>/dev/null || break
+	[ -s "$LOCK" ] && ! flock -n "$LOCK" true 2>/dev/null && break
 	sleep 0.1
 done
 timeout 20 "$H" nightly --config "$SCRATCH/nightly.json" --report-only >"$SCRATCH/out" 2>"$SCRATCH/err"

@@ -29,6 +29,10 @@
 #define CASE(s, id, n) CASE_AS(s, id, n, SAMPLES)
 #define SAMPLE1(get, put) "[{\"get_us\":" get ",\"put_us\":" put ",\"truncated\":false,\"warmup\":false}]"
 #define END(s, n) "{\"type\":\"end\",\"seq\":" #s ",\"cases\":" #n ",\"ok\":" #n ",\"skip\":0,\"error\":0}\n"
+/* A case with the bench's optional "phases" (PROTOCOL.md). */
+#define CASE_PH(s, id, phases) CASE_AS(s, id, 1, SAMPLES ",\"phases\":" phases)
+#define PHASES "{\"populate\":\"madvise\",\"reused\":true,\"setup_s\":0,\"fault_s\":0.5,\"gup_s\":0.1," \
+	"\"teardown_s\":0,\"case_s\":0.7}"
 
 static const char good[] = ENV START(1, "a") CASE(2, "a", 1)
 	START(3, "b") CASE(4, "b", 2) END(5, 2);
@@ -63,7 +67,7 @@ int main(void)
 	char *dbfile, *big;
 	int fd = mkstemp(path);
 
-	tap_plan(103);
+	tap_plan(119);
 	close(fd);
 	unlink(path);
 	mkdir_p(path, 0700);
@@ -137,6 +141,21 @@ int main(void)
 		"line 4: end record counts 0 \"ok\" cases but the stream has 1", "end record's ok count wrong");
 	rejects(ENV START(1, "a") CASE(2, "a", 1) "{\"type\":\"end\",\"seq\":3,\"cases\":1}\n",
 		"line 4: end record lacks the integer \"ok\" count", "end record without status counts");
+	ok(ingest(ENV START(1, "p") CASE_PH(2, "p", PHASES)
+		  "{\"type\":\"end\",\"seq\":3,\"cases\":1,\"ok\":1,\"skip\":0,\"error\":0,\"stream_s\":0.01}\n", 0, &r) == 0,
+	   "a case record with phases and an end record with stream_s are accepted");
+	ingest_result_free(&r);
+	rejects(ENV START(1, "a") CASE_PH(2, "a", "{\"fault_s\":-1}") END(3, 1),
+		"line 3: case 'a': phases.fault_s is not a number of seconds", "negative phase time");
+	rejects(ENV START(1, "a") CASE_PH(2, "a", "{\"populate\":\"sometimes\"}") END(3, 1),
+		"line 3: case 'a': phases.populate is not one of", "unknown populate method");
+	rejects(ENV START(1, "a") CASE_PH(2, "a", "{\"lunch_s\":1}") END(3, 1),
+		"line 3: case 'a': phases.lunch_s is not one of", "unknown phase");
+	rejects(ENV START(1, "a") CASE_PH(2, "a", "[1]") END(3, 1),
+		"line 3: case 'a': \"phases\" is not an object", "phases not an object");
+	rejects(ENV START(1, "a") CASE(2, "a", 1)
+		"{\"type\":\"end\",\"seq\":3,\"cases\":1,\"ok\":1,\"skip\":0,\"error\":0,\"stream_s\":\"fast\"}\n",
+		"line 4: end record: \"stream_s\" is not a number", "end record's stream_s not seconds");
 	rejects(ENV "{\"type\":\"start\",\"seq\":1,\"id\":\"a\",\"id\":\"b\"}\n",
 		"line 2: not a JSON object: duplicate object key", "duplicate JSON key");
 	{

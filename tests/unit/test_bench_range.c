@@ -1,0 +1,137 @@
+/*
+ * test_bench_range: the --populate option, how range.c faults a range in
+ * and which ranges it keeps for the next case (mapping type, eviction, the
+ * cases never kept), and the "phases" of a case record. Runs on the host:
+ * mapping /dev/zero needs no gup_test.
+ */
+#include "tap.h"
+#include "emit.h"
+#include "range.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static struct bench_opts opts(const char *a, const char *b, const char *c)
+{
+	char *argv[] = { "-m", "4", (char *)a, (char *)b, (char *)c };
+	int argc = 2 + (a != NULL) + (b != NULL) + (c != NULL);
+	struct bench_opts o;
+	char err[256];
+
+	opts_defaults(&o);
+	if (opts_parse(&o, argc, argv, OPTS_CASE, err, sizeof(err)))
+		printf("# bad test options: %s\n", err);
+	return o;
+}
+
+/* Get a range for o as a case would, hand it back after an ok case; what range_get gave. */
+static struct range cycle(const struct bench_opts *o, struct case_result *r)
+{
+	struct range rg, got;
+
+	memset(r, 0, sizeof(*r));
+	if (range_get(o, &rg, r))
+		printf("# range_get: %s\n", r->reason);
+	got = rg;
+	range_put(o, &rg, r);
+	return got;
+}
+
+static int mapped(const void *p)
+{
+	unsigned char v;
+
+	return mincore((void *)p, (size_t)sysconf(_SC_PAGESIZE), &v) == 0 || errno != ENOMEM;
+}
+
+int main(void)
+{
+	struct bench_opts a = opts(NULL, NULL, NULL), s = opts("-S", NULL, NULL), t = opts("-T", NULL, NULL);
+	struct bench_opts w = opts("-W", NULL, NULL), z = opts("-z", NULL, NULL), pt = opts("--populate", "madvise", NULL);
+	struct bench_opts l = opts("-L", NULL, NULL), u = opts("-U", NULL, NULL);
+	struct case_result r;
+	struct range first, rg;
+	char err[256], k1[256], k2[256];
+	json_t *rec, *ph;
+	char *argv[] = { "-m", "4" };
+
+	tap_plan(25);
+	ok(!a.populate_madvise && pt.populate_madvise, "--populate madvise sets populate_madvise, the default is touch");
+	opts_key(&a, k1, sizeof(k1));
+	opts_key(&pt, k2, sizeof(k2));
+	is_str(k2, k1, "--populate is not part of the case key (it does not change what is measured)");
+	opts_defaults(&a);
+	ok(opts_parse(&a, 2, (char *[]){ "--populate", "never" }, OPTS_CASE, err, sizeof(err)) == -1 &&
+	   strstr(err, "'--populate'") && strstr(err, "touch or madvise"), "--populate never is refused: %s", err);
+	a = opts(NULL, NULL, NULL);
+
+	ok(range_same_type(&a, &w) && range_same_type(&a, &l), "-W and -L share the mapping type of -w -u");
+	ok(!range_same_type(&a, &s) && !range_same_type(&a, &t) && !range_same_type(&a, &z) &&
+	   !range_same_type(&a, &pt), "-S, -T, -z, --populate madvise are other types");
+
+	/* not keeping: each case maps, faults in and unmaps */
+	first = cycle(&a, &r);
+	is_str(r.phases.populate, "touch", "the range is faulted in page by page, as the selftest does");
+	ok(!r.phases.reused && r.phases.fault_s > 0 && r.phases.setup_s >= 0 && r.phases.teardown_s > 0,
+	   "a new range: setup, fault-in and teardown timed");
+	ok(!mapped(first.p), "without keeping, a case's range is unmapped after it");
+	cycle(&pt, &r);
+	is_str(r.phases.populate, "madvise", "--populate madvise faults in by MADV_POPULATE_WRITE");
+	cycle(&z, &r);
+	is_str(r.phases.populate, "foll_touch", "-z leaves the fault-in to GUP");
+
+	runner_keep_ranges(1);
+	first = cycle(&a, &r);
+	ok(r.phases.teardown_s == 0 && mapped(first.p), "keeping: an ok case's range stays mapped");
+	rg = cycle(&w, &r);
+	ok(r.phases.reused && rg.p == first.p && r.phases.fault_s == 0 && r.phases.setup_s == 0,
+	   "the next case of the same mapping type reuses it, no setup or fault-in");
+	is_str(r.phases.populate, "touch", "a reused range says how it was faulted in");
+	is_int(rg.reused, 1, "the range itself says it was reused");
+	cycle(&l, &r);
+	ok(cycle(&w, &r).p && r.phases.reused == !longterm_may_migrate(),
+	   "after -L it is reused unless long-term pins may migrate pages here (%d)", longterm_may_migrate());
+	cycle(&a, &r);
+	cycle(&s, &r);
+	ok(!r.phases.reused, "another mapping type gets a range of its own");
+	ok(cycle(&a, &r).p == first.p || !r.phases.reused || longterm_may_migrate(),
+	   "with two kept, the first is still there");
+	cycle(&s, &r);
+	cycle(&t, &r);
+	ok(!r.phases.reused && cycle(&a, &r).p && !r.phases.reused,
+	   "a third type evicts the least recently used (the private one)");
+	cycle(&z, &r);
+	cycle(&z, &r);
+	ok(!r.phases.reused, "-z ranges are never kept (GUP faults them in inside the timing)");
+	cycle(&a, &r);
+	cycle(&u, &r);
+	cycle(&u, &r);
+	ok(!r.phases.reused && cycle(&a, &r).p && r.phases.reused,
+	   "-U neither takes a kept range nor leaves one (get_user_pages marks the folios accessed)");
+	memset(&r, 0, sizeof(r));
+	range_get(&s, &rg, &r);
+	r.status = CASE_ERROR;
+	first = rg;
+	range_put(&s, &rg, &r);
+	ok(!mapped(first.p), "a range of a case that did not end ok is unmapped");
+	first = cycle(&t, &r);
+	runner_keep_ranges(0);
+	ok(!mapped(first.p), "keeping off unmaps every kept range");
+
+	/* the record */
+	memset(&r, 0, sizeof(r));
+	rec = case_json("c", "gupbench", argv, 2, &a, &r);
+	ok(!json_object_get(rec, "phases"), "no phases in the record of a case that mapped nothing");
+	json_decref(rec);
+	cycle(&a, &r);
+	rec = case_json("c", "gupbench", argv, 2, &a, &r);
+	ph = json_object_get(rec, "phases");
+	ok(json_is_object(ph) && json_is_real(json_object_get(ph, "fault_s")) &&
+	   json_is_real(json_object_get(ph, "setup_s")) && json_is_real(json_object_get(ph, "gup_s")) &&
+	   json_is_real(json_object_get(ph, "teardown_s")) && json_is_false(json_object_get(ph, "reused")),
+	   "the record's phases: setup_s, fault_s, gup_s, teardown_s, reused");
+	is_str(json_string_value(json_object_get(ph, "populate")), "touch", "and populate");
+	json_decref(rec);
+	return tap_done();
+}
