@@ -7,8 +7,8 @@
 #   make demo       the main job: 6.1 vs 6.12 seed run, comparison and chart
 #   make deps       install the Debian packages the project needs (root)
 #   make SANITIZE=1 build with ASan/UBSan into build-san/
-#   make fuzz       libFuzzer on the stream, matrix, plan and series parsers
-#                   (clang; FUZZ_SECONDS per target, default 150: 10 minutes)
+#   make fuzz       libFuzzer on the stream, matrix, plan, series and console parsers
+#                   (clang; FUZZ_SECONDS per target, default 120: 10 minutes)
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -52,7 +52,7 @@ BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) results/stat
 # names the workload table, which names the workloads: the bench's modules
 # (not its main) go into the harness library; the linker keeps what is used.
 BENCH_OPTS_SRC := $(filter-out bench/gupbench.c,$(wildcard bench/*.c))
-HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) \
+HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) $(wildcard harness/cmd/*.c) \
                $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c \
                $(BENCH_OPTS_SRC)
 BENCH_OBJ   := $(patsubst %.c,$(O)/%.o,$(BENCH_SRC))
@@ -170,7 +170,7 @@ $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/libharness.a
 fuzz-targets: $(FUZZ_BIN)
 
 fuzz:
-	$(Q)FUZZ_SECONDS=$(or $(FUZZ_SECONDS),150) bash tests/fuzz/run.sh
+	$(Q)FUZZ_SECONDS=$(or $(FUZZ_SECONDS),120) bash tests/fuzz/run.sh
 
 deps:
 	$(Q)bash harness/install-deps.sh

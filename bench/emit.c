@@ -55,7 +55,7 @@ void human_sample(const struct bench_opts *o, const struct sample *s, void *file
 /* get or put times of the measured (non-warm-up) samples */
 static double *measured(const struct case_result *r, int put, size_t *n)
 {
-	double *x = bench_xcalloc(r->nr_samples, sizeof(double));
+	double *x = xcalloc(r->nr_samples, sizeof(double));
 
 	*n = 0;
 	for (size_t i = 0; i < r->nr_samples; i++)
@@ -149,6 +149,22 @@ json_t *params_json(const struct bench_opts *o)
 	return p;
 }
 
+/* Per thread, the sorted CPUs it ran on: [[0],[1]] for -j 2 on two CPUs. */
+static json_t *thread_cpus_json(const struct case_result *r)
+{
+	json_t *all = json_array();
+
+	for (unsigned long i = 0; i < r->nr_threads; i++) {
+		json_t *one = json_array();
+
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &r->thread_cpus[i]))
+				json_array_append_new(one, json_integer(c));
+		json_array_append_new(all, one);
+	}
+	return all;
+}
+
 /* A workload without a put time says so with nulls, never a fake 0. */
 static void drop_put(json_t *rec)
 {
@@ -189,7 +205,9 @@ json_t *case_json(const char *id, const char *tool, char *const argv[], int argc
 			"samples", samples,
 			"summary", summary_json(r));
 	if (!rec)
-		bench_die(EXIT_FAIL, "cannot build the case record (bug)");
+		die(EXIT_FAIL, "cannot build the case record (bug)");
+	if (r->thread_cpus)
+		json_object_set_new(rec, "thread_cpus", thread_cpus_json(r));
 	if (!workload_is_gup_test(o->workload) && !o->workload->put_what)
 		drop_put(rec);
 	return rec;
@@ -261,7 +279,7 @@ FILE *out_open(const char *path)
 	fmt_into(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
 	if (!f)
-		bench_die(EXIT_IO, "cannot write '%s': %s (check the directory exists and is writable)", tmp,
+		die(EXIT_IO, "cannot write '%s': %s (check the directory exists and is writable)", tmp,
 			  strerror(errno));
 	return f;
 }

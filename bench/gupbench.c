@@ -46,15 +46,15 @@ static int plan_main(const struct bench_opts *o)
 	FILE *out;
 
 	if (plan_load(o->plan, &p, err, sizeof(err)))
-		bench_die(EXIT_USAGE, "%s", err);
+		die(EXIT_USAGE, "%s", err);
 	knobs_restore_on_exit();
 	if (plan_setup(&p, err, sizeof(err)))
-		bench_die(EXIT_FAIL, "plan setup: %s", err);
+		die(EXIT_FAIL, "plan setup: %s", err);
 	out = out_open(o->out);
 	stream_init(&s, out);
 	if (stream_emit(&s, "env", env_json(0)) || plan_run(&p, o->selftest ? o->selftest : SELFTEST_DEFAULT, &s) ||
 	    stream_end(&s, NULL) || out_close(out, o->out))
-		bench_die(EXIT_IO, "cannot write the results stream to '%s'", o->out ? o->out : "stdout");
+		die(EXIT_IO, "cannot write the results stream to '%s'", o->out ? o->out : "stdout");
 	plan_free(&p);
 	knobs_restore();
 	if (s.error)
@@ -81,7 +81,7 @@ static void run_json(const struct bench_opts *o, struct cli_case *c, size_t n, s
 	out = out_open(o->out);
 	if (json_dumpf(doc, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) ||
 	    fputc('\n', out) == EOF || out_close(out, o->out))
-		bench_die(EXIT_IO, "cannot write '%s'", o->out ? o->out : "stdout");
+		die(EXIT_IO, "cannot write '%s'", o->out ? o->out : "stdout");
 	json_decref(doc);
 }
 
@@ -114,7 +114,7 @@ static int cli_main(const struct bench_opts *o, struct cli_case *c, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		if (opts_check(&c[i].o, (unsigned long)sysconf(_SC_PAGESIZE), err, sizeof(err)))
-			bench_die(EXIT_USAGE, "%s", err);
+			die(EXIT_USAGE, "%s", err);
 	knobs_restore_on_exit();
 	if (o->json)
 		run_json(o, c, n, &r);
@@ -131,6 +131,7 @@ int main(int argc, char *argv[])
 	struct bench_opts o;
 	char err[512];
 
+	diag_init("gupbench");
 	/*
 	 * jansson seeds its hash function from /dev/urandom on first use; in a
 	 * fresh guest that read waits for the kernel's jitter entropy (about a
@@ -141,7 +142,7 @@ int main(int argc, char *argv[])
 		init_main();
 	opts_defaults(&o);
 	if (opts_parse(&o, argc - 1, argv + 1, OPTS_CMDLINE, err, sizeof(err)))
-		bench_die(EXIT_USAGE, "%s", err);
+		die(EXIT_USAGE, "%s", err);
 	if (o.help) {
 		if (o.help == 2)
 			workload_list(stdout);
@@ -157,7 +158,7 @@ int main(int argc, char *argv[])
 		int rc;
 
 		if (gup_bench_cases(&o, argc - 1, argv + 1, &cases, &n, err, sizeof(err)))
-			bench_die(EXIT_USAGE, "%s", err);
+			die(EXIT_USAGE, "%s", err);
 		if (n > 1)
 			gup_bench_reserve_hugetlb();
 		rc = cli_main(&o, cases, n);

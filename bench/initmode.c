@@ -73,7 +73,7 @@ static void mount_all(void)
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
 		mkdir(mounts[i].target, 0755);
 		if (mount(mounts[i].source, mounts[i].target, mounts[i].type, 0, NULL) && errno != EBUSY)
-			bench_warn("cannot mount %s on '%s': %s", mounts[i].type, mounts[i].target,
+			warning("cannot mount %s on '%s': %s", mounts[i].type, mounts[i].target,
 				   strerror(errno));
 	}
 }
@@ -102,7 +102,7 @@ static FILE *open_results(const char *dev)
 		waited += 10;
 	}
 	if (fd < 0) {
-		bench_warn("cannot open results channel '%s': %s", dev, strerror(errno));
+		warning("cannot open results channel '%s': %s", dev, strerror(errno));
 		return NULL;
 	}
 	/* raw: no newline translation, no echo of our own records back at us */
@@ -124,7 +124,7 @@ static _Noreturn void power_off(FILE *results)
 	fflush(NULL);
 	sync();
 	reboot(RB_AUTOBOOT);
-	bench_warn("reboot failed: %s; halting here", strerror(errno));
+	warning("reboot failed: %s; halting here", strerror(errno));
 	for (;;)
 		pause();
 }

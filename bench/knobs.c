@@ -44,11 +44,11 @@ char *knob_read(const char *path)
 	close_b = open_b ? strchr(open_b, ']') : NULL;
 	if (open_b && close_b) {
 		*close_b = 0;
-		return bench_xstrdup(open_b + 1);
+		return xstrdup(open_b + 1);
 	}
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = 0;
-	return bench_xstrdup(buf);
+	return xstrdup(buf);
 }
 
 static int write_raw(const char *path, const char *value)
@@ -136,7 +136,7 @@ void knobs_restore_to(size_t mark)
 {
 	for (size_t i = nr_knobs; i-- > mark;) {
 		if (!knobs[i].restored && write_raw(knobs[i].path, knobs[i].old))
-			bench_warn("cannot restore '%s' to '%s': %s", knobs[i].path, knobs[i].old, strerror(errno));
+			warning("cannot restore '%s' to '%s': %s", knobs[i].path, knobs[i].old, strerror(errno));
 		knobs[i].restored = 1;
 	}
 	if (mark < nr_knobs)

@@ -70,7 +70,7 @@ static int parse_setup(json_t *setup, struct plan *p, const char *name, char *er
 		return 0;
 	if (!json_is_object(h))
 		return bad(err, len, name, "%s must map \"<N>kB\" to a page count", "setup.hugetlb");
-	p->hugetlb = bench_xcalloc(json_object_size(h), sizeof(*p->hugetlb));
+	p->hugetlb = xcalloc(json_object_size(h), sizeof(*p->hugetlb));
 	json_object_foreach(h, k, v) {
 		struct plan_hugetlb *e = &p->hugetlb[p->nr_hugetlb];
 		char tail[8];
@@ -115,7 +115,7 @@ static int parse_case(json_t *c, size_t idx, struct plan *p, const char *name, c
 	if (!json_is_array(argv))
 		return bad(err, len, name, "case '%s': argv must be an array of strings", pc->id);
 	pc->argc = (int)json_array_size(argv);
-	pc->argv = bench_xcalloc((size_t)pc->argc + 1, sizeof(char *));
+	pc->argv = xcalloc((size_t)pc->argc + 1, sizeof(char *));
 	json_array_foreach(argv, i, v) {
 		if (!json_is_string(v))
 			return bad(err, len, name, "case '%s': argv must be an array of strings", pc->id);
@@ -159,7 +159,7 @@ static int plan_from_json(json_t *root, const char *name, struct plan *p, char *
 	cases = json_object_get(root, "cases");
 	if (!json_is_array(cases) || !json_array_size(cases))
 		return bad(err, len, name, "%s must be a non-empty array", "\"cases\"");
-	p->cases = bench_xcalloc(json_array_size(cases), sizeof(*p->cases));
+	p->cases = xcalloc(json_array_size(cases), sizeof(*p->cases));
 	json_array_foreach(cases, i, c) {
 		p->nr_cases = i + 1;
 		if (parse_case(c, i, p, name, err, len))
@@ -231,7 +231,7 @@ int plan_setup(const struct plan *p, char *err, size_t len)
 		fmt_into(nr, sizeof(nr), "%ld", p->hugetlb[i].nr);
 		/* a size the kernel does not offer is left to the cases to SKIP */
 		if (access(path, F_OK)) {
-			bench_warn("hugetlb size '%s' not offered by this kernel: not reserved", p->hugetlb[i].size);
+			warning("hugetlb size '%s' not offered by this kernel: not reserved", p->hugetlb[i].size);
 			continue;
 		}
 		if (knob_write(path, nr, err, len))

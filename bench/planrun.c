@@ -72,14 +72,14 @@ json_t *run_isolated(const struct plan_case *c, const char *selftest)
 	/* the selftest has its own deadline inside; ours must outlast it */
 	double deadline = mono() + c->timeout_s + (c->selftest ? 5 : 0);
 	size_t cap = 1 << 16, len = 0;
-	char *buf = bench_xmalloc(cap);
+	char *buf = xmalloc(cap);
 	int pfd[2], st, timed_out = 0;
 	json_error_t je;
 	json_t *rec;
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC))
-		bench_die(EXIT_FAIL, "pipe: %s", strerror(errno));
+		die(EXIT_FAIL, "pipe: %s", strerror(errno));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -102,7 +102,7 @@ json_t *run_isolated(const struct plan_case *c, const char *selftest)
 		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
 			continue;
 		if (len + 4096 > cap)
-			buf = bench_xrealloc(buf, cap *= 2);
+			buf = xrealloc(buf, cap *= 2);
 		n = read(pfd[0], buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -50,6 +50,9 @@ void case_result_free(struct case_result *r)
 	free(r->samples);
 	r->samples = NULL;
 	r->nr_samples = 0;
+	free(r->thread_cpus);
+	r->thread_cpus = NULL;
+	r->nr_threads = 0;
 }
 
 /* Why gup_test cannot be opened, with the fix: the selftest's three causes. */
@@ -126,12 +129,22 @@ struct thread_ctx {
 	unsigned long long size;
 	struct sample *samples;   /* this thread's slice */
 	size_t nr;
+	cpu_set_t *cpus;          /* where it ran: r->thread_cpus[id] */
 	int err;                  /* errno of a failed ioctl */
 	sample_hook hook;
 	void *arg;
 };
 
 static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Note the CPU the calling thread runs on now. */
+static void note_cpu(cpu_set_t *seen)
+{
+	int c = sched_getcpu();
+
+	if (c >= 0 && c < CPU_SETSIZE)
+		CPU_SET(c, seen);
+}
 
 static void *gup_thread(void *p)
 {
@@ -144,10 +157,12 @@ static void *gup_thread(void *p)
 		struct sample *s = &t->samples[t->nr];
 
 		gup.size = t->size;
+		note_cpu(t->cpus);
 		if (ioctl(t->fd, ci->ioctl_nr, &gup)) {
 			t->err = errno;
 			break;
 		}
+		note_cpu(t->cpus);
 		s->get_us = gup.get_delta_usec;
 		s->put_us = gup.put_delta_usec;
 		s->size = gup.size;
@@ -168,18 +183,21 @@ static void run_threads(const struct bench_opts *o, int fd, const struct gup_tes
 			struct case_result *r, sample_hook hook, void *arg)
 {
 	unsigned long per = gup_cmd_info(o->cmd)->timed ? o->warmup + o->repeats : 1;
-	struct thread_ctx *t = bench_xcalloc(o->threads, sizeof(*t));
-	pthread_t *tid = bench_xcalloc(o->threads, sizeof(*tid));
+	struct thread_ctx *t = xcalloc(o->threads, sizeof(*t));
+	pthread_t *tid = xcalloc(o->threads, sizeof(*tid));
 	int err = 0;
 
-	r->samples = bench_xcalloc(o->threads * per, sizeof(struct sample));
+	r->samples = xcalloc(o->threads * per, sizeof(struct sample));
+	r->thread_cpus = xcalloc(o->threads, sizeof(cpu_set_t));
+	r->nr_threads = o->threads;
 	for (unsigned long i = 0; i < o->threads; i++) {
 		t[i] = (struct thread_ctx){ .o = o, .gup = *gup, .fd = fd, .id = (int)i,
-			.size = opts_size_bytes(o), .samples = r->samples + i * per, .hook = hook, .arg = arg };
+			.size = opts_size_bytes(o), .samples = r->samples + i * per, .hook = hook, .arg = arg,
+			.cpus = &r->thread_cpus[i] };
 		if (o->threads == 1)
 			gup_thread(&t[i]);
 		else if ((errno = pthread_create(&tid[i], NULL, gup_thread, &t[i])))
-			bench_die(EXIT_FAIL, "cannot start thread %lu: %s", i, strerror(errno));
+			die(EXIT_FAIL, "cannot start thread %lu: %s", i, strerror(errno));
 	}
 	/* compact the per-thread slices in thread order */
 	for (unsigned long i = 0; i < o->threads; i++) {
@@ -236,7 +254,7 @@ static void longterm_test(const struct bench_opts *o, int fd, char *p, struct ca
 	}
 	for (unsigned long long off = 0; off < size; off += (unsigned long long)psize)
 		p[off] = (char)(0xa5 ^ (off / (unsigned long long)psize));
-	copy = bench_xmalloc(size);
+	copy = xmalloc(size);
 	dst = (uintptr_t)copy;
 	if (ioctl(fd, PIN_LONGTERM_TEST_READ, &dst)) {
 		int e = errno;

@@ -9,6 +9,7 @@
 #ifndef GUPBENCH_RUNNER_H
 #define GUPBENCH_RUNNER_H
 
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,10 @@ struct case_result {
 	char reason[512];
 	struct sample *samples;
 	size_t nr_samples;
+	/* gup_test cases: per thread, the CPUs (sched_getcpu) it was seen on
+	 * just before and after each ioctl; NULL when not recorded */
+	cpu_set_t *thread_cpus;
+	unsigned long nr_threads;
 };
 
 typedef void (*sample_hook)(const struct bench_opts *o, const struct sample *s, void *arg);

@@ -50,7 +50,7 @@ static int slurp(int fd, double deadline, char **buf, size_t *len)
 {
 	size_t cap = 4096;
 
-	*buf = bench_xmalloc(cap);
+	*buf = xmalloc(cap);
 	*len = 0;
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -67,7 +67,7 @@ static int slurp(int fd, double deadline, char **buf, size_t *len)
 		if (!pfd.revents)
 			continue;
 		if (*len + 1024 > cap)
-			*buf = bench_xrealloc(*buf, cap *= 2);
+			*buf = xrealloc(*buf, cap *= 2);
 		n = read(fd, *buf + *len, cap - *len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -84,7 +84,7 @@ static void parse_output(char *out, struct case_result *r)
 	size_t cap = 16;
 	char *save, *line;
 
-	r->samples = bench_xcalloc(cap, sizeof(struct sample));
+	r->samples = xcalloc(cap, sizeof(struct sample));
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct sample s;
 
@@ -93,7 +93,7 @@ static void parse_output(char *out, struct case_result *r)
 		if (!selftest_parse_line(line, &s))
 			continue;
 		if (r->nr_samples == cap)
-			r->samples = bench_xrealloc(r->samples, (cap *= 2) * sizeof(struct sample));
+			r->samples = xrealloc(r->samples, (cap *= 2) * sizeof(struct sample));
 		r->samples[r->nr_samples++] = s;
 	}
 }
@@ -101,7 +101,7 @@ static void parse_output(char *out, struct case_result *r)
 int run_selftest(const char *path, char *const args[], int nargs, unsigned timeout_s,
 		 struct case_result *r)
 {
-	char **argv = bench_xcalloc((size_t)nargs + 2, sizeof(char *));
+	char **argv = xcalloc((size_t)nargs + 2, sizeof(char *));
 	int pfd[2], st, timed_out;
 	char *out;
 	size_t len;
@@ -117,10 +117,10 @@ int run_selftest(const char *path, char *const args[], int nargs, unsigned timeo
 		return r->exit_status;
 	}
 	if (pipe2(pfd, O_CLOEXEC))
-		bench_die(EXIT_FAIL, "pipe: %s", strerror(errno));
+		die(EXIT_FAIL, "pipe: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0)
-		bench_die(EXIT_FAIL, "fork: %s", strerror(errno));
+		die(EXIT_FAIL, "fork: %s", strerror(errno));
 	if (!pid) {
 		setpgid(0, 0);
 		dup2(pfd[1], 1);

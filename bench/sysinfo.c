@@ -64,7 +64,7 @@ json_t *env_json(int init)
 		json_object_set_new(set, knob_path(i), json_string(knob_value(i)));
 	/* get/put deltas are ktime: on a jiffies clock they come in 1/HZ steps */
 	if (json_is_string(cs) && strstr(json_string_value(cs), "jiffies"))
-		bench_warn("clocksource is '%s': get/put times are quantised to a tick (boot a TCG guest with "
+		warning("clocksource is '%s': get/put times are quantised to a tick (boot a TCG guest with "
 			   "tsc=reliable tsc_early_khz=<host kHz>)", json_string_value(cs));
 	env = json_pack("{s:s,s:s,s:s,s:o,s:s,s:I,s:I,s:I,s:b,s:{s:o,s:o},s:o,s:I,s:o,s:b,s:o}",
 			 "format", "gupbench-stream-1",

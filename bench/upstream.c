@@ -61,20 +61,20 @@ static void add(struct cli_case *c, size_t *n, const char *cmd, int write, int s
 	struct cli_case *k = &c[(*n)++];
 	char err[256];
 
-	k->argv = bench_xcalloc(9, sizeof(char *));
+	k->argv = xcalloc(9, sizeof(char *));
 	k->owns_argv = 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]) && words[i]; i++)
-		k->argv[k->argc++] = bench_xstrdup(words[i]);
+		k->argv[k->argc++] = xstrdup(words[i]);
 	opts_defaults(&k->o);
 	if (opts_parse(&k->o, k->argc, k->argv, OPTS_CASE, err, sizeof(err)))
-		bench_die(EXIT_FAIL, "gup_bench matrix: %s (bug)", err);
+		die(EXIT_FAIL, "gup_bench matrix: %s (bug)", err);
 }
 
 static size_t matrix(struct cli_case **out)
 {
 	static const char *const cmds[] = { "-u", "-a", "-L" }, *const thp[] = { "-t", "-T" };
 	static const char *const nrs[] = { "1", "512", "123", "-1" };
-	struct cli_case *c = bench_xcalloc(3 * 2 * 2 * (2 * 4 + 4), sizeof(*c));
+	struct cli_case *c = xcalloc(3 * 2 * 2 * (2 * 4 + 4), sizeof(*c));
 	size_t n = 0;
 
 	for (int k = 0; k < 3; k++)
@@ -108,7 +108,7 @@ void gup_bench_reserve_hugetlb(void)
 	fmt_into(val, sizeof(val), "%ld", nr + need - nfree);
 	knobs_restore_on_exit();
 	if (knob_write(path, val, why, sizeof(why)))
-		bench_warn("%s: the hugetlb cases will skip", why);
+		warning("%s: the hugetlb cases will skip", why);
 }
 
 int gup_bench_cases(const struct bench_opts *o, int argc, char **argv, struct cli_case **cases, size_t *n,
@@ -117,7 +117,7 @@ int gup_bench_cases(const struct bench_opts *o, int argc, char **argv, struct cl
 	if (grammar_check(o, err, len))
 		return -1;
 	if (!bare(argc, argv)) {
-		*cases = bench_xcalloc(1, sizeof(**cases));
+		*cases = xcalloc(1, sizeof(**cases));
 		**cases = (struct cli_case){ *o, argc, argv, 0 };
 		*n = 1;
 		return 0;

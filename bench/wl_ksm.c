@@ -61,7 +61,7 @@ int ksm_setup(struct wl_run *w, struct case_result *r)
 		case_set(r, CASE_SKIP, EXIT_SKIP, "no " MERGING ": the kernel is older than 5.19");
 		return -1;
 	}
-	k = bench_xcalloc(1, sizeof(*k));
+	k = xcalloc(1, sizeof(*k));
 	k->mark = knobs_mark();
 	k->pages = (unsigned long)(w->size / w->psize);
 	w->priv = k;

@@ -45,12 +45,12 @@ static int mp_fail(struct case_result *r, int e)
 
 int mp_setup(struct wl_run *w, struct case_result *r)
 {
-	struct mp *m = bench_xcalloc(1, sizeof(*m));
+	struct mp *m = xcalloc(1, sizeof(*m));
 
 	m->count = (unsigned long)(w->size / w->psize);
-	m->pages = bench_xcalloc(m->count, sizeof(void *));
-	m->nodes = bench_xcalloc(m->count, sizeof(int));
-	m->status = bench_xcalloc(m->count, sizeof(int));
+	m->pages = xcalloc(m->count, sizeof(void *));
+	m->nodes = xcalloc(m->count, sizeof(int));
+	m->status = xcalloc(m->count, sizeof(int));
 	for (unsigned long i = 0; i < m->count; i++)
 		m->pages[i] = w->p + i * w->psize;
 	w->priv = m;

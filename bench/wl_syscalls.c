@@ -51,12 +51,12 @@ struct chunks {
 /* The range cut in buffers of -n pages. */
 static struct chunks *chunks_new(struct wl_run *w)
 {
-	struct chunks *c = bench_xcalloc(1, sizeof(*c));
+	struct chunks *c = xcalloc(1, sizeof(*c));
 	unsigned long long len = (unsigned long long)w->nr_pages * w->psize;
 
 	c->fd = -1;
 	c->nr = (unsigned long)((w->size + len - 1) / len);
-	c->iov = bench_xcalloc(c->nr, sizeof(struct iovec));
+	c->iov = xcalloc(c->nr, sizeof(struct iovec));
 	for (unsigned long i = 0; i < c->nr; i++) {
 		unsigned long long off = i * len;
 
@@ -144,7 +144,7 @@ int pvm_setup(struct wl_run *w, struct case_result *r)
 	struct chunks *c = chunks_new(w);
 	struct iovec probe = { 0 }, local = { 0 };
 
-	c->buf = bench_xmalloc(c->iov[0].iov_len);
+	c->buf = xmalloc(c->iov[0].iov_len);
 	memset(c->buf, 1, c->iov[0].iov_len);
 	if (syscall(SYS_process_vm_readv, getpid(), &local, 1, &probe, 1, 0) < 0 && errno == ENOSYS) {
 		chunks_free(w);

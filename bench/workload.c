@@ -227,7 +227,7 @@ static void repeats(struct wl_run *w, struct case_result *r, sample_hook hook, v
 	const struct bench_opts *o = w->o;
 	unsigned long total = o->warmup + o->repeats;
 
-	r->samples = bench_xcalloc(total, sizeof(struct sample));
+	r->samples = xcalloc(total, sizeof(struct sample));
 	for (w->idx = 0; w->idx < total; w->idx++) {
 		struct sample *s = &r->samples[r->nr_samples];
 

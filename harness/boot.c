@@ -46,6 +46,7 @@ struct watch {
 	struct runner *R;
 	const char *kernel;
 	int boot;
+	int vcpus;               /* QEMU's -smp N */
 	char *line;              /* partial line carried between reads */
 	size_t line_len;
 	long offset;             /* bytes of the results file consumed */
@@ -64,7 +65,12 @@ static void on_record(struct watch *w, json_t *rec)
 	if (!type)
 		return;
 	if (!strcmp(type, "env")) {
+		json_int_t seen = json_integer_value(json_object_get(rec, "cpus"));
+
 		w->got_env = 1;
+		if (seen != w->vcpus)
+			warning("%s boot%d: the guest sees %lld of its %d vCPUs (a kernel built before the SMP fragment? rebuild it: gupharness kernel build)",
+				w->kernel, w->boot, (long long)seen, w->vcpus);
 	} else if (!strcmp(type, "start") && id) {
 		free(w->current);
 		w->current = xstrdup(id);
@@ -302,7 +308,7 @@ static pid_t boot_start(struct runner *R, const struct kernel_ctx *K, int boot, 
 struct boot_debris {
 	char *console, *stream;
 	size_t stream_len;
-	const char *fault_kind, *fault_at;
+	struct console_scan scan;   /* what the console showed */
 	char started[32], ended[32];
 };
 
@@ -312,7 +318,7 @@ static const char *boot_status(const struct boot_outcome *out, const struct boot
 {
 	if (out->interrupted)
 		return "incomplete";
-	if (d->fault_kind && !strcmp(d->fault_kind, "panic"))
+	if (d->scan.fatal)
 		return "panic";
 	if (out->timed_out)
 		return "timeout";
@@ -339,6 +345,7 @@ static int64_t boot_store(struct runner *R, struct kernel_ctx *K, int boot, cons
 	struct ingest_ctx ctx = {
 		.run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel, .clock = R->clock,
 		.started = d->started, .ended = d->ended, .status = out->status, .identity = identity,
+		.vcpus = w->vcpus,
 	};
 	struct ingest_result ir;
 	int64_t boot_id = 0;
@@ -376,20 +383,41 @@ static void fault_event(struct runner *R, int64_t boot_id, struct kernel_ctx *K,
 	R->faults = 1;
 }
 
-/* One event for each fault the boot showed: console, hang, cut stream. */
+/* A console finding the kernel went on from: an event that flags the boot's
+ * samples suspect (compare shows it), never a failed run. */
+static void suspect_event(struct runner *R, int64_t boot_id, struct kernel_ctx *K, const struct boot_debris *d,
+			  const struct console_finding *c)
+{
+	char *line = console_line(c->at), *ex = console_excerpt(d->console, c->at);
+	char *msg = xasprintf("kernel %s on the console (%zu line%s; the boot's samples are suspect): %s", c->kind,
+			      c->lines, c->lines == 1 ? "" : "s", line);
+
+	add_event(R, boot_id, K, c->kind, NULL, msg, ex);
+	free(msg);
+	free(ex);
+	free(line);
+}
+
+/* One event for each kind of trouble the boot showed: console, hang, cut stream. */
 static void boot_events(struct runner *R, struct kernel_ctx *K, int64_t boot_id, const struct watch *w,
 			const struct boot_outcome *out, const struct boot_debris *d)
 {
-	const char *cur = w->current, *kind = d->fault_kind;
+	const char *cur = w->current;
 
-	if (kind)
-		fault_event(R, boot_id, K, kind, cur,
-			    cur ? xasprintf("kernel %s in case '%s'", kind, cur)
-				: xasprintf("kernel %s %s", kind, w->got_env ? "between cases" : "during boot"),
-			    console_excerpt(d->console, d->fault_at));
+	for (size_t i = 0; i < d->scan.n; i++) {
+		const struct console_finding *c = &d->scan.f[i];
+
+		if (c->severity == CONSOLE_SUSPECT)
+			suspect_event(R, boot_id, K, d, c);
+		else
+			fault_event(R, boot_id, K, c->kind, cur,
+				    cur ? xasprintf("kernel %s in case '%s'", c->kind, cur)
+					: xasprintf("kernel %s %s", c->kind, w->got_env ? "between cases" : "during boot"),
+				    console_excerpt(d->console, c->at));
+	}
 	if (out->interrupted)
 		add_event(R, boot_id, K, "interrupted", cur, "interrupted; QEMU stopped", NULL);
-	else if (out->timed_out && !(kind && !strcmp(kind, "panic")))
+	else if (out->timed_out && !d->scan.fatal)
 		fault_event(R, boot_id, K, "timeout", cur,
 			    cur ? xasprintf("guest hung in case '%s': %s", cur, out->why)
 				: xasprintf("guest hung: %s", out->why),
@@ -455,14 +483,16 @@ void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *i
 	scale_limits(R, &needs);
 	qemu_spec_from_needs(&spec, &needs);
 	append = apply_guest_settings(&spec, &R->guest);
+	w.vcpus = spec.cpus;
 	spec.initrd = f.initrd;
 	spec.console_path = f.console;
 	spec.results_path = f.results;
 	spec.qmp_path = f.qmp;
 	argv = qemu_argv(&spec);
 	if (!boot_prepare(R, K, &f, plan, &needs)) {
-		note("%s boot%d: %zu cases, %ld MiB, %s, %s clock, limit %.0f s", K->name, boot, n, needs.mem_mb,
-		     R->accel, R->clock, R->timeout > 0 ? R->timeout : needs.total_timeout);
+		note("%s boot%d: %zu cases, %ld MiB, %d vCPU%s, %s, %s clock, limit %.0f s", K->name, boot, n,
+		     spec.mem_mb, spec.cpus, spec.cpus == 1 ? "" : "s", R->accel, R->clock,
+		     R->timeout > 0 ? R->timeout : needs.total_timeout);
 		iso8601_now(d.started);
 		pid = boot_start(R, K, boot, &f, argv);
 	}
@@ -476,7 +506,7 @@ void boot_once(struct runner *R, struct kernel_ctx *K, int boot, const size_t *i
 	if (!d.console)
 		d.console = xstrdup("");
 	d.stream = read_file(f.results, &d.stream_len);
-	d.fault_at = console_fault(d.console, &d.fault_kind);
+	console_scan(d.console, &d.scan);
 	out.status = boot_status(&out, &d, &w);
 	boot_events(R, K, boot_store(R, K, boot, &w, &out, &d), &w, &out, &d);
 	if (out.status)
@@ -528,11 +558,24 @@ int boot_pick_accel(struct runner *R, const struct kernel_ctx *K, const char *wa
 
 /* ---- streams left on disk by an earlier attempt (--resume) ---- */
 
+/* The vCPUs of the boot whose results file is at path, from its qemu-cmd. */
+static int recorded_vcpus(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *cmdpath = xasprintf("%.*s/qemu-cmd", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	char *cmd = read_file(cmdpath, NULL);
+	int n = qemu_cmd_cpus(cmd);
+
+	free(cmd);
+	free(cmdpath);
+	return n;
+}
+
 static void recover_one(struct runner *R, struct kernel_ctx *K, int boot, const char *path)
 {
 	char *identity = boot_identity(R, K, boot);
 	struct ingest_ctx ctx = { .run_id = R->run_id, .kernel_id = K->id, .boot_index = boot, .accel = R->accel,
-				  .clock = R->clock, .identity = identity };
+				  .clock = R->clock, .identity = identity, .vcpus = recorded_vcpus(path) };
 	struct ingest_result ir;
 	size_t len;
 	char *buf = read_file(path, &len);

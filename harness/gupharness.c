@@ -1,6 +1,7 @@
 /*
  * gupharness: the host-side CLI. Subcommands live in one table (git's
- * habit); each is implemented in the module named for its concern.
+ * habit); each is a thin file in harness/cmd/ that parses its options and
+ * calls the module named for its concern.
  */
 #include "commands.h"
 #include "spawn.h"
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	diag_init("gupharness");
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -143,12 +143,25 @@ static void set_work(struct source *s, const char *work_id, const char *arch)
 	s->marker = xasprintf("%s/series-applied", s->work);
 }
 
+/* A work tree named for the source's path ("gitpath-", "dirpath-"): an
+ * edited directory or a repository moved between revisions rebuilds
+ * incrementally in the same tree. */
+static void set_work_by_path(struct source *s, const char *prefix, const char *real, const char *arch)
+{
+	char pathhash[65], *wid;
+
+	sha256_hex(real, strlen(real), pathhash);
+	wid = xasprintf("%s-%.16s", prefix, pathhash);
+	set_work(s, wid, arch);
+	free(wid);
+}
+
 static int resolve_source(struct build *b)
 {
 	const struct kbuild_req *q = b->req;
 	struct source *s = &b->src;
 	struct stat st;
-	char pathhash[65], *id, *real;
+	char *id, *real;
 
 	if (!q->source)
 		return error("no kernel source: give --source TARBALL|DIR"), EXIT_USAGE;
@@ -181,13 +194,7 @@ static int resolve_source(struct build *b)
 		s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
 		free(id);
 		/* one work tree per repository: moving it between revisions rewrites only what differs */
-		sha256_hex(real, strlen(real), pathhash);
-		{
-			char *wid = xasprintf("gitpath-%.16s", pathhash);
-
-			set_work(s, wid, b->arch->name);
-			free(wid);
-		}
+		set_work_by_path(s, "gitpath", real, b->arch->name);
 		return 0;
 	}
 	{
@@ -207,13 +214,7 @@ static int resolve_source(struct build *b)
 	s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
 	free(id);
 	/* the work tree follows the path, so an edited directory rebuilds incrementally */
-	sha256_hex(real, strlen(real), pathhash);
-	{
-		char *wid = xasprintf("dirpath-%.16s", pathhash);
-
-		set_work(s, wid, b->arch->name);
-		free(wid);
-	}
+	set_work_by_path(s, "dirpath", real, b->arch->name);
 	return 0;
 }
 
@@ -952,7 +953,10 @@ static int load_fragments(struct build *b, struct kconfig_set *want, char **all_
 	for (int i = 0; i < n && !r; i++) {
 		char *path = paths[i], *text = read_file(path, NULL), *cat;
 
-		if (!text) {
+		if (!text && i >= n - b->req->nfragments) {   /* a --config the user named */
+			error("cannot read config fragment '%s': %m; check the --config path", path);
+			r = EXIT_USAGE;
+		} else if (!text) {                            /* one of ours: the install is broken */
 			error("cannot read config fragment '%s': %m", path);
 			r = EXIT_ENV;
 		} else if (kconfig_parse(want, text, path)) {
@@ -1062,10 +1066,84 @@ static int pick_compiler(struct build *b)
 	return 0;
 }
 
+/* Writes the object tree's .config; a config equal to the one there leaves
+ * every timestamp alone. */
+static int write_obj_config(struct build *b, const char *config)
+{
+	char *p = xasprintf("%s/.config", b->src.obj), *q = read_file(p, NULL);
+	int r = 0;
+
+	if (mkdir_p(b->src.obj, 0755) || ((!q || strcmp(q, config)) && write_file_atomic(p, config, strlen(config)))) {
+		int e = errno;
+
+		error("cannot write '%s/.config': %m", b->src.obj);
+		r = status_for_errno(e);
+	}
+	free(p);
+	free(q);
+	return r;
+}
+
+/* The kernel's gup_test selftest, built next to the entry; its absence is a warning. */
+static int try_gup_test(struct build *b)
+{
+	char *gt = xasprintf("%s/gup_test", b->tmp), *gl = xasprintf("%s/gup_test.log", b->tmp);
+	int ok = build_gup_test(b, gt, gl) == 0;
+
+	if (!ok) {
+		warning("could not build the kernel's gup_test selftest for '%s': see gup_test.log in the entry",
+			b->name);
+		unlink(gt);
+	}
+	free(gt);
+	free(gl);
+	return ok;
+}
+
+/* Collects image, config, release, fragments, patches and meta.json into
+ * the entry's temporary directory: every write can hit ENOSPC, and then no
+ * entry appears. */
+static int store_entry(struct build *b, struct facts *f, const char *config, json_t *frag_names)
+{
+	char *img = xasprintf("%s/%s", b->src.obj, b->arch->image_path);
+	char *dimg = xasprintf("%s/%s", b->tmp, arch_image_name(b->arch));
+	char *cfg = xasprintf("%s/.config", b->tmp), *rel = xasprintf("%s/release", b->tmp);
+	char *fd = xasprintf("%s/fragments", b->tmp), *pd = xasprintf("%s/patches", b->tmp);
+	char *rl = xasprintf("%s\n", f->release);
+	int bad = copy_file(img, dimg, &f->image_size) || write_file_atomic(cfg, config, strlen(config)) ||
+		  write_file_atomic(rel, rl, strlen(rl)) || mkdir_p(fd, 0755);
+	int e = errno, r = 0;
+
+	for (size_t i = 0; !bad && i < json_array_size(frag_names); i++) {
+		const char *src = json_string_value(json_array_get(frag_names, i));
+		char *dst = xasprintf("%s/%02zu-%s", fd, i, strrchr(src, '/') ? strrchr(src, '/') + 1 : src);
+
+		bad = copy_file(src, dst, NULL);
+		e = errno;
+		free(dst);
+	}
+	if (!bad && b->have_series && kpatch_export(&b->series, pd))
+		bad = 1, e = errno;
+	if (!bad && write_meta(b, f))
+		bad = 1, e = errno;
+	if (bad) {
+		error("cannot store kernel '%s' in '%s': %s", b->name, b->tmp, strerror(e));
+		r = status_for_errno(e);
+	}
+	free(img);
+	free(dimg);
+	free(cfg);
+	free(rel);
+	free(fd);
+	free(pd);
+	free(rl);
+	return r;
+}
+
 static int build_entry(struct build *b, const char *key, const char *config, json_t *frag_names)
 {
 	struct facts f = { .key = key, .fragments = frag_names };
-	char *log, *p, *q;
+	char *log, *p;
 	int r, incremental;
 	double t0 = now_monotonic();
 
@@ -1074,24 +1152,13 @@ static int build_entry(struct build *b, const char *key, const char *config, jso
 	if (!b->tmp)
 		return EXIT_IO;
 	obj_for_config(&b->src, b->arch->name, config);
-	/* a config equal to the object tree's leaves every timestamp alone */
-	p = xasprintf("%s/.config", b->src.obj);
-	q = read_file(p, NULL);
-	if (mkdir_p(b->src.obj, 0755) || ((!q || strcmp(q, config)) && write_file_atomic(p, config, strlen(config)))) {
-		int e = errno;
-
-		free(p);
-		free(q);
-		return error("cannot write '%s/.config': %m", b->src.obj), status_for_errno(e);
-	}
-	free(p);
-	free(q);
+	if ((r = write_obj_config(b, config)))
+		return r;
 	log = xasprintf("%s/build.log", b->tmp);
 	r = run_make(b, log, &incremental);
-	if (r) {
-		free(log);
+	free(log);
+	if (r)
 		return r;
-	}
 	f.seconds = now_monotonic() - t0;
 	f.incremental = incremental;
 	f.objects = b->objects;
@@ -1099,59 +1166,11 @@ static int build_entry(struct build *b, const char *key, const char *config, jso
 	p = xasprintf("%s/include/config/kernel.release", b->src.obj);
 	f.release = read_file(p, NULL);
 	free(p);
-	if (!f.release) {
-		free(log);
+	if (!f.release)
 		return error("build of '%s' left no kernel.release in '%s'", b->name, b->src.obj), EXIT_BUILD;
-	}
 	f.release[strcspn(f.release, "\n")] = '\0';
-	{
-		char *gt = xasprintf("%s/gup_test", b->tmp), *gl = xasprintf("%s/gup_test.log", b->tmp);
-
-		f.gup_test = build_gup_test(b, gt, gl) == 0;
-		if (!f.gup_test) {
-			warning("could not build the kernel's gup_test selftest for '%s': see gup_test.log in the entry",
-				b->name);
-			unlink(gt);
-		}
-		free(gt);
-		free(gl);
-	}
-	free(log);
-	/* collect: every write can hit ENOSPC, and then no entry appears */
-	{
-		char *img = xasprintf("%s/%s", b->src.obj, b->arch->image_path);
-		char *dimg = xasprintf("%s/%s", b->tmp, arch_image_name(b->arch));
-		char *cfg = xasprintf("%s/.config", b->tmp), *rel = xasprintf("%s/release", b->tmp);
-		char *fd = xasprintf("%s/fragments", b->tmp), *pd = xasprintf("%s/patches", b->tmp);
-		char *rl = xasprintf("%s\n", f.release);
-		int bad = copy_file(img, dimg, &f.image_size) || write_file_atomic(cfg, config, strlen(config)) ||
-			  write_file_atomic(rel, rl, strlen(rl)) || mkdir_p(fd, 0755);
-		int e = errno;
-
-		for (size_t i = 0; !bad && i < json_array_size(frag_names); i++) {
-			const char *src = json_string_value(json_array_get(frag_names, i));
-			char *dst = xasprintf("%s/%02zu-%s", fd, i, strrchr(src, '/') ? strrchr(src, '/') + 1 : src);
-
-			bad = copy_file(src, dst, NULL);
-			e = errno;
-			free(dst);
-		}
-		if (!bad && b->have_series && kpatch_export(&b->series, pd))
-			bad = 1, e = errno;
-		if (!bad && write_meta(b, &f))
-			bad = 1, e = errno;
-		if (bad) {
-			error("cannot store kernel '%s' in '%s': %s", b->name, b->tmp, strerror(e));
-			r = status_for_errno(e);
-		}
-		free(img);
-		free(dimg);
-		free(cfg);
-		free(rel);
-		free(fd);
-		free(pd);
-		free(rl);
-	}
+	f.gup_test = try_gup_test(b);
+	r = store_entry(b, &f, config, frag_names);
 	if (!r)
 		note("built '%s' (%s) in %.0f s, %d objects compiled", b->name, f.release, f.seconds, f.objects);
 	free(f.release);
@@ -1185,6 +1204,56 @@ static void build_free(struct build *b)
 	free(b->name);
 }
 
+/* The request's patch series, if any: one that is not there is bad input
+ * (2); one that is malformed, a build fault (5). */
+static int load_series(struct build *b)
+{
+	const char *series = b->req->series;
+
+	if (!series)
+		return 0;
+	if (kpatch_load(series, b->src.ops && b->src.ops->kind == SOURCE_GIT ? b->src.path : NULL, &b->series))
+		return file_exists(series) ? EXIT_BUILD : EXIT_USAGE;
+	b->have_series = 1;
+	return 0;
+}
+
+/* The cache name: the request's, or one derived from source, revision and series. */
+static void name_build(struct build *b)
+{
+	char *base;
+
+	if (b->req->name) {
+		b->name = xstrdup(b->req->name);
+		return;
+	}
+	base = kbuild_default_name(b->src.path, b->src.rev);
+	b->name = b->have_series ? xasprintf("%s+%s", base, b->series.name) : xstrdup(base);
+	free(base);
+}
+
+/* An entry with this key is reused (a hit) unless forced; otherwise built and committed. */
+static int build_or_hit(struct build *b, const char *key, const char *config, json_t *frag_names,
+			struct kbuild_result *res)
+{
+	int r;
+
+	if (!b->req->force && kcache_has_key(key)) {
+		res->hit = 1;
+		return 0;
+	}
+	r = build_entry(b, key, config, frag_names);
+	if (!r)
+		r = unapply_series(b);
+	if (!r && kcache_commit(b->tmp, key))
+		r = EXIT_IO;
+	if (!r) {
+		free(b->tmp);
+		b->tmp = NULL;
+	}
+	return r;
+}
+
 int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 {
 	struct build b = { .req = req, .lockfd = -1, .log_fd = -1 };
@@ -1205,22 +1274,9 @@ int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 	b.tty = stderr_is_tty();
 	if ((r = pick_compiler(&b)) || (r = resolve_source(&b)))
 		goto out;
-	if (req->series) {
-		if (kpatch_load(req->series, b.src.ops && b.src.ops->kind == SOURCE_GIT ? b.src.path : NULL, &b.series)) {
-			/* a series that is not there is bad input (2); one that is malformed, a build fault (5) */
-			r = file_exists(req->series) ? EXIT_BUILD : EXIT_USAGE;
-			goto out;
-		}
-		b.have_series = 1;
-	}
-	if (req->name)
-		b.name = xstrdup(req->name);
-	else {
-		char *base = kbuild_default_name(b.src.path, b.src.rev);
-
-		b.name = b.have_series ? xasprintf("%s+%s", base, b.series.name) : xstrdup(base);
-		free(base);
-	}
+	if ((r = load_series(&b)))
+		goto out;
+	name_build(&b);
 	if ((r = load_fragments(&b, &want, &frag_text, frag_names)))
 		goto out;
 	request_hash(&b, frag_text, reqhash);
@@ -1239,20 +1295,7 @@ int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 	if ((r = make_config(&b, &want, &config)))
 		goto out;
 	cache_key(&b, config, key);
-	if (!req->force && kcache_has_key(key)) {
-		res->hit = 1;
-	} else {
-		r = build_entry(&b, key, config, frag_names);
-		if (!r)
-			r = unapply_series(&b);
-		if (!r && kcache_commit(b.tmp, key))
-			r = EXIT_IO;
-		if (!r) {
-			free(b.tmp);
-			b.tmp = NULL;
-		}
-	}
-	if (r)
+	if ((r = build_or_hit(&b, key, config, frag_names, res)))
 		goto out;
 	if ((r = unapply_series(&b)))
 		goto out;

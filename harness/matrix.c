@@ -675,12 +675,12 @@ static int known_key(const char *key, const char *const *keys, size_t n)
 	return 0;
 }
 
-static int parse_doc(struct parser *p, json_t *doc)
+/* The document's scalar keys: name, arch, the base case's counts, selftest, setup. */
+static int parse_header(struct parser *p, json_t *doc)
 {
 	struct matrix *m = p->m;
-	json_t *v, *axobj, *inc, *exc;
+	json_t *v;
 	const char *key;
-	size_t i;
 
 	if (!json_is_object(doc))
 		return perr(p, "the matrix must be a JSON object");
@@ -716,7 +716,93 @@ static int parse_doc(struct parser *p, json_t *doc)
 		return perr(p, "setup: expected an object (thp_enabled, thp_defrag, hugetlb)");
 	if (v)
 		m->setup_json = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	return 0;
+}
 
+/* exclude removes from the cross product; include entries are explicit */
+static void drop_excluded(struct matrix *m, json_t *exc)
+{
+	json_t *v;
+	size_t i;
+
+	for (size_t k = 0; k < m->n;) {
+		int drop = 0;
+
+		json_array_foreach(exc, i, v)
+			drop |= rule_matches(v, &m->cases[k]);
+		if (!drop) {
+			k++;
+			continue;
+		}
+		case_free(&m->cases[k]);
+		memmove(&m->cases[k], &m->cases[k + 1], (m->n - k - 1) * sizeof(*m->cases));
+		m->n--;
+	}
+}
+
+/* One entry of "include": axes and counts over the base case. */
+static int parse_include(struct parser *p, json_t *v, size_t i)
+{
+	char *path = xasprintf("include[%zu]", i);
+	struct matrix_case b;
+	json_t *id = json_object_get(v, "id");
+	const char *k2;
+	json_t *v2;
+	int rc = 0;
+
+	if (!json_is_object(v)) {
+		free(path);
+		return perr(p, "include[%zu]: expected an object", i);
+	}
+	json_object_foreach(v, k2, v2)
+		if (!axis_find(k2) && !known_key(k2, include_keys, N_ELEMS(include_keys)) && !rc)
+			rc = perr(p, "%s.%s: not an axis or one of id, repeats, warmup, fifo", path, k2);
+	if (!rc && id && !json_is_string(id))
+		rc = perr(p, "%s.id: expected a string", path);
+	case_copy(&b, &p->base);
+	if (!rc) {
+		char *pre = xasprintf("%s.", path);
+
+		rc = get_count(p, v, "repeats", pre, 100000, &b.repeats) ||
+		     get_count(p, v, "warmup", pre, 100000, &b.warmup) ||
+		     get_count(p, v, "fifo", pre, 99, &b.fifo);
+		free(pre);
+	}
+	if (!rc)
+		rc = expand(p, v, path, &b, json_string_value(id), 0);
+	free(b.file);
+	free(path);
+	return rc ? -1 : 0;
+}
+
+/* "selftest": true adds the kernel selftest's twin of every case it can run */
+static int add_selftest_twins(struct parser *p)
+{
+	struct matrix *m = p->m;
+	size_t n = m->n;
+
+	for (size_t k = 0; k < n; k++) {
+		struct matrix_case t;
+
+		/* the selftest knows neither explicit hugetlb sizes, NUMA nodes nor workloads */
+		if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0 || m->cases[k].workload)
+			continue;
+		case_copy(&t, &m->cases[k]);
+		t.selftest = 1;
+		if (add_case(p, &t, NULL, "selftest", 1))
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_doc(struct parser *p, json_t *doc)
+{
+	json_t *v, *axobj, *inc, *exc;
+	const char *key;
+	size_t i;
+
+	if (parse_header(p, doc))
+		return -1;
 	axobj = json_object_get(doc, "axes");
 	if (axobj && !json_is_object(axobj))
 		return perr(p, "axes: expected an object");
@@ -741,74 +827,16 @@ static int parse_doc(struct parser *p, json_t *doc)
 		return perr(p, "no cases: give \"axes\" or \"include\"");
 	if (axobj && expand(p, axobj, "axes", &p->base, NULL, 1))
 		return -1;
-	/* exclude removes from the cross product; include entries are explicit */
-	for (size_t k = 0; k < m->n;) {
-		int drop = 0;
-
-		json_array_foreach(exc, i, v)
-			drop |= rule_matches(v, &m->cases[k]);
-		if (!drop) {
-			k++;
-			continue;
-		}
-		case_free(&m->cases[k]);
-		memmove(&m->cases[k], &m->cases[k + 1], (m->n - k - 1) * sizeof(*m->cases));
-		m->n--;
-	}
-	json_array_foreach(inc, i, v) {
-		char *path = xasprintf("include[%zu]", i);
-		struct matrix_case b;
-		json_t *id = json_object_get(v, "id");
-		const char *k2;
-		json_t *v2;
-		int rc = 0;
-
-		if (!json_is_object(v)) {
-			free(path);
-			return perr(p, "include[%zu]: expected an object", i);
-		}
-		json_object_foreach(v, k2, v2)
-			if (!axis_find(k2) && !known_key(k2, include_keys, N_ELEMS(include_keys)) && !rc)
-				rc = perr(p, "%s.%s: not an axis or one of id, repeats, warmup, fifo", path, k2);
-		if (!rc && id && !json_is_string(id))
-			rc = perr(p, "%s.id: expected a string", path);
-		case_copy(&b, &p->base);
-		if (!rc) {
-			char *pre = xasprintf("%s.", path);
-
-			rc = get_count(p, v, "repeats", pre, 100000, &b.repeats) ||
-			     get_count(p, v, "warmup", pre, 100000, &b.warmup) ||
-			     get_count(p, v, "fifo", pre, 99, &b.fifo);
-			free(pre);
-		}
-		if (!rc)
-			rc = expand(p, v, path, &b, json_string_value(id), 0);
-		free(b.file);
-		free(path);
-		if (rc)
+	drop_excluded(p->m, exc);
+	json_array_foreach(inc, i, v)
+		if (parse_include(p, v, i))
 			return -1;
-	}
-	if (m->n == 0)
+	if (p->m->n == 0)
 		return perr(p, "the exclude rules leave no cases");
-	if (p->selftest_twins) {
-		size_t n = m->n;
-
-		for (size_t k = 0; k < n; k++) {
-			struct matrix_case t;
-
-			/* the selftest knows neither explicit hugetlb sizes, NUMA nodes nor workloads */
-			if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0 || m->cases[k].workload)
-				continue;
-			case_copy(&t, &m->cases[k]);
-			t.selftest = 1;
-			if (add_case(p, &t, NULL, "selftest", 1))
-				return -1;
-		}
-	}
-	return 0;
+	return p->selftest_twins ? add_selftest_twins(p) : 0;
 }
 
-int matrix_parse_max_cases(const char *arg, size_t *out)
+int matrix_set_max_cases(void *dst, const char *arg)
 {
 	char *end;
 	unsigned long long v;
@@ -817,7 +845,7 @@ int matrix_parse_max_cases(const char *arg, size_t *out)
 	v = strtoull(arg, &end, 10);
 	if (errno || *end || end == arg || v < 1 || arg[0] == '-')
 		return -1;
-	*out = (size_t)v;
+	*(size_t *)dst = (size_t)v;
 	return 0;
 }
 
@@ -968,8 +996,56 @@ static void take_boot_sizes(json_t *huge, const struct arch_info *arch, struct p
 	}
 }
 
-/* Guest RAM and NUMA nodes for the reservations, the largest plain case
- * and the highest node the cases name. */
+/* derived: enough pages of each size for the largest case using it */
+static json_t *derived_hugetlb(const struct matrix *m, const size_t *idx, size_t n,
+			       const struct arch_info *arch)
+{
+	json_t *huge = json_object();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct matrix_case *c = &m->cases[idx[i]];
+		long kb = case_hugetlb_kb(c, arch);
+
+		if (kb <= 0 || !arch_offers_hugetlb(arch, kb))
+			continue;
+		char *k = xasprintf("%ldkB", kb);
+		long want = (c->size_mb * 1024 + kb - 1) / kb * workloads[c->workload].hugetlb_copies;
+		json_t *have = json_object_get(huge, k);
+
+		if (!have || json_integer_value(have) < want)
+			json_object_set_new(huge, k, json_integer(want));
+		free(k);
+	}
+	return huge;
+}
+
+/* The setup's hugetlb pages (given or derived), the boot-time sizes moved
+ * to needs; returns the MiB they take. */
+static long plan_hugetlb(const struct matrix *m, const size_t *idx, size_t n, const struct arch_info *arch,
+			 json_t *setup, struct plan_needs *needs)
+{
+	json_t *huge = json_object_get(setup, "hugetlb"), *v;
+	const char *k;
+	long huge_mb = 0;
+
+	if (huge)
+		json_incref(huge);
+	else
+		huge = derived_hugetlb(m, idx, n, arch);
+	take_boot_sizes(huge, arch, needs);
+	json_object_foreach(huge, k, v)
+		huge_mb += (long)(json_integer_value(v) * atol(k) / 1024);
+	for (int i = 0; i < needs->n_boot_huge; i++)
+		huge_mb += needs->boot_huge[i].pages * needs->boot_huge[i].kb / 1024;
+	if (json_object_size(huge))
+		json_object_set(setup, "hugetlb", huge);
+	else
+		json_object_del(setup, "hugetlb");
+	json_decref(huge);
+	return huge_mb;
+}
+
+/* Guest RAM for the plan: hugetlb pages, the largest plain buffer, NUMA nodes. */
 static void size_memory(struct plan_needs *needs, long huge_mb, long max_plain_mb, long max_node)
 {
 	long step;
@@ -1013,50 +1089,14 @@ static void size_memory(struct plan_needs *needs, long huge_mb, long max_plain_m
 char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 		  const struct arch_info *arch, struct plan_needs *needs)
 {
-	json_t *plan = json_object(), *cases = json_array(), *setup, *huge;
-	long max_plain_mb = 0, max_node = -1, huge_mb = 0;
+	json_t *plan = json_object(), *cases = json_array(), *setup;
+	long max_plain_mb = 0, max_node = -1, huge_mb;
 	char *out;
 
 	memset(needs, 0, sizeof(*needs));
-	needs->cpus = 2;
+	needs->cpus = 1;
 	setup = m->setup_json ? json_loads(m->setup_json, 0, NULL) : json_object();
-	huge = json_object_get(setup, "hugetlb");
-	if (huge) {
-		json_incref(huge);
-	} else {
-		/* derived: enough pages of each size for the largest case using it */
-		huge = json_object();
-		for (size_t i = 0; i < n; i++) {
-			const struct matrix_case *c = &m->cases[idx[i]];
-			long kb = case_hugetlb_kb(c, arch);
-
-			if (kb <= 0 || !arch_offers_hugetlb(arch, kb))
-				continue;
-			char *k = xasprintf("%ldkB", kb);
-			long want = (c->size_mb * 1024 + kb - 1) / kb * workloads[c->workload].hugetlb_copies;
-			json_t *have = json_object_get(huge, k);
-
-			if (!have || json_integer_value(have) < want)
-				json_object_set_new(huge, k, json_integer(want));
-			free(k);
-		}
-	}
-	take_boot_sizes(huge, arch, needs);
-	{
-		const char *k;
-		json_t *v;
-
-		json_object_foreach(huge, k, v)
-			huge_mb += (long)(json_integer_value(v) * atol(k) / 1024);
-	}
-	for (int i = 0; i < needs->n_boot_huge; i++)
-		huge_mb += needs->boot_huge[i].pages * needs->boot_huge[i].kb / 1024;
-	if (json_object_size(huge))
-		json_object_set(setup, "hugetlb", huge);
-	else
-		json_object_del(setup, "hugetlb");
-	json_decref(huge);
-
+	huge_mb = plan_hugetlb(m, idx, n, arch, setup, needs);
 	needs->boot_timeout = 60.0 + 0.002 * (double)huge_mb;
 	for (size_t i = 0; i < n; i++) {
 		const struct matrix_case *c = &m->cases[idx[i]];
@@ -1083,7 +1123,6 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 	}
 	needs->total_timeout += needs->boot_timeout;
 	size_memory(needs, huge_mb, max_plain_mb, max_node);
-
 	json_object_set_new(plan, "format", json_string("gupbench-plan-1"));
 	if (json_object_size(setup))
 		json_object_set(plan, "setup", setup);
@@ -1094,78 +1133,4 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 	if (!out)
 		die(EXIT_FAIL, "out of memory writing a plan");
 	return out;
-}
-
-/* ---- gupharness matrix show FILE ---- */
-
-static void usage_matrix(FILE *f)
-{
-	fprintf(f, "usage: gupharness matrix show [--json] [--max-cases N] FILE\n"
-		   "\nPrints the cases FILE expands to (id and gupbench argv), then their count.\n"
-		   "--json prints the guest plan for x86_64 instead. A matrix may expand to at\n"
-		   "most %d cases unless --max-cases allows more.\n", MATRIX_MAX_CASES);
-}
-
-int cmd_matrix(int argc, char **argv)
-{
-	struct matrix m;
-	char err[512];
-	int as_json = 0, i = 2;
-	size_t max_cases = 0;
-	const char *file = NULL;
-
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		usage_matrix(stdout);
-		return EXIT_OK;
-	}
-	if (argc < 3 || strcmp(argv[1], "show")) {
-		usage_matrix(stderr);
-		return EXIT_USAGE;
-	}
-	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			as_json = 1;
-		} else if (!strcmp(argv[i], "--max-cases") && i + 1 < argc) {
-			if (matrix_parse_max_cases(argv[++i], &max_cases)) {
-				error("--max-cases '%s': expected a number of cases >= 1", argv[i]);
-				return EXIT_USAGE;
-			}
-		} else if (!file && argv[i][0] != '-') {
-			file = argv[i];
-		} else {
-			usage_matrix(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (!file) {
-		usage_matrix(stderr);
-		return EXIT_USAGE;
-	}
-	/* a missing matrix is bad input, as in run: exit 2 */
-	if (matrix_load(file, max_cases, &m, err, sizeof(err))) {
-		fprintf(stderr, "gupharness: %s\n", err);
-		return EXIT_USAGE;
-	}
-	if (as_json) {
-		size_t *idx = xcalloc(m.n, sizeof(*idx));
-		struct plan_needs needs;
-		char *plan;
-
-		for (size_t k = 0; k < m.n; k++)
-			idx[k] = k;
-		plan = matrix_plan(&m, idx, m.n, arch_lookup("x86_64"), &needs);
-		printf("%s\n", plan);
-		free(plan);
-		free(idx);
-	} else {
-		for (size_t k = 0; k < m.n; k++) {
-			char *all = argv_to_string(m.cases[k].argv);
-
-			printf("%s\t%s %s\n", m.cases[k].id, m.cases[k].selftest ? "gup_test" : "gupbench", all);
-			free(all);
-		}
-		printf("%zu cases\n", m.n);
-	}
-	matrix_free(&m);
-	return EXIT_OK;
 }

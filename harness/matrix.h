@@ -54,8 +54,8 @@ struct matrix {
  * says how many the matrix asks for, before any is built. */
 int matrix_parse(const char *text, const char *source, size_t max_cases, struct matrix *m, char *err, size_t errlen);
 int matrix_load(const char *path, size_t max_cases, struct matrix *m, char *err, size_t errlen);
-/* "--max-cases N": 0 and N >= 1 in *out, or -1 (nothing printed). */
-int matrix_parse_max_cases(const char *arg, size_t *out);
+/* "--max-cases N" as an opt.h setter: 0 and N >= 1 in the size_t at dst, or -1 (nothing printed). */
+int matrix_set_max_cases(void *dst, const char *arg);
 void matrix_free(struct matrix *m);
 /* Index of the case with this id, or -1. */
 long matrix_find(const struct matrix *m, const char *id);
@@ -74,7 +74,8 @@ struct boot_hugetlb {
 /* What a plan asks of the guest. */
 struct plan_needs {
 	long mem_mb;            /* guest RAM */
-	int cpus;
+	int cpus;               /* vCPUs: the most threads of any case (1 when
+	                         * single-threaded: see README "SMP guests") */
 	int numa_nodes;         /* 0: no NUMA topology asked for */
 	struct boot_hugetlb boot_huge[BOOT_HUGETLB_MAX];   /* reserved on the command line */
 	int n_boot_huge;

@@ -3,13 +3,18 @@
  * Markdown and in HTML with the charts embedded. The report is walked once
  * and handed to an output sink (SQLite's qrf habit: the walker never knows
  * which format it feeds): changed cases first, each with its first night,
- * size and confidence and a history chart drawn by `gupharness plot history`;
+ * size and confidence and a history chart from plot's history kind;
  * then the nights that failed to build or whose guest panicked; then
  * tonight against the last good night (compare's Markdown sink); then a
- * compact table of every case. Files are written whole and renamed into
- * place, so a half-written report never looks complete.
+ * compact table of every case. Before the sources, the kernel builds
+ * (provenance) tonight and the last good night ran. Files are written
+ * whole and renamed into place, so a half-written report never looks
+ * complete.
  */
+#include "db.h"
 #include "nightly.h"
+#include "plot.h"
+#include "provenance.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -270,23 +275,19 @@ static char *find_image(const char *dir)
 }
 
 /*
- * One history chart per changed case through the plot subcommand. plot
- * history selects runs by a kernel, one exact label or a run id, not by a
- * label prefix, so it can draw a stream's nights only when the database holds
- * nothing else (then no selector means every run); otherwise the report says
- * why the chart is missing. A chart that cannot be drawn is a warning and a
- * line in the report, never a failed night.
+ * One history chart per changed case, drawn by plot's history kind
+ * (plot_draw). It selects runs by a kernel, one exact label or a run id,
+ * not by a label prefix, so it can draw a stream's nights only when the
+ * database holds nothing else (then no selector means every run); otherwise
+ * the report says why the chart is missing. A chart that cannot be drawn is
+ * a warning and a line in the report, never a failed night.
  */
 static void draw_chart(const struct nightly_report *r, const struct nightly_stream *st,
 		       struct nightly_case *c, const char *dir)
 {
-	char safe[200], *out, alpha[32], minch[32];
-	char *argv[] = {
-		(char *)self_exe(), "plot", "history", "--case", c->key, "--db",
-		(char *)r->db, "--out", NULL, "--format", "svg", "--alpha", alpha, "--min-change", minch, NULL
-	};
-	struct spawn_opts o = { .capture = 1, .merge_stderr = 1, .timeout = 300 };
-	struct spawn_result res;
+	char safe[200], *out, alpha[32], minch[32], *cmdline, *err = NULL;
+	struct plot_opts o = { .db_path = r->db, .filter = c->key, .format_arg = "svg", .alpha_arg = alpha,
+			       .min_change_arg = minch, .x_axis = "size_mb", .y_axis = "nr_pages", .quiet = 1 };
 
 	if (!st->alone) {
 		c->chart_missing = xasprintf("'plot history' cannot select the label prefix '%s' in a database shared with other runs",
@@ -300,46 +301,41 @@ static void draw_chart(const struct nightly_report *r, const struct nightly_stre
 	snprintf(minch, sizeof(minch), "%.17g", r->cfg->cp.min_size_pct);
 	sanitize_name(c->key, safe, sizeof(safe));
 	out = xasprintf("%s/charts/%s-%s", dir, st->src->name, safe);
-	argv[8] = out;
+	o.out_dir = out;
 	if (mkdir_p(out, 0755) < 0) {
 		c->chart_missing = xasprintf("cannot create chart directory '%s': %s", out, strerror(errno));
 		free(out);
 		return;
 	}
-	if (spawn_run(argv, &o, &res) == 0 && !res.exec_failed && res.status == 0)
+	/* the index beside the chart names the command that redraws it */
+	{
+		char *argv[] = { "plot", "history", "--case", c->key, "--db", (char *)r->db, "--out", out,
+				 "--format", "svg", "--alpha", alpha, "--min-change", minch, NULL };
+
+		cmdline = argv_to_string(argv);
+	}
+	if (plot_opts_resolve(&o) == EXIT_OK && plot_draw(&o, plot_kind_find("history"), NULL, 0, cmdline, &err) == EXIT_OK)
 		c->chart = find_image(out);
 	if (!c->chart) {
-		char *msg = res.out && *res.out ? res.out : "plot history drew nothing";
+		const char *msg = err && *err ? err : "plot history drew nothing";
 
-		msg[strcspn(msg, "\n")] = '\0';
-		c->chart_missing = xasprintf("plot history: %s", msg);
-		warning("no history chart for '%s' in '%s': %s", c->key, st->src->name, msg);
+		c->chart_missing = xasprintf("plot history: %.*s", (int)strcspn(msg, "\n"), msg);
+		warning("no history chart for '%s' in '%s': %.*s", c->key, st->src->name, (int)strcspn(msg, "\n"),
+			msg);
 	}
-	spawn_result_free(&res);
+	free(err);
+	free(cmdline);
 	free(out);
 }
 
 /* ---- the report ------------------------------------------------------ */
 
-static void write_stream(const struct sink *s, FILE *f, const struct nightly_report *r,
-			 const struct nightly_stream *st, const char *dir)
+/* The change points of every case, then each changed case's history chart. */
+static void changes_section(const struct sink *s, FILE *f, const struct nightly_stream *st, const char *dir)
 {
 	struct table t = { 0 };
 	char *line;
 	size_t changed = 0;
-
-	line = xasprintf("%s '%s'", "Source", st->src->name);
-	s->heading(f, 2, line);
-	free(line);
-	if (!st->nnights) {
-		s->para(f, "No nights measured yet.");
-		return;
-	}
-	line = xasprintf("%zu night%s from %s to %s, %zu case%s.", st->nnights, st->nnights == 1 ? "" : "s",
-			 st->nights[0].date, st->nights[st->nnights - 1].date, st->ncases,
-			 st->ncases == 1 ? "" : "s");
-	s->para(f, line);
-	free(line);
 
 	s->heading(f, 3, "Changes");
 	{
@@ -386,6 +382,12 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 			free(line);
 		}
 	}
+}
+
+/* Nights that failed to build, and events (panics, timeouts) of the stream. */
+static void events_section(const struct sink *s, FILE *f, const struct nightly_stream *st)
+{
+	struct table t = { 0 };
 
 	s->heading(f, 3, "Failed nights and events");
 	if (st->nevents) {
@@ -403,6 +405,12 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 	} else {
 		s->para(f, "None.");
 	}
+}
+
+/* Tonight against the last good night (compare's text), and any bisection. */
+static void compare_section(const struct sink *s, FILE *f, const struct nightly_stream *st)
+{
+	char *line;
 
 	s->heading(f, 3, "Tonight against the last good night");
 	if (st->compare) {
@@ -426,6 +434,12 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 		s->para(f, line);
 		free(line);
 	}
+}
+
+/* One row per case: nights, latest and previous median, last change. */
+static void all_cases_section(const struct sink *s, FILE *f, const struct nightly_stream *st)
+{
+	struct table t = { 0 };
 
 	s->heading(f, 3, "All cases");
 	{
@@ -447,7 +461,67 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 	}
 	t_emit(s, f, &t);
 	t_free(&t);
+}
+
+static void write_stream(const struct sink *s, FILE *f, const struct nightly_report *r,
+			 const struct nightly_stream *st, const char *dir)
+{
+	char *line;
+
+	line = xasprintf("%s '%s'", "Source", st->src->name);
+	s->heading(f, 2, line);
+	free(line);
+	if (!st->nnights) {
+		s->para(f, "No nights measured yet.");
+		return;
+	}
+	line = xasprintf("%zu night%s from %s to %s, %zu case%s.", st->nnights, st->nnights == 1 ? "" : "s",
+			 st->nights[0].date, st->nights[st->nnights - 1].date, st->ncases,
+			 st->ncases == 1 ? "" : "s");
+	s->para(f, line);
+	free(line);
+	changes_section(s, f, st, dir);
+	events_section(s, f, st);
+	compare_section(s, f, st);
+	all_cases_section(s, f, st);
 	(void)r;
+}
+
+/* One row per kernel build behind a night's runs. */
+static void build_rows(sqlite3 *db, struct table *t, const struct nightly_stream *st, long night, const char *which)
+{
+	struct kernel_builds b;
+
+	if (night < 0 || provenance_of_label(db, st->nights[night].label, &b))
+		return;
+	for (size_t i = 0; i < b.n; i++) {
+		t_add(t, xstrdup(st->src->name));
+		t_add(t, xasprintf("%s, %s", night_name(st, (size_t)night), which));
+		t_add(t, kernel_build_line(&b.k[i]));
+	}
+	kernel_builds_free(&b);
+}
+
+/* Which kernel builds tonight and the last good night ran, per source:
+ * release, source identity, series and patches, config, compiler, arch. */
+static void write_builds(const struct sink *s, FILE *f, const struct nightly_report *r)
+{
+	static const char *const cols[] = { "source", "night", "kernel build (hashes cut to 12)" };
+	sqlite3 *db = db_open(r->db, DB_READONLY);
+	struct table t = { 0 };
+
+	s->heading(f, 2, "Kernel builds");
+	t_header(&t, cols, 3);
+	for (size_t i = 0; i < r->nstreams; i++) {
+		build_rows(db, &t, &r->streams[i], r->streams[i].tonight, "tonight");
+		build_rows(db, &t, &r->streams[i], r->streams[i].last_good, "last good");
+	}
+	if (t.n > t.ncols)
+		t_emit(s, f, &t);
+	else
+		s->para(f, "No kernel build is recorded for tonight or the last good night.");
+	t_free(&t);
+	db_close(db);
 }
 
 static void write_report(const struct sink *s, FILE *f, const struct nightly_report *r, const char *dir)
@@ -466,6 +540,7 @@ static void write_report(const struct sink *s, FILE *f, const struct nightly_rep
 			 c->cp.min_segment, c->threshold_pct, r->db);
 	s->para(f, line);
 	free(line);
+	write_builds(s, f, r);
 	/* Streams with a change first, as the morning reader wants. */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < r->nstreams; i++) {

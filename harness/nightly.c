@@ -1,5 +1,6 @@
 /*
- * nightly: `gupharness nightly --config FILE`, one night of a scheduled lab.
+ * nightly: one night of a scheduled lab, behind `gupharness nightly --config
+ * FILE` (cmd/nightly.c parses the options; nightly_run() is the night).
  * The steps are kept apart, as rcutorture keeps its stages: load and check
  * the config, take the lock, resolve each source to an identity (git branch
  * head, tarball SHA-256, directory listing hash), skip what was already
@@ -16,6 +17,7 @@
  * holds the lock.
  */
 #include "nightly.h"
+#include "opt.h"
 #include "nightly-shards.h"
 #include "nightly-slurm.h"
 #include "changepoint.h"
@@ -288,6 +290,77 @@ static double num_or(json_t *o, const char *k, double dflt)
 	return v ? json_number_value(v) : dflt;
 }
 
+/* The config's scalar settings: name, db, report_dir, label_prefix, metric, clock. */
+static int load_settings(json_t *root, const char *cfgdir, const char *path, struct nightly_config *cfg)
+{
+	json_t *v;
+	int bad = 0;
+
+	v = json_object_get(root, "name");
+	cfg->name = xstrdup(v ? json_string_value(v) : "nightly");
+	v = json_object_get(root, "db");
+	cfg->db = v ? cfg_path(cfgdir, json_string_value(v)) : xstrdup(default_db_path());
+	v = json_object_get(root, "report_dir");
+	cfg->report_dir = v ? cfg_path(cfgdir, json_string_value(v)) : repo_path("plots/out/nightly");
+	v = json_object_get(root, "label_prefix");
+	cfg->label_prefix = xstrdup(v ? json_string_value(v) : "nightly");
+	if (strchr(cfg->label_prefix, '%') || strchr(cfg->label_prefix, '_') || !*cfg->label_prefix)
+		bad = error("'%s': 'label_prefix' '%s' must be non-empty, without %% or _", path,
+			    cfg->label_prefix);
+	v = json_object_get(root, "metric");
+	cfg->metric = xstrdup(v ? json_string_value(v) : "get");
+	if (!sample_metric_find(cfg->metric))
+		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
+	v = json_object_get(root, "clock");
+	cfg->clock = xstrdup(v ? json_string_value(v) : "auto");
+	if (!opt_clock_known(cfg->clock, 0))
+		bad = error("'%s': 'clock' is '%s'; use 'auto', 'icount' or 'wall'", path, cfg->clock);
+	return bad;
+}
+
+/* "thresholds": the change-point test's parameters. */
+static int load_thresholds(json_t *th, const char *path, struct nightly_config *cfg)
+{
+	int bad = 0;
+
+	cp_params_default(&cfg->cp);
+	cfg->threshold_pct = num_or(th, "change_pct", CMP_THRESHOLD_WALL_PCT);
+	cfg->cp.min_size_pct = cfg->threshold_pct;
+	cfg->cp.alpha = num_or(th, "alpha", cfg->cp.alpha);
+	cfg->cp.permutations = (unsigned)num_or(th, "permutations", cfg->cp.permutations);
+	cfg->cp.min_segment = (size_t)num_or(th, "min_nights", (double)cfg->cp.min_segment);
+	cfg->cp.seed = (unsigned)num_or(th, "seed", cfg->cp.seed);
+	if (cfg->threshold_pct < 0 || cfg->cp.alpha <= 0 || cfg->cp.alpha >= 1 ||
+	    cfg->cp.permutations < 19 || cfg->cp.permutations > 100000 || cfg->cp.min_segment < 2)
+		bad = error("'%s': thresholds need change_pct >= 0, 0 < alpha < 1, 19 <= permutations <= 100000, min_nights >= 2",
+			    path);
+	return bad;
+}
+
+/* "sources": each one loaded; names are unique (they key the history). */
+static int load_sources(json_t *v, const char *cfgdir, const char *path, struct nightly_config *cfg)
+{
+	json_t *s;
+	size_t i;
+	int bad = 0;
+
+	if (!v || !json_array_size(v))
+		bad = error("'%s': 'sources' must name at least one tarball, directory or git tree", path);
+	if (!v)
+		return bad;
+	cfg->sources = xcalloc(json_array_size(v) + 1, sizeof(*cfg->sources));
+	json_array_foreach(v, i, s) {
+		bad |= load_source(s, cfgdir, path, &cfg->sources[cfg->nsources]);
+		for (size_t j = 0; j < cfg->nsources; j++)
+			if (cfg->sources[cfg->nsources].name &&
+			    !strcmp(cfg->sources[j].name, cfg->sources[cfg->nsources].name))
+				bad = error("'%s': two sources are named '%s'; names key the history",
+					    path, cfg->sources[j].name);
+		cfg->nsources++;
+	}
+	return bad;
+}
+
 int nightly_config_load(const char *path, struct nightly_config *cfg)
 {
 	json_error_t jerr;
@@ -295,7 +368,6 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 	char *tmp, *cfgdir;
 	char abs[PATH_MAX];
 	int bad = 0;
-	size_t i;
 
 	memset(cfg, 0, sizeof(*cfg));
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
@@ -322,37 +394,9 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 	}
 	th = json_object_get(root, "thresholds");
 
-	v = json_object_get(root, "name");
-	cfg->name = xstrdup(v ? json_string_value(v) : "nightly");
-	v = json_object_get(root, "db");
-	cfg->db = v ? cfg_path(cfgdir, json_string_value(v)) : xstrdup(default_db_path());
-	v = json_object_get(root, "report_dir");
-	cfg->report_dir = v ? cfg_path(cfgdir, json_string_value(v)) : repo_path("plots/out/nightly");
-	v = json_object_get(root, "label_prefix");
-	cfg->label_prefix = xstrdup(v ? json_string_value(v) : "nightly");
-	if (strchr(cfg->label_prefix, '%') || strchr(cfg->label_prefix, '_') || !*cfg->label_prefix)
-		bad = error("'%s': 'label_prefix' '%s' must be non-empty, without %% or _", path,
-			    cfg->label_prefix);
-	v = json_object_get(root, "metric");
-	cfg->metric = xstrdup(v ? json_string_value(v) : "get");
-	if (!sample_metric_find(cfg->metric))
-		bad = error("'%s': 'metric' is '%s'; use 'get' or 'put'", path, cfg->metric);
-	v = json_object_get(root, "clock");
-	cfg->clock = xstrdup(v ? json_string_value(v) : "auto");
-	if (strcmp(cfg->clock, "auto") && strcmp(cfg->clock, "icount") && strcmp(cfg->clock, "wall"))
-		bad = error("'%s': 'clock' is '%s'; use 'auto', 'icount' or 'wall'", path, cfg->clock);
+	bad |= load_settings(root, cfgdir, path, cfg);
 
-	cp_params_default(&cfg->cp);
-	cfg->threshold_pct = num_or(th, "change_pct", CMP_THRESHOLD_WALL_PCT);
-	cfg->cp.min_size_pct = cfg->threshold_pct;
-	cfg->cp.alpha = num_or(th, "alpha", cfg->cp.alpha);
-	cfg->cp.permutations = (unsigned)num_or(th, "permutations", cfg->cp.permutations);
-	cfg->cp.min_segment = (size_t)num_or(th, "min_nights", (double)cfg->cp.min_segment);
-	cfg->cp.seed = (unsigned)num_or(th, "seed", cfg->cp.seed);
-	if (cfg->threshold_pct < 0 || cfg->cp.alpha <= 0 || cfg->cp.alpha >= 1 ||
-	    cfg->cp.permutations < 19 || cfg->cp.permutations > 100000 || cfg->cp.min_segment < 2)
-		bad = error("'%s': thresholds need change_pct >= 0, 0 < alpha < 1, 19 <= permutations <= 100000, min_nights >= 2",
-			    path);
+	bad |= load_thresholds(th, path, cfg);
 
 	v = json_object_get(root, "matrices");
 	if (!v || !json_array_size(v))
@@ -361,23 +405,7 @@ int nightly_config_load(const char *path, struct nightly_config *cfg)
 	bad |= path_list(json_object_get(root, "fragments"), cfgdir, "fragment", path, &cfg->fragments,
 			 &cfg->nfragments);
 
-	v = json_object_get(root, "sources");
-	if (!v || !json_array_size(v))
-		bad = error("'%s': 'sources' must name at least one tarball, directory or git tree", path);
-	if (v) {
-		json_t *s;
-
-		cfg->sources = xcalloc(json_array_size(v) + 1, sizeof(*cfg->sources));
-		json_array_foreach(v, i, s) {
-			bad |= load_source(s, cfgdir, path, &cfg->sources[cfg->nsources]);
-			for (size_t j = 0; j < cfg->nsources; j++)
-				if (cfg->sources[cfg->nsources].name &&
-				    !strcmp(cfg->sources[j].name, cfg->sources[cfg->nsources].name))
-					bad = error("'%s': two sources are named '%s'; names key the history",
-						    path, cfg->sources[j].name);
-			cfg->nsources++;
-		}
-	}
+	bad |= load_sources(json_object_get(root, "sources"), cfgdir, path, cfg);
 	json_decref(root);
 	free(cfgdir);
 	return bad ? -1 : 0;
@@ -468,112 +496,6 @@ static int parse_label(const char *label, const char *prefix, char date[11], cha
 static char *stream_prefix(const struct nightly_config *cfg, const struct nightly_source *s)
 {
 	return xasprintf("%s/%s/", cfg->label_prefix, s->name);
-}
-
-/* ---- options --------------------------------------------------------- */
-
-struct nightly_opts {
-	const char *config, *db, *shard, *date, *slurm, *merge_shards, *shards;
-	int force, dry_run, report_only, wait;
-	unsigned nshards;
-};
-
-enum { OPT_STR, OPT_FLAG };
-static const struct {
-	const char *name;
-	int kind;
-	size_t off;
-	const char *help;
-} options[] = {
-	{ "--config", OPT_STR, offsetof(struct nightly_opts, config), "FILE   the nightly config (JSON)" },
-	{ "--db", OPT_STR, offsetof(struct nightly_opts, db), "FILE       database (overrides the config's 'db')" },
-	{ "--shard", OPT_STR, offsetof(struct nightly_opts, shard), "K/N     run the K-th of N slices of each matrix; no analysis" },
-	{ "--date", OPT_STR, offsetof(struct nightly_opts, date), "YYYY-MM-DD  the night's date (default: today, local time)" },
-	{ "--force", OPT_FLAG, offsetof(struct nightly_opts, force), "          measure even what was already measured" },
-	{ "--dry-run", OPT_FLAG, offsetof(struct nightly_opts, dry_run), "        print what would be built and run, change nothing" },
-	{ "--report-only", OPT_FLAG, offsetof(struct nightly_opts, report_only), "    only analyse and report (e.g. after 'db merge')" },
-	{ "--slurm", OPT_STR, offsetof(struct nightly_opts, slurm), "DIR       submit the night as a Slurm job array of --shards N; shard databases in DIR/<date>/" },
-	{ "--shards", OPT_STR, offsetof(struct nightly_opts, shards), "N        how many shards (with --slurm or --merge-shards)" },
-	{ "--wait", OPT_FLAG, offsetof(struct nightly_opts, wait), "           with --slurm: return when the merge job ended, with its status" },
-	{ "--merge-shards", OPT_STR, offsetof(struct nightly_opts, merge_shards), "DIR merge the complete shard-K.db of DIR, name the missing ones, report" },
-};
-#define NOPTIONS (sizeof(options) / sizeof(options[0]))
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: gupharness nightly --config FILE [--force] [--shard K/N] [--db FILE] [--dry-run]\n"
-		   "                          [--report-only] [--date YYYY-MM-DD]\n"
-		   "       gupharness nightly --config FILE --slurm DIR --shards N [--wait] [--force] [--db FILE] [--date D]\n"
-		   "       gupharness nightly --config FILE --merge-shards DIR --shards N [--db FILE] [--date D]\n\n");
-	for (size_t i = 0; i < NOPTIONS; i++)
-		fprintf(f, "   %s %s\n", options[i].name, options[i].help);
-}
-
-static int parse_opts(int argc, char **argv, struct nightly_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		size_t k;
-		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
-		size_t nl = eq ? (size_t)(eq - a) : strlen(a);
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			exit(EXIT_OK);
-		}
-		for (k = 0; k < NOPTIONS; k++)
-			if (strlen(options[k].name) == nl && !strncmp(options[k].name, a, nl))
-				break;
-		if (k == NOPTIONS) {
-			error("unknown option '%s' for 'nightly'; see 'gupharness nightly --help'", a);
-			return -1;
-		}
-		if (options[k].kind == OPT_FLAG) {
-			if (eq)
-				return error("option '%s' takes no value", options[k].name);
-			*(int *)((char *)o + options[k].off) = 1;
-			continue;
-		}
-		if (eq)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else
-			return error("option '%s' needs a value", options[k].name);
-		*(const char **)((char *)o + options[k].off) = val;
-	}
-	if (!o->config)
-		return error("'nightly' needs --config FILE; see harness/nightly/example.json");
-	if (o->shard) {
-		unsigned k, n;
-		char c;
-
-		if (sscanf(o->shard, "%u/%u%c", &k, &n, &c) != 2 || k == 0 || k > n)
-			return error("--shard '%s' must be K/N with 1 <= K <= N, e.g. --shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\"",
-				     o->shard);
-	}
-	if ((o->slurm || o->merge_shards) && !o->shards)
-		return error("--slurm and --merge-shards need --shards N");
-	if (o->shards) {
-		char *end;
-		unsigned long n = strtoul(o->shards, &end, 10);
-
-		if (*end || !*o->shards || n < 1 || n > 1000)
-			return error("--shards '%s' must be a count from 1 to 1000", o->shards);
-		o->nshards = (unsigned)n;
-	}
-	if (o->slurm && (o->shard || o->report_only || o->dry_run || o->merge_shards))
-		return error("--slurm submits the whole night; it does not go with --shard, --report-only, --dry-run or --merge-shards");
-	if (o->wait && !o->slurm)
-		return error("--wait goes with --slurm only");
-	if (o->date) {
-		struct tm tm = { 0 };
-		char *end = strptime(o->date, "%Y-%m-%d", &tm);
-
-		if (!end || *end || strlen(o->date) != 10)
-			return error("--date '%s' must be YYYY-MM-DD", o->date);
-	}
-	return 0;
 }
 
 /* ---- lock ------------------------------------------------------------ */
@@ -750,12 +672,82 @@ static int label_has_run(const char *dbpath, const char *label)
 
 enum { NIGHT_OK, NIGHT_SKIPPED, NIGHT_BUILD_FAILED, NIGHT_RUN_FAILED };
 
+/* gupharness kernel build for the source at commit (or tarball/dir) id, named kname. */
+static void kernel_build_argv(struct strvec *a, const struct nightly_config *cfg, const struct nightly_source *s,
+			      const char *id, const char *kname)
+{
+	strvec_pushl(a, self_exe(), "kernel", "build", "--source", s->path, NULL);
+	if (s->kind == SOURCE_GIT)
+		/* The commit resolved above, not the branch: it may move meanwhile. */
+		strvec_pushl(a, "--rev", id, NULL);
+	if (s->series)
+		strvec_pushl(a, "--series", s->series, NULL);
+	for (size_t i = 0; i < cfg->nfragments; i++)
+		strvec_pushl(a, "--config", cfg->fragments[i], NULL);
+	for (size_t i = 0; i < s->nfragments; i++)
+		strvec_pushl(a, "--config", s->fragments[i], NULL);
+	strvec_pushl(a, "--name", kname, NULL);
+}
+
+/* gupharness run of one matrix on kname, stored under label. */
+static void matrix_run_argv(struct strvec *a, const struct nightly_config *cfg, const char *matrix,
+			    const char *kname, const char *label, const char *db, const char *shard)
+{
+	strvec_pushl(a, self_exe(), "run", "--matrix", matrix, "--kernel", kname, "--label", label,
+		     "--db", db, "--clock", cfg->clock, NULL);
+	if (shard)
+		strvec_pushl(a, "--shard", shard, NULL);
+}
+
+/* Store a failed child's command line, message and log tail as the night's failure. */
+static void record_child_failure(const char *db, const char *label, const struct strvec *a, const char *logdir,
+				 const char *status, const char *msg, const char *log)
+{
+	char *cmd = argv_to_string(a->v), *tail = log_tail(log, 40);
+
+	record_failure(db, label, cmd, logdir, status, msg, tail);
+	free(cmd);
+	free(tail);
+}
+
+/* Runs every matrix on kname; a run that never reached the database is recorded. */
+static int run_matrices(const struct nightly_config *cfg, const struct nightly_opts *o, const char *db,
+			const char *kname, const char *label, const char *logdir, const char *rlog)
+{
+	struct strvec a = STRVEC_INIT;
+	int ret = NIGHT_OK;
+
+	for (size_t m = 0; m < cfg->nmatrices; m++) {
+		int st;
+
+		strvec_clear(&a);
+		matrix_run_argv(&a, cfg, cfg->matrices[m], kname, label, db, o->shard);
+		st = run_self(&a, rlog, o->dry_run);
+		if (st == 0)
+			continue;
+		warning("run of matrix '%s' on '%s' ended with status %d; log '%s'", cfg->matrices[m],
+			kname, st, rlog);
+		ret = NIGHT_RUN_FAILED;
+		/* run records panics and timeouts itself; a run that never reached
+		 * the database would otherwise leave no trace of the night. */
+		if (!label_has_run(db, label)) {
+			char *msg = xasprintf("run of matrix '%s' on kernel '%s' failed (status %d) before storing anything; log '%s'",
+					      cfg->matrices[m], kname, st, rlog);
+
+			record_child_failure(db, label, &a, logdir, "error", msg, rlog);
+			free(msg);
+		}
+	}
+	strvec_clear(&a);
+	return ret;
+}
+
 static int night_of_source(const struct nightly_config *cfg, const struct nightly_source *s,
 			   const struct nightly_opts *o, const char *db, const char *date)
 {
-	char *prefix = stream_prefix(cfg, s), *id, *label, *kname, *logdir, *blog, *rlog, *cmd;
+	char *prefix = stream_prefix(cfg, s), *id, *label, *kname, *logdir, *blog, *rlog;
 	struct strvec a = STRVEC_INIT;
-	int st, ret = NIGHT_OK;
+	int st, ret;
 
 	id = source_identity(s);
 	if (!id) {
@@ -778,84 +770,18 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 	if (!o->dry_run && mkdir_p(logdir, 0755) < 0)
 		die(EXIT_IO, "cannot create log directory '%s': %s", logdir, strerror(errno));
 
-	strvec_push(&a, self_exe());
-	strvec_push(&a, "kernel");
-	strvec_push(&a, "build");
-	strvec_push(&a, "--source");
-	strvec_push(&a, s->path);
-	if (s->kind == SOURCE_GIT) {
-		/* The commit resolved above, not the branch: it may move meanwhile. */
-		strvec_push(&a, "--rev");
-		strvec_push(&a, id);
-	}
-	if (s->series) {
-		strvec_push(&a, "--series");
-		strvec_push(&a, s->series);
-	}
-	for (size_t i = 0; i < cfg->nfragments; i++) {
-		strvec_push(&a, "--config");
-		strvec_push(&a, cfg->fragments[i]);
-	}
-	for (size_t i = 0; i < s->nfragments; i++) {
-		strvec_push(&a, "--config");
-		strvec_push(&a, s->fragments[i]);
-	}
-	strvec_push(&a, "--name");
-	strvec_push(&a, kname);
+	kernel_build_argv(&a, cfg, s, id, kname);
 	st = run_self(&a, blog, o->dry_run);
 	if (st != 0) {
 		char *msg = xasprintf("kernel build of '%s' at %s failed (status %d); log '%s'",
 				      s->name, id, st, blog);
-		char *tail = log_tail(blog, 40);
 
-		cmd = argv_to_string(a.v);
 		error("%s", msg);
-		record_failure(db, label, cmd, logdir, "build_failed", msg, tail);
-		free(cmd);
+		record_child_failure(db, label, &a, logdir, "build_failed", msg, blog);
 		free(msg);
-		free(tail);
 		ret = NIGHT_BUILD_FAILED;
-		goto out;
-	}
-	for (size_t m = 0; m < cfg->nmatrices; m++) {
-		strvec_clear(&a);
-		strvec_push(&a, self_exe());
-		strvec_push(&a, "run");
-		strvec_push(&a, "--matrix");
-		strvec_push(&a, cfg->matrices[m]);
-		strvec_push(&a, "--kernel");
-		strvec_push(&a, kname);
-		strvec_push(&a, "--label");
-		strvec_push(&a, label);
-		strvec_push(&a, "--db");
-		strvec_push(&a, db);
-		strvec_push(&a, "--clock");
-		strvec_push(&a, cfg->clock);
-		if (o->shard) {
-			strvec_push(&a, "--shard");
-			strvec_push(&a, o->shard);
-		}
-		st = run_self(&a, rlog, o->dry_run);
-		if (st == 0)
-			continue;
-		warning("run of matrix '%s' on '%s' ended with status %d; log '%s'", cfg->matrices[m],
-			kname, st, rlog);
-		ret = NIGHT_RUN_FAILED;
-		/* run records panics and timeouts itself; a run that never reached
-		 * the database would otherwise leave no trace of the night. */
-		if (!label_has_run(db, label)) {
-			char *msg = xasprintf("run of matrix '%s' on kernel '%s' failed (status %d) before storing anything; log '%s'",
-					      cfg->matrices[m], kname, st, rlog);
-			char *tail = log_tail(rlog, 40);
-
-			cmd = argv_to_string(a.v);
-			record_failure(db, label, cmd, logdir, "error", msg, tail);
-			free(cmd);
-			free(msg);
-			free(tail);
-		}
-	}
-out:
+	} else
+		ret = run_matrices(cfg, o, db, kname, label, logdir, rlog);
 	strvec_clear(&a);
 	free(prefix);
 	free(id);
@@ -944,20 +870,6 @@ static void load_events(sqlite3 *db, struct nightly_stream *s)
 	nights_each_event(db, s->prefix, event_of_night, s);
 }
 
-/* Growable doubles. */
-struct dvec {
-	double *v;
-	size_t n, cap;
-};
-
-static void dv_push(struct dvec *d, double x)
-{
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 64;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
-	d->v[d->n++] = x;
-}
 
 /*
  * One case's nights: per boot the median of its non-warm-up samples, per
@@ -1036,7 +948,7 @@ static void load_cases(sqlite3 *db, struct nightly_stream *s, const char *metric
 			if (night < 0 || !c->b[k].n)
 				continue;
 			boot_night[nboots++] = night;
-			dv_push(&boot_med, c->b[k].median);
+			dvec_push(&boot_med, c->b[k].median);
 		}
 		finish_case(s, c->key, &boot_med, boot_night, nboots, cp, threshold);
 		free(boot_med.v);
@@ -1212,16 +1124,14 @@ static int analyse_and_report(const struct nightly_config *cfg, const char *db, 
 	return ret;
 }
 
-int cmd_nightly(int argc, char **argv)
+int nightly_run(const struct nightly_opts *op)
 {
-	struct nightly_opts o;
+	struct nightly_opts o = *op;
 	struct nightly_config cfg;
 	char today[11], *lock_path = NULL;
 	const char *db;
 	int lock, ret = EXIT_OK, missing = 0;
 
-	if (parse_opts(argc, argv, &o) < 0)
-		return EXIT_USAGE;
 	if (nightly_config_load(o.config, &cfg) < 0) {
 		nightly_config_free(&cfg);
 		return EXIT_USAGE;

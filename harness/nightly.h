@@ -6,8 +6,8 @@
  * calling gupharness's own `kernel build` and `run` subcommands, then reads
  * the database to find change points in each case's series of nightly
  * medians (results/changepoint.h) and writes a report (nightly-report.c).
- * This header holds the config, the analysed history the report is drawn
- * from, and the report's entry point.
+ * This header holds the options (cmd/nightly.c parses them), the config,
+ * the analysed history the report is drawn from, and the entry points.
  */
 #ifndef GUPBENCH_NIGHTLY_H
 #define GUPBENCH_NIGHTLY_H
@@ -17,6 +17,16 @@
 
 #include <stddef.h>
 
+/* What `gupharness nightly` was asked (cmd/nightly.c parses and checks it). */
+struct nightly_opts {
+	const char *config, *db, *shard, *date, *slurm, *merge_shards, *shards;
+	int force, dry_run, report_only, wait;
+	unsigned nshards;
+};
+
+/* One night (or its Slurm submission, or a shard merge), analysis and
+ * report; returns the exit status of `gupharness nightly`. */
+int nightly_run(const struct nightly_opts *o);
 
 /* One stream of nights: a source (plus optional series) measured each night. */
 struct nightly_source {
@@ -113,7 +123,7 @@ struct nightly_report {
 };
 
 /*
- * Draw history charts for changed cases (through `gupharness plot history`)
+ * Draw history charts for changed cases (plot's history kind, in-process)
  * and write <report_dir>/<date>/report.md and report.html atomically. The
  * Markdown path is returned in *md_path (freshly allocated). Returns 0 or an
  * exit status from util.h.

@@ -2,6 +2,7 @@
  * opt: the option-table parser and help (see opt.h).
  */
 #include "opt.h"
+#include "samples.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -92,5 +93,71 @@ int opt_set_uint(void *dst, const char *v)
 	if (*end || end == v || u < 100 || u > 1000000)
 		return -1;
 	*(unsigned *)dst = (unsigned)u;
+	return 0;
+}
+
+/* The guest clock modes, one table: "auto" picks one per boot (qemu.c),
+ * the other two are what a stream's samples were timed with. */
+static const struct clock_mode {
+	const char *name;
+	int recorded;            /* can name a stored stream's clock (db import) */
+} clock_modes[] = {
+	{ "auto", 0 },
+	{ "icount", 1 },
+	{ "wall", 1 },
+};
+
+int opt_clock_known(const char *v, int recorded)
+{
+	for (size_t i = 0; i < sizeof(clock_modes) / sizeof(clock_modes[0]); i++)
+		if (!strcmp(clock_modes[i].name, v) && (clock_modes[i].recorded || !recorded))
+			return 1;
+	return 0;
+}
+
+static int set_clock_of(void *dst, const char *v, int recorded)
+{
+	if (!opt_clock_known(v, recorded))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
+
+int opt_set_clock(void *dst, const char *v)
+{
+	return set_clock_of(dst, v, 0);
+}
+
+int opt_set_recorded_clock(void *dst, const char *v)
+{
+	return set_clock_of(dst, v, 1);
+}
+
+int opt_int_in(void *dst, const char *v, long lo, long hi)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end || end == v || n < lo || n > hi)
+		return -1;
+	*(int *)dst = (int)n;
+	return 0;
+}
+
+int opt_set_metric(void *dst, const char *v)
+{
+	if (!sample_metric_find(v))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
+}
+
+int opt_add(void *dst, const char *v)
+{
+	struct opt_list *l = dst;
+
+	if (l->n == (l->max > 0 && l->max < OPT_LIST_MAX ? l->max : OPT_LIST_MAX))
+		return -1;
+	l->v[l->n++] = v;
 	return 0;
 }

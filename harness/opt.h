@@ -41,8 +41,25 @@ int opt_parse(const struct opt_table *t, int argc, char **argv, void *args, cons
 /* One line per option of the table's group: "   --db FILE   help (default X)". */
 void opt_help(FILE *f, const struct opt_table *t);
 
+/* A repeatable option's values in order: at most max (0: OPT_LIST_MAX). */
+#define OPT_LIST_MAX 64
+struct opt_list {
+	const char *v[OPT_LIST_MAX];
+	int n, max;
+};
+
 /* Setters for the common kinds of value. */
+int opt_add(void *dst, const char *v);            /* appends to the opt_list at dst; -1 when full */
 int opt_set_pct(void *dst, const char *v);        /* double, 0 <= v < 100 */
 int opt_set_uint(void *dst, const char *v);       /* unsigned, 100 to 1000000 */
+int opt_set_metric(void *dst, const char *v);     /* a sample metric: get or put */
+int opt_set_clock(void *dst, const char *v);      /* a guest clock mode: auto, icount or wall */
+int opt_set_recorded_clock(void *dst, const char *v);  /* a stream's clock: icount or wall */
+
+/* v as a whole number from lo to hi into the int at dst; 0, or -1. */
+int opt_int_in(void *dst, const char *v, long lo, long hi);
+
+/* Is v a guest clock mode (recorded: one a stored stream can have)? */
+int opt_clock_known(const char *v, int recorded);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * plot: `gupharness plot KIND`, the charts. Each kind (a table entry) loads
+ * plot: the charts of `gupharness plot KIND` (cmd/plot.c parses its argv)
+ * and of the nightly report, through plot_draw(). Each kind (a table entry) loads
  * the samples its selectors name (results/samples.c), takes medians,
  * intervals and box figures from stats.c and verdicts from compare_run(),
  * and hands a data file plus a
@@ -7,15 +8,15 @@
  * all the drawing, once per requested format. Nothing is cached: a chart is
  * always a function of the database, so rerunning the command redraws it.
  * index.md in the output directory lists each chart with its title and the
- * gnuplot command that redraws it from the files beside it.
+ * gnuplot command that redraws it from the files beside it. A failure is
+ * recorded once (status and message) and ends the drawing; the caller
+ * decides whether it ends the program.
  */
 #include "plot.h"
 
 #include "changepoint.h"
-#include "commands.h"
 #include "compare.h"
 #include "housekeeping.h"
-#include "opt.h"
 #include "references.h"
 #include "samples.h"
 #include "db.h"
@@ -25,6 +26,7 @@
 #include "workload.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,19 +71,6 @@ void plot_time_label(double us, char *buf, size_t len)
 
 /* ---- samples loaded from the database ---- */
 
-struct dvec {
-	double *v;
-	size_t n, cap;
-};
-
-static void dvec_push(struct dvec *d, double x)
-{
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 16;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
-	d->v[d->n++] = x;
-}
 
 /* The samples of one case key from one run and kernel: a history point. */
 struct pgroup {
@@ -120,17 +109,6 @@ static const struct format {
 	{ "both", FMT_PNG | FMT_SVG },
 };
 
-struct plot_opts {
-	const char *db_path, *out_dir, *filter, *x_axis, *y_axis, *format_arg, *metric_arg, *alpha_arg;
-	int formats;
-	double alpha;            /* change-point significance for history */
-	const char *min_change_arg;
-	double min_change;       /* history: changes smaller than this % are merged away */
-	const struct sample_metric *metric;
-	char **sel;
-	int nsel;
-};
-
 /* A drawn chart, for the index. */
 struct drawn {
 	char *stem, *kind, *title;
@@ -146,7 +124,26 @@ struct plot_ctx {
 	size_t nd;
 	struct compare_result cmp;   /* verdicts, for beforeafter and heatmap */
 	int have_cmp;
+	int status;              /* the first failure's exit status; 0: none yet */
+	char *err;               /* and its message */
 };
+
+/* Records the first failure (later steps see x->status and stop) and,
+ * unless quiet, prints it as an error line. */
+static void ATTR_PRINTF(3, 4) plot_fail(struct plot_ctx *x, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->status)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&x->err, fmt, ap) < 0)
+		die(EXIT_FAIL, "out of memory");
+	va_end(ap);
+	x->status = status;
+	if (!x->o.quiet)
+		error("%s", x->err);
+}
 
 static void free_case(struct pcase *c)
 {
@@ -263,7 +260,7 @@ static void pcase_of(struct pcase *c, struct sample_case *sc)
 /*
  * Load every ok, untruncated sample of the selection (or of the whole
  * database when arg is NULL), grouped by case key, cases ordered by what
- * they measure. Returns 0, or -1 when the selector names nothing.
+ * they measure. Returns 0, or an exit status (the error already said).
  */
 static int load_set(struct plot_ctx *x, const char *arg, struct pset *s)
 {
@@ -274,7 +271,7 @@ static int load_set(struct plot_ctx *x, const char *arg, struct pset *s)
 	s->arg = arg;
 	if (arg) {
 		if (db_resolve_selector(x->db, arg, &s->sel) < 0)
-			return -1;
+			return EXIT_USAGE;
 	} else {
 		s->sel.sql = xstrdup("SELECT b.id FROM boots b");
 		s->sel.text = xstrdup("");
@@ -283,7 +280,7 @@ static int load_set(struct plot_ctx *x, const char *arg, struct pset *s)
 	q.boots_sql = s->sel.sql;
 	q.bind = s->sel.text;
 	if (samples_load(x->db, &q, &set))
-		exit(EXIT_DB);
+		return EXIT_DB;
 	s->c = xcalloc(set.n + 1, sizeof(*s->c));
 	for (size_t i = 0; i < set.n; i++) {
 		pcase_of(&s->c[s->n], &set.c[i]);
@@ -319,13 +316,16 @@ static void hint_list(sqlite3 *db, enum db_hint which, const char *what)
 	free(line);
 }
 
-static _Noreturn void die_no_data(struct plot_ctx *x, const char *what)
+/* Nothing to draw: the failure, and (unless quiet) what the database holds. */
+static void no_data(struct plot_ctx *x, char *what)
 {
-	error("%s in '%s'%s%s%s", what, x->o.db_path, x->o.filter ? " (case filter '" : "",
-	      x->o.filter ? x->o.filter : "", x->o.filter ? "')" : "");
+	plot_fail(x, EXIT_USAGE, "%s in '%s'%s%s%s", what, x->o.db_path, x->o.filter ? " (case filter '" : "",
+		  x->o.filter ? x->o.filter : "", x->o.filter ? "')" : "");
+	free(what);
+	if (x->o.quiet)
+		return;
 	hint_list(x->db, DB_HINT_KERNELS, "kernels with runs");
 	hint_list(x->db, DB_HINT_CASE_KEYS, "case keys (first 40)");
-	exit(EXIT_USAGE);
 }
 
 /* ---- describing what was measured ---- */
@@ -394,7 +394,7 @@ static char *verdict_rule(void)
 			 CMP_THRESHOLD_ICOUNT_PCT);
 }
 
-static void compare_sets(struct plot_ctx *x, struct pset *base, struct pset *new)
+static int compare_sets(struct plot_ctx *x, struct pset *base, struct pset *new)
 {
 	struct compare_opts o = compare_defaults;
 	int rc;
@@ -404,10 +404,13 @@ static void compare_sets(struct plot_ctx *x, struct pset *base, struct pset *new
 	o.new_arg = new->arg;
 	rc = compare_run(x->db, &base->sel, &new->sel, &o, &x->cmp);
 	if (rc == COMPARE_REFUSED)
-		exit(EXIT_USAGE);
-	if (rc < 0)
-		die(EXIT_DB, "cannot compare '%s' with '%s' in '%s'", base->arg, new->arg, x->o.db_path);
+		return x->status = EXIT_USAGE;
+	if (rc < 0) {
+		plot_fail(x, EXIT_DB, "cannot compare '%s' with '%s' in '%s'", base->arg, new->arg, x->o.db_path);
+		return x->status;
+	}
 	x->have_cmp = 1;
+	return 0;
 }
 
 static enum cmp_verdict verdict_of(const struct plot_ctx *x, const char *key)
@@ -452,13 +455,13 @@ static void data_str(FILE *f, const char *s)
 		fputc((unsigned char)*p < 0x20 ? ' ' : *p, f);
 }
 
-static void write_or_die(struct plot_ctx *x, const char *name, const char *buf, size_t len)
+static void write_out(struct plot_ctx *x, const char *name, const char *buf, size_t len)
 {
 	char *path = xasprintf("%s/%s", x->out, name);
 
 	if (write_file_atomic(path, buf, len) < 0)
-		die(EXIT_IO, "cannot write '%s': %s; pass --out with a writable directory", path,
-		    strerror(errno));
+		plot_fail(x, EXIT_IO, "cannot write '%s': %s; pass --out with a writable directory", path,
+			  strerror(errno));
 	free(path);
 }
 
@@ -480,9 +483,9 @@ static void draw(struct plot_ctx *x, const char *kind, const char *stem, const c
 	param_num(params, "width", width);
 	param_num(params, "height", height);
 	fclose(params);
-	write_or_die(x, dat, data, data_len);
-	write_or_die(x, par, *pbuf, *plen);
-	for (size_t i = 0; i < 2; i++) {
+	write_out(x, dat, data, data_len);
+	write_out(x, par, *pbuf, *plen);
+	for (size_t i = 0; i < 2 && !x->status; i++) {
 		const char *fmt = formats[i].name;
 		char *fmtarg = xasprintf("fmt='%s'", fmt);
 		char *img = xasprintf("%s/%s.%s", x->out, stem, fmt);
@@ -497,15 +500,16 @@ static void draw(struct plot_ctx *x, const char *kind, const char *stem, const c
 			continue;
 		}
 		if (spawn_run(argv, &so, &r) < 0 || r.exec_failed)
-			die(EXIT_ENV, "cannot run 'gnuplot'; install it with 'apt-get install gnuplot-nox'");
-		if (r.status || r.timed_out)
-			die(EXIT_FAIL, "gnuplot failed drawing '%s' (status %d): %s", img, r.status,
-			    r.out ? r.out : "");
-		if (stat(img, &sb) < 0 || sb.st_size == 0)
-			die(EXIT_IO, "gnuplot wrote no image '%s'; is the disk full?", img);
-		if (r.out && *r.out)
+			plot_fail(x, EXIT_ENV, "cannot run 'gnuplot'; install it with 'apt-get install gnuplot-nox'");
+		else if (r.status || r.timed_out)
+			plot_fail(x, EXIT_FAIL, "gnuplot failed drawing '%s' (status %d): %s", img, r.status,
+				  r.out ? r.out : "");
+		else if (stat(img, &sb) < 0 || sb.st_size == 0)
+			plot_fail(x, EXIT_IO, "gnuplot wrote no image '%s'; is the disk full?", img);
+		else if (r.out && *r.out && !x->o.quiet)
 			warning("gnuplot on '%s': %s", img, r.out);
-		printf("%s\n", img);
+		if (!x->status && !x->o.quiet)
+			printf("%s\n", img);
 		spawn_result_free(&r);
 		free(fmtarg);
 		free(img);
@@ -540,6 +544,7 @@ static char *page_suffix(const char *filter, size_t page, size_t pages)
 	return filter ? xstrdup(filter) : NULL;
 }
 
+/* Does any case of s run a workload beyond gup_test? */
 static int has_workload(const struct pset *s)
 {
 	for (size_t i = 0; s && i < s->n; i++)
@@ -593,6 +598,59 @@ static double positive_or_inf(double v)
 	return v > 0 ? v : INFINITY;
 }
 
+/* One before/after bar pair's data line (with its published figures, if
+ * any); widens the y range [*lo, *hi]; returns the pair's verdict. */
+static enum cmp_verdict beforeafter_row(struct plot_ctx *x, FILE *f, size_t i, const struct pcase *b,
+					const struct pcase *n, double *lo, double *hi, int *has_ref,
+					char **refnote)
+{
+	double bm = stats_median(b->v.v, b->v.n), nm = stats_median(n->v.v, n->v.n);
+	double blo, bhi, nlo, nhi;
+	char bl[32], nl[32], ratio[48], rbl[32] = "", ral[32] = "", rr[64] = "";
+	char *desc = case_desc(b);
+	enum cmp_verdict v = verdict_of(x, b->key);
+	struct ref r;
+
+	stats_median_ci(b->v.v, b->v.n, &blo, &bhi);
+	stats_median_ci(n->v.v, n->v.n, &nlo, &nhi);
+	plot_time_label(bm, bl, sizeof(bl));
+	plot_time_label(nm, nl, sizeof(nl));
+	plot_ratio_label(bm, nm, ratio, sizeof(ratio));
+	find_ref(x, b->key, &r);
+	if (r.have) {
+		char rl[48];
+
+		*has_ref = 1;
+		plot_time_label(r.before, rbl, sizeof(rbl));
+		plot_time_label(r.after, ral, sizeof(ral));
+		plot_ratio_label(r.before, r.after, rl, sizeof(rl));
+		snprintf(rr, sizeof(rr), "published: %s", rl);
+		if (!*refnote)
+			*refnote = xasprintf("published bars: '%s' (%s)", r.series,
+					     *r.environment ? r.environment : "environment not stated");
+		*lo = fmin(*lo, fmin(positive_or_inf(r.before), positive_or_inf(r.after)));
+		*hi = fmax(*hi, fmax(r.before, r.after));
+	}
+	/* A log axis: a zero time (below the timer's resolution) sits on the floor. */
+	*lo = fmin(*lo, fmin(positive_or_inf(blo), positive_or_inf(nlo)));
+	*hi = fmax(*hi, fmax(bhi, nhi));
+	fprintf(f, "%zu\t", i + 1);
+	data_str(f, desc);
+	fputc('\t', f);
+	data_str(f, b->key);
+	fprintf(f, "\t%.6g\t%.6g\t%.6g\t%zu\t%s", bm, blo, bhi, b->v.n, bl);
+	fprintf(f, "\t%.6g\t%.6g\t%.6g\t%zu\t%s", nm, nlo, nhi, n->v.n, nl);
+	fprintf(f, "\t%s\t%s\t%u", ratio, cmp_verdict_names[v], verdict_rgb[v]);
+	if (r.have)
+		fprintf(f, "\t%.6g\t%.6g\t%s\t%s\t%s\n", r.before, r.after, rbl, ral, rr);
+	else
+		fprintf(f, "\tNaN\tNaN\t\t\t\n");
+	free(desc);
+	free(r.series);
+	free(r.environment);
+	return v;
+}
+
 /* Pixels per case: the bars, or the widest tick label (description or key,
  * about 7.5 px a character) when that is wider, so that labels never overlap. */
 static double case_slot_px(const struct pcase **pairs, size_t np, int has_ref)
@@ -618,54 +676,8 @@ static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset 
 	int seen[CMP_NVERDICTS] = { 0 }, has_ref = 0;
 	char vlist[64] = "", *rule;
 
-	for (size_t i = 0; i < np; i++) {
-		const struct pcase *b = pairs[2 * i], *n = pairs[2 * i + 1];
-		double bm = stats_median(b->v.v, b->v.n), nm = stats_median(n->v.v, n->v.n);
-		double blo, bhi, nlo, nhi;
-		char bl[32], nl[32], ratio[48], rbl[32] = "", ral[32] = "", rr[64] = "";
-		char *desc = case_desc(b);
-		enum cmp_verdict v = verdict_of(x, b->key);
-		struct ref r;
-
-		stats_median_ci(b->v.v, b->v.n, &blo, &bhi);
-		stats_median_ci(n->v.v, n->v.n, &nlo, &nhi);
-		plot_time_label(bm, bl, sizeof(bl));
-		plot_time_label(nm, nl, sizeof(nl));
-		plot_ratio_label(bm, nm, ratio, sizeof(ratio));
-		find_ref(x, b->key, &r);
-		if (r.have) {
-			char rl[48];
-
-			has_ref = 1;
-			plot_time_label(r.before, rbl, sizeof(rbl));
-			plot_time_label(r.after, ral, sizeof(ral));
-			plot_ratio_label(r.before, r.after, rl, sizeof(rl));
-			snprintf(rr, sizeof(rr), "published: %s", rl);
-			if (!refnote)
-				refnote = xasprintf("published bars: '%s' (%s)", r.series,
-						    *r.environment ? r.environment : "environment not stated");
-			lo_all = fmin(lo_all, fmin(positive_or_inf(r.before), positive_or_inf(r.after)));
-			hi_all = fmax(hi_all, fmax(r.before, r.after));
-		}
-		seen[v] = 1;
-		/* A log axis: a zero time (below the timer's resolution) sits on the floor. */
-		lo_all = fmin(lo_all, fmin(positive_or_inf(blo), positive_or_inf(nlo)));
-		hi_all = fmax(hi_all, fmax(bhi, nhi));
-		fprintf(f, "%zu\t", i + 1);
-		data_str(f, desc);
-		fputc('\t', f);
-		data_str(f, b->key);
-		fprintf(f, "\t%.6g\t%.6g\t%.6g\t%zu\t%s", bm, blo, bhi, b->v.n, bl);
-		fprintf(f, "\t%.6g\t%.6g\t%.6g\t%zu\t%s", nm, nlo, nhi, n->v.n, nl);
-		fprintf(f, "\t%s\t%s\t%u", ratio, cmp_verdict_names[v], verdict_rgb[v]);
-		if (r.have)
-			fprintf(f, "\t%.6g\t%.6g\t%s\t%s\t%s\n", r.before, r.after, rbl, ral, rr);
-		else
-			fprintf(f, "\tNaN\tNaN\t\t\t\n");
-		free(desc);
-		free(r.series);
-		free(r.environment);
-	}
+	for (size_t i = 0; i < np; i++)
+		seen[beforeafter_row(x, f, i, pairs[2 * i], pairs[2 * i + 1], &lo_all, &hi_all, &has_ref, &refnote)] = 1;
 	fclose(f);
 	for (size_t v = 0; v < CMP_NVERDICTS; v++)
 		if (seen[v])
@@ -721,13 +733,16 @@ static int plot_beforeafter(struct plot_ctx *x, struct pset *sets, int nsets)
 		}
 	}
 	if (!np)
-		die_no_data(x, xasprintf("no case measured on both '%s' and '%s'", base->arg, new->arg));
-	compare_sets(x, base, new);
+		no_data(x, xasprintf("no case measured on both '%s' and '%s'", base->arg, new->arg));
+	if (x->status || compare_sets(x, base, new)) {
+		free(pairs);
+		return x->status;
+	}
 	if (only || new->n > np)
 		warning("%zu case(s) measured on only one side left out; both sides need the same case key",
 			only + (new->n - np));
 	pages = (np + PAGE_CASES - 1) / PAGE_CASES;
-	for (size_t pg = 0; pg < pages; pg++) {
+	for (size_t pg = 0; pg < pages && !x->status; pg++) {
 		size_t first = pg * PAGE_CASES, cnt = np - first < PAGE_CASES ? np - first : PAGE_CASES;
 		char *suffix = page_suffix(x->o.filter, pg, pages);
 
@@ -735,7 +750,7 @@ static int plot_beforeafter(struct plot_ctx *x, struct pset *sets, int nsets)
 		free(suffix);
 	}
 	free(pairs);
-	return EXIT_OK;
+	return x->status;
 }
 
 /* ---- dist ---- */
@@ -768,29 +783,15 @@ static void box_row(FILE *f, double xpos, const struct dvec *d, int side)
 		ml, b.median);
 }
 
-/*
- * One chart of up to PAGE_CASES cases. Kernels of one case can differ by a
- * factor of 40 while their noise is a few percent, so on a shared time axis
- * every box is a flat line: y is each sample's deviation from the median of
- * its own case and kernel, and the median itself is printed under its box.
- */
-static void dist_page(struct plot_ctx *x, struct pset *sets, int nsets, const char **keys, size_t nk,
-		      const char *suffix)
+/* The samples block: each sample's deviation from its case's median,
+ * jittered sideways (warm-ups flagged); widens [*lo, *hi]; returns the
+ * number of warm-up samples. */
+static size_t dist_samples(FILE *f, struct pset *sets, int nsets, const char **keys, size_t nk, double slot,
+			   double *lo_out, double *hi_out)
 {
-	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *names = NULL, *nn;
-	size_t dlen = 0, plen = 0, nwarm = 0;
-	FILE *f = open_memstream(&data, &dlen), *p = open_memstream(&pbuf, &plen);
-	double slot = 0.8 / nsets, lo = 0, hi = 0;
+	double lo = *lo_out, hi = *hi_out;
+	size_t nwarm = 0;
 
-	/* Block 0: boxes; block 1: samples; block 2: tick labels. */
-	for (size_t i = 0; i < nk; i++)
-		for (int s = 0; s < nsets; s++) {
-			const struct pcase *c = find_case(&sets[s], keys[i]);
-
-			if (c && c->v.n)
-				box_row(f, (double)(i + 1) - 0.4 + slot * (s + 0.5), &c->v, s);
-		}
-	fprintf(f, "\n\n");
 	for (size_t i = 0; i < nk; i++)
 		for (int s = 0; s < nsets; s++) {
 			const struct pcase *c = find_case(&sets[s], keys[i]);
@@ -815,7 +816,14 @@ static void dist_page(struct plot_ctx *x, struct pset *sets, int nsets, const ch
 				hi = fmax(hi, d);
 			}
 		}
-	fprintf(f, "\n\n");
+	*lo_out = lo;
+	*hi_out = hi;
+	return nwarm;
+}
+
+/* The tick-label block: one description and key per case. */
+static void dist_ticks(FILE *f, struct pset *sets, int nsets, const char **keys, size_t nk)
+{
 	for (size_t i = 0; i < nk; i++) {
 		const struct pcase *c = NULL;
 		char *desc;
@@ -830,6 +838,34 @@ static void dist_page(struct plot_ctx *x, struct pset *sets, int nsets, const ch
 		fputc('\n', f);
 		free(desc);
 	}
+}
+
+/*
+ * One chart of up to PAGE_CASES cases. Kernels of one case can differ by a
+ * factor of 40 while their noise is a few percent, so on a shared time axis
+ * every box is a flat line: y is each sample's deviation from the median of
+ * its own case and kernel, and the median itself is printed under its box.
+ */
+static void dist_page(struct plot_ctx *x, struct pset *sets, int nsets, const char **keys, size_t nk,
+		      const char *suffix)
+{
+	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *names = NULL, *nn;
+	size_t dlen = 0, plen = 0, nwarm = 0;
+	FILE *f = open_memstream(&data, &dlen), *p = open_memstream(&pbuf, &plen);
+	double slot = 0.8 / nsets, lo = 0, hi = 0;
+
+	/* Block 0: boxes; block 1: samples; block 2: tick labels. */
+	for (size_t i = 0; i < nk; i++)
+		for (int s = 0; s < nsets; s++) {
+			const struct pcase *c = find_case(&sets[s], keys[i]);
+
+			if (c && c->v.n)
+				box_row(f, (double)(i + 1) - 0.4 + slot * (s + 0.5), &c->v, s);
+		}
+	fprintf(f, "\n\n");
+	nwarm = dist_samples(f, sets, nsets, keys, nk, slot, &lo, &hi);
+	fprintf(f, "\n\n");
+	dist_ticks(f, sets, nsets, keys, nk);
 	fclose(f);
 
 	for (int s = 0; s < nsets; s++) {
@@ -886,7 +922,7 @@ static int plot_dist(struct plot_ctx *x, struct pset *sets, int nsets)
 			}
 		}
 	pages = (nk + PAGE_CASES - 1) / PAGE_CASES;
-	for (size_t pg = 0; pg < pages; pg++) {
+	for (size_t pg = 0; pg < pages && !x->status; pg++) {
 		size_t first = pg * PAGE_CASES, cnt = nk - first < PAGE_CASES ? nk - first : PAGE_CASES;
 		char *suffix = page_suffix(x->o.filter, pg, pages);
 
@@ -894,7 +930,7 @@ static int plot_dist(struct plot_ctx *x, struct pset *sets, int nsets)
 		free(suffix);
 	}
 	free(keys);
-	return EXIT_OK;
+	return x->status;
 }
 
 /* ---- heatmap ---- */
@@ -1029,31 +1065,38 @@ static size_t level_find(const struct level *l, size_t n, const char *text)
 	BUG("level not collected");
 }
 
-static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *new, const struct axis *ax,
-			  const struct axis *ay, const char *facet, const char *facet_name,
-			  const struct pcase **bc, size_t nc)
+/* An axis's levels over the cases, sorted. */
+static void collect_levels(const struct axis *ax, const struct pcase **bc, size_t nc, struct level **l, size_t *n)
 {
-	struct level *xl = NULL, *yl = NULL;
-	size_t nx = 0, ny = 0, dlen = 0, plen = 0;
-	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *extra, *foot, *t;
-	FILE *f, *p;
-	double maxlog = 1;
-	int dup = 0;
-	unsigned char *filled;
-
 	for (size_t i = 0; i < nc; i++) {
 		char v[64];
 		double num;
 
 		ax->value(bc[i], v, sizeof(v), &num);
-		level_add(&xl, &nx, v, num);
-		ay->value(bc[i], v, sizeof(v), &num);
-		level_add(&yl, &ny, v, num);
+		level_add(l, n, v, num);
 	}
-	qsort(xl, nx, sizeof(*xl), level_cmp);
-	qsort(yl, ny, sizeof(*yl), level_cmp);
-	filled = xcalloc(nx * ny, 1);
-	f = open_memstream(&data, &dlen);
+	qsort(*l, *n, sizeof(**l), level_cmp);
+}
+
+/* A data block of tick labels: index and text of each level. */
+static void level_ticks(FILE *f, const struct level *l, size_t n)
+{
+	fprintf(f, "\n\n");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%zu\t", i);
+		data_str(f, l[i].text);
+		fputc('\n', f);
+	}
+}
+
+/* Block 0: one cell per case (the first of any that share one); widens
+ * *maxlog; returns how many cases were left out as sharing a cell. */
+static int heatmap_cells(struct plot_ctx *x, FILE *f, struct pset *new, const struct axis *ax,
+			 const struct axis *ay, const struct pcase **bc, size_t nc, const struct level *xl,
+			 size_t nx, size_t ny, const struct level *yl, unsigned char *filled, double *maxlog)
+{
+	int dup = 0;
+
 	for (size_t i = 0; i < nc; i++) {
 		const struct pcase *n = find_case(new, bc[i]->key);
 		double bm = stats_median(bc[i]->v.v, bc[i]->v.n), nm = stats_median(n->v.v, n->v.n);
@@ -1072,7 +1115,7 @@ static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *ne
 		}
 		plot_ratio_label(bm, nm, rl, sizeof(rl));
 		if (isfinite(lr))
-			maxlog = fmax(maxlog, fabs(lr));
+			*maxlog = fmax(*maxlog, fabs(lr));
 		fprintf(f, "%zu\t%zu\t%.6g\t%.6g\t%s\t%s\t", xi, yi, lr, nm / bm, rl, cmp_verdict_names[v]);
 		data_str(f, xv);
 		fputc('\t', f);
@@ -1081,19 +1124,29 @@ static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *ne
 		data_str(f, bc[i]->key);
 		fputc('\n', f);
 	}
+	return dup;
+}
+
+static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *new, const struct axis *ax,
+			  const struct axis *ay, const char *facet, const char *facet_name,
+			  const struct pcase **bc, size_t nc)
+{
+	struct level *xl = NULL, *yl = NULL;
+	size_t nx = 0, ny = 0, dlen = 0, plen = 0;
+	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *extra, *foot, *t;
+	FILE *f, *p;
+	double maxlog = 1;
+	int dup = 0;
+	unsigned char *filled;
+
+	collect_levels(ax, bc, nc, &xl, &nx);
+	collect_levels(ay, bc, nc, &yl, &ny);
+	filled = xcalloc(nx * ny, 1);
+	f = open_memstream(&data, &dlen);
+	dup = heatmap_cells(x, f, new, ax, ay, bc, nc, xl, nx, ny, yl, filled, &maxlog);
 	/* Blocks 1 and 2: the tick labels of the x and y levels. */
-	fprintf(f, "\n\n");
-	for (size_t i = 0; i < nx; i++) {
-		fprintf(f, "%zu\t", i);
-		data_str(f, xl[i].text);
-		fputc('\n', f);
-	}
-	fprintf(f, "\n\n");
-	for (size_t i = 0; i < ny; i++) {
-		fprintf(f, "%zu\t", i);
-		data_str(f, yl[i].text);
-		fputc('\n', f);
-	}
+	level_ticks(f, xl, nx);
+	level_ticks(f, yl, ny);
 	fclose(f);
 	if (dup)
 		warning("heatmap '%s': %d case(s) share a cell with another (they differ in flags that are not"
@@ -1177,8 +1230,13 @@ static int plot_heatmap(struct plot_ctx *x, struct pset *sets, int nsets)
 		}
 	}
 	if (!nf)
-		die_no_data(x, xasprintf("no case measured on both '%s' and '%s'", base->arg, new->arg));
-	compare_sets(x, base, new);
+		no_data(x, xasprintf("no case measured on both '%s' and '%s'", base->arg, new->arg));
+	if (x->status || compare_sets(x, base, new)) {
+		for (size_t k = 0; k < nf; k++)
+			free(facets[k]);
+		free(facets);
+		return x->status;
+	}
 	for (size_t k = 0; k < nf; k++) {
 		const struct pcase **bc = xcalloc(base->n, sizeof(*bc));
 		size_t nc = 0;
@@ -1198,13 +1256,14 @@ static int plot_heatmap(struct plot_ctx *x, struct pset *sets, int nsets)
 			}
 			free(fc);
 		}
-		heatmap_facet(x, base, new, ax, ay, facets[k], name, bc, nc);
+		if (!x->status)
+			heatmap_facet(x, base, new, ax, ay, facets[k], name, bc, nc);
 		free(name);
 		free(bc);
 		free(facets[k]);
 	}
 	free(facets);
-	return EXIT_OK;
+	return x->status;
 }
 
 /* ---- history ---- */
@@ -1227,24 +1286,11 @@ static size_t history_changes(const struct pcase *c, const struct cp_params *cpp
 	return nch;
 }
 
-static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase *c)
+/* One data line per run: its median, the band of its pooled repeats, its tick. */
+static void history_points(FILE *f, const struct pcase *c, const double *med, size_t nkern)
 {
-	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *desc, *kernels, *meas, *foot;
-	size_t dlen = 0, plen = 0, every = c->ng > 24 ? (c->ng + 23) / 24 : 1, nch = 0, nkern = 0;
-	FILE *f = open_memstream(&data, &dlen), *p;
-	double *med = xcalloc(c->ng, sizeof(*med));
-	struct cp_params cpp;
-	struct cp_change *ch = NULL;
-	char *cpos = xstrdup(""), *clab = xstrdup(""), *t;
+	size_t every = c->ng > 24 ? (c->ng + 23) / 24 : 1;
 
-	for (size_t i = 0; i < c->ng; i++)
-		if (!i || strcmp(c->g[i].kernel, c->g[i - 1].kernel))
-			nkern++;
-	cp_params_default(&cpp);
-	if (x->o.alpha > 0)
-		cpp.alpha = x->o.alpha;
-	cpp.min_size_pct = x->o.min_change;
-	nch = history_changes(c, &cpp, med, &ch);
 	for (size_t i = 0; i < c->ng; i++) {
 		const struct pgroup *g = &c->g[i];
 		double lo, hi;
@@ -1264,15 +1310,46 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 		data_str(f, g->kernel);
 		fputc('\n', f);
 	}
-	fclose(f);
+}
+
+/* The change points as gnuplot word lists: positions (1-based) and labels. */
+static void change_lists(const struct cp_change *ch, size_t nch, char **cpos, char **clab)
+{
+	char *t;
+
+	*cpos = xstrdup("");
+	*clab = xstrdup("");
 	for (size_t i = 0; i < nch; i++) {
-		t = xasprintf("%s%s%zu", cpos, i ? " " : "", ch[i].index + 1);
-		free(cpos);
-		cpos = t;
-		t = xasprintf("%s%s%+.1f%%", clab, i ? " " : "", ch[i].size_pct);
-		free(clab);
-		clab = t;
+		t = xasprintf("%s%s%zu", *cpos, i ? " " : "", ch[i].index + 1);
+		free(*cpos);
+		*cpos = t;
+		t = xasprintf("%s%s%+.1f%%", *clab, i ? " " : "", ch[i].size_pct);
+		free(*clab);
+		*clab = t;
 	}
+}
+
+static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase *c)
+{
+	char *data = NULL, *pbuf = NULL, *stem, *title, *sub, *desc, *kernels, *meas, *foot;
+	size_t dlen = 0, plen = 0, nch = 0, nkern = 0;
+	FILE *f = open_memstream(&data, &dlen), *p;
+	double *med = xcalloc(c->ng, sizeof(*med));
+	struct cp_params cpp;
+	struct cp_change *ch = NULL;
+	char *cpos, *clab;
+
+	for (size_t i = 0; i < c->ng; i++)
+		if (!i || strcmp(c->g[i].kernel, c->g[i - 1].kernel))
+			nkern++;
+	cp_params_default(&cpp);
+	if (x->o.alpha > 0)
+		cpp.alpha = x->o.alpha;
+	cpp.min_size_pct = x->o.min_change;
+	nch = history_changes(c, &cpp, med, &ch);
+	history_points(f, c, med, nkern);
+	fclose(f);
+	change_lists(ch, nch, &cpos, &clab);
 
 	p = open_memstream(&pbuf, &plen);
 	desc = case_desc(c);
@@ -1315,10 +1392,10 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 static int plot_history(struct plot_ctx *x, struct pset *sets, int nsets)
 {
 	(void)nsets;
-	for (size_t i = 0; i < sets[0].n; i++)
+	for (size_t i = 0; i < sets[0].n && !x->status; i++)
 		if (sets[0].c[i].ng)
 			history_case(x, &sets[0], &sets[0].c[i]);
-	return EXIT_OK;
+	return x->status;
 }
 
 /* ---- the index ---- */
@@ -1366,181 +1443,144 @@ static void write_index(struct plot_ctx *x)
 	}
 	fclose(f);
 	if (write_file_atomic(path, buf, len) < 0)
-		die(EXIT_IO, "cannot write '%s': %s; pass --out with a writable directory", path, strerror(errno));
-	printf("%s\n", path);
+		plot_fail(x, EXIT_IO, "cannot write '%s': %s; pass --out with a writable directory", path,
+			  strerror(errno));
+	else if (!x->o.quiet)
+		printf("%s\n", path);
 	free(path);
 	free(old);
 	free(buf);
 }
 
-/* ---- the command ---- */
+/* ---- the library's entry (plot.h) ---- */
 
-static const struct kind {
-	const char *name;
-	int min_sel, max_sel;
-	int (*fn)(struct plot_ctx *x, struct pset *sets, int nsets);
-	const char *args, *summary;
-} kinds[] = {
+const struct plot_kind plot_kinds[] = {
 	{ "beforeafter", 2, 2, plot_beforeafter, "BASE NEW",
 	  "median per case, base and new side by side, with intervals, ratios and verdicts" },
 	{ "dist", 1, 4, plot_dist, "SEL [SEL...]", "every sample per case and kernel, warm-ups marked" },
 	{ "heatmap", 2, 2, plot_heatmap, "BASE NEW", "ratio new/base over two matrix axes (--x, --y)" },
 	{ "history", 0, 1, plot_history, "[SEL]", "one case's median over runs, with change points" },
 };
+const size_t plot_nkinds = sizeof(plot_kinds) / sizeof(plot_kinds[0]);
 
-static const struct opt options[] = {
-	{ "--db",     "FILE",         offsetof(struct plot_opts, db_path),    NULL, "database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
-	{ "--out",    "DIR",          offsetof(struct plot_opts, out_dir),    NULL, "where images and index.md go",
-	  "plots/out/", 0 },
-	{ "--format", "png|svg|both", offsetof(struct plot_opts, format_arg), NULL, "image format", "both", 0 },
-	{ "--case",   "FILTER",       offsetof(struct plot_opts, filter),     NULL,
-	  "the case whose key or plan id is FILTER, else every case whose key or id contains it", NULL, 0 },
-	{ "--metric", "get|put",      offsetof(struct plot_opts, metric_arg), NULL, "which time", "get", 0 },
-	{ "--x",      "AXIS",         offsetof(struct plot_opts, x_axis),     NULL, "heatmap x axis", "size_mb", 0 },
-	{ "--y",      "AXIS",         offsetof(struct plot_opts, y_axis),     NULL, "heatmap y axis", "nr_pages", 0 },
-	{ "--alpha",  "P",            offsetof(struct plot_opts, alpha_arg),  NULL,
-	  "significance of history's change points", "0.01, as changepoint.h", 0 },
-	{ "--min-change", "PCT",      offsetof(struct plot_opts, min_change_arg), NULL,
-	  "history: smallest change kept (nightly passes its change_pct)", "0", 0 },
-};
-
-static const struct opt_table table = { "plot", options, sizeof(options) / sizeof(options[0]), 0 };
-
-static void usage(FILE *f)
+const struct plot_kind *plot_kind_find(const char *name)
 {
-	fprintf(f, "usage: gupharness plot KIND [SEL...] [options]\n\nkinds:\n");
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		fprintf(f, "   %-12s %-13s %s\n", kinds[i].name, kinds[i].args, kinds[i].summary);
-	fprintf(f, "\noptions:\n");
-	opt_help(f, &table);
-	fprintf(f, "\nSEL is a kernel name, a run label or a run id (#12). Heatmap axes:");
-	for (size_t i = 0; i < NAXES; i++)
-		fprintf(f, " %s", axes[i].name);
-	fprintf(f, "\nImages go to --out with an index.md; paths are printed on stdout.\n");
+	for (size_t i = 0; i < plot_nkinds; i++)
+		if (!strcmp(plot_kinds[i].name, name))
+			return &plot_kinds[i];
+	return NULL;
 }
 
-/* --alpha and --min-change, history's change-point settings. */
-static int parse_history_opts(struct plot_opts *o)
+void plot_axis_names(FILE *f)
+{
+	for (size_t i = 0; i < NAXES; i++)
+		fprintf(f, " %s", axes[i].name);
+}
+
+int plot_opts_resolve(struct plot_opts *o)
 {
 	char *end;
 
+	o->formats = FMT_PNG | FMT_SVG;
+	if (o->format_arg) {
+		o->formats = 0;
+		for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+			if (!strcmp(formats[i].name, o->format_arg))
+				o->formats = formats[i].mask;
+		if (!o->formats)
+			return error("unknown format '%s'; use png, svg or both", o->format_arg), EXIT_USAGE;
+	}
+	o->metric = &sample_metrics[0];
+	if (o->metric_arg && !(o->metric = sample_metric_find(o->metric_arg)))
+		return error("unknown metric '%s'; use get or put", o->metric_arg), EXIT_USAGE;
 	if (o->alpha_arg) {
 		o->alpha = strtod(o->alpha_arg, &end);
 		if (*end || end == o->alpha_arg || !(o->alpha > 0 && o->alpha < 1))
-			return error("--alpha '%s' is not a probability; use e.g. 0.05", o->alpha_arg);
+			return error("--alpha '%s' is not a probability; use e.g. 0.05", o->alpha_arg), EXIT_USAGE;
 	}
 	if (o->min_change_arg) {
 		o->min_change = strtod(o->min_change_arg, &end);
 		if (*end || end == o->min_change_arg || !(o->min_change >= 0 && o->min_change < 1000))
-			return error("--min-change '%s' is not a percentage; use e.g. 5", o->min_change_arg);
+			return error("--min-change '%s' is not a percentage; use e.g. 5", o->min_change_arg),
+			       EXIT_USAGE;
 	}
-	return 0;
+	return EXIT_OK;
 }
 
-static int parse(int argc, char **argv, struct plot_opts *o)
+/* The output directory, created and writable. */
+static void open_out(struct plot_ctx *x)
 {
-	o->nsel = opt_parse(&table, argc, argv, o, (const char **)o->sel, argc);
-	if (o->nsel == OPT_HELP) {
-		usage(stdout);
-		exit(EXIT_OK);
-	}
-	return o->nsel < 0 ? -1 : 0;
+	x->out = xstrdup(x->o.out_dir ? x->o.out_dir : repo_path("plots/out"));
+	if (mkdir_p(x->out, 0777) < 0)
+		plot_fail(x, EXIT_IO, "cannot create output directory '%s': %s; pass --out with a writable directory",
+			  x->out, strerror(errno));
+	else if (access(x->out, W_OK) < 0)
+		plot_fail(x, EXIT_IO, "cannot write to output directory '%s': %s; pass --out with a writable directory",
+			  x->out, strerror(errno));
 }
 
-int cmd_plot(int argc, char **argv)
+/* Loads each selection (or, with none, the whole database) into sets; returns how many. */
+static int load_sets(struct plot_ctx *x, const char *const *sel, int nsel, struct pset *sets)
 {
-	struct plot_ctx x = { 0 };
-	const struct kind *k = NULL;
-	struct pset sets[4];
-	int nsets, ret;
+	int n = nsel ? nsel : 1, st;
 
-	x.o.sel = xcalloc(argc, sizeof(*x.o.sel));
-	x.o.x_axis = "size_mb";
-	x.o.y_axis = "nr_pages";
-	if (parse(argc, argv, &x.o) < 0)
-		return EXIT_USAGE;
-	if (!x.o.nsel) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kinds[i].name, x.o.sel[0]))
-			k = &kinds[i];
-	if (!k) {
-		error("'%s' is not a kind of chart; see 'gupharness plot --help'", x.o.sel[0]);
-		return EXIT_USAGE;
-	}
-	nsets = x.o.nsel - 1;
-	if (nsets < k->min_sel || nsets > k->max_sel) {
-		error("'plot %s' takes %s; see 'gupharness plot --help'", k->name, k->args);
-		return EXIT_USAGE;
-	}
-	x.o.formats = FMT_PNG | FMT_SVG;
-	if (x.o.format_arg) {
-		x.o.formats = 0;
-		for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-			if (!strcmp(formats[i].name, x.o.format_arg))
-				x.o.formats = formats[i].mask;
-		if (!x.o.formats) {
-			error("unknown format '%s'; use png, svg or both", x.o.format_arg);
-			return EXIT_USAGE;
+	for (int i = 0; i < n; i++)
+		if ((st = load_set(x, nsel ? sel[i] : NULL, &sets[i]))) {
+			x->status = st;
+			return i;
 		}
-	}
-	x.o.metric = &sample_metrics[0];
-	if (x.o.metric_arg) {
-		x.o.metric = sample_metric_find(x.o.metric_arg);
-		if (!x.o.metric) {
-			error("unknown metric '%s'; use get or put", x.o.metric_arg);
-			return EXIT_USAGE;
-		}
-	}
-	if (parse_history_opts(&x.o))
-		return EXIT_USAGE;
-	if (!have_program("gnuplot"))
-		die(EXIT_ENV, "'gnuplot' not found on PATH; install it with 'apt-get install gnuplot-nox'");
-
-	x.o.db_path = x.o.db_path ? x.o.db_path : default_db_path();
-	x.db = db_open(x.o.db_path, DB_READONLY);
-	for (int i = 0; i < nsets; i++)
-		if (load_set(&x, x.o.sel[i + 1], &sets[i]) < 0)
-			exit(EXIT_USAGE);
-	if (!nsets) {
-		load_set(&x, NULL, &sets[0]);
-		nsets = 1;
-	}
-	for (int i = 0; i < nsets; i++)
+	for (int i = 0; i < n && !x->status; i++)
 		if (!sets[i].n)
-			die_no_data(&x, sets[i].arg ? xasprintf("no samples for %s", sets[i].sel.describe)
-						    : "no samples");
+			no_data(x, sets[i].arg ? xasprintf("no samples for %s", sets[i].sel.describe)
+					       : xstrdup("no samples"));
+	return n;
+}
 
-	x.out = xstrdup(x.o.out_dir ? x.o.out_dir : repo_path("plots/out"));
-	if (mkdir_p(x.out, 0777) < 0)
-		die(EXIT_IO, "cannot create output directory '%s': %s; pass --out with a writable directory", x.out,
-		    strerror(errno));
-	if (access(x.out, W_OK) < 0)
-		die(EXIT_IO, "cannot write to output directory '%s': %s; pass --out with a writable directory",
-		    x.out, strerror(errno));
-	x.plotdir = repo_path("plots");
-	x.cmdline = argv_to_string(argv);
-
-	ret = k->fn(&x, sets, nsets);
-	if (ret == EXIT_OK)
-		write_index(&x);
+static void ctx_free(struct plot_ctx *x, struct pset *sets, int nsets)
+{
 	for (int i = 0; i < nsets; i++)
 		free_set(&sets[i]);
-	for (size_t i = 0; i < x.nd; i++) {
-		free(x.d[i].stem);
-		free(x.d[i].kind);
-		free(x.d[i].title);
+	for (size_t i = 0; i < x->nd; i++) {
+		free(x->d[i].stem);
+		free(x->d[i].kind);
+		free(x->d[i].title);
 	}
-	free(x.d);
-	if (x.have_cmp)
-		compare_result_free(&x.cmp);
-	free(x.out);
-	free(x.plotdir);
-	free(x.cmdline);
-	free(x.o.sel);
-	db_close(x.db);
-	return ret;
+	free(x->d);
+	if (x->have_cmp)
+		compare_result_free(&x->cmp);
+	free(x->out);
+	free(x->plotdir);
+	if (x->db)
+		db_close(x->db);
+}
+
+int plot_draw(const struct plot_opts *o, const struct plot_kind *k, const char *const *sel, int nsel,
+	      const char *cmdline, char **err)
+{
+	struct plot_ctx x = { .o = *o, .cmdline = (char *)cmdline };
+	struct pset sets[4];
+	int nsets = 0;
+
+	if (!have_program("gnuplot"))
+		plot_fail(&x, EXIT_ENV, "'gnuplot' not found on PATH; install it with 'apt-get install gnuplot-nox'");
+	if (!x.status) {
+		if (!x.o.db_path)
+			x.o.db_path = default_db_path();
+		x.db = db_open(x.o.db_path, DB_READONLY);
+		nsets = load_sets(&x, sel, nsel, sets);
+	}
+	if (!x.status)
+		open_out(&x);
+	if (!x.status) {
+		x.plotdir = repo_path("plots");
+		x.status = k->fn(&x, sets, nsets);
+	}
+	if (!x.status)
+		write_index(&x);
+	ctx_free(&x, sets, nsets);
+	if (err)
+		*err = x.err;
+	else
+		free(x.err);
+	return x.status;
 }

@@ -4,7 +4,9 @@
  * a console serial port and the arch's results channel (arch.h), -no-reboot
  * so that both a panic (panic=-1) and the bench's final reboot end QEMU,
  * and never -cpu host: on a software hypervisor it fails at once. The
- * machine and CPU models come from the arch table.
+ * machine and CPU models come from the arch table. vCPUs are given as
+ * sockets of one core each, so that the x86 guest finds them all in the
+ * MP table without ACPI (see qemu_argv).
  *
  * Clock modes. "wall": guest time is host time, as the accelerator gives
  * it. "icount": TCG counts guest instructions and derives every guest clock
@@ -239,8 +241,11 @@ char **qemu_argv(const struct qemu_spec *s)
 		strvec_pushl(&v, "-cpu", cpu, NULL);
 	strvec_push(&v, "-m");
 	strvec_pushf(&v, "%ldM", s->mem_mb);
+	/* One socket per vCPU: SeaBIOS's MP table (the x86 guest's only CPU
+	 * list: no ACPI) names the first CPU of each package, so QEMU's default
+	 * of N cores in one socket showed the guest a single CPU. */
 	strvec_push(&v, "-smp");
-	strvec_pushf(&v, "%d", s->cpus);
+	strvec_pushf(&v, "%d,sockets=%d,cores=1,threads=1", s->cpus, s->cpus);
 	push_numa_nodes(&v, s);
 	strvec_pushl(&v, "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", NULL);
 	strvec_pushf(&v, "file:%s", s->console_path);
@@ -262,6 +267,13 @@ char **qemu_argv(const struct qemu_spec *s)
 void qemu_argv_free(char **argv)
 {
 	strvec_free_argv(argv);
+}
+
+int qemu_cmd_cpus(const char *cmd)
+{
+	const char *p = cmd ? strstr(cmd, " -smp ") : NULL;
+
+	return p ? atoi(p + 6) : 0;
 }
 
 /* Did the results file receive the bench's env record (its first line)? */

@@ -22,7 +22,7 @@ struct qemu_spec {
 	const char *accel;           /* "kvm" or "tcg" */
 	const char *clock;           /* "wall" or "icount" (TCG only); NULL: "wall" */
 	long mem_mb;                 /* guest RAM */
-	int cpus;
+	int cpus;                    /* vCPUs: -smp N, one socket each */
 	struct boot_hugetlb boot_huge[BOOT_HUGETLB_MAX];   /* gigantic pages for the command line */
 	int n_boot_huge;
 	int numa_nodes;              /* > 1: that many NUMA nodes, as the arch's numa source gives them */
@@ -48,6 +48,9 @@ char *qemu_cmdline(const struct qemu_spec *s);
 /* NULL-terminated argv; free with qemu_argv_free(). */
 char **qemu_argv(const struct qemu_spec *s);
 void qemu_argv_free(char **argv);
+/* The vCPU count in a boot's recorded qemu-cmd (the argv as one line), 0
+ * when it names none: for a stream recovered from disk on --resume. */
+int qemu_cmd_cpus(const char *cmd);
 
 /*
  * The guest clock: want is "auto", "wall" or "icount"; accel the one

@@ -1,5 +1,5 @@
 /*
- * run: `gupharness run`: options, the checks made before anything is
+ * run: the library behind `gupharness run` (cmd/run.c): the checks made before anything is
  * stored (kernels, impossible cases, tools), the run row and directory
  * (<db dir>/runs/<uuid>/, with run.json for --resume), then every boot of
  * every kernel through boot.c, and the summary table on stdout. The exit
@@ -7,11 +7,9 @@
  */
 #include "run.h"
 #include "boot.h"
-#include "commands.h"
 #include "db.h"
 #include "kcache.h"
 #include "matrix.h"
-#include "opt.h"
 #include "qemu.h"
 #include "runlock.h"
 #include "runs.h"
@@ -28,29 +26,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define MAX_KERNELS 32
-#define MAX_CASE_IDS 64
-
-struct kernel_list {
-	const char *v[MAX_KERNELS];
-	int n;
-};
-
-struct case_list {
-	const char *v[MAX_CASE_IDS];
-	int n;
-};
-
-struct run_opts {
-	const char *matrix_path, *db_path, *label, *accel, *clock, *resume, *shard;
-	struct kernel_list kernels;
-	struct case_list cases;    /* --case: only these ids of the matrix */
-	int repeat_boots, no_pin;
-	double timeout;
-	struct guest_settings guest;
-	size_t max_cases;    /* 0: MATRIX_MAX_CASES */
-};
 
 /* ---- small pure helpers (run.h) ---- */
 
@@ -77,173 +52,7 @@ int run_parse_shard(const char *s, int *k, int *n)
 	return 0;
 }
 
-/* ---- options, run.json, resume ---- */
-
-static int add_kernel(void *dst, const char *v)
-{
-	struct kernel_list *k = dst;
-
-	if (k->n == MAX_KERNELS)
-		return -1;
-	k->v[k->n++] = v;
-	return 0;
-}
-
-static int add_case(void *dst, const char *v)
-{
-	struct case_list *c = dst;
-
-	if (c->n == MAX_CASE_IDS)
-		return -1;
-	c->v[c->n++] = v;
-	return 0;
-}
-
-static int set_boots(void *dst, const char *v)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*end || end == v || n < 1 || n > 1000)
-		return -1;
-	*(int *)dst = (int)n;
-	return 0;
-}
-
-static int set_seconds(void *dst, const char *v)
-{
-	char *end;
-	double d = strtod(v, &end);
-
-	if (*end || end == v || !(d > 0))
-		return -1;
-	*(double *)dst = d;
-	return 0;
-}
-
-static int set_max_cases(void *dst, const char *v)
-{
-	return matrix_parse_max_cases(v, dst);
-}
-
-static int set_accel(void *dst, const char *v)
-{
-	if (strcmp(v, "auto") && strcmp(v, "kvm") && strcmp(v, "tcg"))
-		return -1;
-	*(const char **)dst = v;
-	return 0;
-}
-
-static int set_clock(void *dst, const char *v)
-{
-	if (strcmp(v, "auto") && strcmp(v, "icount") && strcmp(v, "wall"))
-		return -1;
-	*(const char **)dst = v;
-	return 0;
-}
-
-static int set_cpus(void *dst, const char *v)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*end || end == v || n < 1 || n > 64)
-		return -1;
-	*(int *)dst = (int)n;
-	return 0;
-}
-
-/* A guest memory size: MiB, or with an M or G suffix. */
-static int set_memory(void *dst, const char *v)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (end == v || n < 1)
-		return -1;
-	if (*end == 'G' || *end == 'g')
-		n *= 1024, end++;
-	else if (*end == 'M' || *end == 'm')
-		end++;
-	if (*end || n < 128 || n > 1024 * 1024)
-		return -1;
-	*(long *)dst = n;
-	return 0;
-}
-
-/* dst is the qemu_args array; its settings struct holds the count. */
-static int add_qemu_arg(void *dst, const char *v)
-{
-	struct guest_settings *g = (struct guest_settings *)((char *)dst - offsetof(struct guest_settings, qemu_args));
-
-	if (g->nqemu_args == MAX_QEMU_ARGS)
-		return -1;
-	g->qemu_args[g->nqemu_args++] = v;
-	return 0;
-}
-
-static const struct opt options[] = {
-	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md)", NULL, 0 },
-	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), add_kernel,
-	  "a cached kernel ('gupharness kernel list'); repeatable, at most 32", NULL, 0 },
-	{ "--case", "ID", offsetof(struct run_opts, cases), add_case,
-	  "run only this case of the matrix (an id from 'matrix show'); repeatable, at most 64", NULL, 0 },
-	{ "--db", "FILE", offsetof(struct run_opts, db_path), NULL, "result database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
-	{ "--label", "TEXT", offsetof(struct run_opts, label), NULL, "a name for the run", NULL, 0 },
-	{ "--accel", "auto|kvm|tcg", offsetof(struct run_opts, accel), set_accel,
-	  "accelerator; auto uses KVM only if a probe boot works", "auto", 0 },
-	{ "--clock", "auto|icount|wall", offsetof(struct run_opts, clock), set_clock,
-	  "guest time: icount counts instructions (TCG, deterministic), wall is host time; "
-	  "auto is icount under TCG, wall under KVM", "auto", 0 },
-	{ "--repeat-boots", "N", offsetof(struct run_opts, repeat_boots), set_boots,
-	  "boot each kernel N times, 1 to 1000 (boot-to-boot variance)", "1", 0 },
-	{ "--timeout", "SECONDS", offsetof(struct run_opts, timeout), set_seconds,
-	  "limit for each boot, and for silence within it", "the plan's", 0 },
-	{ "--shard", "K/N", offsetof(struct run_opts, shard), NULL, "run only the K-th of N slices of the cases", NULL, 0 },
-	{ "--max-cases", "N", offsetof(struct run_opts, max_cases), set_max_cases,
-	  "allow a matrix to expand to up to N cases", "10000", 0 },
-	{ "--resume", "RUN", offsetof(struct run_opts, resume), NULL, "run the cases a run (uuid or #id) is missing", NULL, 0 },
-	{ "--no-pin", NULL, offsetof(struct run_opts, no_pin), NULL,
-	  "leave QEMU's vCPU threads unpinned", "pinned, one host CPU each", 0 },
-	{ "--cpus", "N", offsetof(struct run_opts, guest.cpus), set_cpus,
-	  "guest vCPUs, 1 to 64", "the plan's: 2, or the most threads a case uses", 0 },
-	{ "--memory", "SIZE", offsetof(struct run_opts, guest.mem_mb), set_memory,
-	  "guest RAM, MiB or with M/G, at least what the matrix needs", "the plan's", 0 },
-	{ "--append", "ARGS", offsetof(struct run_opts, guest.append), NULL,
-	  "extra kernel command-line words, after the harness's", NULL, 0 },
-	{ "--qemu-arg", "ARG", offsetof(struct run_opts, guest.qemu_args), add_qemu_arg,
-	  "one extra QEMU argument, last on its command line; repeatable, at most 32", NULL, 0 },
-};
-
-static const struct opt_table table = { "run", options, sizeof(options) / sizeof(options[0]), 0 };
-
-static int parse_opts(int argc, char **argv, struct run_opts *o)
-{
-	int npos;
-
-	o->accel = "auto";
-	o->clock = "auto";
-	o->repeat_boots = 1;
-	npos = opt_parse(&table, argc, argv, o, NULL, 0);
-	if (npos == OPT_HELP) {
-		printf("usage: gupharness run --matrix FILE --kernel NAME [--kernel NAME ...] [options]\n"
-		       "       gupharness run --resume RUN [options]\n\noptions:\n");
-		opt_help(stdout, &table);
-		exit(EXIT_OK);
-	}
-	if (npos < 0)
-		return -1;
-	if (o->resume && (o->matrix_path || o->kernels.n || o->cases.n))
-		return error("--resume takes the matrix, cases and kernels from the run; drop --matrix, --case and --kernel");
-	if (!o->resume && (!o->matrix_path || !o->kernels.n))
-		return error("give --matrix FILE and at least one --kernel NAME (or --resume RUN)");
-	if (o->resume && (o->guest.cpus || o->guest.mem_mb || o->guest.append || o->guest.nqemu_args))
-		return error("--resume keeps the run's guest settings; drop --cpus, --memory, --append and --qemu-arg");
-	if (!strcmp(o->clock, "icount") && !strcmp(o->accel, "kvm"))
-		return error("--clock icount needs TCG; drop --accel kvm or use --clock wall");
-	return 0;
-}
+/* ---- run.json, resume ---- */
 
 /* The user's guest settings as JSON: only those given. */
 static json_t *guest_json(const struct guest_settings *g)
@@ -333,11 +142,11 @@ static int load_resume(struct runner *R, struct run_opts *o, json_t **keep)
 		json_t *k;
 
 		json_array_foreach(json_object_get(j, "kernels"), i, k)
-			if (o->kernels.n < MAX_KERNELS && json_is_string(k))
-				o->kernels.v[o->kernels.n++] = json_string_value(k);
+			if (json_is_string(k))
+				opt_add(&o->kernels, json_string_value(k));
 		json_array_foreach(json_object_get(j, "cases"), i, k)
-			if (o->cases.n < MAX_CASE_IDS && json_is_string(k))
-				o->cases.v[o->cases.n++] = json_string_value(k);
+			if (json_is_string(k))
+				opt_add(&o->cases, json_string_value(k));
 	}
 	o->repeat_boots = (int)json_integer_value(json_object_get(j, "repeat_boots"));
 	if (o->repeat_boots < 1)
@@ -614,51 +423,73 @@ static void run_boots(struct runner *R, const struct run_opts *o, struct kernel_
 	db_run_set_status(R->db, R->run_id, R->incomplete ? "incomplete" : "complete");
 }
 
-int cmd_run(int argc, char **argv)
+/* Everything the run needs, checked before anything is stored: the matrix
+ * (or the run being resumed), the shard, the cases, the kernels, the tools. */
+static int prepare(struct runner *R, struct run_opts *o, struct kernel_ctx *K, json_t **resume_doc,
+		   int *shard_k, int *shard_n)
+{
+	char err[512];
+	int rc;
+
+	if (!o->resume && matrix_load(o->matrix_path, o->max_cases, &R->m, err, sizeof(err))) {
+		fprintf(stderr, "gupharness: %s\n", err);
+		return EXIT_USAGE;
+	}
+	R->db = db_open(o->db_path, 0);
+	if (o->resume && load_resume(R, o, resume_doc))
+		return EXIT_USAGE;
+	if (o->shard && run_parse_shard(o->shard, shard_k, shard_n))
+		return error("--shard '%s': expected K/N with 1 <= K <= N", o->shard), EXIT_USAGE;
+	if (o->cases.n && matrix_select(&R->m, o->cases.v, (size_t)o->cases.n, err, sizeof(err))) {
+		fprintf(stderr, "gupharness: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if ((rc = load_kernels(R, o, K)) || (rc = check_cases(R, o, K)) || (rc = find_tools(R)))
+		return rc;
+	return 0;
+}
+
+static void runner_free(struct runner *R, const struct run_opts *o, struct kernel_ctx *K)
+{
+	for (int i = 0; i < o->kernels.n; i++)
+		if (K[i].e.name)
+			kernel_entry_free(&K[i].e);
+	for (size_t i = 0; i < R->nrows; i++) {
+		free(R->rows[i].kernel);
+		free(R->rows[i].id);
+		free(R->rows[i].status);
+	}
+	free(R->rows);
+	matrix_free(&R->m);
+	if (R->db)
+		db_close(R->db);
+	free(R->uuid);
+	free(R->run_dir);
+	free(R->bench);
+	free(R->qemu);
+}
+
+int run_matrix(struct run_opts *o, int argc, char **argv)
 {
 	struct runner R = { 0 };
-	struct run_opts o = { 0 };
-	struct kernel_ctx K[MAX_KERNELS];
+	struct kernel_ctx K[RUN_MAX_KERNELS];
 	json_t *resume_doc = NULL;
-	char err[512];
 	int shard_k = 1, shard_n = 1, rc;
 
 	memset(K, 0, sizeof(K));
 	/* a closed pipe on stdout/stderr must not kill the harness and orphan QEMU */
 	signal(SIGPIPE, SIG_IGN);
-	if (parse_opts(argc, argv, &o))
-		return EXIT_USAGE;
-	R.timeout = o.timeout;
-	R.no_pin = o.no_pin;
-	R.guest = o.guest;
-	if (!o.db_path)
-		o.db_path = default_db_path();
-	/* everything the run needs is checked before anything is stored */
-	if (!o.resume && matrix_load(o.matrix_path, o.max_cases, &R.m, err, sizeof(err))) {
-		fprintf(stderr, "gupharness: %s\n", err);
-		return EXIT_USAGE;
-	}
-	R.db = db_open(o.db_path, 0);
-	if (o.resume && load_resume(&R, &o, &resume_doc)) {
-		db_close(R.db);
-		return EXIT_USAGE;
-	}
-	if (o.shard && run_parse_shard(o.shard, &shard_k, &shard_n)) {
-		error("--shard '%s': expected K/N with 1 <= K <= N", o.shard);
-		rc = EXIT_USAGE;
+	R.timeout = o->timeout;
+	R.no_pin = o->no_pin;
+	R.guest = o->guest;
+	if (!o->db_path)
+		o->db_path = default_db_path();
+	if ((rc = prepare(&R, o, K, &resume_doc, &shard_k, &shard_n)))
 		goto out;
-	}
-	if (o.cases.n && matrix_select(&R.m, o.cases.v, (size_t)o.cases.n, err, sizeof(err))) {
-		fprintf(stderr, "gupharness: %s\n", err);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if ((rc = load_kernels(&R, &o, K)) || (rc = check_cases(&R, &o, K)) || (rc = find_tools(&R)))
-		goto out;
-	for (int i = 0; i < o.kernels.n; i++)
+	for (int i = 0; i < o->kernels.n; i++)
 		K[i].id = db_kernel_upsert(R.db, K[i].name, K[i].e.meta_json);
-	if (!o.resume)
-		make_run_dir(&R, &o);
+	if (!o->resume)
+		make_run_dir(&R, o);
 	/* held until exit: a run whose harness died shows as interrupted */
 	if (runlock_take(R.run_dir) < 0) {
 		error(errno == EWOULDBLOCK ? "run %s is still being run by another gupharness (it holds '%s/harness.lock');"
@@ -666,40 +497,26 @@ int cmd_run(int argc, char **argv)
 		rc = errno == EWOULDBLOCK ? EXIT_DB : EXIT_IO;
 		goto out;
 	}
-	if (boot_pick_accel(&R, &K[0], o.accel, o.clock)) {
+	if (boot_pick_accel(&R, &K[0], o->accel, o->clock)) {
 		rc = R.accel ? EXIT_USAGE : EXIT_ENV;
 		goto out;
 	}
 	/* after the accelerator and clock are known: the recovered boots were timed with them */
-	if (o.resume)
-		boot_recover_streams(&R, K, o.kernels.n, o.repeat_boots);
-	record_run(&R, &o, argc, argv);
+	if (o->resume)
+		boot_recover_streams(&R, K, o->kernels.n, o->repeat_boots);
+	record_run(&R, o, argc, argv);
 	note("run %s: matrix '%s', %zu cases, %d kernel(s), %d boot(s) each, %s, %s clock; %s", R.uuid,
-	     R.m.name, R.m.n, o.kernels.n, o.repeat_boots, R.accel, R.clock, R.run_dir);
-	run_boots(&R, &o, K, shard_k, shard_n);
+	     R.m.name, R.m.n, o->kernels.n, o->repeat_boots, R.accel, R.clock, R.run_dir);
+	run_boots(&R, o, K, shard_k, shard_n);
 	print_summary(&R);
 	if (R.incomplete)
 		note("run %s incomplete after %.1f s; finish it with 'gupharness run --resume %s --db %s'",
-		     R.uuid, now_monotonic() - R.t0, R.uuid, o.db_path);
+		     R.uuid, now_monotonic() - R.t0, R.uuid, o->db_path);
 	else
 		note("run %s complete in %.1f s", R.uuid, now_monotonic() - R.t0);
 	rc = spawn_interrupted() ? EXIT_INTERRUPTED : R.faults ? EXIT_GUEST : R.incomplete ? EXIT_FAIL : EXIT_OK;
 out:
-	for (int i = 0; i < o.kernels.n; i++)
-		if (K[i].e.name)
-			kernel_entry_free(&K[i].e);
-	for (size_t i = 0; i < R.nrows; i++) {
-		free(R.rows[i].kernel);
-		free(R.rows[i].id);
-		free(R.rows[i].status);
-	}
-	free(R.rows);
-	matrix_free(&R.m);
-	db_close(R.db);
+	runner_free(&R, o, K);
 	json_decref(resume_doc);
-	free(R.uuid);
-	free(R.run_dir);
-	free(R.bench);
-	free(R.qemu);
 	return rc;
 }

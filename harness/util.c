@@ -1,6 +1,7 @@
 /*
- * util: diagnostics, exit statuses, allocation, repository paths and file
- * helpers shared by every harness module. See util.h for the contracts.
+ * util: repository paths, file, hash, clock and name helpers shared by
+ * every harness module; see util.h for the contracts (and bench/diag.c for
+ * the diagnostics and allocation both programs link).
  */
 #include "util.h"
 
@@ -16,116 +17,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static void vreport(const char *prefix, const char *fmt, va_list ap)
-{
-	char buf[4096];
-
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	fprintf(stderr, "%s%s\n", prefix, buf);
-}
-
-void die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("gupharness: ", fmt, ap);
-	va_end(ap);
-	exit(status);
-}
-
-int error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("error: ", fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-void warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void note(const char *fmt, ...)
-{
-	const char *q = getenv("GUPBENCH_QUIET");
-	va_list ap;
-
-	if (q && *q && strcmp(q, "0"))
-		return;
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-}
-
-void bug(const char *file, int line, const char *msg)
-{
-	fprintf(stderr, "BUG: %s:%d: %s\n", file, line, msg);
-	abort();
-}
-
-void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		die(EXIT_FAIL, "out of memory allocating %zu bytes", n);
-	return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		die(EXIT_FAIL, "out of memory allocating %zu elements", n);
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		die(EXIT_FAIL, "out of memory allocating %zu bytes", n);
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p)
-		die(EXIT_FAIL, "out of memory");
-	return p;
-}
-
-char *xvasprintf(const char *fmt, va_list ap)
-{
-	char *s;
-
-	if (vasprintf(&s, fmt, ap) < 0)
-		die(EXIT_FAIL, "out of memory");
-	return s;
-}
-
-char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 const char *repo_root(void)
 {
@@ -535,4 +426,13 @@ void csv_quote(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+void dvec_push(struct dvec *d, double x)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	d->v[d->n++] = x;
 }

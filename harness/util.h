@@ -1,9 +1,9 @@
 /*
- * util: the harness's shared small helpers. Diagnostics in git's style
- * (die/error/warning: lowercase, no full stop, quoted '%s'), the exit
- * statuses every subcommand uses, checked allocation, paths relative to the
- * repository, and whole-file/atomic-file I/O (write-then-rename, so a
- * half-written output never looks complete).
+ * util: the harness's shared small helpers: paths relative to the
+ * repository, whole-file/atomic-file I/O (write-then-rename, so a
+ * half-written output never looks complete), hashing, clocks and names.
+ * The exit statuses, diagnostics (die/error/warning/note) and checked
+ * allocation come from bench/diag.h, which both programs link.
  */
 #ifndef GUPBENCH_UTIL_H
 #define GUPBENCH_UTIL_H
@@ -12,40 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Exit statuses shared by every subcommand; README lists them. */
-enum {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,      /* ran, but something failed, regressed or is incomplete */
-	EXIT_USAGE = 2,     /* bad input: option, a named file that is not there (matrix, source, series), plan, name */
-	EXIT_ENV = 3,       /* a missing tool, package, installed file or permission */
-	EXIT_SKIP = 4,      /* nothing to do here (kselftest's SKIP) */
-	EXIT_BUILD = 5,     /* kernel build: source, patch, config, compiler */
-	EXIT_GUEST = 6,     /* guest panicked, hung, or sent a bad stream */
-	EXIT_DB = 7,        /* database newer, corrupt, or locked */
-	EXIT_IO = 8,        /* disk full or unwritable output */
-	EXIT_REFUSED = 9,   /* refused to touch the input as it is: a git tree with local changes */
-	EXIT_REVERSED = 10, /* bisect: the "good" end is slower than the "bad" end */
-	EXIT_INTERRUPTED = 130,
-};
-
-#define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
-
-/* die() prints "gupharness: <msg>" to stderr and exits with status. */
-_Noreturn void die(int status, const char *fmt, ...) ATTR_PRINTF(2, 3);
-/* error() prints "error: <msg>" and returns -1. */
-int error(const char *fmt, ...) ATTR_PRINTF(1, 2);
-void warning(const char *fmt, ...) ATTR_PRINTF(1, 2);
-/* note(): progress chatter on stderr, silenced by GUPBENCH_QUIET=1. */
-void note(const char *fmt, ...) ATTR_PRINTF(1, 2);
-_Noreturn void bug(const char *file, int line, const char *msg);
-#define BUG(msg) bug(__FILE__, __LINE__, msg)
-
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
-char *xvasprintf(const char *fmt, va_list ap);
+#include "diag.h"    /* exit statuses, die/error/warning/note, x*alloc: shared with the bench */
 
 /* Absolute path of the repository root (parent of the binary's directory). */
 const char *repo_root(void);
@@ -93,6 +60,13 @@ const char *self_exe(void);
 
 /* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or newline). */
 void csv_quote(FILE *f, const char *s);
+
+/* A growable array of doubles; zero-initialised is empty, free v when done. */
+struct dvec {
+	double *v;
+	size_t n, cap;
+};
+void dvec_push(struct dvec *d, double x);
 
 /* qsort comparator for an array of char *. */
 int cmp_strp(const void *a, const void *b);

@@ -8,7 +8,8 @@
  * verdicts into struct compare_result, and leaves all formatting to the
  * sinks at the bottom of the file (text, markdown, JSON, CSV, and the
  * kernel-test-robot style report), chosen from a table. The method is
- * stated in every format.
+ * stated in every format, and so are the suspect boots (events.h: a console
+ * that showed a warning, stall, oops...) behind each case's samples.
  */
 #include "compare.h"
 #include "boothist.h"
@@ -36,6 +37,8 @@ struct side_data {
 	double *v, *boot_med;
 	size_t n, cap, nboot, bcap;
 	size_t warmups, truncated;
+	int64_t *suspect;          /* its boots with samples that are suspect */
+	size_t nsuspect;
 };
 
 struct keyed {
@@ -46,6 +49,7 @@ struct keyed {
 struct side_load {
 	struct keyed *k;
 	size_t n, cap;
+	struct suspect_set sus;    /* the side's suspect boots */
 };
 
 static void push(double **a, size_t *n, size_t *cap, double x)
@@ -57,8 +61,9 @@ static void push(double **a, size_t *n, size_t *cap, double x)
 	(*a)[(*n)++] = x;
 }
 
-/* A loaded case as one side's data: pooled samples and the boot medians. */
-static void side_of_case(const struct sample_case *c, struct side_data *d)
+/* A loaded case as one side's data: pooled samples, the boot medians and
+ * which of the boots that gave samples are suspect. */
+static void side_of_case(const struct sample_case *c, const struct suspect_set *sus, struct side_data *d)
 {
 	for (size_t k = 0; k < c->nb; k++) {
 		const struct sample_boot *b = &c->b[k];
@@ -67,6 +72,10 @@ static void side_of_case(const struct sample_case *c, struct side_data *d)
 			push(&d->v, &d->n, &d->cap, b->v[i]);
 		if (b->n)
 			push(&d->boot_med, &d->nboot, &d->bcap, b->median);
+		if (b->n && suspect_find(sus, b->boot_id)) {
+			d->suspect = xrealloc(d->suspect, (d->nsuspect + 1) * sizeof(*d->suspect));
+			d->suspect[d->nsuspect++] = b->boot_id;
+		}
 		d->warmups += b->warmups;
 		d->truncated += b->truncated;
 	}
@@ -78,15 +87,19 @@ static int load_side(sqlite3 *db, const struct db_selector *sel, const char *met
 	struct sample_set set;
 
 	memset(out, 0, sizeof(*out));
-	if (samples_load(db, &q, &set))
+	if (events_suspect_boots(db, sel->sql, sel->text, &out->sus))
 		return -1;
+	if (samples_load(db, &q, &set)) {
+		suspect_set_free(&out->sus);
+		return -1;
+	}
 	out->k = xcalloc(set.n + 1, sizeof(*out->k));
 	out->cap = set.n + 1;
 	for (size_t i = 0; i < set.n; i++) {
 		struct keyed *k = &out->k[out->n++];
 
 		k->key = xstrdup(set.c[i].key);
-		side_of_case(&set.c[i], &k->d);
+		side_of_case(&set.c[i], &out->sus, &k->d);
 	}
 	sample_set_free(&set);
 	return 0;
@@ -98,8 +111,10 @@ static void free_side(struct side_load *s)
 		free(s->k[i].key);
 		free(s->k[i].d.v);
 		free(s->k[i].d.boot_med);
+		free(s->k[i].d.suspect);
 	}
 	free(s->k);
+	suspect_set_free(&s->sus);
 }
 
 static void fill_side(struct cmp_side *out, const struct side_data *d)
@@ -110,6 +125,10 @@ static void fill_side(struct cmp_side *out, const struct side_data *d)
 	out->truncated = d->truncated;
 	out->boots = d->nboot;
 	out->pct_stddev = out->s.mean > 0 ? 100.0 * out->s.stddev / out->s.mean : 0.0;
+	out->nsuspect = d->nsuspect;
+	out->suspect = xcalloc(d->nsuspect + 1, sizeof(*out->suspect));
+	if (d->nsuspect)
+		memcpy(out->suspect, d->suspect, d->nsuspect * sizeof(*d->suspect));
 }
 
 /* The model's fit of one case from its per-boot medians (the verdict waits for Holm). */
@@ -367,6 +386,32 @@ static void pair_cases(struct compare_result *out, const struct side_load *sb, c
 	out->only_new += sn->n - j;
 }
 
+/* The suspect boots of one side that gave samples to a compared case. */
+static void collect_suspects(struct compare_result *out, const struct side_load *side, int is_new)
+{
+	for (size_t i = 0; i < side->sus.n; i++) {
+		const struct suspect_boot *b = &side->sus.b[i];
+		size_t cases = 0;
+
+		for (size_t c = 0; c < out->ncases; c++) {
+			const struct cmp_side *cs = is_new ? &out->cases[c].new : &out->cases[c].base;
+
+			for (size_t k = 0; k < cs->nsuspect; k++)
+				cases += cs->suspect[k] == b->boot_id;
+		}
+		if (!cases)
+			continue;
+		out->suspects = xrealloc(out->suspects, (out->nsuspects + 1) * sizeof(*out->suspects));
+		out->suspects[out->nsuspects++] = (struct cmp_suspect){
+			.is_new = is_new, .cases = cases,
+			.b = { b->boot_id, b->run_id, b->boot_index, xstrdup(b->kernel), xstrdup(b->kinds) },
+		};
+	}
+	if (is_new)
+		for (size_t c = 0; c < out->ncases; c++)
+			out->suspect_cases += out->cases[c].base.nsuspect || out->cases[c].new.nsuspect;
+}
+
 /* Kernels, boots, host, command lines of both sides: provenance for the sinks. */
 static void describe(sqlite3 *db, const struct db_selector *base, const struct db_selector *new,
 		     const struct compare_opts *opts, struct compare_result *out)
@@ -377,6 +422,9 @@ static void describe(sqlite3 *db, const struct db_selector *base, const struct d
 	out->new_desc = xstrdup(new->describe);
 	out->base_kernels = side_list(db, base, kernels_sql, ", ");
 	out->new_kernels = side_list(db, new, kernels_sql, ", ");
+	/* without them the header says less; the comparison stands */
+	provenance_of_boots(db, base->sql, base->text, &out->base_builds);
+	provenance_of_boots(db, new->sql, new->text, &out->new_builds);
 	out->base_boots = side_boots(db, base);
 	out->new_boots = side_boots(db, new);
 	hb = side_list(db, base, hosts_sql, "; ");
@@ -436,6 +484,8 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 	out->cases = xcalloc(sb.n < sn.n ? sb.n + 1 : sn.n + 1, sizeof(*out->cases));
 	fits = xcalloc(sb.n < sn.n ? sb.n + 1 : sn.n + 1, sizeof(*fits));
 	pair_cases(out, &sb, &sn, &hist, fits);
+	collect_suspects(out, &sb, 0);
+	collect_suspects(out, &sn, 1);
 	decide(out, fits);
 	ratios = xcalloc(out->ncases + 1, sizeof(*ratios));
 	for (size_t i = 0; i < out->ncases; i++)
@@ -460,13 +510,23 @@ void compare_result_free(struct compare_result *r)
 		free(r->refs[i].environment);
 	}
 	free(r->refs);
-	for (size_t i = 0; i < r->ncases; i++)
+	for (size_t i = 0; i < r->nsuspects; i++) {
+		free(r->suspects[i].b.kernel);
+		free(r->suspects[i].b.kinds);
+	}
+	free(r->suspects);
+	for (size_t i = 0; i < r->ncases; i++) {
 		free(r->cases[i].key);
+		free(r->cases[i].base.suspect);
+		free(r->cases[i].new.suspect);
+	}
 	free(r->cases);
 	free(r->base_desc);
 	free(r->new_desc);
 	free(r->base_kernels);
 	free(r->new_kernels);
+	kernel_builds_free(&r->base_builds);
+	kernel_builds_free(&r->new_builds);
 	free(r->host);
 	free(r->clock);
 	free(r->host_class);
@@ -498,6 +558,29 @@ static void method_lines(FILE *f, const struct compare_result *r, const char *pr
 	if (r->no_estimate)
 		fprintf(f, "%s%zu case%s had no boot-variance estimate or too few samples: inconclusive, never"
 			" unchanged; rerun with --repeat-boots 3\n", prefix, r->no_estimate, r->no_estimate == 1 ? "" : "s");
+}
+
+/* The case's flag column: "suspect" when a boot behind its samples is. */
+static const char *case_flag(const struct cmp_case *c)
+{
+	return c->base.nsuspect || c->new.nsuspect ? "suspect" : "-";
+}
+
+/* The suspect boots behind the comparison, one line each (none: nothing). */
+static void suspect_lines(FILE *f, const struct compare_result *r, const char *prefix)
+{
+	if (!r->nsuspects)
+		return;
+	fprintf(f, "%ssuspect: %zu case%s include samples of boots whose kernel console showed trouble (stored as"
+		" events); those samples count in the verdicts like any other: confirm a change they carry by"
+		" another boot\n", prefix, r->suspect_cases, r->suspect_cases == 1 ? "" : "s");
+	for (size_t i = 0; i < r->nsuspects; i++) {
+		const struct cmp_suspect *s = &r->suspects[i];
+
+		fprintf(f, "%s  %s boot id %lld (run #%lld, %s boot%ld): %s; in %zu case%s\n", prefix,
+			s->is_new ? "new" : "base", (long long)s->b.boot_id, (long long)s->b.run_id, s->b.kernel,
+			s->b.boot_index, s->b.kinds, s->cases, s->cases == 1 ? "" : "s");
+	}
 }
 
 static void summary_line(FILE *f, const struct compare_result *r, const char *prefix)
@@ -532,8 +615,8 @@ static void emit_text(FILE *f, const struct compare_result *r)
 	fprintf(f, "base: %s: %s\n", r->base_desc, r->base_kernels);
 	fprintf(f, "new:  %s: %s\n", r->new_desc, r->new_kernels);
 	fprintf(f, "host: %s\n", r->host);
-	fprintf(f, "%-34s %10s %7s %10s %7s %8s %13s %8s %8s %5s %-12s %s\n", "case", "base med", "%sd",
-		"new med", "%sd", "%change", "95% CI ratio", "p", "p(Holm)", "boots", "verdict", "why");
+	fprintf(f, "%-34s %10s %7s %10s %7s %8s %13s %8s %8s %5s %-12s %-7s %s\n", "case", "base med", "%sd",
+		"new med", "%sd", "%change", "95% CI ratio", "p", "p(Holm)", "boots", "verdict", "flag", "why");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
 		char ci[40], p[16], pa[16], nb[16];
@@ -542,21 +625,55 @@ static void emit_text(FILE *f, const struct compare_result *r)
 		p_text(p, sizeof(p), c->have_p, c->p);
 		p_text(pa, sizeof(pa), c->have_p, c->p_adj);
 		snprintf(nb, sizeof(nb), "%zuv%zu", c->base.boots, c->new.boots);
-		fprintf(f, "%-34s %10.1f %6.1f%% %10.1f %6.1f%% %+7.1f%% %13s %8s %8s %5s %-12s %s\n", c->key,
+		fprintf(f, "%-34s %10.1f %6.1f%% %10.1f %6.1f%% %+7.1f%% %13s %8s %8s %5s %-12s %-7s %s\n", c->key,
 			c->base.s.median, c->base.pct_stddev, c->new.s.median, c->new.pct_stddev,
-			c->pct_change, ci, p, pa, nb, cmp_verdict_names[c->verdict], c->why);
+			c->pct_change, ci, p, pa, nb, cmp_verdict_names[c->verdict], case_flag(c), c->why);
 	}
 	method_lines(f, r, "# ");
+	suspect_lines(f, r, "# ");
 	summary_line(f, r, "");
+}
+
+/* The kernel builds of both sides, one line each (prefix, then "base"/"new"). */
+static void build_lines(FILE *f, const struct compare_result *r, const char *prefix)
+{
+	for (int side = 0; side < 2; side++) {
+		const struct kernel_builds *b = side ? &r->new_builds : &r->base_builds;
+
+		for (size_t i = 0; i < b->n; i++) {
+			char *line = kernel_build_line(&b->k[i]);
+
+			fprintf(f, "%s%-4s %s\n", prefix, side ? "new" : "base", line);
+			free(line);
+		}
+	}
+}
+
+static json_t *builds_json(const struct kernel_builds *b)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct kernel_build *k = &b->k[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", k->name,
+						   "release", k->release, "source", k->source, "series", k->series,
+						   "patch_sha256_12", k->patches, "config_hash", k->config_hash,
+						   "compiler", k->compiler, "arch", k->arch));
+	}
+	return a;
 }
 
 static void emit_markdown(FILE *f, const struct compare_result *r)
 {
 	fprintf(f, "**base:** %s: %s  \n**new:** %s: %s  \n**host:** %s\n\n", r->base_desc, r->base_kernels,
 		r->new_desc, r->new_kernels, r->host);
+	fprintf(f, "**kernel builds** (name (release): source, series (patches), config, compiler, arch; hashes cut to 12):\n\n");
+	build_lines(f, r, "- ");
+	fputc('\n', f);
 	fprintf(f, "| case | base n (warm-up) | base median | base %%sd | new n (warm-up) | new median |"
-		" new %%sd | %%change | 95%% CI of ratio | p | p(Holm) | boots | verdict | why |\n");
-	fprintf(f, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
+		" new %%sd | %%change | 95%% CI of ratio | p | p(Holm) | boots | verdict | flag | why |\n");
+	fprintf(f, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|\n");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
 		char ci[40], p[16], pa[16];
@@ -565,12 +682,14 @@ static void emit_markdown(FILE *f, const struct compare_result *r)
 		p_text(p, sizeof(p), c->have_p, c->p);
 		p_text(pa, sizeof(pa), c->have_p, c->p_adj);
 		fprintf(f, "| `%s` | %zu (%zu) | %.1f | %.1f%% | %zu (%zu) | %.1f | %.1f%% | %+.1f%% | %s | %s | %s |"
-			" %zu v %zu | %s | %s |\n", c->key, c->base.n, c->base.warmups, c->base.s.median,
+			" %zu v %zu | %s | %s | %s |\n", c->key, c->base.n, c->base.warmups, c->base.s.median,
 			c->base.pct_stddev, c->new.n, c->new.warmups, c->new.s.median, c->new.pct_stddev,
-			c->pct_change, ci, p, pa, c->base.boots, c->new.boots, cmp_verdict_names[c->verdict], c->why);
+			c->pct_change, ci, p, pa, c->base.boots, c->new.boots, cmp_verdict_names[c->verdict],
+			case_flag(c), c->why);
 	}
 	fputc('\n', f);
 	method_lines(f, r, "- ");
+	suspect_lines(f, r, "- ");
 	fputc('\n', f);
 	summary_line(f, r, "**summary:** ");
 }
@@ -588,6 +707,15 @@ static const char *const source_names[] = {
 	[MODEL_NONE] = "none", [MODEL_POOLED] = "pooled", [MODEL_SPREAD] = "spread", [MODEL_ICOUNT] = "icount",
 };
 
+static json_t *ids_json(const struct cmp_side *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < s->nsuspect; i++)
+		json_array_append_new(a, json_integer((json_int_t)s->suspect[i]));
+	return a;
+}
+
 static json_t *case_json(const struct cmp_case *c)
 {
 	json_t *o = json_pack("{s:s, s:o, s:o, s:f, s:f, s:s, s:b, s:s, s:f, s:s, s:s, s:I}",
@@ -604,7 +732,32 @@ static json_t *case_json(const struct cmp_case *c)
 	json_object_set_new(o, "boot_sd_pct", c->have_ci ? json_real(c->boot_sd_pct) : json_null());
 	json_object_set_new(o, "df", c->have_ci && isfinite(c->df) ? json_real(c->df) : json_null());
 	json_object_set_new(o, "pooled_boots", json_integer((json_int_t)c->pooled_boots));
+	json_object_set_new(o, "suspect", json_boolean(c->base.nsuspect || c->new.nsuspect));
+	json_object_set_new(o, "suspect_boots", json_pack("{s:o, s:o}", "base", ids_json(&c->base),
+							  "new", ids_json(&c->new)));
 	return o;
+}
+
+/* Every suspect boot behind the comparison: id, side, run, kernel, event kinds. */
+static json_t *suspects_json(const struct compare_result *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->nsuspects; i++) {
+		const struct cmp_suspect *s = &r->suspects[i];
+		json_t *kinds = json_array();
+		char *copy = xstrdup(s->b.kinds), *save = NULL;
+
+		for (char *k = strtok_r(copy, ", ", &save); k; k = strtok_r(NULL, ", ", &save))
+			json_array_append_new(kinds, json_string(k));
+		free(copy);
+		json_array_append_new(a, json_pack("{s:I, s:s, s:I, s:s, s:I, s:o, s:I}", "boot_id",
+						   (json_int_t)s->b.boot_id, "side", s->is_new ? "new" : "base",
+						   "run_id", (json_int_t)s->b.run_id, "kernel", s->b.kernel,
+						   "boot_index", (json_int_t)s->b.boot_index, "kinds", kinds,
+						   "cases", (json_int_t)s->cases));
+	}
+	return a;
 }
 
 static void emit_json(FILE *f, const struct compare_result *r)
@@ -617,7 +770,7 @@ static void emit_json(FILE *f, const struct compare_result *r)
 		json_object_set_new(counts, cmp_verdict_names[v], json_integer((json_int_t)r->counts[v]));
 	doc = json_pack("{s:s, s:{s:s, s:s, s:I}, s:{s:s, s:s, s:I}, s:s,"
 			" s:{s:s, s:f, s:f, s:s, s:s, s:s, s:s, s:s, s:s},"
-			" s:o, s:{s:I, s:f, s:o, s:I, s:I}, s:s}",
+			" s:o, s:{s:I, s:f, s:o, s:I, s:I, s:I}, s:o, s:{s:o, s:o}, s:s}",
 			"format", "gupbench-compare-2",
 			"base", "selector", r->base_desc, "kernels", r->base_kernels, "boots", (json_int_t)r->base_boots,
 			"new", "selector", r->new_desc, "kernels", r->new_kernels, "boots", (json_int_t)r->new_boots,
@@ -630,6 +783,9 @@ static void emit_json(FILE *f, const struct compare_result *r)
 			"cases", cases,
 			"summary", "compared", (json_int_t)r->ncases, "geomean_ratio", r->geomean, "verdicts", counts,
 			"only_base", (json_int_t)r->only_base, "only_new", (json_int_t)r->only_new,
+			"suspect_cases", (json_int_t)r->suspect_cases,
+			"suspect_boots", suspects_json(r),
+			"builds", "base", builds_json(&r->base_builds), "new", builds_json(&r->new_builds),
 			"reproduce", r->reproduce);
 	json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	fputc('\n', f);
@@ -640,7 +796,7 @@ static void emit_csv(FILE *f, const struct compare_result *r)
 {
 	fprintf(f, "key,base_n,base_warmups,base_boots,base_median,base_mean,base_stddev,new_n,new_warmups,"
 		"new_boots,new_median,new_mean,new_stddev,ratio,pct_change,ci_lo,ci_hi,p,p_holm,variance_source,"
-		"boot_sd_pct,df,verdict,why\n");
+		"boot_sd_pct,df,verdict,why,suspect_boots\n");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
 
@@ -666,7 +822,7 @@ static void emit_csv(FILE *f, const struct compare_result *r)
 			fprintf(f, "%.0f", c->df);
 		fprintf(f, ",%s,", cmp_verdict_names[c->verdict]);
 		csv_quote(f, c->why);
-		fputc('\n', f);
+		fprintf(f, ",%zu\n", c->base.nsuspect + c->new.nsuspect);
 	}
 }
 
@@ -694,6 +850,8 @@ static void emit_report(FILE *f, const struct compare_result *r)
 		fprintf(f, "gupbench found no change of gup_test.%s_us beyond the threshold\n", r->opts.metric);
 	fprintf(f, "\nbase: %s\n      %s\nnew:  %s\n      %s\n", r->base_desc, r->base_kernels, r->new_desc,
 		r->new_kernels);
+	fprintf(f, "\nkernel builds:\n");
+	build_lines(f, r, "  ");
 	fprintf(f, "\nin testcase: gupbench (%s)\nunder: %s\n\n", r->opts.metric, r->host);
 	method_lines(f, r, "  ");
 	fprintf(f, "\n%20s %27s\n", "base", "new");
@@ -708,13 +866,16 @@ static void emit_report(FILE *f, const struct compare_result *r)
 			snprintf(sb, sizeof(sb), "\u00b1%3.0f%%", c->base.pct_stddev);
 		if (c->new.pct_stddev >= 1.0)
 			snprintf(sn, sizeof(sn), "\u00b1%3.0f%%", c->new.pct_stddev);
-		fprintf(f, "%10.0f %*s %+8.1f%% %10.0f %*s  gupbench.%s_us[%s] %s\n", c->base.s.median, 6 + !!sb[0], sb,
+		fprintf(f, "%10.0f %*s %+8.1f%% %10.0f %*s  gupbench.%s_us[%s] %s%s\n", c->base.s.median, 6 + !!sb[0], sb,
 			c->pct_change, c->new.s.median, 6 + !!sn[0], sn, r->opts.metric, c->key,
 			c->verdict == CMP_INCONCLUSIVE || c->verdict == CMP_UNCHANGED ? "" :
-			cmp_verdict_names[c->verdict]);
+			cmp_verdict_names[c->verdict], c->base.nsuspect || c->new.nsuspect ? " (suspect)" : "");
 	}
 	fputc('\n', f);
 	summary_line(f, r, "");
+	if (r->nsuspects)
+		fputc('\n', f);
+	suspect_lines(f, r, "");
 	if (r->nrefs) {
 		fprintf(f, "\nPublished figures for the same command:\n\n");
 		for (size_t i = 0; i < r->nrefs; i++) {

@@ -21,13 +21,18 @@
  * otherwise inconclusive, saying how many boots per side would settle it. A
  * case with no boot-variance estimate (one boot per side, no history, wall
  * clock) is inconclusive. Lower time is better. Sides of different clock
- * modes, host classes or architectures are refused unless allowed.
+ * modes, host classes or architectures are refused unless allowed. A case
+ * whose samples include a suspect boot (its console showed trouble, see
+ * events.h) counts like any other and is flagged in every format; the
+ * report and Markdown headers name the kernel builds (provenance.h).
  */
 #ifndef GUPBENCH_COMPARE_H
 #define GUPBENCH_COMPARE_H
 
 #include "db.h"
+#include "events.h"
 #include "model.h"
+#include "provenance.h"
 #include "stats.h"
 
 #include <stdio.h>
@@ -42,6 +47,8 @@ struct cmp_side {
 	size_t boots;
 	struct summary s;
 	double pct_stddev;    /* 100 * stddev / mean */
+	int64_t *suspect;     /* ids of its boots whose console showed trouble (events.h) */
+	size_t nsuspect;
 };
 
 struct cmp_case {
@@ -89,10 +96,19 @@ struct cmp_reference {
 	double before_us, after_us;
 };
 
+/* A suspect boot whose samples are in the comparison: its samples count in
+ * the verdicts like any other, and every format names it. */
+struct cmp_suspect {
+	int is_new;           /* 0 base side, 1 new side */
+	struct suspect_boot b;
+	size_t cases;         /* compared cases whose samples include it */
+};
+
 struct compare_result {
 	struct compare_opts opts;
 	char *base_desc, *new_desc;
 	char *base_kernels, *new_kernels;    /* "name (release)" list */
+	struct kernel_builds base_builds, new_builds;   /* their provenance */
 	char *host;                          /* host, accelerator, QEMU of both sides */
 	char *reproduce;                     /* the run command lines, one per line */
 	size_t base_boots, new_boots;
@@ -107,6 +123,9 @@ struct compare_result {
 	int emulated;                        /* some side ran under TCG */
 	struct cmp_reference *refs;          /* published figures matching compared cases */
 	size_t nrefs;
+	struct cmp_suspect *suspects;        /* by side, then boot id */
+	size_t nsuspects;
+	size_t suspect_cases;                /* cases with a suspect boot on either side */
 };
 
 /* 0; -1 database error; COMPARE_REFUSED when the sides mix clock modes,

@@ -44,6 +44,27 @@ static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	 * older boot ran on the host's wall clock. */
 	{ "ALTER TABLE boots ADD COLUMN clock TEXT NOT NULL DEFAULT 'wall'"
 	  " CHECK (clock IN ('wall', 'icount'))" },
+	/* 2 -> 3, "console event kinds" (issue 12): events.kind also takes what
+	 * the wider console classifier finds (harness/console.c); SQLite cannot
+	 * alter a CHECK, so the table is rebuilt with its rows and index. The
+	 * list is results/events.c's event_kinds[] (test_events checks). */
+	{ "CREATE TABLE events_v3 ("
+	  " id INTEGER PRIMARY KEY,"
+	  " run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,"
+	  " boot_id INTEGER REFERENCES boots(id) ON DELETE CASCADE,"
+	  " kernel_id INTEGER REFERENCES kernels(id),"
+	  " kind TEXT NOT NULL CHECK (kind IN ('panic', 'oops', 'gpf', 'bug', 'sanitizer', 'warning',"
+	  "  'rcu_stall', 'soft_lockup', 'hard_lockup', 'hung_task', 'call_trace', 'timeout', 'crash',"
+	  "  'truncated', 'bad_stream', 'build_failed', 'interrupted', 'error')),"
+	  " case_id TEXT, message TEXT NOT NULL, excerpt TEXT, at TEXT NOT NULL);"
+	  "INSERT INTO events_v3 (id, run_id, boot_id, kernel_id, kind, case_id, message, excerpt, at)"
+	  " SELECT id, run_id, boot_id, kernel_id, kind, case_id, message, excerpt, at FROM events;"
+	  "DROP TABLE events;"
+	  "ALTER TABLE events_v3 RENAME TO events;"
+	  "CREATE INDEX events_run ON events(run_id);" },
+	/* 3 -> 4: the vCPUs QEMU gave each boot (-smp); NULL for older boots
+	 * and imports, where nobody recorded it. */
+	{ "ALTER TABLE boots ADD COLUMN vcpus INTEGER CHECK (vcpus >= 1)" },
 };
 
 static int busy_timeout_ms(void)
@@ -244,6 +265,29 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* One reference entry's fields as the probe's and the upsert's ?1..?11. */
+static void bind_reference(sqlite3_stmt *st, json_t *e)
+{
+	json_t *yr = json_object_get(e, "year");
+	const char *metric = jstr(e, "metric");
+
+	sqlite3_reset(st);
+	bind_text_or_null(st, 1, jstr(e, "series"));
+	bind_text_or_null(st, 2, jstr(e, "command"));
+	bind_text_or_null(st, 3, jstr(e, "key"));
+	bind_text_or_null(st, 4, metric ? metric : "get");
+	sqlite3_bind_double(st, 5, json_number_value(json_object_get(e, "before_us")));
+	sqlite3_bind_double(st, 6, json_number_value(json_object_get(e, "after_us")));
+	bind_text_or_null(st, 7, jstr(e, "author"));
+	if (json_is_integer(yr))
+		sqlite3_bind_int64(st, 8, json_integer_value(yr));
+	else
+		sqlite3_bind_null(st, 8);
+	bind_text_or_null(st, 9, jstr(e, "merged_in"));
+	bind_text_or_null(st, 10, jstr(e, "environment"));
+	bind_text_or_null(st, 11, jstr(e, "link"));
+}
+
 /*
  * Upsert results/references.json when the table differs from it; a plain
  * open that changes nothing takes no write lock.
@@ -288,8 +332,6 @@ static void sync_references(sqlite3 *db)
 		}
 		json_array_foreach(arr, i, e) {
 			sqlite3_stmt *st = pass ? up : probe;
-			json_t *yr = json_object_get(e, "year");
-			const char *metric = jstr(e, "metric");
 
 			if (!jstr(e, "series") || !jstr(e, "command") ||
 			    !json_is_number(json_object_get(e, "before_us")) ||
@@ -297,21 +339,7 @@ static void sync_references(sqlite3 *db)
 				warning("'%s': entry %zu lacks series, command, before_us or after_us; skipped", file, i);
 				continue;
 			}
-			sqlite3_reset(st);
-			bind_text_or_null(st, 1, jstr(e, "series"));
-			bind_text_or_null(st, 2, jstr(e, "command"));
-			bind_text_or_null(st, 3, jstr(e, "key"));
-			bind_text_or_null(st, 4, metric ? metric : "get");
-			sqlite3_bind_double(st, 5, json_number_value(json_object_get(e, "before_us")));
-			sqlite3_bind_double(st, 6, json_number_value(json_object_get(e, "after_us")));
-			bind_text_or_null(st, 7, jstr(e, "author"));
-			if (json_is_integer(yr))
-				sqlite3_bind_int64(st, 8, json_integer_value(yr));
-			else
-				sqlite3_bind_null(st, 8);
-			bind_text_or_null(st, 9, jstr(e, "merged_in"));
-			bind_text_or_null(st, 10, jstr(e, "environment"));
-			bind_text_or_null(st, 11, jstr(e, "link"));
+			bind_reference(st, e);
 			rc = sqlite3_step(st);
 			if (rc == SQLITE_ROW) {
 				if (sqlite3_column_int(st, 0) == 0)

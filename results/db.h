@@ -11,7 +11,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 4
 
 enum { DB_READONLY = 1, DB_MUST_EXIST = 2 };
 

@@ -4,6 +4,7 @@
  */
 #include "housekeeping.h"
 #include "db.h"
+#include "ingest.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -22,24 +23,56 @@ static const char *const list_sql[] = {
 		" FROM runs r ORDER BY r.id",
 	[DB_LIST_KERNELS] =
 		"SELECT k.name AS kernel, coalesce(k.release, '-') AS release, coalesce(k.series, '-') AS series,"
-		" (SELECT count(DISTINCT b.run_id) FROM boots b WHERE b.kernel_id = k.id) AS runs"
+		" (SELECT count(DISTINCT b.run_id) FROM boots b WHERE b.kernel_id = k.id) AS runs,"
+		" coalesce(substr(k.source, 1, instr(k.source, '-') + 12), '-') AS source,"
+		" coalesce(substr(k.config_hash, 1, 12), '-') AS config, coalesce(k.arch, '-') AS arch,"
+		" coalesce(k.compiler, '-') AS compiler"
 		" FROM kernels k ORDER BY k.name",
 };
+
+/* The statement's current row as cells (text valid until the next step). */
+static void row_cells(sqlite3_stmt *st, struct db_cell *cells, int ncols)
+{
+	static const enum db_cell_kind kinds[] = {
+		[SQLITE_INTEGER] = DB_CELL_INT, [SQLITE_FLOAT] = DB_CELL_REAL, [SQLITE_TEXT] = DB_CELL_TEXT,
+		[SQLITE_BLOB] = DB_CELL_TEXT, [SQLITE_NULL] = DB_CELL_NULL,
+	};
+
+	for (int c = 0; c < ncols; c++) {
+		struct db_cell *x = &cells[c];
+
+		x->kind = kinds[sqlite3_column_type(st, c)];
+		x->i = x->kind == DB_CELL_INT ? sqlite3_column_int64(st, c) : 0;
+		x->d = x->kind == DB_CELL_REAL ? sqlite3_column_double(st, c) : 0;
+		x->text = (const char *)sqlite3_column_text(st, c);
+	}
+}
 
 /* Header call, then every row. The row count, or -1 (error printed). */
 static long each_row(sqlite3 *db, sqlite3_stmt *st, const char *what, db_row_fn fn, void *arg)
 {
+	int ncols = sqlite3_column_count(st);
+	const char **names = xcalloc((size_t)ncols + 1, sizeof(*names));
+	struct db_cell *cells = xcalloc((size_t)ncols + 1, sizeof(*cells));
+	struct db_row row = { ncols, names, NULL };
 	long n = 0;
 	int rc;
 
-	fn(st, -1, arg);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fn(st, n++, arg);
+	for (int c = 0; c < ncols; c++)
+		names[c] = sqlite3_column_name(st, c);
+	fn(&row, -1, arg);
+	row.cells = cells;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_cells(st, cells, ncols);
+		fn(&row, n++, arg);
+	}
 	if (rc != SQLITE_DONE) {
 		error("%s '%s' stopped: %s", what, sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 		n = -1;
 	}
 	sqlite3_finalize(st);
+	free(names);
+	free(cells);
 	return n;
 }
 
@@ -104,11 +137,11 @@ static const struct merge_step {
 		" r.accel, r.noise FROM other.runs r LEFT JOIN other.hosts h ON h.id = r.host_id"
 		" WHERE r.uuid IN (SELECT uuid FROM temp.merge_runs) ORDER BY r.id" },
 	{ "boots", "INSERT INTO main.boots (run_id, kernel_id, boot_index, stream_sha, accel, started, ended,"
-		" status, guest_release, guest_cmdline, guest_env, clock)"
+		" status, guest_release, guest_cmdline, guest_env, clock, vcpus)"
 		" SELECT (SELECT mr.id FROM main.runs mr JOIN other.runs r ON r.uuid = mr.uuid WHERE r.id = b.run_id),"
 		" (SELECT mk.id FROM main.kernels mk JOIN other.kernels k ON k.name = mk.name WHERE k.id = b.kernel_id),"
 		" b.boot_index, b.stream_sha, b.accel, b.started, b.ended, b.status, b.guest_release,"
-		" b.guest_cmdline, b.guest_env, b.clock FROM other.boots b JOIN temp.merge_boots mb ON mb.old_id = b.id"
+		" b.guest_cmdline, b.guest_env, b.clock, b.vcpus FROM other.boots b JOIN temp.merge_boots mb ON mb.old_id = b.id"
 		" ORDER BY b.id" },
 	{ "cases", "INSERT INTO main.cases (boot_id, case_id, key, cmd, size_mb, nr_pages, thp, hugetlb_kb,"
 		" write, shared, numa_node, threads, file, repeats, warmup, status, reason, argv, params)"
@@ -267,4 +300,50 @@ char *db_hint(sqlite3 *db, enum db_hint which)
 		line = NULL;
 	}
 	return line;
+}
+
+int db_import_stream(sqlite3 *db, const struct db_import *im, const char *buf, size_t len, int64_t *run_id,
+		     int64_t *kernel_id, struct ingest_result *res)
+{
+	struct db_run_info ri;
+	struct ingest_ctx ctx;
+	int64_t hid, rid;
+	int ret;
+
+	/* One transaction: a duplicate or a bad stream leaves no run row behind. */
+	if (db_begin(db))
+		return db_exit_status(db);
+	*kernel_id = db_kernel_upsert(db, im->kernel, NULL);
+	hid = db_host_current(db, "");
+	ri = (struct db_run_info){ .label = im->label, .cmdline = im->cmdline, .run_dir = im->path,
+				   .accel = "imported", .host_id = hid };
+	rid = *kernel_id > 0 && hid > 0 ? db_run_create(db, &ri) : -1;
+	if (rid <= 0) {
+		ret = db_exit_status(db);
+		db_rollback(db);
+		return ret;
+	}
+	ctx = (struct ingest_ctx){ .run_id = rid, .kernel_id = *kernel_id, .accel = "imported", .clock = im->clock };
+	if (ingest_stream(db, &ctx, buf, len, 0, res)) {
+		/* The stream's fault is bad input (2); the database's is 7, the disk's 8. */
+		ret = res->sql_rc ? db_exit_status(db) : EXIT_USAGE;
+		db_rollback(db);
+		if (res->sql_rc)
+			error("cannot store '%s' in '%s', nothing stored: %s", im->path, im->db_path, res->err);
+		else
+			error("'%s' rejected, nothing stored: %s", im->path, res->err);
+		return ret;
+	}
+	if (res->duplicate) {
+		db_rollback(db);
+		return EXIT_OK;
+	}
+	if (db_run_set_status(db, rid, res->have_end ? "complete" : "incomplete") || db_commit(db)) {
+		ret = db_exit_status(db);
+		db_rollback(db);
+		ingest_result_free(res);
+		return ret;
+	}
+	*run_id = rid;
+	return EXIT_OK;
 }

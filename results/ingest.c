@@ -352,8 +352,8 @@ static int store_boot(struct ingest *in, json_t *env, const char *sha)
 {
 	static const char sql[] =
 		"INSERT INTO boots (run_id, kernel_id, boot_index, stream_sha, accel, started, ended,"
-		" status, guest_release, guest_cmdline, guest_env, clock)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,'error',?8,?9,?10,?11)";
+		" status, guest_release, guest_cmdline, guest_env, clock, vcpus)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,'error',?8,?9,?10,?11,?12)";
 	sqlite3_stmt *st;
 	char *envtext;
 	int rc;
@@ -377,6 +377,8 @@ static int store_boot(struct ingest *in, json_t *env, const char *sha)
 		sqlite3_bind_text(st, 9, json_string_value(json_object_get(env, "cmdline")), -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 10, envtext, -1, free);
 	sqlite3_bind_text(st, 11, in->ctx->clock ? in->ctx->clock : "wall", -1, SQLITE_STATIC);
+	if (in->ctx->vcpus > 0)
+		sqlite3_bind_int(st, 12, in->ctx->vcpus);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -606,20 +608,9 @@ static int64_t find_boot_by_sha(sqlite3 *db, const char *sha)
 	return id;
 }
 
-int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, size_t len,
-		  int allow_truncated, struct ingest_result *res)
+/* The boot's stream_sha: of the bytes, keyed by the caller's identity if any. */
+static void stream_sha(const struct ingest_ctx *ctx, const char *buf, size_t len, char sha[65])
 {
-	static const char case_sql_head[] = "INSERT INTO cases (boot_id";
-	struct ingest in = { .db = db, .ctx = ctx, .res = res };
-	char sha[65], *case_sql;
-	json_t *doc = NULL;
-	int own_tx = sqlite3_get_autocommit(db), ret;
-	int64_t dup;
-	FILE *m;
-	size_t mlen;
-
-	memset(res, 0, sizeof(*res));
-	res->last_seq = -1;
 	if (ctx->identity) {
 		size_t ilen = strlen(ctx->identity) + 1;
 		char *keyed = xmalloc(ilen + len);
@@ -631,6 +622,44 @@ int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, si
 	} else {
 		sha256_hex(buf, len, sha);
 	}
+}
+
+/* The case and sample inserts; the case columns come from case_cols. */
+static int prepare_inserts(struct ingest *in)
+{
+	char *case_sql;
+	size_t mlen;
+	FILE *m = open_memstream(&case_sql, &mlen);
+	int ret;
+
+	fputs("INSERT INTO cases (boot_id", m);
+	for (size_t i = 0; i < NCASE_COLS; i++)
+		fprintf(m, ", %s", case_cols[i].column);
+	fputs(", argv, params) VALUES (?1", m);
+	for (size_t i = 0; i < NCASE_COLS + 2; i++)
+		fprintf(m, ", ?%zu", i + 2);
+	fputs(")", m);
+	fclose(m);
+	ret = sqlite3_prepare_v2(in->db, case_sql, -1, &in->ins_case, NULL) != SQLITE_OK ||
+	      sqlite3_prepare_v2(in->db, "INSERT INTO samples (case_id, idx, get_us, put_us, truncated, warmup)"
+				 " VALUES (?1,?2,?3,?4,?5,?6)", -1, &in->ins_sample, NULL) != SQLITE_OK
+	      ? fail_sql(in, "the stream") : 0;
+	free(case_sql);
+	return ret;
+}
+
+int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, size_t len,
+		  int allow_truncated, struct ingest_result *res)
+{
+	struct ingest in = { .db = db, .ctx = ctx, .res = res };
+	char sha[65];
+	json_t *doc = NULL;
+	int own_tx = sqlite3_get_autocommit(db), ret;
+	int64_t dup;
+
+	memset(res, 0, sizeof(*res));
+	res->last_seq = -1;
+	stream_sha(ctx, buf, len, sha);
 	/* A document is one JSON value; a stream fails to parse whole at line 2. */
 	if (len && memchr(buf, '{', len)) {
 		json_error_t jerr;
@@ -660,20 +689,7 @@ int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, si
 		ret = dup < 0 ? fail_sql(&in, "the stream") : load_duplicate(&in, dup);
 		goto done;
 	}
-	m = open_memstream(&case_sql, &mlen);
-	fputs(case_sql_head, m);
-	for (size_t i = 0; i < NCASE_COLS; i++)
-		fprintf(m, ", %s", case_cols[i].column);
-	fputs(", argv, params) VALUES (?1", m);
-	for (size_t i = 0; i < NCASE_COLS + 2; i++)
-		fprintf(m, ", ?%zu", i + 2);
-	fputs(")", m);
-	fclose(m);
-	ret = sqlite3_prepare_v2(db, case_sql, -1, &in.ins_case, NULL) != SQLITE_OK ||
-	      sqlite3_prepare_v2(db, "INSERT INTO samples (case_id, idx, get_us, put_us, truncated, warmup)"
-				 " VALUES (?1,?2,?3,?4,?5,?6)", -1, &in.ins_sample, NULL) != SQLITE_OK
-	      ? fail_sql(&in, "the stream") : 0;
-	free(case_sql);
+	ret = prepare_inserts(&in);
 	if (!ret)
 		ret = doc ? ingest_document(&in, doc, sha) : ingest_lines(&in, buf, len, sha, allow_truncated);
 	if (!ret)

@@ -19,6 +19,7 @@ struct ingest_ctx {
 	int boot_index;
 	const char *accel;
 	const char *clock;        /* "wall" or "icount"; NULL: "wall" */
+	int vcpus;                /* vCPUs QEMU gave the guest; 0: not known (stored NULL) */
 	const char *started, *ended;
 	/* Outcome decided by the caller from QEMU/console (panic, timeout, ...):
 	 * NULL means "derive from the stream" (complete iff the end record arrived). */

@@ -60,6 +60,9 @@ CREATE TABLE boots (
 	guest_env     TEXT                    -- the stream's env record (THP, hugetlb, page sizes)
 	-- clock TEXT NOT NULL DEFAULT 'wall': 'wall' or 'icount', added by the
 	-- migration to version 2 in results/db.c (how guest time was counted)
+	-- vcpus INTEGER: the vCPUs QEMU gave the guest (-smp N; the guest's own
+	-- count is guest_env's "cpus"), added by the migration to version 4;
+	-- NULL when not recorded (imports, boots before version 4)
 );
 CREATE INDEX boots_run ON boots(run_id);
 CREATE INDEX boots_kernel ON boots(kernel_id);
@@ -107,6 +110,10 @@ CREATE TABLE events (
 	kind          TEXT NOT NULL
 	              CHECK (kind IN ('panic', 'oops', 'timeout', 'crash', 'truncated', 'bad_stream',
 	                              'build_failed', 'interrupted', 'error')),
+	              -- version 1's list; the migration to version 3 in results/db.c
+	              -- rebuilds the table to add the console kinds (gpf, bug,
+	              -- sanitizer, warning, rcu_stall, soft_lockup, hard_lockup,
+	              -- hung_task, call_trace): results/events.c has the whole list
 	case_id       TEXT,                   -- plan case id when the event belongs to one
 	message       TEXT NOT NULL,
 	excerpt       TEXT,                   -- console lines around the event

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole test suite behind `make check`: unit tests (normal and
-# ASan/UBSan builds), fault-injection tests, a brief libFuzzer run of the
+# ASan/UBSan builds), layout checks (function length, SQL only in results/),
+# fault-injection tests, a brief libFuzzer run of the
 # parsers and end-to-end tests with real kernels in QEMU. Every test prints TAP lines; this script counts them and
 # closes with "N passed, N failed". A test must print its plan (1..N) before
 # its first check and run exactly N; a test that hangs is killed after
@@ -53,6 +54,15 @@ run_one() {  # $1 name, rest: command; killed after TEST_TIMEOUT seconds
 	count "$name" "$log" "$st"
 }
 
+run_each() {  # $1 a directory under tests/, $2 the timeout: every *.sh there
+	local t
+	TEST_TIMEOUT=$2
+	for t in tests/$1/*.sh; do
+		[ -e "$t" ] || continue
+		run_one "$1/$(basename "$t" .sh)" bash "$t"
+	done
+}
+
 echo "== build" >&2
 if ! make -s -j2 all unit >"$OUT/build.log" 2>&1; then
 	cat "$OUT/build.log" >&2
@@ -77,12 +87,11 @@ for t in build-san/tests/test_*; do
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=exitcode=23 run_one "asan/$(basename "$t")" "$t"
 done
 
+echo "== layout checks" >&2
+run_each style 60
+
 echo "== fault-injection tests" >&2
-TEST_TIMEOUT=300
-for t in tests/fault/*.sh; do
-	[ -e "$t" ] || continue
-	run_one "fault/$(basename "$t" .sh)" bash "$t"
-done
+run_each fault 300
 
 echo "== fuzz targets, briefly (make fuzz runs them longer)" >&2
 TEST_TIMEOUT=900
@@ -90,11 +99,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_one "fuzz/parsers" bash tests/fuzz/run.sh
 
 if [ "${GUPBENCH_SKIP_E2E:-0}" != 1 ]; then
 	echo "== end-to-end tests (real kernels in QEMU)" >&2
-	TEST_TIMEOUT=${GUPBENCH_E2E_TIMEOUT:-10800}   # kernel builds from scratch included
-	for t in tests/e2e/*.sh; do
-		[ -e "$t" ] || continue
-		run_one "e2e/$(basename "$t" .sh)" bash "$t"
-	done
+	run_each e2e "${GUPBENCH_E2E_TIMEOUT:-10800}"   # kernel builds from scratch included
 else
 	echo "== end-to-end tests skipped (GUPBENCH_SKIP_E2E=1)" >&2
 fi

@@ -4,9 +4,10 @@
 # step injected into one case from the ninth night on; the report must name
 # that night, the case and the size, and exit 1. A fortnight of noise alone
 # must report nothing and exit 0. Each night has its own boot-level offset
-# (as real boots do, see DESIGN) on top of per-repeat noise.
+# (as real boots do, see DESIGN) on top of per-repeat noise. The report
+# names the kernel builds of tonight and the last good night.
 . "$(dirname "$0")/../lib.sh"
-plan 14
+plan 16
 scratch
 H=$GUPHARNESS
 export GUPBENCH_QUIET=1
@@ -72,6 +73,11 @@ JSON
 
 fortnight "$SCRATCH/step" 40
 ok $? "14 nights imported with a +40% step on night 9"
+# tonight's kernel as a cache entry would describe it (an import has no metadata)
+sqlite3 "$SCRATCH/step/night.db" "UPDATE kernels SET source = 'git-0123456789abcdef0123456789abcdef01234567',
+	series = 'fix@fedcba987654', config_hash = '$(printf 'c%.0s' {1..64})', compiler = 'gcc (Test) 12.2.0',
+	arch = 'x86_64', meta = '{\"series\": {\"patch_sha256\": [\"$(printf 'a%.0s' {1..64})\", \"$(printf 'b%.0s' {1..64})\"]}}'
+	WHERE name = 'nightly-fixture-c0ffee00000e'"
 
 timeout 120 "$H" nightly --config "$SCRATCH/step/nightly.json" --report-only --date 2025-03-14 \
 	>"$SCRATCH/step/out" 2>"$SCRATCH/step/err"
@@ -89,6 +95,10 @@ ok $(grep -F "| $QUIET_CASE | 2025-" "$md" | grep -c "slower\|faster") "the quie
 check "the summary counts one changed case" -- grep -q '^1 case changed; 1 regressed now' "$md"
 check "tonight is compared against the last good night" -- \
 	grep -q 'nightly/fixture/2025-03-14/c0ffee00000e against nightly/fixture/2025-03-13/c0ffee00000d' "$md"
+check "the report names tonight's kernel build: source, series, patches, config, compiler, arch" -- \
+	grep -qF "| fixture | 2025-03-14 (c0ffee00000e), tonight | nightly-fixture-c0ffee00000e (release ?): source git-0123456789ab, series fix@fedcba987654 (patches aaaaaaaaaaaa bbbbbbbbbbbb), config cccccccccccc, gcc (Test) 12.2.0, x86_64 |" "$md"
+check "and the last good night's, whose provenance is unknown" -- \
+	grep -qF "| fixture | 2025-03-13 (c0ffee00000d), last good | nightly-fixture-c0ffee00000d (release ?): source unknown, no series, config unknown, compiler unknown, arch unknown |" "$md"
 
 fortnight "$SCRATCH/noise" 0
 ok $? "14 nights of noise only imported"

@@ -2,9 +2,12 @@
 # `gupharness run --cpus --memory --append --qemu-arg` (issue 15): the
 # user's settings reach the exact QEMU command (kept as qemu-cmd) over the
 # plan's, are recorded with the run, come back on --resume, and bad ones
-# are refused before anything is stored. A fake QEMU stands in.
+# are refused before anything is stored. The vCPU count: the plan's most
+# threads by default (1 when single-threaded), one socket each, stored with
+# the boot (boots.vcpus), and a guest that sees fewer is warned about. A
+# fake QEMU stands in.
 . "$(dirname "$0")/run-common.bash"
-plan 17
+plan 22
 fake_kernel k ok
 
 timeout 60 "$GUPHARNESS" run --matrix "$MATRIX" --kernel k --db "$DB" --accel tcg --clock wall \
@@ -12,8 +15,11 @@ timeout 60 "$GUPHARNESS" run --matrix "$MATRIX" --kernel k --db "$DB" --accel tc
 	>"$SCRATCH/out" 2>"$SCRATCH/err"
 ok $? "a run with all four settings succeeds"
 cmd=$(cat "$(q "SELECT run_dir FROM runs")"/k/boot0/qemu-cmd)
-[[ $cmd == *" -smp 3 "* ]]
-ok $? "--cpus 3 becomes -smp 3 (the plan asked 2)"
+[[ $cmd == *" -smp 3,sockets=3,cores=1,threads=1 "* ]]
+ok $? "--cpus 3 becomes -smp 3, one socket per vCPU (the plan asked 1)"
+ok_sql "$DB" "SELECT vcpus FROM boots" -eq 3 "the boot records its 3 vCPUs"
+! grep -q "vCPUs" "$SCRATCH/err"
+ok $? "no warning when the guest sees all its vCPUs"
 [[ $cmd == *" -m 3072M "* ]]
 ok $? "--memory 3G becomes -m 3072M"
 [[ $cmd == *"-append '"*" loglevel=3 gupbench.x=1'"* ]]
@@ -23,6 +29,18 @@ ok $? "--qemu-arg arguments come last, in order"
 noise=$(q "SELECT noise FROM runs")
 [ "$(echo "$noise" | jq -c .guest)" = '{"cpus":3,"memory_mb":3072,"append":"loglevel=3  gupbench.x=1","qemu_args":["-rtc","base=utc"]}' ]
 ok $? "the settings are recorded with the run (got $(echo "$noise" | jq -c .guest))"
+
+# the default: as many vCPUs as the plan's most threads
+sed 's/"nr_pages": \[1, 2, 3\]/"nr_pages": 1, "threads": [1, 2]/' "$MATRIX" >"$SCRATCH/j2.json"
+timeout 60 "$GUPHARNESS" run --matrix "$MATRIX" --kernel k --db "$SCRATCH/d.db" --accel tcg --clock wall \
+	>/dev/null 2>&1
+ok_sql "$SCRATCH/d.db" "SELECT vcpus FROM boots" -eq 1 "a single-threaded plan gets 1 vCPU"
+FAKE_QEMU_CPUS=1 timeout 60 "$GUPHARNESS" run --matrix "$SCRATCH/j2.json" --kernel k --db "$SCRATCH/e.db" \
+	--accel tcg --clock wall --no-pin >/dev/null 2>"$SCRATCH/err"
+[[ $(cat "$(sqlite3 "$SCRATCH/e.db" "SELECT run_dir FROM runs")"/k/boot0/qemu-cmd) == *" -smp 2,sockets=2,"* ]]
+ok $? "a plan with -j 2 gets 2 vCPUs"
+grep -q "the guest sees 1 of its 2 vCPUs" "$SCRATCH/err"
+ok $? "a guest that sees fewer vCPUs is warned about"
 
 refused() {   # refused WHAT GREP ARGS...: exit 2, the message, nothing stored
 	local what=$1 pat=$2

@@ -1,22 +1,23 @@
 #!/bin/bash
-# tests/fuzz/run.sh: libFuzzer on the four parsers that read what others
+# tests/fuzz/run.sh: libFuzzer on the five parsers that read what others
 # wrote: the results stream (results/ingest.c), the matrix (harness/matrix.c),
-# the guest's plan (bench/plan.c) and the patch series (harness/kpatch.c).
-# FUZZ_SECONDS per target (make check: 10, make fuzz: 150). Each target
+# the guest's plan (bench/plan.c), the patch series (harness/kpatch.c) and
+# the guest's kernel console (harness/console.c).
+# FUZZ_SECONDS per target (make check: 10, make fuzz: 120). Each target
 # starts from its seed corpus in tests/fuzz/corpus/<target>/ plus what earlier
 # runs found (tests/out/fuzz/<target>/corpus, never committed). A crash, leak,
 # timeout (10 s per input) or out-of-memory is a failing check; the input that
 # caused it lands in tests/out/fuzz/<target>/. Prints TAP; without clang's
 # libFuzzer the checks are skipped with the package to install.
 . "$(dirname "$0")/../lib.sh"
-TARGETS="stream matrix plan series"
+TARGETS="stream matrix plan series console"
 SECS=${FUZZ_SECONDS:-10}
-plan 5
+plan 6
 cd "$ROOT" || exit 1
 if ! command -v "${FUZZ_CC:-clang}" >/dev/null ||
    ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
      "${FUZZ_CC:-clang}" -fsanitize=fuzzer -x c -o /dev/null - 2>/dev/null; then
-	skip 5 "clang with libFuzzer is not installed (apt-get install clang)"
+	skip 6 "clang with libFuzzer is not installed (apt-get install clang)"
 	tap_done
 	exit
 fi

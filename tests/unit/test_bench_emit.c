@@ -2,7 +2,8 @@
  * test_bench_emit: the JSON sinks with a hand-made result (warm-up samples
  * excluded from the summary, truncation kept per sample, the selftest key
  * prefix), the stream's sequence numbers and end counts, the selftest line
- * parser and the kernel command line reader of init mode.
+ * parser and the kernel command line reader of init mode, and the CPUs each
+ * worker thread ran on (thread_cpus).
  */
 #include "tap.h"
 #include "emit.h"
@@ -28,7 +29,7 @@ int main(void)
 	char line[4096], val[64];
 	FILE *f;
 
-	tap_plan(22);
+	tap_plan(24);
 	opts_defaults(&o);
 	opts_parse(&o, 5, argv, OPTS_CASE, line, sizeof(line));
 	rec = case_json("c1", "gupbench", argv, 5, &o, &r);
@@ -43,7 +44,27 @@ int main(void)
 	   "truncated sample flagged");
 	is_str(json_string_value(json_object_get(rec, "key")), "-L -m 1 -n 1", "key");
 	is_str(json_string_value(json_object_get(json_object_get(rec, "params"), "cmd")), "pin_longterm", "params.cmd");
+	ok(!json_object_get(rec, "thread_cpus"), "no thread_cpus when none were recorded");
 	json_decref(rec);
+	{
+		cpu_set_t cpus[2];
+		char *text;
+
+		CPU_ZERO(&cpus[0]);
+		CPU_ZERO(&cpus[1]);
+		CPU_SET(0, &cpus[0]);
+		CPU_SET(3, &cpus[0]);
+		CPU_SET(1, &cpus[1]);
+		r.thread_cpus = cpus;
+		r.nr_threads = 2;
+		rec = case_json("c1", "gupbench", argv, 5, &o, &r);
+		text = json_dumps(json_object_get(rec, "thread_cpus"), JSON_COMPACT);
+		is_str(text, "[[0,3],[1]]", "thread_cpus: per thread, its sorted CPUs");
+		free(text);
+		json_decref(rec);
+		r.thread_cpus = NULL;
+		r.nr_threads = 0;
+	}
 	rec = case_json("c2", "selftest", argv, 3, &o, &r);
 	is_str(json_string_value(json_object_get(rec, "key")), "selftest: -L -m 1 -n 1", "selftest key prefix");
 

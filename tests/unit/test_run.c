@@ -1,11 +1,10 @@
 /*
- * test_run: the pure parts of `gupharness run`: shard slices, console
- * fault detection and excerpts, and the QEMU argv and command line built
- * from a plan's needs (accelerator, no -cpu host, 1G pages, fake NUMA).
+ * test_run: the pure parts of `gupharness run`: shard slices, and the QEMU
+ * argv and command line built from a plan's needs (accelerator, no -cpu host, 1G pages, fake NUMA).
  */
-#include "console.h"
 #include "qemu.h"
 #include "run.h"
+#include "spawn.h"
 #include "tap.h"
 #include "util.h"
 
@@ -32,7 +31,7 @@ int main(void)
 	size_t lo, hi, covered = 0, prev = 0;
 	int k, n;
 
-	tap_plan(48);
+	tap_plan(44);
 	ok(!run_parse_shard("2/3", &k, &n) && k == 2 && n == 3, "shard 2/3 parses");
 	ok(run_parse_shard("0/3", &k, &n) == -1 && run_parse_shard("4/3", &k, &n) == -1 &&
 	   run_parse_shard("1/", &k, &n) == -1 && run_parse_shard("x", &k, &n) == -1, "bad shards refused");
@@ -43,33 +42,6 @@ int main(void)
 		prev = hi;
 	}
 	is_int(covered, 180, "7 shards cover all 180 cases once");
-
-	const char *console =
-		"[    0.9] Run /init as init process\n"
-		"[    1.2] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
-		"[    1.2] Oops: 0002 [#1] SMP\n"
-		"[    1.3] Kernel panic - not syncing: Fatal exception\n"
-		"[    1.3] ---[ end Kernel panic ]---\n";
-	const char *kind = NULL, *at = console_fault(console, &kind);
-
-	is_str(kind, "panic", "a panic outranks the oops before it");
-	ok(at && !strncmp(at, "[    1.3] Kernel panic", 22), "fault position is the start of its line");
-	char *ex = console_excerpt(console, at);
-
-	ok(strstr(ex, "Oops: 0002") && strstr(ex, "end Kernel panic"), "excerpt has lines before and after");
-	free(ex);
-	kind = NULL;
-	at = console_fault("ok\n[ 2.0] Oops: 0000 [#1]\nmore\n", &kind);
-	is_str(kind, "oops", "oops alone");
-	ok(console_fault("Run /init as init process\n", &kind) == NULL, "clean console: no fault");
-	char big[20000];
-
-	for (size_t i = 0; i < sizeof(big) - 1; i++)
-		big[i] = i % 50 == 49 ? '\n' : 'x';
-	big[sizeof(big) - 1] = '\0';
-	ex = console_excerpt(big, NULL);
-	ok(strlen(ex) <= 6000 && strlen(ex) > 100, "tail excerpt is capped (%zu bytes)", strlen(ex));
-	free(ex);
 
 	struct plan_needs needs = { .mem_mb = 1024, .cpus = 2, .numa_nodes = 2, .n_boot_huge = 1,
 				    .boot_huge = { { 1048576, 2 } } };
@@ -83,7 +55,15 @@ int main(void)
 	char *cl = qemu_cmdline(&spec);
 
 	ok(has_pair(argv, "-accel", "tcg") && has_pair(argv, "-cpu", "qemu64,+pdpe1gb"), "tcg: baseline cpu with 1G pages");
-	ok(has_pair(argv, "-m", "1024M") && has_pair(argv, "-smp", "2"), "memory and cpus from the plan");
+	ok(has_pair(argv, "-m", "1024M") && has_pair(argv, "-smp", "2,sockets=2,cores=1,threads=1"),
+	   "memory and cpus from the plan, one socket per vCPU");
+	{
+		char *line = argv_to_string(argv);
+
+		is_int(qemu_cmd_cpus(line), 2, "the vCPU count read back from the recorded command");
+		is_int(qemu_cmd_cpus("qemu-system-x86_64 -m 1G"), 0, "none in a command without -smp");
+		free(line);
+	}
 	ok(has(argv, "-no-reboot") && has(argv, "-nodefaults"), "-no-reboot, -nodefaults");
 	ok(has_pair(argv, "-serial", "file:/b/console.log") && has_pair(argv, "-serial", "file:/b/results.jsonl"),
 	   "console then results serial port");

@@ -1,6 +1,6 @@
 /*
- * bisectcmd: `gupharness bisect`, the search for the commit that made a
- * case slower. It reads the user's git tree (never writes it), lists the
+ * bisect-run: the bisection driver behind `gupharness bisect` (cmd/bisect.c).
+ * It reads the user's git tree (never writes it), lists the
  * first-parent commits from the good end to the bad end, and for each
  * step chosen by bisect.c builds the commit (kbuild, incremental on the
  * tree's shared work tree), measures the one case in QEMU through
@@ -11,15 +11,14 @@
  * database (bisect/<id>/state.json), so running the same command again
  * resumes. The report (bisect-report.c) goes to stdout; progress to stderr.
  */
+#include "bisect-run.h"
 #include "bisect.h"
 #include "bisect-report.h"
-#include "commands.h"
 #include "compare.h"
 #include "db.h"
 #include "kbuild.h"
 #include "matrix.h"
 #include "source.h"
-#include "opt.h"
 #include "spawn.h"
 #include "strvec.h"
 #include "util.h"
@@ -31,14 +30,9 @@
 #include <string.h>
 #include <unistd.h>
 
-struct bisect_args {
-	const char *source, *good, *bad, *case_key, *matrix, *metric, *clock, *arch, *db, *format, *accel;
-	int max_boots, jobs;
-};
-
 /* Everything one bisection needs while it runs. */
 struct bctx {
-	struct bisect_args a;
+	struct bisect_args a;  /* a copy, defaults filled in */
 	struct bisect b;
 	char *tree;            /* the git tree, absolute */
 	char *dir;             /* <db dir>/bisect/<id> */
@@ -49,80 +43,6 @@ struct bctx {
 	double t0;
 	int builds, boots;
 };
-
-/* ---- options ---- */
-
-static int set_count(void *dst, const char *v)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*end || end == v || n < 1 || n > 100)
-		return -1;
-	*(int *)dst = (int)n;
-	return 0;
-}
-
-static int set_metric(void *dst, const char *v)
-{
-	if (strcmp(v, "get") && strcmp(v, "put"))
-		return -1;
-	*(const char **)dst = v;
-	return 0;
-}
-
-static int set_format(void *dst, const char *v)
-{
-	if (!bisect_format_find(v))
-		return -1;
-	*(const char **)dst = v;
-	return 0;
-}
-
-static const struct opt options[] = {
-	{ "--source", "TREE", offsetof(struct bisect_args, source), NULL, "a git tree (only read)", NULL, 0 },
-	{ "--good", "REV", offsetof(struct bisect_args, good), NULL, "a revision without the regression", NULL, 0 },
-	{ "--bad", "REV", offsetof(struct bisect_args, bad), NULL, "a later revision with it", NULL, 0 },
-	{ "--case", "ID", offsetof(struct bisect_args, case_key), NULL, "the matrix case that regressed", NULL, 0 },
-	{ "--matrix", "FILE", offsetof(struct bisect_args, matrix), NULL, "matrix holding the case",
-	  "harness/matrices/seed.json", 0 },
-	{ "--metric", "get|put", offsetof(struct bisect_args, metric), set_metric, "which time", "get", 0 },
-	{ "--clock", "MODE", offsetof(struct bisect_args, clock), NULL, "passed to run --clock", "run's", 0 },
-	{ "--accel", "MODE", offsetof(struct bisect_args, accel), NULL, "passed to run --accel", "run's", 0 },
-	{ "--arch", "ARCH", offsetof(struct bisect_args, arch), NULL, "kernel architecture", "x86_64", 0 },
-	{ "--max-boots", "N", offsetof(struct bisect_args, max_boots), set_count,
-	  "boots of one step before an undecided step is skipped, 1 to 100", "1 with --clock icount, else 3", 0 },
-	{ "--jobs", "N", offsetof(struct bisect_args, jobs), set_count, "make -jN for the builds", "nproc + 1", 0 },
-	{ "--db", "FILE", offsetof(struct bisect_args, db), NULL, "result database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
-	{ "--format", "text|json|report", offsetof(struct bisect_args, format), set_format, "the report on stdout",
-	  "text", 0 },
-};
-
-static const struct opt_table table = { "bisect", options, sizeof(options) / sizeof(options[0]), 0 };
-
-static int parse(int argc, char **argv, struct bisect_args *a)
-{
-	int npos = opt_parse(&table, argc, argv, a, NULL, 0);
-
-	if (npos == OPT_HELP) {
-		printf("usage: gupharness bisect --source TREE --good REV --bad REV --case ID [options]\n\n"
-		       "Finds the first commit after the good revision that makes case ID slower. Running\n"
-		       "the same command again resumes an interrupted bisection.\n\noptions:\n");
-		opt_help(stdout, &table);
-		printf("\nexit status: 0 first bad commit found, 1 not found (only skipped steps left, or the\n"
-		       "ends do not differ), 2 bad input or unknown revision, 3 missing tool, 5 an end does\n"
-		       "not build, 6 an end's guest failed, 7 database, 9 the tree has local changes,\n"
-		       "10 good and bad reversed, 130 interrupted (run it again to resume)\n");
-		exit(EXIT_OK);
-	}
-	if (npos < 0)
-		return -1;
-	if (!a->source || !a->good || !a->bad || !a->case_key)
-		return error("bisect needs --source TREE, --good REV, --bad REV and --case ID; "
-			     "see 'gupharness bisect --help'");
-	return 0;
-}
 
 /* ---- the git tree (only read, through source.c) ---- */
 
@@ -521,19 +441,11 @@ static void report(struct bctx *c, int st)
 		die(EXIT_IO, "cannot write the bisection report to stdout");
 }
 
-int cmd_bisect(int argc, char **argv)
+int bisect_run(const struct bisect_args *args)
 {
-	struct bctx c = { .a = { .metric = "get", .format = "text", .arch = "x86_64" } };
+	struct bctx c = { .a = *args };
 	int st;
 
-	if (parse(argc, argv, &c.a))
-		return EXIT_USAGE;
-	if (!c.a.matrix)
-		c.a.matrix = repo_path("harness/matrices/seed.json");
-	if (!c.a.db)
-		c.a.db = default_db_path();
-	if (!c.a.max_boots)
-		c.a.max_boots = c.a.clock && !strcmp(c.a.clock, "icount") ? 1 : 3;
 	c.t0 = now_monotonic();
 	st = setup(&c);
 	if (!st) {

@@ -1,13 +1,14 @@
 /*
- * dbcmd: `gupharness db list|import|export|merge|check`, the database's
+ * cmd/db: `gupharness db list|import|export|merge|check`, the database's
  * housekeeping. import brings in a results stream or a bench --json
  * document made outside the harness (bare metal); export writes samples as
  * CSV or JSON with filters; merge copies another machine's database without
  * duplicates, keyed by runs.uuid and boots.stream_sha so provenance (hosts,
  * uuids, events) survives; check runs SQLite's integrity and foreign-key
  * checks. Each action is one transaction; listings go to stdout, progress
- * to stderr. The queries live in results/housekeeping.c; this file parses
- * the options and formats the rows.
+ * to stderr. The queries and the import transaction live in
+ * results/housekeeping.c; this file parses
+ * the options (one opt.c table) and formats the rows results hands it.
  */
 #include "commands.h"
 #include "db.h"
@@ -32,14 +33,6 @@ struct db_args {
 
 enum { O_DB = 1, O_KERNEL = 2, O_LABEL = 4, O_RUN = 8, O_CASE = 16, O_FORMAT = 32, O_CLOCK = 64 };
 
-static int set_clock(void *dst, const char *v)
-{
-	if (strcmp(v, "icount") && strcmp(v, "wall"))
-		return -1;
-	*(const char **)dst = v;
-	return 0;
-}
-
 static const struct opt db_options[] = {
 	{ "--db",     "FILE",     offsetof(struct db_args, db),     NULL, "database", "$GUPBENCH_DB or results/gupbench.db", O_DB },
 	{ "--kernel", "NAME",     offsetof(struct db_args, kernel), NULL, "kernel name", NULL, O_KERNEL },
@@ -47,7 +40,7 @@ static const struct opt db_options[] = {
 	{ "--run",    "ID",       offsetof(struct db_args, run),    NULL, "only this run (12 or #12)", NULL, O_RUN },
 	{ "--case",   "KEY|ID",   offsetof(struct db_args, kase),   NULL, "only this case key or plan id", NULL, O_CASE },
 	{ "--format", "csv|json", offsetof(struct db_args, format), NULL, "output format", "csv", O_FORMAT },
-	{ "--clock",  "wall|icount", offsetof(struct db_args, clock), set_clock,
+	{ "--clock",  "wall|icount", offsetof(struct db_args, clock), opt_set_recorded_clock,
 	  "how the imported stream's guest counted time (run --clock)", "wall", O_CLOCK },
 };
 
@@ -75,16 +68,13 @@ static const char *dbpath(const struct db_args *a)
 }
 
 /* A listing's rows as aligned text with a header line. */
-static void table_row(sqlite3_stmt *st, long index, void *arg)
+static void table_row(const struct db_row *row, long index, void *arg)
 {
-	int cols = sqlite3_column_count(st);
-
 	(void)arg;
-	for (int c = 0; c < cols; c++) {
-		const unsigned char *t = index < 0 ? (const unsigned char *)sqlite3_column_name(st, c)
-						   : sqlite3_column_text(st, c);
+	for (int c = 0; c < row->ncols; c++) {
+		const char *t = index < 0 ? row->names[c] : row->cells[c].text;
 
-		printf(c ? "  %-10s" : "%-6s", t ? (const char *)t : "-");
+		printf(c ? "  %-10s" : "%-6s", t ? t : "-");
 	}
 	putchar('\n');
 }
@@ -94,15 +84,15 @@ static void table_row(sqlite3_stmt *st, long index, void *arg)
  * a 'running' run still has a live harness (runlock.h); one that has none
  * was interrupted and is shown so, with --resume as the way on.
  */
-static void runs_row(sqlite3_stmt *st, long index, void *arg)
+static void runs_row(const struct db_row *row, long index, void *arg)
 {
-	int cols = sqlite3_column_count(st) - 1;
-	const char *dir = index < 0 ? NULL : (const char *)sqlite3_column_text(st, cols);
+	int cols = row->ncols - 1;
+	const char *dir = index < 0 ? NULL : row->cells[cols].text;
 
 	(void)arg;
 	for (int c = 0; c < cols; c++) {
-		const char *name = sqlite3_column_name(st, c);
-		const char *t = index < 0 ? name : (const char *)sqlite3_column_text(st, c);
+		const char *name = row->names[c];
+		const char *t = index < 0 ? name : row->cells[c].text;
 
 		if (index >= 0 && !strcmp(name, "status") && t && !strcmp(t, "running") &&
 		    runlock_state(dir) != RUNLOCK_ALIVE)
@@ -171,13 +161,12 @@ static int db_import(int argc, char **argv)
 {
 	struct db_args a = { 0 };
 	struct ingest_result res;
-	struct ingest_ctx ctx = { 0 };
-	struct db_run_info ri = { 0 };
+	struct db_import im;
 	char *buf, *kname, *cmdline;
 	size_t len;
 	sqlite3 *db;
-	int64_t kid, hid, rid;
-	int ret = EXIT_DB;
+	int64_t kid, rid;
+	int ret;
 
 	if (parse(argc, argv, O_DB | O_KERNEL | O_LABEL | O_CLOCK, 1,
 		  "import FILE [--kernel NAME] [--label LABEL] [--clock wall|icount] [--db FILE]", &a))
@@ -193,41 +182,12 @@ static int db_import(int argc, char **argv)
 	}
 	db = db_open(dbpath(&a), 0);
 	cmdline = xasprintf("gupharness db import %s", a.pos[0]);
-	/* One transaction: a duplicate or a bad stream leaves no run row behind. */
-	if (db_begin(db)) {
-		ret = db_exit_status(db);
+	im = (struct db_import){ .path = a.pos[0], .db_path = dbpath(&a), .kernel = kname, .label = a.label,
+				 .clock = a.clock, .cmdline = cmdline };
+	if ((ret = db_import_stream(db, &im, buf, len, &rid, &kid, &res)))
 		goto out;
-	}
-	kid = db_kernel_upsert(db, kname, NULL);
-	hid = db_host_current(db, "");
-	ri = (struct db_run_info){ .label = a.label, .cmdline = cmdline, .run_dir = a.pos[0],
-				   .accel = "imported", .host_id = hid };
-	rid = kid > 0 && hid > 0 ? db_run_create(db, &ri) : -1;
-	if (rid <= 0) {
-		ret = db_exit_status(db);
-		db_rollback(db);
-		goto out;
-	}
-	ctx = (struct ingest_ctx){ .run_id = rid, .kernel_id = kid, .accel = "imported", .clock = a.clock };
-	if (ingest_stream(db, &ctx, buf, len, 0, &res)) {
-		/* The stream's fault is bad input (2); the database's is 7, the disk's 8. */
-		ret = res.sql_rc ? db_exit_status(db) : EXIT_USAGE;
-		db_rollback(db);
-		if (res.sql_rc)
-			error("cannot store '%s' in '%s', nothing stored: %s", a.pos[0], dbpath(&a), res.err);
-		else
-			error("'%s' rejected, nothing stored: %s", a.pos[0], res.err);
-		goto out;
-	}
 	if (res.duplicate) {
-		db_rollback(db);
 		ret = import_duplicate(db, &a, kid, &res);
-		ingest_result_free(&res);
-		goto out;
-	}
-	if (db_run_set_status(db, rid, res.have_end ? "complete" : "incomplete") || db_commit(db)) {
-		ret = db_exit_status(db);
-		db_rollback(db);
 		ingest_result_free(&res);
 		goto out;
 	}
@@ -243,26 +203,22 @@ out:
 	return ret;
 }
 
-static void export_csv_row(sqlite3_stmt *st, long index, void *arg)
+static void export_csv_row(const struct db_row *row, long index, void *arg)
 {
-	int cols = sqlite3_column_count(st), header = index < 0;
-
 	(void)arg;
-	for (int c = 0; c < cols; c++) {
-		const unsigned char *t = header ? (const unsigned char *)sqlite3_column_name(st, c) :
-				       sqlite3_column_text(st, c);
+	for (int c = 0; c < row->ncols; c++) {
+		const char *t = index < 0 ? row->names[c] : row->cells[c].text;
 
 		if (c)
 			putchar(',');
 		if (t)
-			csv_quote(stdout, (const char *)t);
+			csv_quote(stdout, t);
 	}
 	putchar('\n');
 }
 
-static void export_json_row(sqlite3_stmt *st, long index, void *arg)
+static void export_json_row(const struct db_row *row, long index, void *arg)
 {
-	int cols = sqlite3_column_count(st);
 	json_t *o;
 	char *text;
 
@@ -270,23 +226,24 @@ static void export_json_row(sqlite3_stmt *st, long index, void *arg)
 	if (index < 0)
 		return;
 	o = json_object();
-	for (int c = 0; c < cols; c++) {
+	for (int c = 0; c < row->ncols; c++) {
+		const struct db_cell *x = &row->cells[c];
 		json_t *v;
 
-		switch (sqlite3_column_type(st, c)) {
-		case SQLITE_INTEGER:
-			v = json_integer(sqlite3_column_int64(st, c));
+		switch (x->kind) {
+		case DB_CELL_INT:
+			v = json_integer(x->i);
 			break;
-		case SQLITE_FLOAT:
-			v = json_real(sqlite3_column_double(st, c));
+		case DB_CELL_REAL:
+			v = json_real(x->d);
 			break;
-		case SQLITE_NULL:
+		case DB_CELL_NULL:
 			v = json_null();
 			break;
 		default:
-			v = json_string((const char *)sqlite3_column_text(st, c));
+			v = json_string(x->text);
 		}
-		json_object_set_new(o, sqlite3_column_name(st, c), v);
+		json_object_set_new(o, row->names[c], v);
 	}
 	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	printf("%s%s", index == 0 ? "[\n" : ",\n", text);

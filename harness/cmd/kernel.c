@@ -1,101 +1,86 @@
 /*
- * kcmd: `gupharness kernel build|list|show|rm`, the user's door to kbuild
- * and kcache. Option parsing and output only; the work happens in kbuild.c
+ * cmd/kernel: `gupharness kernel build|list|show|rm`, the user's door to kbuild
+ * and kcache. Option parsing (build's from the option table below, its help
+ * generated from it) and output only; the work happens in kbuild.c
  * and kcache.c. Machine-readable results (the built kernel's name and key,
  * meta.json, the list) go to stdout, progress to stderr.
  */
 #include "commands.h"
 #include "kbuild.h"
 #include "kcache.h"
+#include "opt.h"
 #include "util.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const char build_usage[] =
-	"usage: gupharness kernel build --source TARBALL|DIR [--rev REV] [--series DIR|MBOX]\n"
-	"                               [--config FRAGMENT]... [--no-default-config] [--name NAME]\n"
-	"                               [--arch ARCH] [-j N] [--force] [-v]\n"
-	"\n"
-	"  --source PATH        kernel tarball, source directory, or git tree (with --rev)\n"
-	"  --rev REV            revision of a git tree; the tree itself is only read\n"
-	"  --series PATH        patch series: a kernel-patches/ directory (series, commits\n"
-	"                       or *.mbox) or an mbox file\n"
-	"  --config FRAGMENT    extra config fragment, merged after the arch's default one\n"
-	"                       (harness/configs/gupbench.config, gupbench-arm64.config)\n"
-	"  --no-default-config  leave the default fragment out\n"
-	"  --name NAME          cache name (default linux-<version>[+<series>])\n"
-	"  --arch ARCH          target architecture: x86_64 (default) or arm64 (cross-built\n"
-	"                       with aarch64-linux-gnu-gcc)\n"
-	"  -j N                 make jobs (default: CPUs + 1)\n"
-	"  --force              rebuild even when the cache holds this kernel\n"
-	"  -v, --verbose        show every command (make V=1)\n"
-	"\n"
-	"Prints '<name> <key> <entry directory>' on stdout. GUPBENCH_NO_CCACHE=1 disables ccache.\n";
+/* Where `kernel build`'s options go: the request and its fragments. */
+struct build_args {
+	struct kbuild_req q;
+	struct opt_list frags;   /* --config */
+};
+
+static int set_jobs(void *dst, const char *v)
+{
+	return opt_int_in(dst, v, 1, 4096);
+}
+
+#define B(f) offsetof(struct build_args, q.f)
+static const struct opt build_options[] = {
+	{ "--source", "PATH", B(source), NULL, "kernel tarball, source directory, or git tree (with --rev)", NULL, 0 },
+	{ "--rev", "REV", B(rev), NULL, "revision of a git tree; the tree itself is only read", NULL, 0 },
+	{ "--series", "PATH", B(series), NULL,
+	  "patch series: a kernel-patches/ directory (series, commits or *.mbox) or an mbox file", NULL, 0 },
+	{ "--config", "FRAGMENT", offsetof(struct build_args, frags), opt_add,
+	  "extra config fragment, merged after the arch's default one (harness/configs/gupbench.config,"
+	  " gupbench-arm64.config); repeatable, at most 64", NULL, 0 },
+	{ "--no-default-config", NULL, B(no_default_fragment), NULL, "leave the default fragment out", NULL, 0 },
+	{ "--name", "NAME", B(name), NULL, "cache name", "linux-<version>[+<series>]", 0 },
+	{ "--arch", "ARCH", B(arch), NULL, "target architecture: x86_64 or arm64 (cross-built with"
+	  " aarch64-linux-gnu-gcc)", "x86_64", 0 },
+	{ "-j", "N", B(jobs), set_jobs, "make jobs", "CPUs + 1", 0 },
+	{ "--force", NULL, B(force), NULL, "rebuild even when the cache holds this kernel", NULL, 0 },
+	{ "-v", NULL, B(verbose), NULL, "show every command (make V=1)", NULL, 0 },
+	{ "--verbose", NULL, B(verbose), NULL, "the same as -v", NULL, 0 },
+};
+#undef B
+
+static const struct opt_table build_table = { "kernel build", build_options,
+					       sizeof(build_options) / sizeof(build_options[0]), 0 };
+
+static void build_usage(FILE *f)
+{
+	fprintf(f, "usage: gupharness kernel build --source TARBALL|DIR [--rev REV] [--series DIR|MBOX]\n"
+		   "                               [--config FRAGMENT]... [--no-default-config] [--name NAME]\n"
+		   "                               [--arch ARCH] [-j N] [--force] [-v]\n\noptions:\n");
+	opt_help(f, &build_table);
+	fprintf(f, "\nPrints '<name> <key> <entry directory>' on stdout. GUPBENCH_NO_CCACHE=1 disables ccache.\n");
+}
 
 static int kernel_build(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "source", required_argument, NULL, 's' },
-		{ "rev", required_argument, NULL, 'r' },
-		{ "series", required_argument, NULL, 'p' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "no-default-config", no_argument, NULL, 'N' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct kbuild_req q = { .arch = "x86_64" };
+	struct build_args a = { .q = { .arch = "x86_64" } };
 	struct kbuild_result res;
-	const char **frags = xcalloc((size_t)argc + 1, sizeof(char *));
 	const char *v = getenv("V");
-	int c, r;
+	int n, r;
 	char *dir;
 
-	q.verbose = v && !strcmp(v, "1");
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': q.source = optarg; break;
-		case 'r': q.rev = optarg; break;
-		case 'p': q.series = optarg; break;
-		case 'c': frags[q.nfragments++] = optarg; break;
-		case 'N': q.no_default_fragment = 1; break;
-		case 'n': q.name = optarg; break;
-		case 'a': q.arch = optarg; break;
-		case 'f': q.force = 1; break;
-		case 'v': q.verbose = 1; break;
-		case 'j':
-			q.jobs = atoi(optarg);
-			if (q.jobs <= 0) {
-				free(frags);
-				return error("-j wants a positive number, not '%s'", optarg), EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			fputs(build_usage, stdout);
-			free(frags);
-			return EXIT_OK;
-		default:
-			fputs(build_usage, stderr);
-			free(frags);
-			return EXIT_USAGE;
-		}
+	a.q.verbose = v && !strcmp(v, "1");
+	n = opt_parse(&build_table, argc, argv, &a, NULL, 0);
+	if (n == OPT_HELP) {
+		build_usage(stdout);
+		return EXIT_OK;
 	}
-	if (optind < argc || !q.source) {
-		fputs(build_usage, stderr);
-		free(frags);
+	if (n < 0 || !a.q.source) {
+		build_usage(stderr);
 		return EXIT_USAGE;
 	}
-	q.fragments = frags;
-	r = kbuild_build(&q, &res);
-	free(frags);
+	a.q.fragments = a.frags.v;
+	a.q.nfragments = a.frags.n;
+	r = kbuild_build(&a.q, &res);
 	if (r)
 		return r;
 	dir = kcache_entry_dir(res.key);

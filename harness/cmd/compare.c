@@ -1,5 +1,5 @@
 /*
- * comparecmd: `gupharness compare BASE NEW`, the CI gate. Parses options
+ * cmd/compare: `gupharness compare BASE NEW`, the CI gate. Parses options
  * from a table (opt.c), resolves BASE and NEW (run id, run label or kernel name),
  * runs the comparison engine (results/compare.c) and hands its struct to
  * the chosen sink on stdout. Exit 0: nothing regressed; 1: something did;
@@ -10,7 +10,6 @@
 #include "compare.h"
 #include "db.h"
 #include "opt.h"
-#include "samples.h"
 #include "util.h"
 
 #include <stddef.h>
@@ -24,14 +23,6 @@ struct cmp_args {
 	const char *pos[2];
 	int npos;
 };
-
-static int set_metric(void *dst, const char *v)
-{
-	if (!sample_metric_find(v))
-		return -1;
-	*(const char **)dst = v;
-	return 0;
-}
 
 /* The defaults in the help come from compare_defaults (filled in by usage()). */
 static char dflt_metric[16], dflt_threshold[32], dflt_alpha[16];
@@ -50,7 +41,7 @@ static int set_alpha(void *dst, const char *v)
 static const struct opt options[] = {
 	{ "--db",         "FILE",    offsetof(struct cmp_args, db),         NULL,
 	  "database", "$GUPBENCH_DB or results/gupbench.db", 0 },
-	{ "--metric",     "get|put", offsetof(struct cmp_args, metric),     set_metric, "which time", dflt_metric, 0 },
+	{ "--metric",     "get|put", offsetof(struct cmp_args, metric),     opt_set_metric, "which time", dflt_metric, 0 },
 	{ "--threshold",  "PCT",     offsetof(struct cmp_args, threshold),  opt_set_pct,
 	  "smallest change that counts", dflt_threshold, 0 },
 	{ "--alpha",      "P",       offsetof(struct cmp_args, alpha),      set_alpha,
