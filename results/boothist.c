@@ -1,5 +1,6 @@
 /*
- * boothist: the class of a set of boots (clock, host class, architecture)
+ * boothist: the class of a set of boots (clock, host class, architecture,
+ * guest settings)
  * and the per-case boot history the model pools its variance from (see
  * boothist.h). The class expressions are written once here, so the refusal
  * to mix classes and the history filter can never disagree.
@@ -18,6 +19,11 @@
 		  " coalesce(h.cpu_model, 'unknown host') || ' x' || coalesce(h.ncpus, '?')"
 #define ARCH_EXPR "coalesce(CASE WHEN json_valid(b.guest_env) THEN json_extract(b.guest_env, '$.arch') END," \
 		  " k.arch, 'unknown')"
+/* the vCPUs QEMU gave the guest (whether the plan or --cpus chose them) and
+ * the user's --memory/--append/--qemu-arg (runs.noise's "guest"; {} for the
+ * plan's own) */
+#define GUEST_EXPR "coalesce(b.vcpus, '?') || ' vCPU, ' || coalesce(CASE WHEN json_valid(r.noise) THEN" \
+		   " json_remove(json_extract(r.noise, '$.guest'), '$.cpus') END, '{}')"
 
 static const char *db_file(sqlite3 *db)
 {
@@ -57,7 +63,8 @@ int boothist_class(sqlite3 *db, const struct db_selector *sel, struct boot_class
 	memset(out, 0, sizeof(*out));
 	if (distinct(db, sel, CLOCK_EXPR, &out->clock, &out->nclock) ||
 	    distinct(db, sel, HOST_EXPR, &out->host, &out->nhost) ||
-	    distinct(db, sel, ARCH_EXPR, &out->arch, &out->narch)) {
+	    distinct(db, sel, ARCH_EXPR, &out->arch, &out->narch) ||
+	    distinct(db, sel, GUEST_EXPR, &out->guest, &out->nguest)) {
 		boot_class_free(out);
 		return -1;
 	}
@@ -69,6 +76,7 @@ void boot_class_free(struct boot_class *c)
 	free(c->clock);
 	free(c->host);
 	free(c->arch);
+	free(c->guest);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -135,18 +143,19 @@ static void case_history(const struct sample_case *sc, const int64_t *compared, 
 	free(med);
 }
 
-int boothist_load(sqlite3 *db, const char *metric, const char *clock, const char *host, const char *arch,
+int boothist_load(sqlite3 *db, const char *metric, const struct boothist_class_sel *cls,
 		  const int64_t *compared, size_t ncompared, struct boothist *out)
 {
 	/* The class as one bound string: the dimensions that must match, joined
 	 * by a unit separator (values come from the database, never SQL text). */
-	const char *exprs[] = { CLOCK_EXPR, HOST_EXPR, ARCH_EXPR }, *vals[] = { clock, host, arch };
+	const char *exprs[] = { CLOCK_EXPR, HOST_EXPR, ARCH_EXPR, GUEST_EXPR },
+		   *vals[] = { cls->clock, cls->host, cls->arch, cls->guest };
 	char *expr = xstrdup("''"), *bind = xstrdup(""), *t, *sql;
 	struct sample_set set;
 	struct sample_query q = { .metric = metric };
 	int rc;
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		if (!vals[i])
 			continue;
 		t = xasprintf("%s || char(31) || %s", expr, exprs[i]);

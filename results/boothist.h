@@ -18,8 +18,8 @@
 
 /* The distinct values one side's boots have, ", "-joined; n* count them. */
 struct boot_class {
-	char *clock, *host, *arch;
-	size_t nclock, nhost, narch;
+	char *clock, *host, *arch, *guest;
+	size_t nclock, nhost, narch, nguest;
 };
 int boothist_class(sqlite3 *db, const struct db_selector *sel, struct boot_class *out);
 void boot_class_free(struct boot_class *c);
@@ -37,12 +37,15 @@ struct boothist {
 };
 
 /*
- * Per case key, the history of boots of the class (clock, host, arch; NULL
- * matches any value) for the metric (get or put), through the one sample
+ * Per case key, the history of boots of the class (clock, host, arch, guest
+ * settings; NULL matches any value) for the metric (get or put), through the one sample
  * loader (samples.c). compared[0..ncompared) (sorted) are the compared
  * boots: a kernel seen only in one of them is kept out of the spread bound.
  */
-int boothist_load(sqlite3 *db, const char *metric, const char *clock, const char *host, const char *arch,
+struct boothist_class_sel {
+	const char *clock, *host, *arch, *guest;
+};
+int boothist_load(sqlite3 *db, const char *metric, const struct boothist_class_sel *cls,
 		  const int64_t *compared, size_t ncompared, struct boothist *out);
 const struct model_history *boothist_find(const struct boothist *b, const char *key);
 void boothist_free(struct boothist *b);

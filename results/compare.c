@@ -324,7 +324,9 @@ static int check_classes(sqlite3 *db, const struct db_selector *base, const stru
 	     check_dim("host class", "--allow-mixed-host", cb->host, cb->nhost, cn->host, cn->nhost,
 		       allow & CMP_MIX_HOST, base, new, &out->host_class) ||
 	     check_dim("architecture", "--cross-arch", cb->arch, cb->narch, cn->arch, cn->narch,
-		       allow & CMP_MIX_ARCH, base, new, &out->arch);
+		       allow & CMP_MIX_ARCH, base, new, &out->arch) ||
+	     check_dim("guest settings", "--allow-mixed-guest", cb->guest, cb->nguest, cn->guest, cn->nguest,
+		       allow & CMP_MIX_GUEST, base, new, &out->guest);
 	out->icount = cb->nclock == 1 && cn->nclock == 1 && !strcmp(cb->clock, "icount") &&
 		      !strcmp(cn->clock, "icount");
 	if (rc) {
@@ -332,7 +334,9 @@ static int check_classes(sqlite3 *db, const struct db_selector *base, const stru
 		boot_class_free(cn);
 		free(out->clock);
 		free(out->host_class);
-		out->clock = out->host_class = NULL;
+		free(out->arch);
+		free(out->guest);
+		out->clock = out->host_class = out->arch = out->guest = NULL;
 		return COMPARE_REFUSED;
 	}
 	return 0;
@@ -348,7 +352,8 @@ static int load_history(sqlite3 *db, const struct db_selector *base, const struc
 
 #define ONE(dim) (cb->n##dim == 1 && cn->n##dim == 1 && !strcmp(cb->dim, cn->dim) ? cb->dim : NULL)
 	rc = boothist_ids(db, base, &ids, &nids) || boothist_ids(db, new, &ids, &nids) ? -1 :
-	     boothist_load(db, metric, ONE(clock), ONE(host), ONE(arch), ids, nids, h);
+	     boothist_load(db, metric, &(struct boothist_class_sel){ ONE(clock), ONE(host), ONE(arch), ONE(guest) },
+			   ids, nids, h);
 #undef ONE
 	free(ids);
 	boot_class_free(cb);
@@ -530,6 +535,7 @@ void compare_result_free(struct compare_result *r)
 	free(r->host);
 	free(r->clock);
 	free(r->host_class);
+	free(r->guest);
 	free(r->arch);
 	free(r->reproduce);
 	memset(r, 0, sizeof(*r));
@@ -542,8 +548,9 @@ static void method_lines(FILE *f, const struct compare_result *r, const char *pr
 	double t = r->opts.threshold_pct / 100.0;
 
 	fprintf(f, "%smetric %s_us, lower is better; warm-up and truncated samples excluded (counted);"
-		" clock %s; host class %s; architecture %s\n", prefix, r->opts.metric, r->clock ? r->clock : "?",
-		r->host_class ? r->host_class : "?", r->arch ? r->arch : "?");
+		" clock %s; host class %s; architecture %s; guest %s\n", prefix, r->opts.metric,
+		r->clock ? r->clock : "?", r->host_class ? r->host_class : "?", r->arch ? r->arch : "?",
+		r->guest ? r->guest : "?");
 	fprintf(f, "%sunit: the boot (one median per boot; repeats inside a boot share its luck); boots: base %zu, new %zu\n",
 		prefix, r->base_boots, r->new_boots);
 	fprintf(f, "%sratio and 95%% CI: pooled t-interval on the difference of mean log boot medians; boot-to-boot"
@@ -769,14 +776,14 @@ static void emit_json(FILE *f, const struct compare_result *r)
 	for (int v = 0; v < CMP_NVERDICTS; v++)
 		json_object_set_new(counts, cmp_verdict_names[v], json_integer((json_int_t)r->counts[v]));
 	doc = json_pack("{s:s, s:{s:s, s:s, s:I}, s:{s:s, s:s, s:I}, s:s,"
-			" s:{s:s, s:f, s:f, s:s, s:s, s:s, s:s, s:s, s:s},"
+			" s:{s:s, s:f, s:f, s:s, s:s, s:s, s:s, s:s, s:s, s:s},"
 			" s:o, s:{s:I, s:f, s:o, s:I, s:I, s:I}, s:o, s:{s:o, s:o}, s:s}",
 			"format", "gupbench-compare-2",
 			"base", "selector", r->base_desc, "kernels", r->base_kernels, "boots", (json_int_t)r->base_boots,
 			"new", "selector", r->new_desc, "kernels", r->new_kernels, "boots", (json_int_t)r->new_boots,
 			"host", r->host,
 			"method", "metric", r->opts.metric, "threshold_pct", r->opts.threshold_pct, "alpha", r->opts.alpha,
-			"clock", r->clock, "host_class", r->host_class, "arch", r->arch,
+			"clock", r->clock, "host_class", r->host_class, "arch", r->arch, "guest", r->guest,
 			"ci", "pooled t-interval on mean log boot medians, boot variance pooled with the case's history",
 			"test", "t-test of no change on log boot medians",
 			"adjustment", "Holm over all compared cases",

@@ -70,7 +70,7 @@ struct cmp_case {
 	char why[400];        /* why this verdict: boots, variance source, threshold, what would settle it */
 };
 
-enum { CMP_MIX_CLOCK = 1, CMP_MIX_HOST = 2, CMP_MIX_ARCH = 4 };
+enum { CMP_MIX_CLOCK = 1, CMP_MIX_HOST = 2, CMP_MIX_ARCH = 4, CMP_MIX_GUEST = 8 };
 
 /* The default threshold by clock: on the icount clock boots agree to the
  * microsecond, so a 1% change is measured, not noise; on the wall clock 5%. */
@@ -118,6 +118,7 @@ struct compare_result {
 	size_t counts[CMP_NVERDICTS];
 	double geomean;                      /* of ratios; 0 when none */
 	char *clock, *host_class, *arch;     /* of both sides ("base: x; new: y" when allowed to differ) */
+	char *guest;                         /* guest settings: vCPUs and the user's --memory etc., likewise */
 	int icount;                          /* both sides on the instruction-counted clock */
 	size_t no_estimate;                  /* cases without a boot-variance estimate */
 	int emulated;                        /* some side ran under TCG */

@@ -60,10 +60,12 @@ CREATE TABLE boots (
 	guest_env     TEXT                    -- the stream's env record (THP, hugetlb, page sizes)
 	-- clock TEXT NOT NULL DEFAULT 'wall': 'wall' or 'icount', added by the
 	-- migration to version 2 in results/db.c (how guest time was counted)
-	-- vcpus INTEGER: the vCPUs QEMU gave the guest (-smp N; the guest's own
-	-- count is guest_env's "cpus"), added by the migration to version 4;
-	-- NULL when not recorded (imports, boots before version 4)
 );
+-- boots.vcpus INTEGER: the vCPUs QEMU gave the guest (-smp N; the guest's
+-- own count is guest_env's "cpus"), added by the migration to version 4;
+-- NULL when not recorded (imports, boots before version 4). (Said here, not
+-- inside the CREATE TABLE, whose text SQLite keeps: a migrated file's schema
+-- must read exactly like a new one's.)
 CREATE INDEX boots_run ON boots(run_id);
 CREATE INDEX boots_kernel ON boots(kernel_id);
 

@@ -19,7 +19,7 @@
 struct cmp_args {
 	const char *db, *metric, *format;
 	double threshold, alpha;
-	int mix_clock, mix_host, cross_arch;
+	int mix_clock, mix_host, mix_guest, cross_arch;
 	const char *pos[2];
 	int npos;
 };
@@ -50,6 +50,8 @@ static const struct opt options[] = {
 	  "compare boots of different clock modes", NULL, 0 },
 	{ "--allow-mixed-host",  NULL, offsetof(struct cmp_args, mix_host),  NULL,
 	  "compare boots of different host classes", NULL, 0 },
+	{ "--allow-mixed-guest", NULL, offsetof(struct cmp_args, mix_guest), NULL,
+	  "compare boots of different guest settings (vCPUs, --memory, --append, --qemu-arg)", NULL, 0 },
 	{ "--cross-arch", NULL,      offsetof(struct cmp_args, cross_arch), NULL,
 	  "compare kernels of different architectures (refused otherwise)", NULL, 0 },
 	{ "--format",     "FMT",     offsetof(struct cmp_args, format),     NULL, NULL, NULL, 0 },
@@ -139,7 +141,7 @@ int cmd_compare(int argc, char **argv)
 	 * compare_run() checks clock modes and host classes */
 	o = (struct compare_opts){ .metric = a.metric, .threshold_pct = a.threshold, .alpha = a.alpha,
 				   .allow_mixed = (a.mix_clock ? CMP_MIX_CLOCK : 0u) | (a.mix_host ? CMP_MIX_HOST : 0u) |
-						  CMP_MIX_ARCH,
+						  (a.mix_guest ? CMP_MIX_GUEST : 0u) | CMP_MIX_ARCH,
 				   .base_arg = a.pos[0], .new_arg = a.pos[1] };
 	if ((ret = compare_run(db, &base, &new, &o, &r))) {
 		ret = ret == COMPARE_REFUSED ? EXIT_USAGE : EXIT_DB;

@@ -95,7 +95,7 @@ int main(void)
 	struct compare_result r;
 	const struct cmp_case *c;
 
-	tap_plan(66);
+	tap_plan(69);
 	if (!mkdtemp(dir))
 		return 1;
 	path = xasprintf("%s/c.db", dir);
@@ -242,6 +242,17 @@ int main(void)
 	allow_mixed = CMP_MIX_HOST | CMP_MIX_ARCH;
 	ok(run_cmp("ic-a", "ic-b", &r) == 0 && strstr(r.arch, "new: aarch64"), "CMP_MIX_ARCH (--cross-arch) compares (%s)",
 	   r.arch ? r.arch : "-");
+	compare_result_free(&r);
+	/* Guest settings: the vCPU count and the user's --memory etc. (runs.noise) */
+	sqlite3_exec(db, "UPDATE boots SET vcpus = 2 WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-b')",
+		     NULL, NULL, NULL);
+	is_int(run_cmp("ic-a", "ic-b", &r), COMPARE_REFUSED, "1-vCPU (unrecorded) against 2-vCPU guests: refused");
+	sqlite3_exec(db, "UPDATE boots SET vcpus = 2 WHERE run_id IN (SELECT id FROM runs WHERE label = 'ic-a');"
+		     "UPDATE runs SET noise = '{\"guest\":{\"memory_mb\":4096}}' WHERE label = 'ic-b'", NULL, NULL, NULL);
+	is_int(run_cmp("ic-a", "ic-b", &r), COMPARE_REFUSED, "the plan's memory against --memory 4096: refused");
+	allow_mixed = CMP_MIX_HOST | CMP_MIX_ARCH | CMP_MIX_GUEST;
+	ok(run_cmp("ic-a", "ic-b", &r) == 0 && r.guest && strstr(r.guest, "new: 2 vCPU, {\"memory_mb\":4096}"),
+	   "--allow-mixed-guest compares and names both (%s)", r.guest ? r.guest : "-");
 	compare_result_free(&r);
 	allow_mixed = 0;
 
