@@ -29,6 +29,7 @@ static const struct arch_info arches[] = {
 		.bench_path = "bench/gupbench", .elf_machine = EM_X86_64,
 		/* 1G pages are gigantic (above the buddy allocator's 4 MiB) */
 		.default_hugetlb_kb = 2048, .hugetlb_kb = x86_64_hugetlb, .boot_hugetlb_above_kb = 4096,
+		.numa = NUMA_FAKE, .numa_config = "NUMA_EMU",
 		.deb_qemu = "qemu-system-x86", .deb_cross_gcc = "gcc-x86-64-linux-gnu",
 	},
 	{
@@ -47,6 +48,10 @@ static const struct arch_info arches[] = {
 		/* 32M and 1G are gigantic (above the buddy allocator's 4 MiB with
 		 * the 4K granule) */
 		.default_hugetlb_kb = 2048, .hugetlb_kb = arm64_hugetlb, .boot_hugetlb_above_kb = 4096,
+		/* arm64 has no NUMA emulation before 6.12's generic one (not
+		 * offered to arm64 there either): QEMU's nodes reach the kernel
+		 * in the device tree (OF_NUMA, selected by NUMA) */
+		.numa = NUMA_QEMU, .numa_config = "NUMA",
 		.deb_qemu = "qemu-system-arm", .deb_cross_gcc = "gcc-aarch64-linux-gnu",
 	},
 };

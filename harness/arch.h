@@ -15,6 +15,13 @@ enum results_channel {
 	RESULTS_VIRTIO,      /* a virtio console (virtconsole), hvc0 in the guest */
 };
 
+/* How a guest gets the NUMA nodes a plan asks for. Either way the RAM is
+ * split evenly between the nodes, node 0 at the lowest addresses. */
+enum numa_source {
+	NUMA_FAKE,           /* numa=fake=N on the command line (CONFIG_NUMA_EMU) */
+	NUMA_QEMU,           /* one QEMU -numa node per node, told by the firmware tables */
+};
+
 struct arch_info {
 	const char *name;            /* as the user and the cache say it: "x86_64" */
 	const char *uname_machine;   /* uname -m of a native host */
@@ -44,6 +51,8 @@ struct arch_info {
 	long default_hugetlb_kb;
 	const long *hugetlb_kb;      /* sizes a guest can offer, 0-terminated */
 	long boot_hugetlb_above_kb;  /* larger sizes are reserved on the kernel command line */
+	enum numa_source numa;
+	const char *numa_config;     /* the kernel option that source needs, without CONFIG_ */
 	/* host */
 	const char *deb_qemu;        /* Debian package with qemu_binary */
 	const char *deb_cross_gcc;   /* Debian package with <cross_prefix>gcc */

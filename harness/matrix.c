@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ static const struct {
 } workloads[] = {
 	{ "gup_test",           WA_NPAGES | WA_MEM | WA_GUP, 0, 1, 0.004 },
 	{ "move_pages_query",   WA_NPAGES | WA_MEM,          0, 1, 0.02 },
-	{ "move_pages_migrate", WA_NPAGES | WA_MEM,          2, 2, 0.05 },
+	{ "move_pages_migrate", WA_NPAGES | WA_MEM,          2, 2, 0.1 },
 	{ "ksm_merge",          0,                           0, 1, 0.5 },
 	{ "ksm_unmerge",        0,                           0, 1, 0.5 },
 	{ "thp_split",          0,                           0, 1, 0.05 },
@@ -954,9 +955,15 @@ static double case_seconds(const struct matrix_case *c, const struct arch_info *
 {
 	long kb = case_hugetlb_kb(c, a);
 	double pages = kb > 0 ? (double)c->size_mb * 1024 / (double)kb : 0;
+	double mb = (double)c->size_mb, rounds = c->repeats + c->warmup;
 
-	return 30.0 + (workloads[c->workload].s_per_mb * (double)c->size_mb + 0.0004 * pages) *
-		(c->repeats + c->warmup) * c->threads;
+	/* a migration moves whole pages (all of a 1G page for a 64 MiB
+	 * range), once more untimed to put the range on its first node */
+	if (workloads[c->workload].nodes && kb > 0) {
+		mb = ceil(pages) * (double)kb / 1024;
+		rounds += 1;
+	}
+	return 30.0 + (workloads[c->workload].s_per_mb * mb + 0.0004 * pages) * rounds * c->threads;
 }
 
 long plan_boot_huge(const struct plan_needs *needs, long kb)
@@ -1041,6 +1048,8 @@ static long plan_hugetlb(const struct matrix *m, const size_t *idx, size_t n, co
 /* Guest RAM for the plan: hugetlb pages, the largest plain buffer, NUMA nodes. */
 static void size_memory(struct plan_needs *needs, long huge_mb, long max_plain_mb, long max_node)
 {
+	long step;
+
 	needs->mem_mb = 256 + huge_mb + max_plain_mb + max_plain_mb / 8;
 	if (max_node >= 1) {
 		long per_node = 64 + max_plain_mb + max_plain_mb / 8;
@@ -1051,10 +1060,17 @@ static void size_memory(struct plan_needs *needs, long huge_mb, long max_plain_m
 	}
 	/* Boot-time 1G pages need free 1G-aligned blocks. Below 4 GiB the pc
 	 * machine's RAM stops just short of 3 GiB and holds the kernel and the
-	 * initrd; memblock allocates from the top. So put the pages above
-	 * 4 GiB: RAM = 3 GiB + N GiB + room for the early allocations. */
+	 * initrd (QEMU puts it just below 2 GiB); arm64's first GiB holds
+	 * them. The kernel deals the pages round robin over the nodes, but a
+	 * node without a free block silently gives its page to another: with
+	 * the RAM split evenly from address 0, node 0 must reach past its low
+	 * 3 GiB by its share of pages, plus room at its top for its own early
+	 * allocations (memmap, NODE_DATA). Else move_pages_migrate finds both
+	 * pages on node 1 and nowhere to move. */
 	if (plan_boot_huge(needs, 1048576) > 0) {
-		long floor = 3072 + 1024 * plan_boot_huge(needs, 1048576) + 512;
+		long nodes = needs->numa_nodes > 1 ? needs->numa_nodes : 1;
+		long share = (plan_boot_huge(needs, 1048576) + nodes - 1) / nodes;
+		long floor = nodes * (3072 + 1024 * share + 512);
 
 		needs->mem_mb += 1024;
 		if (needs->mem_mb < floor)
@@ -1065,7 +1081,9 @@ static void size_memory(struct plan_needs *needs, long huge_mb, long max_plain_m
 	 * well above that line. */
 	if (needs->mem_mb < GUEST_MIN_MEM_MB)
 		needs->mem_mb = GUEST_MIN_MEM_MB;
-	needs->mem_mb = (needs->mem_mb + 127) / 128 * 128;
+	/* whole 128 MiB steps for every node */
+	step = 128L * (needs->numa_nodes > 1 ? needs->numa_nodes : 1);
+	needs->mem_mb = (needs->mem_mb + step - 1) / step * step;
 }
 
 char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,

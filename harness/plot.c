@@ -23,6 +23,7 @@
 #include "spawn.h"
 #include "stats.h"
 #include "util.h"
+#include "workload.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -351,16 +352,25 @@ static int file_backed(const struct pcase *c)
 	return *c->file && strcmp(c->file, "/dev/zero");
 }
 
+/* A case of a workload beyond gup_test (its cmd is the workload's name). */
+static int is_workload(const struct pcase *c)
+{
+	const struct workload *w = workload_find(c->cmd);
+
+	return w && !workload_is_gup_test(w);
+}
+
 /*
  * "pin_longterm 512 MiB THP" plus whatever sets the case apart from the
- * selftest's defaults (which write to the pages of a private mapping).
+ * selftest's defaults (which write to the pages of a private mapping); a
+ * workload has no write flag.
  */
 static char *case_desc(const struct pcase *c)
 {
 	char mem[64];
 
 	mem_label(c, mem, sizeof(mem));
-	return xasprintf("%s %g MiB %s%s%s%s%s", c->cmd, c->size_mb, mem, c->write ? "" : " read-only",
+	return xasprintf("%s %g MiB %s%s%s%s%s", c->cmd, c->size_mb, mem, c->write || is_workload(c) ? "" : " read-only",
 			 c->shared ? " shared" : "", file_backed(c) ? " file" : "",
 			 c->threads > 1 ? " threaded" : "");
 }
@@ -534,11 +544,22 @@ static char *page_suffix(const char *filter, size_t page, size_t pages)
 	return filter ? xstrdup(filter) : NULL;
 }
 
-/* The subtitle: what was measured, where. */
+/* Does any case of s run a workload beyond gup_test? */
+static int has_workload(const struct pset *s)
+{
+	for (size_t i = 0; s && i < s->n; i++)
+		if (is_workload(&s->c[i]))
+			return 1;
+	return 0;
+}
+
+/* The subtitle: what was measured (and by which clock), where. */
 static char *measured_line(const struct plot_ctx *x, const struct pset *a, const struct pset *b)
 {
-	return xasprintf("%s (kernel ktime, %s) | accel %s%s%s | %s%s%s",
-			 x->o.metric->what, x->o.metric->column, *a->accel ? a->accel : "?",
+	return xasprintf("%s (%s, %s) | accel %s%s%s | %s%s%s", x->o.metric->what,
+			 has_workload(a) || has_workload(b) ? "gup_test: kernel ktime; workloads: the bench's clock around the syscalls"
+							    : "kernel ktime",
+			 x->o.metric->column, *a->accel ? a->accel : "?",
 			 b && strcmp(a->accel, b->accel) ? " / " : "",
 			 b && strcmp(a->accel, b->accel) ? b->accel : "",
 			 a->sel.describe, b ? " vs " : "", b ? b->sel.describe : "");
@@ -630,6 +651,21 @@ static enum cmp_verdict beforeafter_row(struct plot_ctx *x, FILE *f, size_t i, c
 	return v;
 }
 
+/* Pixels per case: the bars, or the widest tick label (description or key,
+ * about 7.5 px a character) when that is wider, so that labels never overlap. */
+static double case_slot_px(const struct pcase **pairs, size_t np, int has_ref)
+{
+	double px = has_ref ? 250 : 190;
+
+	for (size_t i = 0; i < np; i++) {
+		char *desc = case_desc(pairs[2 * i]);
+
+		px = fmax(px, 7.5 * (double)(fmax(strlen(desc), strlen(pairs[2 * i]->key)) + 2));
+		free(desc);
+	}
+	return px;
+}
+
 static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset *new,
 			     const struct pcase **pairs, size_t np, const char *suffix)
 {
@@ -670,7 +706,7 @@ static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset 
 	param_num(p, "ncases", (double)np);
 	param_num(p, "has_ref", has_ref);
 	draw(x, "beforeafter", stem, title, data, dlen, p, &pbuf, &plen,
-	     (int)fmax(900, 160 + np * (has_ref ? 250 : 190)), 700);
+	     (int)fmax(900, 160 + (double)np * case_slot_px(pairs, np, has_ref)), 700);
 	free(data);
 	free(stem);
 	free(title);

@@ -165,7 +165,7 @@ char *qemu_cmdline(const struct qemu_spec *s)
 			strvec_pushf(&w, "hugepagesz=%ldK", kb);
 		strvec_pushf(&w, "hugepages=%ld", s->boot_huge[i].pages);
 	}
-	if (s->numa_nodes > 1)
+	if (s->numa_nodes > 1 && s->arch->numa == NUMA_FAKE)
 		strvec_pushf(&w, "numa=fake=%d", s->numa_nodes);
 	for (const char *const *a = s->append; a && *a; a++)
 		strvec_push(&w, *a);
@@ -191,6 +191,28 @@ static void push_results_channel(struct strvec *v, const struct qemu_spec *s)
 	} else {
 		strvec_push(v, "-serial");
 		strvec_pushf(v, "file:%s", s->results_path);
+	}
+}
+
+/* NUMA_QEMU: the RAM in numa_nodes equal backends (the last takes what
+ * does not divide), one node each; the vCPUs all on node 0, as numa=fake
+ * leaves them. */
+static void push_numa_nodes(struct strvec *v, const struct qemu_spec *s)
+{
+	long share;
+
+	if (s->numa_nodes <= 1 || s->arch->numa != NUMA_QEMU)
+		return;
+	share = s->mem_mb / s->numa_nodes;
+	for (int i = 0; i < s->numa_nodes; i++) {
+		strvec_push(v, "-object");
+		strvec_pushf(v, "memory-backend-ram,id=node%d,size=%ldM", i,
+			     i < s->numa_nodes - 1 ? share : s->mem_mb - share * (s->numa_nodes - 1));
+		strvec_push(v, "-numa");
+		if (i == 0)
+			strvec_pushf(v, "node,nodeid=0,cpus=0-%d,memdev=node0", s->cpus - 1);
+		else
+			strvec_pushf(v, "node,nodeid=%d,memdev=node%d", i, i);
 	}
 }
 
@@ -224,6 +246,7 @@ char **qemu_argv(const struct qemu_spec *s)
 	 * of N cores in one socket showed the guest a single CPU. */
 	strvec_push(&v, "-smp");
 	strvec_pushf(&v, "%d,sockets=%d,cores=1,threads=1", s->cpus, s->cpus);
+	push_numa_nodes(&v, s);
 	strvec_pushl(&v, "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", NULL);
 	strvec_pushf(&v, "file:%s", s->console_path);
 	push_results_channel(&v, s);

@@ -25,7 +25,7 @@ struct qemu_spec {
 	int cpus;                    /* vCPUs: -smp N, one socket each */
 	struct boot_hugetlb boot_huge[BOOT_HUGETLB_MAX];   /* gigantic pages for the command line */
 	int n_boot_huge;
-	int numa_nodes;              /* > 1: fake NUMA nodes */
+	int numa_nodes;              /* > 1: that many NUMA nodes, as the arch's numa source gives them */
 	const char *const *append;   /* extra kernel command-line words, NULL-terminated; NULL: none */
 	const char *const *qemu_args;/* extra QEMU arguments, last; NULL-terminated; NULL: none */
 	const char *kernel, *initrd;

@@ -284,9 +284,9 @@ static int check_cases(struct runner *R, const struct run_opts *o, struct kernel
 			      K[i].name);
 			return EXIT_USAGE;
 		}
-		if (needs.numa_nodes > 1 && !kcache_config_has(&K[i].e, "NUMA_EMU")) {
-			error("the matrix names NUMA node %d but kernel '%s' lacks CONFIG_NUMA_EMU",
-			      needs.numa_nodes - 1, K[i].name);
+		if (needs.numa_nodes > 1 && !kcache_config_has(&K[i].e, R->arch->numa_config)) {
+			error("the matrix names NUMA node %d but kernel '%s' lacks CONFIG_%s",
+			      needs.numa_nodes - 1, K[i].name, R->arch->numa_config);
 			return EXIT_USAGE;
 		}
 	}

@@ -223,6 +223,10 @@ static int check_params(struct ingest *in, json_t *params, const struct bench_op
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		long long want = (long long)*(const unsigned long *)((const char *)o + nums[i].off);
 
+		/* no -n: the workload's own default (io_uring_register's is -1) */
+		if (nums[i].off == offsetof(struct bench_opts, nr_pages) && !o->nr_pages_set && o->workload)
+			want = (long long)workload_default_nr_pages(o->workload);
+
 		if (!(v = json_object_get(params, nums[i].name)) || json_is_null(v))
 			continue;
 		/* -n -1 (all pages in one call) or a workload's own default: the

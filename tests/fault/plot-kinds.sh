@@ -3,9 +3,11 @@
 # database (tests/fixtures/*.jsonl stored with `gupharness db import`), the
 # data files say what the charts show (ratios, verdicts, warm-ups, the
 # published reference), index.md lists every chart, and the redraw command
-# it gives works from the files in the output directory alone.
+# it gives works from the files in the output directory alone. Workload
+# cases (a folio-walk run's streams) are described as workloads and get
+# slots as wide as their long keys.
 . "$(dirname "$0")/../lib.sh"
-plan 23
+plan 26
 scratch
 DB=$SCRATCH/fixture.db
 OUT=$SCRATCH/out
@@ -92,4 +94,22 @@ plot beforeafter linux-6.1 linux-6.12 --case no-such-case
 check "a case filter matching nothing exits 2" -- [ $? -eq 2 ]
 check "  ... and names the kernels and cases that exist" -- \
 	grep -q "kernels with runs: 'linux-6.1 (runs: 2)', 'linux-6.12 (runs: 2)'" "$SCRATCH/beforeafter.err"
+# Workload cases: two real folio-walk boots (x86_64, icount), one per kernel.
+FWDB=$SCRATCH/fw.db
+FWP=$SCRATCH/fw/beforeafter_linux-6.1_vs_linux-6.12_move_pages_migrate
+fw_import() {
+	local v
+	for v in 6.1 6.12; do
+		timeout 60 "$GUPHARNESS" db import "$FIX/folio-walk-$v.jsonl" --kernel "linux-$v" --clock icount \
+			--db "$FWDB" >/dev/null || return 1
+	done
+}
+check "folio-walk streams import, and their migration cases draw" -- bash -c "$(declare -f fw_import); \
+	FIX='$FIX' GUPHARNESS='$GUPHARNESS' FWDB='$FWDB' fw_import && timeout 120 '$GUPHARNESS' plot beforeafter \
+	linux-6.1 linux-6.12 --case move_pages_migrate --db '$FWDB' --out '$SCRATCH/fw' --format png >/dev/null 2>&1"
+check "workload cases: 4 rows, none called read-only, the subtitle names the workloads' clock" -- \
+	bash -c "[ \$(awk 'END { print NR }' '$FWP.dat') -eq 4 ] && ! grep -q 'read-only' '$FWP.dat' &&
+		grep -q \"^subtitle = .*workloads: the bench\" '$FWP.params.gp'"
+check "each case is as wide as its longest label (keys of 62 characters)" -- \
+	bash -c "w=\$(sed -n 's/^width = //p' '$FWP.params.gp'); [ -n \"\$w\" ] && [ \"\$w\" -ge \$((160 + 4 * 62 * 7)) ]"
 tap_done

@@ -67,7 +67,7 @@ int main(void)
 	char *dbfile, *big;
 	int fd = mkstemp(path);
 
-	tap_plan(119);
+	tap_plan(120);
 	close(fd);
 	unlink(path);
 	mkdir_p(path, 0700);
@@ -200,6 +200,16 @@ int main(void)
 		       "document: boot complete");
 		is_int(sql_count(db, "SELECT count(*) FROM cases WHERE key = '-L -m 8 -n 1 -T' AND cmd = 'unknown'"), 1,
 		       "document: case stored, cmd unknown when params lack it");
+		ingest_result_free(&r);
+		/* a workload whose -n defaults to -1 (one io_uring buffer): no -n
+		 * in the argv, the bench's resolved count in params */
+		doc = "{\"format\": \"gupbench-result-1\", \"env\": {\"release\": \"6.1.1\"}, \"cases\": [ {"
+		      "\"id\": \"--workload io_uring_register -m 512 -n -1\", \"key\": \"--workload io_uring_register -m 512 -n -1\","
+		      " \"status\": \"ok\", \"argv\": [\"--workload\", \"io_uring_register\", \"-m\", \"512\", \"--json\"],"
+		      " \"params\": {\"cmd\": \"io_uring_register\", \"size_mb\": 512, \"nr_pages_per_call\": 131072},"
+		      " \"samples\": [{\"get_us\": 5, \"put_us\": 1, \"truncated\": false, \"warmup\": false}]}]}";
+		ok(ingest(doc, 0, &r) == 0, "document: a workload's own -n default, resolved by the bench, is taken (%s)",
+		   r.err);
 		ingest_result_free(&r);
 		ok(ingest("{\"format\":\"gupbench-result-1\",\"env\":{},\"cases\":[{\"id\":\"y\"}]}", 0, &r) == -1 &&
 		   strstr(r.err, "document case 1: case record lacks \"key\""), "document: bad case named (%s)", r.err);

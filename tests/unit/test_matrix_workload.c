@@ -3,7 +3,7 @@
  * `--workload NAME ...` command lines whose ids are the bench's keys; axes
  * a workload does not take collapse; nr_pages -1; an unknown workload names
  * its place; a migration case asks the guest for two NUMA nodes and two
- * copies of its hugetlb range; the presets folio-walk.json and
+ * copies of its hugetlb range, with 1G pages RAM enough for node 0 to get one; the presets folio-walk.json and
  * stock-kernel.json expand as documented.
  */
 #include "matrix.h"
@@ -60,6 +60,26 @@ static void test_needs(void)
 	free(plan);
 	matrix_free(&m);
 
+	/* 1G pages are reserved at boot and dealt round robin over the nodes,
+	 * a node without a free GiB handing its page on: node 0 (an even
+	 * share of the RAM from address 0) must reach its page's GiB past
+	 * the low 3 GiB that hold the kernel and the initrd, with room above */
+	ok(!parse("{\"repeats\": 5, \"warmup\": 1, \"axes\": {\"workload\": \"move_pages_migrate\", \"size_mb\": 64, \"hugetlb\": \"1G\"}}", &m, err),
+	   "a 1G migration case parses");
+	for (int a = 0; a < 2; a++) {
+		const struct arch_info *arch = arch_lookup(a ? "arm64" : "x86_64");
+
+		plan = matrix_plan(&m, idx, 1, arch, &needs);
+		ok(needs.numa_nodes == 2 && plan_boot_huge(&needs, 1048576) == 2 &&
+		   needs.mem_mb % 256 == 0 && needs.mem_mb / 2 >= 3072 + 1024 + 256,
+		   "%s: two 1G pages, and node 0's half of the RAM (%ld MiB) holds one above 4 GiB", arch->name,
+		   needs.mem_mb / 2);
+		ok(needs.case_timeout >= 30 + 0.1 * 1024 * 7,
+		   "%s: the case timeout (%.0f s) covers moving the whole 1G page 7 times", arch->name, needs.case_timeout);
+		free(plan);
+	}
+	matrix_free(&m);
+
 	ok(!parse("{\"axes\": {\"workload\": \"move_pages_query\", \"size_mb\": 64, \"hugetlb\": \"2M\"}}", &m, err),
 	   "a query case parses");
 	plan = matrix_plan(&m, idx, 1, arch_lookup("x86_64"), &needs);
@@ -93,7 +113,7 @@ static void test_presets(void)
 
 int main(void)
 {
-	tap_plan(20);
+	tap_plan(25);
 	test_axis();
 	test_needs();
 	test_presets();

@@ -31,7 +31,7 @@ int main(void)
 	size_t lo, hi, covered = 0, prev = 0;
 	int k, n;
 
-	tap_plan(42);
+	tap_plan(44);
 	ok(!run_parse_shard("2/3", &k, &n) && k == 2 && n == 3, "shard 2/3 parses");
 	ok(run_parse_shard("0/3", &k, &n) == -1 && run_parse_shard("4/3", &k, &n) == -1 &&
 	   run_parse_shard("1/", &k, &n) == -1 && run_parse_shard("x", &k, &n) == -1, "bad shards refused");
@@ -69,7 +69,7 @@ int main(void)
 	   "console then results serial port");
 	ok(strstr(cl, "console=ttyS0") && strstr(cl, "panic=-1"), "console and panic on the command line");
 	ok(strstr(cl, "hugepagesz=1G hugepages=2") != NULL, "1G pages reserved at boot");
-	ok(strstr(cl, "numa=fake=2") != NULL, "fake NUMA nodes");
+	ok(strstr(cl, "numa=fake=2") && !has(argv, "-numa"), "x86_64: fake NUMA nodes on the command line, no QEMU nodes");
 	ok(strstr(cl, "tsc=reliable") != NULL, "tcg: the TSC is trusted, so ktime is not jiffies");
 	ok(strstr(cl, "no_timer_check") && !strstr(cl, "noapictimer"),
 	   "tcg wall: the IO-APIC timer check is skipped, the APIC timer kept");
@@ -132,6 +132,19 @@ int main(void)
 	ok(strstr(cl, "hugepagesz=32M hugepages=32 hugepagesz=1G hugepages=1") != NULL,
 	   "arm64: 32M and 1G pages reserved at boot");
 	ok(!strstr(cl, "tsc"), "arm64: no x86 TSC hints");
+	ok(!has(argv, "-numa"), "arm64: no -numa when the plan asks no nodes");
+	qemu_argv_free(argv);
+	free(cl);
+	/* arm64 has no numa=fake: QEMU's nodes, the RAM halved between them */
+	needs.numa_nodes = 2;
+	qemu_spec_from_needs(&spec, &needs);
+	argv = qemu_argv(&spec);
+	cl = qemu_cmdline(&spec);
+	ok(has_pair(argv, "-object", "memory-backend-ram,id=node0,size=2688M") &&
+	   has_pair(argv, "-object", "memory-backend-ram,id=node1,size=2688M") &&
+	   has_pair(argv, "-numa", "node,nodeid=0,cpus=0-1,memdev=node0") &&
+	   has_pair(argv, "-numa", "node,nodeid=1,memdev=node1") && !strstr(cl, "numa="),
+	   "arm64: two QEMU NUMA nodes of half the RAM each, the vCPUs on node 0, no numa=fake");
 	qemu_argv_free(argv);
 	free(cl);
 
