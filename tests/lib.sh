@@ -50,6 +50,17 @@ ok_sql() {
 	[ "$out" "$3" "$4" ]
 	ok $? "$5 (got $out)"
 }
+# synth_streams NAME=ARGS...: build tests/perf/gen-stream.c once, then write
+# $SCRATCH/NAME.jsonl for each "gen ARGS" (see gen-stream.c for ARGS);
+# fails at the first that does not come out.
+synth_streams() {
+	local spec
+	cc -O2 -o "$SCRATCH/gen" "$ROOT/tests/perf/gen-stream.c" || return 1
+	for spec in "$@"; do
+		# shellcheck disable=SC2086 # ARGS are words on purpose
+		"$SCRATCH/gen" ${spec#*=} >"$SCRATCH/${spec%%=*}.jsonl" || return 1
+	done
+}
 tap_done() {
 	if [ -z "$TAPPLAN" ]; then
 		echo "not ok $((TAPN + 1)) - the test declared no plan (call plan N first)"

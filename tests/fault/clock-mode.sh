@@ -10,9 +10,7 @@ export GUPBENCH_QUIET=1
 H=$GUPHARNESS
 D=$SCRATCH/c.db
 
-cc -O2 -o "$SCRATCH/gen" "$ROOT/tests/perf/gen-stream.c" &&
-	"$SCRATCH/gen" 2 5 1 1 5 6.12.0 >"$SCRATCH/a.jsonl" &&
-	"$SCRATCH/gen" 2 5 2 1 5 6.12.0 >"$SCRATCH/b.jsonl"
+synth_streams "a=2 5 1 1 5 6.12.0" "b=2 5 2 1 5 6.12.0"
 ok $? "synthetic streams"
 check "import with --clock icount" -- timeout 30 "$H" db import "$SCRATCH/a.jsonl" --db "$D" --clock icount --label I
 check "import without --clock" -- timeout 30 "$H" db import "$SCRATCH/b.jsonl" --db "$D" --label W

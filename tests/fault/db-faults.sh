@@ -11,10 +11,7 @@ export GUPBENCH_QUIET=1 GUPBENCH_BUSY_TIMEOUT_MS=700
 H=$GUPHARNESS
 D=$SCRATCH/g.db
 
-cc -O2 -o "$SCRATCH/gen" "$ROOT/tests/perf/gen-stream.c" &&
-	"$SCRATCH/gen" 4 10 1 1 5 6.1.0 >"$SCRATCH/a.jsonl" &&
-	"$SCRATCH/gen" 4 10 2 1 5 6.12.0 >"$SCRATCH/b.jsonl" &&
-	"$SCRATCH/gen" 40 200 3 1 5 6.12.0 >"$SCRATCH/big.jsonl"
+synth_streams "a=4 10 1 1 5 6.1.0" "b=4 10 2 1 5 6.12.0" "big=40 200 3 1 5 6.12.0"
 ok $? "synthetic streams"
 timeout 30 "$H" db import "$SCRATCH/a.jsonl" --db "$D" --label A >/dev/null
 ok $? "import a stream"

@@ -11,10 +11,7 @@ export GUPBENCH_QUIET=1
 H=$GUPHARNESS
 A=$SCRATCH/a.db B=$SCRATCH/b.db
 
-cc -O2 -o "$SCRATCH/gen" "$ROOT/tests/perf/gen-stream.c" &&
-	"$SCRATCH/gen" 5 10 1 1 3 6.1.0 >"$SCRATCH/1.jsonl" &&
-	"$SCRATCH/gen" 5 10 2 1 3 6.1.0 >"$SCRATCH/2.jsonl" &&
-	"$SCRATCH/gen" 5 10 3 0.5 3 6.12.0 >"$SCRATCH/3.jsonl"
+synth_streams "1=5 10 1 1 3 6.1.0" "2=5 10 2 1 3 6.1.0" "3=5 10 3 0.5 3 6.12.0"
 ok $? "synthetic streams"
 "$H" db import "$SCRATCH/1.jsonl" --db "$A" --label one >/dev/null &&
 	"$H" db import "$SCRATCH/1.jsonl" --db "$B" --label one >/dev/null &&
