@@ -10,9 +10,21 @@
  * state a fresh range has after the fault-in, except for what
  * get_user_pages() adds: FOLL_TOUCH marks each folio accessed, and a second
  * mark activates it (an LRU move per page). Measured under icount, a -U
- * (GUP_BASIC_TEST) case on a range an earlier case had used ran up to 40%
- * more instructions than on a fresh range. So -U and -c (get_user_pages)
- * always get a fresh range and leave none behind. Never kept either: -z
+ * (GUP_BASIC_TEST) case on a range an earlier -U had used ran up to 40%
+ * more instructions than on a fresh range. So after -U the range is kept
+ * only once MADV_COLD (5.4+) has taken that back: it clears each folio's
+ * referenced flag and deactivates the active ones, which is the LRU state
+ * a folio has after its fault-in (added inactive, not referenced; no
+ * MGLRU in the guest's config). What differs from a fresh range is not
+ * read by get_user_pages() or put: PTEs and PMDs lose their young bit
+ * (follow_page_pte() does not read it; a THP's touch_pmd() sets it again,
+ * one store per 2 MiB) and folios that had been active get
+ * PG_workingset (read only by reclaim). Measured under icount on
+ * linux-6.12, -U cases on reset ranges ran the instructions of fresh ones
+ * (bench/README.md gives the figures). Where MADV_COLD fails (a kernel
+ * without it, hugetlb: not on the LRU) the -U range is unmapped. The
+ * other commands pin or use GUP-fast, which marks nothing accessed. -c
+ * (get_user_pages() too) keeps fresh ranges and leaves none. Never kept: -z
  * (GUP itself faults the range in, inside the timing), -F (raw flags such
  * as FOLL_SPLIT_PMD split THPs), --numa-node (memory must be allocated
  * under the binding), a case that did not finish cleanly, and a long-term
@@ -36,6 +48,9 @@
 /* 5.14's; libc headers older than the kernels this runs on may lack it */
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
+#endif
+#ifndef MADV_COLD
+#define MADV_COLD 20
 #endif
 
 #define KEEP_MAX 2
@@ -186,10 +201,15 @@ static void evict_for(const struct bench_opts *o, unsigned long long size)
 	}
 }
 
-/* -U and -c: get_user_pages() marks each folio accessed (FOLL_TOUCH), a second mark activates it. */
-static int gup_touches(const struct bench_opts *o)
+/*
+ * Take back what get_user_pages() added (FOLL_TOUCH): MADV_COLD (5.4+)
+ * clears each folio's referenced flag and its PTE's/PMD's young bit and
+ * deactivates it. 0 if done; -1 where the kernel lacks it or refuses the
+ * mapping (hugetlb: VM_HUGETLB is not on the LRU).
+ */
+static int cold(struct range *rg)
 {
-	return o->cmd == CMD_GUP_BASIC || o->cmd == CMD_DUMP_PAGES;
+	return madvise(rg->p, rg->size, MADV_COLD);
 }
 
 int range_get(const struct bench_opts *o, struct range *rg, struct case_result *r)
@@ -197,10 +217,16 @@ int range_get(const struct bench_opts *o, struct range *rg, struct case_result *
 	double t0 = mono_s(), t1;
 
 	*rg = (struct range){ .p = MAP_FAILED, .filed = -1, .size = opts_size_bytes(o) };
-	for (int i = 0; i < KEEP_MAX && !gup_touches(o); i++)
+	for (int i = 0; i < KEEP_MAX && o->cmd != CMD_DUMP_PAGES; i++)
 		if (kept[i].used && range_same_type(&kept[i].o, o)) {
-			*rg = kept[i].rg;
 			kept[i].used = 0;
+			if (o->cmd == CMD_GUP_BASIC && cold(&kept[i].rg)) {
+				unmap(&kept[i].rg);
+				break;
+			}
+			*rg = kept[i].rg;
+			if (o->cmd == CMD_GUP_BASIC) /* the reset */
+				r->phases.setup_s = mono_s() - t0;
 			rg->reused = 1;
 			r->phases.populate = rg->populate;
 			r->phases.reused = 1;
@@ -229,13 +255,16 @@ void range_put(const struct bench_opts *o, struct range *rg, struct case_result 
 	int longterm = o->cmd == CMD_PIN_LONGTERM || o->cmd == CMD_PIN_LONGTERM_TEST;
 	double t0 = mono_s();
 
-	if (keeping && r->status == CASE_OK && !o->touch && !o->gup_flags && o->numa_node < 0 && !gup_touches(o) &&
+	if (keeping && r->status == CASE_OK && !o->touch && !o->gup_flags && o->numa_node < 0 &&
+	    o->cmd != CMD_DUMP_PAGES && !(o->cmd == CMD_GUP_BASIC && cold(rg)) &&
 	    !(longterm && longterm_may_migrate())) {
 		for (int i = 0; i < KEEP_MAX; i++)
 			if (!kept[i].used) {
 				kept[i] = (struct kept){ .rg = *rg, .o = *o, .used = (int)++stamp };
 				rg->p = MAP_FAILED;
 				rg->filed = -1;
+				if (o->cmd == CMD_GUP_BASIC) /* the reset */
+					r->phases.teardown_s = mono_s() - t0;
 				return;
 			}
 	}

@@ -1,16 +1,24 @@
 /*
  * test_bench_range: the --populate option, how range.c faults a range in
  * and which ranges it keeps for the next case (mapping type, eviction, the
- * cases never kept), and the "phases" of a case record. Runs on the host:
- * mapping /dev/zero needs no gup_test.
+ * cases never kept, the MADV_COLD reset after -U), and the "phases" of a
+ * case record. Runs on the host: mapping /dev/zero needs no gup_test;
+ * page flags come from /proc/kpageflags (root).
  */
 #include "tap.h"
 #include "emit.h"
 #include "range.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+#define KPF_REFERENCED 2
 
 static struct bench_opts opts(const char *a, const char *b, const char *c)
 {
@@ -45,18 +53,44 @@ static int mapped(const void *p)
 	return mincore((void *)p, (size_t)sysconf(_SC_PAGESIZE), &v) == 0 || errno != ENOMEM;
 }
 
+/* How many base pages of rg have PG_referenced (pagemap for the PFN, kpageflags for the flag); -1 if unreadable. */
+static long referenced(const struct range *rg)
+{
+	long psize = sysconf(_SC_PAGESIZE), n = 0;
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+
+	for (unsigned long long off = 0; pm >= 0 && kf >= 0 && off < rg->size; off += (unsigned long long)psize) {
+		uint64_t e, f;
+
+		if (pread(pm, &e, sizeof(e), (off_t)((uintptr_t)(rg->p + off) / (uintptr_t)psize * sizeof(e))) != sizeof(e) ||
+		    !(e >> 63) || !(e & ((1ULL << 55) - 1)) ||
+		    pread(kf, &f, sizeof(f), (off_t)((e & ((1ULL << 55) - 1)) * sizeof(f))) != sizeof(f)) {
+			n = -1;
+			break;
+		}
+		n += (f >> KPF_REFERENCED) & 1;
+	}
+	if (pm < 0 || kf < 0)
+		n = -1;
+	if (pm >= 0)
+		close(pm);
+	if (kf >= 0)
+		close(kf);
+	return n;
+}
+
 int main(void)
 {
 	struct bench_opts a = opts(NULL, NULL, NULL), s = opts("-S", NULL, NULL), t = opts("-T", NULL, NULL);
 	struct bench_opts w = opts("-W", NULL, NULL), z = opts("-z", NULL, NULL), pt = opts("--populate", "madvise", NULL);
-	struct bench_opts l = opts("-L", NULL, NULL), u = opts("-U", NULL, NULL);
+	struct bench_opts l = opts("-L", NULL, NULL), u = opts("-U", NULL, NULL), c = opts("-c", NULL, NULL);
 	struct case_result r;
 	struct range first, rg;
 	char err[256], k1[256], k2[256];
 	json_t *rec, *ph;
 	char *argv[] = { "-m", "4" };
 
-	tap_plan(25);
+	tap_plan(30);
 	ok(!a.populate_madvise && pt.populate_madvise, "--populate madvise sets populate_madvise, the default is touch");
 	opts_key(&a, k1, sizeof(k1));
 	opts_key(&pt, k2, sizeof(k2));
@@ -84,6 +118,7 @@ int main(void)
 	runner_keep_ranges(1);
 	first = cycle(&a, &r);
 	ok(r.phases.teardown_s == 0 && mapped(first.p), "keeping: an ok case's range stays mapped");
+	is_int(referenced(&first), 0, "a range just faulted in has no page referenced");
 	rg = cycle(&w, &r);
 	ok(r.phases.reused && rg.p == first.p && r.phases.fault_s == 0 && r.phases.setup_s == 0,
 	   "the next case of the same mapping type reuses it, no setup or fault-in");
@@ -105,10 +140,25 @@ int main(void)
 	cycle(&z, &r);
 	ok(!r.phases.reused, "-z ranges are never kept (GUP faults them in inside the timing)");
 	cycle(&a, &r);
-	cycle(&u, &r);
-	cycle(&u, &r);
+	cycle(&c, &r);
+	cycle(&c, &r);
 	ok(!r.phases.reused && cycle(&a, &r).p && r.phases.reused,
-	   "-U neither takes a kept range nor leaves one (get_user_pages marks the folios accessed)");
+	   "-c neither takes a kept range nor leaves one (get_user_pages marks the folios accessed)");
+	/* MADV_POPULATE_WRITE on present pages stands in for -U's GUP: FOLL_TOUCH marks them accessed */
+	first = cycle(&a, &r);
+	madvise(first.p, first.size, MADV_POPULATE_WRITE);
+	is_int(referenced(&first), (long)(first.size / (unsigned long long)sysconf(_SC_PAGESIZE)),
+	       "a GUP with FOLL_TOUCH leaves every page of a range referenced");
+	memset(&r, 0, sizeof(r));
+	range_get(&u, &rg, &r);
+	ok(r.phases.reused && rg.p == first.p && referenced(&rg) == 0,
+	   "-U takes a kept range reset by MADV_COLD: no page referenced (%ld), as after a fault-in", referenced(&rg));
+	madvise(rg.p, rg.size, MADV_POPULATE_WRITE);
+	range_put(&u, &rg, &r);
+	ok(mapped(first.p) && referenced(&first) == 0 && r.phases.teardown_s > 0,
+	   "after -U the range is kept, reset again (%ld referenced), the reset timed as teardown",
+	   referenced(&first));
+	ok(cycle(&a, &r).p == first.p && r.phases.reused, "and the next case of its type takes it");
 	memset(&r, 0, sizeof(r));
 	range_get(&s, &rg, &r);
 	r.status = CASE_ERROR;
