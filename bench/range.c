@@ -10,21 +10,21 @@
  * state a fresh range has after the fault-in, except for what
  * get_user_pages() adds: FOLL_TOUCH marks each folio accessed, and a second
  * mark activates it (an LRU move per page). Measured under icount, a -U
- * (GUP_BASIC_TEST) case on a range an earlier -U had used ran up to 40%
- * more instructions than on a fresh range. So after -U the range is kept
- * only once MADV_COLD (5.4+) has taken that back: it clears each folio's
- * referenced flag and deactivates the active ones, which is the LRU state
- * a folio has after its fault-in (added inactive, not referenced; no
- * MGLRU in the guest's config). What differs from a fresh range is not
- * read by get_user_pages() or put: PTEs and PMDs lose their young bit
- * (follow_page_pte() does not read it; a THP's touch_pmd() sets it again,
- * one store per 2 MiB) and folios that had been active get
- * PG_workingset (read only by reclaim). Measured under icount on
- * linux-6.12, -U cases on reset ranges ran the instructions of fresh ones
- * (bench/README.md gives the figures). Where MADV_COLD fails (a kernel
- * without it, hugetlb: not on the LRU) the -U range is unmapped. The
- * other commands pin or use GUP-fast, which marks nothing accessed. -c
- * (get_user_pages() too) keeps fresh ranges and leaves none. Never kept: -z
+ * (GUP_BASIC_TEST) case on a range earlier cases had used ran up to 40%
+ * more instructions than on a fresh range. So -U takes a kept range only
+ * after MADV_COLD (5.4+) has reset it, and resets its own before keeping
+ * it: MADV_COLD clears each folio's referenced flag and deactivates the
+ * active ones, which is the LRU state of a folio after its fault-in (added
+ * inactive, not referenced; the guest kernel has no multi-gen LRU). What
+ * else it changes is not read by get_user_pages() or put: PTEs and PMDs
+ * lose their young bit (follow_page_pte() does not read it; a THP's
+ * touch_pmd() sets it again, one store per 2 MiB) and once-active folios
+ * get PG_workingset (read by reclaim only). Measured under icount on
+ * linux-6.12, -U on a reset range ran the instructions of a fresh one, as
+ * closely as fresh ranges agree with each other (bench/README.md gives
+ * the figures). Where MADV_COLD fails (a kernel without it, hugetlb: not
+ * on the LRU) -U gets a fresh range and leaves none. -c (get_user_pages()
+ * too) always gets a fresh range and leaves none. Never kept either: -z
  * (GUP itself faults the range in, inside the timing), -F (raw flags such
  * as FOLL_SPLIT_PMD split THPs), --numa-node (memory must be allocated
  * under the binding), a case that did not finish cleanly, and a long-term
