@@ -20,11 +20,12 @@
  * lose their young bit (follow_page_pte() does not read it; a THP's
  * touch_pmd() sets it again, one store per 2 MiB) and once-active folios
  * get PG_workingset (read by reclaim only). Measured under icount on
- * linux-6.12, -U on a reset range ran the instructions of a fresh one, as
- * closely as fresh ranges agree with each other (bench/README.md gives
- * the figures). Where MADV_COLD fails (a kernel without it, hugetlb: not
- * on the LRU) -U gets a fresh range and leaves none. -c (get_user_pages()
- * too) always gets a fresh range and leaves none. Never kept either: -z
+ * linux-6.12, -U on a reset range ran within 1.8% of the instructions
+ * of a fresh one, by steps that -U on hugetlb ranges, fresh in both boots,
+ * took too (bench/README.md gives the figures). Where MADV_COLD fails
+ * (a kernel without it, hugetlb: not on the LRU) -U gets a fresh range
+ * and leaves none. -c (get_user_pages() too) always gets a fresh range and
+ * leaves none. Never kept either: -z
  * (GUP itself faults the range in, inside the timing), -F (raw flags such
  * as FOLL_SPLIT_PMD split THPs), --numa-node (memory must be allocated
  * under the binding), a case that did not finish cleanly, and a long-term
