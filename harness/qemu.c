@@ -291,72 +291,100 @@ static int env_arrived(const char *path)
 	return ok;
 }
 
-static int kvm_probe(const struct qemu_spec *probe, double timeout)
+/* What a KVM probe saw: the bench started, the kernel started but the bench
+ * did not, or not even the kernel (no "Linux version" on the console). */
+enum kvm_verdict { KVM_RUNS, KVM_KERNEL_STALLED, KVM_NO_KERNEL };
+
+static enum kvm_verdict kvm_probe(const struct qemu_spec *probe, double timeout)
 {
 	struct qemu_spec s = *probe;
-	char **argv;
+	enum kvm_verdict v = KVM_KERNEL_STALLED;
+	char **argv, *con;
 	pid_t pid;
 	double t0 = now_monotonic();
-	int ok = 0;
 
 	s.accel = "kvm";
 	unlink(s.results_path);
+	unlink(s.console_path);
 	argv = qemu_argv(&s);
 	pid = spawn_start(argv, &(struct spawn_opts){ .stdout_path = "/dev/null", .merge_stderr = 1 });
 	qemu_argv_free(argv);
 	if (pid < 0)
-		return 0;
+		return KVM_NO_KERNEL;
 	while (now_monotonic() - t0 < timeout && !spawn_interrupted()) {
 		if (env_arrived(s.results_path)) {
-			ok = 1;
+			v = KVM_RUNS;
 			break;
 		}
 		usleep(100000);
 	}
 	spawn_kill(pid);
-	return ok;
+	con = v == KVM_RUNS ? NULL : read_file(s.console_path, NULL);
+	if (v != KVM_RUNS && !(con && strstr(con, "Linux version ")))
+		v = KVM_NO_KERNEL;
+	free(con);
+	return v;
 }
 
 /*
  * A probe's verdict holds until the host reboots (the hypervisor behind
- * /dev/kvm cannot change before then) for one QEMU binary and one guest
- * image, so it is remembered under the cache keyed by all three: every run
- * need not pay the probe's timeout again. Returns the memo's path.
+ * /dev/kvm cannot change before then), so it is remembered under the cache.
+ * Whether KVM starts a kernel at all is the host's and the QEMU binary's
+ * affair: a probe in which no kernel started is remembered for every guest
+ * image of the arch. Whether a kernel that started reaches the bench is
+ * also the image's: that is remembered per image. Returns the memo's path;
+ * image NULL: the host-wide one.
  */
-static char *probe_memo_path(const struct qemu_spec *probe)
+static char *probe_memo_path(const struct qemu_spec *probe, const char *image)
 {
 	char *boot = read_file("/proc/sys/kernel/random/boot_id", NULL);
 	char *id, hex[65];
 
 	if (!boot)
 		return NULL;
-	id = xasprintf("%s|%s|%s", boot, probe->binary, probe->kernel);
+	id = xasprintf("%s|%s|%s|%s", boot, probe->binary, probe->arch->name, image ? image : "any image");
 	sha256_hex(id, strlen(id), hex);
 	free(id);
 	free(boot);
 	return xasprintf("%s/accel/%.16s", cache_root(), hex);
 }
 
+/* The memo at path: 1 kvm, 0 tcg, -1 none. */
+static int memo_read(const char *path)
+{
+	char *memo = path ? read_file(path, NULL) : NULL;
+	int v = memo ? !strncmp(memo, "kvm", 3) : -1;
+
+	free(memo);
+	return v;
+}
+
+static void memo_write(const char *path, int kvm)
+{
+	char *dir = xasprintf("%s/accel", cache_root());
+
+	if (path && mkdir_p(dir, 0755) == 0)
+		write_file_atomic(path, kvm ? "kvm\n" : "tcg\n", 4);
+	free(dir);
+}
+
 static int kvm_probe_memo(const struct qemu_spec *probe, double timeout)
 {
-	char *path = probe_memo_path(probe), *dir, *memo;
-	int ok;
+	char *host = probe_memo_path(probe, NULL), *image = probe_memo_path(probe, probe->kernel);
+	int ok = memo_read(host) == 0 ? 0 : memo_read(image);
 
-	memo = path ? read_file(path, NULL) : NULL;
-	if (memo) {
-		ok = !strncmp(memo, "kvm", 3);
-		free(memo);
-		free(path);
-		return ok;
+	if (ok < 0) {
+		enum kvm_verdict v = kvm_probe(probe, timeout);
+
+		ok = v == KVM_RUNS;
+		if (!spawn_interrupted()) {
+			memo_write(image, ok);
+			if (v == KVM_NO_KERNEL)
+				memo_write(host, 0);
+		}
 	}
-	ok = kvm_probe(probe, timeout);
-	if (path && !spawn_interrupted()) {
-		dir = xasprintf("%s/accel", cache_root());
-		if (mkdir_p(dir, 0755) == 0)
-			write_file_atomic(path, ok ? "kvm\n" : "tcg\n", 4);
-		free(dir);
-	}
-	free(path);
+	free(host);
+	free(image);
 	return ok;
 }
 
@@ -391,10 +419,11 @@ const char *qemu_pick_accel(const char *want, const struct qemu_spec *probe, dou
 		return "tcg";
 	}
 	/* A stand-in QEMU (fault-injection tests) is probed every time. */
-	if (getenv("GUPBENCH_QEMU") ? kvm_probe(probe, timeout) : kvm_probe_memo(probe, timeout)) {
+	if (getenv("GUPBENCH_QEMU") ? kvm_probe(probe, timeout) == KVM_RUNS : kvm_probe_memo(probe, timeout)) {
 		note("accel: kvm runs the guest, using kvm");
 		return "kvm";
 	}
-	note("accel: /dev/kvm did not boot the guest within %.0f s on this host boot, using tcg", timeout);
+	note("accel: /dev/kvm did not boot the guest within %.0f s on this host boot, using tcg (remembered until"
+	     " the host reboots: remove '%s/accel' to probe again)", timeout, cache_root());
 	return "tcg";
 }
