@@ -12,16 +12,24 @@ SERIES=kernel-patches/gupbench-no-thp-batch
 OUT=plots/out
 T0=$(date +%s)
 
-step() { echo "== $*" >&2; }
+# each step line carries the seconds since the start, for the time breakdown
+step() { echo "== [$(($(date +%s) - T0)) s] $*" >&2; }
 
 step "building the tools"
 make -s -j"$(nproc)" all
 
-step "kernels (cached after the first run)"
-$H kernel build --source /usr/src/linux-source-6.1.tar.xz --name linux-6.1
-$H kernel build --source /usr/src/linux-source-6.12.tar.xz --name linux-6.12
+step "kernels (cached after the first run; 6.1 builds beside 6.12)"
+# Side by side, each build's single-threaded stretches (unpacking,
+# configuring, the selftest) overlap the other's compiling. Both write
+# through a pipe, so their progress comes as whole lines naming the kernel.
+$H kernel build --source /usr/src/linux-source-6.1.tar.xz --name linux-6.1 2> >(cat >&2) &
+OLD=$!
+trap 'kill $OLD 2>/dev/null || true' EXIT
+$H kernel build --source /usr/src/linux-source-6.12.tar.xz --name linux-6.12 2> >(cat >&2)
 $H kernel build --source /usr/src/linux-source-6.12.tar.xz --series "$SERIES" \
-	--name linux-6.12+gupbench-no-thp-batch
+	--name linux-6.12+gupbench-no-thp-batch 2> >(cat >&2)
+wait $OLD
+trap - EXIT
 
 step "seed matrix in QEMU on all three kernels"
 # One label per kernel: the comparisons below are of this demo's boots only,

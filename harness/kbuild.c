@@ -636,9 +636,9 @@ static void progress(struct build *b, const char *what, int final)
 		if (final)
 			fputc('\n', stderr);
 	} else if (b->est) {
-		fprintf(stderr, "kernel build: %d/~%d objects, %s\n", b->objects, b->est, el);
+		fprintf(stderr, "kernel build of '%s': %d/~%d objects, %s\n", b->name, b->objects, b->est, el);
 	} else {
-		fprintf(stderr, "kernel build: %d objects, %s\n", b->objects, el);
+		fprintf(stderr, "kernel build of '%s': %d objects, %s\n", b->name, b->objects, el);
 	}
 }
 
