@@ -478,7 +478,7 @@ static int prepare_tree(struct build *b)
 		if (r)
 			remove_tree(tmp);
 		else
-			note("unpacked in %.0f s", now_monotonic() - t0);
+			note("unpacked '%s' in %.0f s", s->path, now_monotonic() - t0);
 		free(tmp);
 	}
 	if (!r && write_file_atomic(idfile, want, strlen(want))) {
@@ -554,7 +554,7 @@ static int make_config(struct build *b, struct kconfig_set *want, char **config)
 		r = status_for_errno(e);
 		goto out;
 	}
-	note("configuring: tinyconfig + %zu fragment option(s)", want->n);
+	note("configuring '%s': tinyconfig + %zu fragment option(s)", b->name, want->n);
 	t0 = now_monotonic();
 	st = make_step(b, s->cfg, "tinyconfig", 0, log);
 	if (st || !(base = read_file(cp, NULL))) {
@@ -594,7 +594,7 @@ static int make_config(struct build *b, struct kconfig_set *want, char **config)
 		*config = NULL;
 		r = EXIT_BUILD;
 	} else {
-		note("configured in %.0f s", now_monotonic() - t0);
+		note("configured '%s' in %.0f s", b->name, now_monotonic() - t0);
 	}
 out:
 	free(dropped);
