@@ -181,6 +181,38 @@ static void *gup_thread(void *p)
 	return NULL;
 }
 
+/*
+ * Thread i of a -j N case starts on the i-th CPU the bench may use, when
+ * there are at least N of them and no --cpu pins the case: left to the
+ * scheduler, the threads of a short case can all start on one CPU (on a
+ * 2-vCPU linux-6.12 guest under icount, a -j 2 case right after a -j 1
+ * case ran both threads on CPU 0: the load the -j 1 case left on CPU 1
+ * steered them both away), and then -j measures nothing. Returns 0 and
+ * leaves attr alone when the threads are not to be placed.
+ */
+static int thread_attr_on_cpu(const struct bench_opts *o, unsigned long i, pthread_attr_t *attr)
+{
+	cpu_set_t allowed, one;
+	unsigned long seen = 0;
+
+	if (o->cpu >= 0 || sched_getaffinity(0, sizeof(allowed), &allowed) ||
+	    (unsigned long)CPU_COUNT(&allowed) < o->threads)
+		return 0;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &allowed) || seen++ != i)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		if (pthread_attr_init(attr))
+			return 0;
+		if (!pthread_attr_setaffinity_np(attr, sizeof(one), &one))
+			return 1;
+		pthread_attr_destroy(attr);
+		return 0;
+	}
+	return 0;
+}
+
 static void run_threads(const struct bench_opts *o, int fd, const struct gup_test *gup,
 			struct case_result *r, sample_hook hook, void *arg)
 {
@@ -196,10 +228,17 @@ static void run_threads(const struct bench_opts *o, int fd, const struct gup_tes
 		t[i] = (struct thread_ctx){ .o = o, .gup = *gup, .fd = fd, .id = (int)i,
 			.size = opts_size_bytes(o), .samples = r->samples + i * per, .hook = hook, .arg = arg,
 			.cpus = &r->thread_cpus[i] };
-		if (o->threads == 1)
+		if (o->threads == 1) {
 			gup_thread(&t[i]);
-		else if ((errno = pthread_create(&tid[i], NULL, gup_thread, &t[i])))
-			die(EXIT_FAIL, "cannot start thread %lu: %s", i, strerror(errno));
+		} else {
+			pthread_attr_t attr;
+			int placed = thread_attr_on_cpu(o, i, &attr);
+
+			if ((errno = pthread_create(&tid[i], placed ? &attr : NULL, gup_thread, &t[i])))
+				die(EXIT_FAIL, "cannot start thread %lu: %s", i, strerror(errno));
+			if (placed)
+				pthread_attr_destroy(&attr);
+		}
 	}
 	/* compact the per-thread slices in thread order */
 	for (unsigned long i = 0; i < o->threads; i++) {
