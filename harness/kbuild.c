@@ -1189,10 +1189,11 @@ static int build_entry(struct build *b, const char *key, const char *config, jso
 	f.release[strcspn(f.release, "\n")] = '\0';
 	t0 = now_monotonic();
 	f.gup_test = try_gup_test(b);
+	t0 = now_monotonic() - t0;
 	r = store_entry(b, &f, config, frag_names);
 	if (!r)
 		note("built '%s' (%s) in %.0f s, %d objects compiled; the gup_test selftest in %.0f s", b->name,
-		     f.release, f.seconds, f.objects, now_monotonic() - t0);
+		     f.release, f.seconds, f.objects, t0);
 	free(f.release);
 	return r;
 }
