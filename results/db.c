@@ -227,14 +227,31 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
 	return rc;
 }
 
-static int apply_migration(sqlite3 *db, const char *path, int from)
+/*
+ * One step from version `from`, under the write lock. Another writer may
+ * have taken the file past `from` since it was read (two runs creating one
+ * new database at once): the version read under the lock decides, and is
+ * returned when this call had nothing to do. tell: say so (a file that
+ * existed before; a new one is not news).
+ */
+static int apply_migration(sqlite3 *db, const char *path, int from, int tell)
 {
-	const struct migration *m = &migrations[from];
+	const struct migration *m;
 	char *pragma;
-	int rc;
+	int rc, now;
 
-	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK ||
+	    (rc = pragma_int(db, "PRAGMA user_version", &now)) != SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		db_die(db, path, rc, "migrate");
+	}
+	if (now != from) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return now;
+	}
+	if (tell)
+		note("migrating '%s' from schema version %d to %d", path, from, from + 1);
+	m = &migrations[from];
 	rc = sqlite3_exec(db, m->sql, NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		pragma = xasprintf("PRAGMA user_version = %d", from + 1);
@@ -247,7 +264,7 @@ static int apply_migration(sqlite3 *db, const char *path, int from)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		db_die(db, path, rc, "migrate");
 	}
-	return 0;
+	return from + 1;
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -363,7 +380,7 @@ sqlite3 *db_open(const char *path, int flags)
 {
 	sqlite3 *db = NULL;
 	struct stat sb;
-	int exists = stat(path, &sb) == 0, rc, version = 0, objects = 0;
+	int exists = stat(path, &sb) == 0, rc, version = 0, objects = 0, foreign = 0;
 	int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 
 	if (!exists && (flags & (DB_READONLY | DB_MUST_EXIST)))
@@ -403,9 +420,13 @@ sqlite3 *db_open(const char *path, int flags)
 	if (version > DB_SCHEMA_VERSION)
 		die(EXIT_DB, "database '%s' has schema version %d, newer than this gupharness understands (%d); use a newer gupharness",
 		    path, version, DB_SCHEMA_VERSION);
-	if ((rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &objects)) != SQLITE_OK)
+	/* one statement, one snapshot: a writer creating the schema meanwhile
+	 * (another run on a new file) sets the version in the same commit */
+	if ((rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &objects)) != SQLITE_OK ||
+	    (rc = pragma_int(db, "SELECT count(*) > 0 AND (SELECT user_version FROM pragma_user_version) = 0"
+				 " FROM sqlite_schema", &foreign)) != SQLITE_OK)
 		db_die(db, path, rc, "read");
-	if (version == 0 && objects > 0)
+	if (foreign)
 		die(EXIT_DB, "'%s' is a SQLite database but not a gupbench one (no schema version); it was left untouched: use --db",
 		    path);
 	if (flags & DB_READONLY) {
@@ -421,11 +442,8 @@ sqlite3 *db_open(const char *path, int flags)
 	if ((rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 			       " PRAGMA foreign_keys = ON", NULL, NULL, NULL)) != SQLITE_OK)
 		db_die(db, path, rc, "configure");
-	for (int v = version; v < DB_SCHEMA_VERSION; v++) {
-		if (version > 0)
-			note("migrating '%s' from schema version %d to %d", path, v, v + 1);
-		apply_migration(db, path, v);
-	}
+	for (int v = version; v < DB_SCHEMA_VERSION;)
+		v = apply_migration(db, path, v, version > 0);
 	sync_references(db);
 	return db;
 }

@@ -3,9 +3,10 @@
 # damaged file (issue 12). 'db import' exits 2 for bad input, 7 for a
 # damaged database, 8 for a full disk; 'db merge' refuses to merge a file
 # into itself at once; a database on a read-only mount (no -shm can be made)
-# is still readable by list, compare and export.
+# is still readable by list, compare and export; writers that create one
+# database at the same moment all succeed.
 . "$(dirname "$0")/../lib.sh"
-plan 17
+plan 18
 scratch
 export GUPBENCH_QUIET=1 GUPBENCH_BUSY_TIMEOUT_MS=700
 H=$GUPHARNESS
@@ -88,4 +89,18 @@ else
 fi
 chattr -i "$SCRATCH/ro" 2>/dev/null
 chmod 0755 "$SCRATCH/ro"
+
+# Writers that meet on a database that does not exist yet (make demo starts
+# its runs side by side): one creates the schema, the others wait for it
+# and find it there, and every stream is stored.
+F=$SCRATCH/fresh.db pids=()
+for s in a b big; do
+	GUPBENCH_BUSY_TIMEOUT_MS=30000 timeout 60 "$H" db import "$SCRATCH/$s.jsonl" --db "$F" --label "c-$s" \
+		>/dev/null 2>"$SCRATCH/err-$s" &
+	pids+=($!)
+done
+st=0
+for p in "${pids[@]}"; do wait "$p" || st=$?; done
+ok_sql "$F" "SELECT count(*) FROM runs" -eq 3 \
+	"three imports that create one database at once all store their run (status $st; $(cat "$SCRATCH"/err-* | head -c 200))"
 tap_done
