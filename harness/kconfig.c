@@ -1,12 +1,14 @@
 /*
  * kconfig: parsing, merging and verifying config fragments. Kept free of
- * any process spawning so that the unit tests exercise it on plain text;
- * kbuild runs tinyconfig and olddefconfig around it.
+ * any process spawning so that the unit tests exercise it on plain text
+ * and small fixture trees; kbuild runs tinyconfig and olddefconfig around
+ * it.
  */
 #include "kconfig.h"
 #include "util.h"
 
 #include <ctype.h>
+#include <fts.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +33,7 @@ const struct kconfig_opt *kconfig_find(const struct kconfig_set *set, const char
 	return NULL;
 }
 
-static void set_put(struct kconfig_set *set, char *sym, char *value, char *origin)
+static void set_put(struct kconfig_set *set, char *sym, char *value, char *origin, int portable)
 {
 	struct kconfig_opt *o = (struct kconfig_opt *)kconfig_find(set, sym);
 
@@ -47,6 +49,7 @@ static void set_put(struct kconfig_set *set, char *sym, char *value, char *origi
 	o->sym = sym;
 	o->value = value;
 	o->origin = origin;
+	o->portable = portable;
 }
 
 static int valid_sym(const char *s, size_t n)
@@ -98,7 +101,7 @@ static int parse_line(const char *line, size_t len, char **sym, char **value)
 	return 1;
 }
 
-int kconfig_parse(struct kconfig_set *set, const char *text, const char *origin)
+int kconfig_parse(struct kconfig_set *set, const char *text, const char *origin, unsigned flags)
 {
 	int lineno = 0;
 
@@ -114,7 +117,7 @@ int kconfig_parse(struct kconfig_set *set, const char *text, const char *origin)
 			return error("'%s' line %d is not 'CONFIG_X=value' nor '# CONFIG_X is not set': '%.*s'",
 				     origin, lineno, (int)len, p);
 		if (r > 0)
-			set_put(set, sym, value, xasprintf("%s:%d", origin, lineno));
+			set_put(set, sym, value, xasprintf("%s:%d", origin, lineno), !!(flags & KCONFIG_PORTABLE));
 		p += len + (nl ? 1 : 0);
 	}
 	return 0;
@@ -127,7 +130,7 @@ int kconfig_parse_file(struct kconfig_set *set, const char *path)
 
 	if (!text)
 		return error("cannot read config fragment '%s': %m", path);
-	r = kconfig_parse(set, text, path);
+	r = kconfig_parse(set, text, path, 0);
 	free(text);
 	return r;
 }
@@ -174,14 +177,71 @@ char *kconfig_merge(const char *base, const struct kconfig_set *frag)
 	return out;
 }
 
-int kconfig_verify(const char *final, const struct kconfig_set *want, char **dropped)
+/* Whether text holds a "config NAME" or "menuconfig NAME" line. */
+static int defines_in(const char *text, const char *name)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = text; *p;) {
+		const char *q = p + strspn(p, " \t"), *kw = NULL;
+
+		if (!strncmp(q, "menuconfig", 10))
+			kw = q + 10;
+		else if (!strncmp(q, "config", 6))
+			kw = q + 6;
+		if (kw && (*kw == ' ' || *kw == '\t')) {
+			kw += strspn(kw, " \t");
+			if (!strncmp(kw, name, nl) && (!kw[nl] || isspace((unsigned char)kw[nl])))
+				return 1;
+		}
+		p += strcspn(p, "\n");
+		p += *p ? 1 : 0;
+	}
+	return 0;
+}
+
+int kconfig_tree_defines(const char *tree, const char *sym)
+{
+	char *const roots[] = { (char *)tree, NULL };
+	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOSTAT, NULL);
+	const char *name = strncmp(sym, "CONFIG_", 7) ? sym : sym + 7;
+	FTSENT *e;
+	int found = 0;
+
+	if (!fts)
+		return 0;
+	while (!found && (e = fts_read(fts))) {
+		char *text;
+
+		if (e->fts_info == FTS_D && e->fts_level > 0 && e->fts_name[0] == '.')
+			fts_set(fts, e, FTS_SKIP);   /* .git and friends */
+		if ((e->fts_info != FTS_F && e->fts_info != FTS_NSOK) || strncmp(e->fts_name, "Kconfig", 7))
+			continue;
+		text = read_file(e->fts_accpath, NULL);
+		found = text && defines_in(text, name);
+		free(text);
+	}
+	fts_close(fts);
+	return found;
+}
+
+/* Whether the unmet request w is one the tree has no option for. */
+static int skippable(const struct kconfig_opt *w, const struct kconfig_opt *h, const char *tree)
+{
+	return tree && w->portable && w->value && !h && !kconfig_tree_defines(tree, w->sym);
+}
+
+int kconfig_verify(const char *final, const struct kconfig_set *want, const char *tree, char **dropped,
+		   char **skipped)
 {
 	struct kconfig_set have = { 0 };
-	size_t n = 0, cap = 256;
+	size_t n = 0, cap = 256, sn = 0, scap = 256;
 	int bad = 0;
 
 	*dropped = xmalloc(cap);
 	(*dropped)[0] = '\0';
+	*skipped = xmalloc(scap);
+	(*skipped)[0] = '\0';
 	/* a .config written by Kconfig has no malformed lines; tolerate any */
 	for (const char *p = final; *p;) {
 		const char *nl = strchr(p, '\n');
@@ -189,7 +249,7 @@ int kconfig_verify(const char *final, const struct kconfig_set *want, char **dro
 		char *sym, *value;
 
 		if (parse_line(p, len, &sym, &value) > 0)
-			set_put(&have, sym, value, NULL);
+			set_put(&have, sym, value, NULL, 0);
 		p += len + (nl ? 1 : 0);
 	}
 	for (size_t i = 0; i < want->n; i++) {
@@ -200,6 +260,12 @@ int kconfig_verify(const char *final, const struct kconfig_set *want, char **dro
 
 		if (!w->value ? (!h || !h->value) : (h && h->value && !strcmp(h->value, w->value)))
 			continue;
+		if (skippable(w, h, tree)) {
+			line = xasprintf("%s=%s (asked by %s)\n", w->sym, w->value, w->origin);
+			append(skipped, &sn, &scap, line, strlen(line));
+			free(line);
+			continue;
+		}
 		bad++;
 		if (w->value)
 			line = xasprintf("%s=%s (now %s; asked by %s)\n", w->sym, w->value, hv, w->origin);

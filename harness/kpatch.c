@@ -530,3 +530,55 @@ int kpatch_export(const struct kseries *s, const char *dir)
 	free(series);
 	return r ? -1 : 0;
 }
+
+/*
+ * Whether a path token of a patch names an input of the configuration:
+ * a Kconfig file, a config snippet (*.config), scripts/ (Kconfig itself
+ * and the helpers its $(shell) calls run), or a Makefile that config
+ * targets read (the top one and arch/<arch>/Makefile).
+ */
+static int config_input(const char *tok, size_t n)
+{
+	char *t, *f;
+	int hit, slashes = 0;
+
+	if (n > 2 && (tok[0] == 'a' || tok[0] == 'b') && tok[1] == '/') {
+		tok += 2;
+		n -= 2;
+	}
+	t = strndup(tok, n);
+	f = strrchr(t, '/') ? strrchr(t, '/') + 1 : t;
+	for (const char *p = t; *p; p++)
+		slashes += *p == '/';
+	hit = !strncmp(f, "Kconfig", 7) || (n > 7 && !strcmp(t + n - 7, ".config")) || !strncmp(t, "scripts/", 8) ||
+	      !strcmp(t, "Makefile") || (!strncmp(t, "arch/", 5) && slashes == 2 && !strcmp(f, "Makefile"));
+	free(t);
+	return hit;
+}
+
+int kpatch_touches_config(const struct kseries *s)
+{
+	static const char *const heads[] = { "diff --git ", "--- ", "+++ ", "rename from ", "rename to ",
+					     "copy from ", "copy to " };
+
+	for (size_t i = 0; i < s->n; i++)
+		for (const char *p = s->patches[i].text; *p;) {
+			size_t len = strcspn(p, "\n");
+
+			for (size_t h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
+				size_t hl = strlen(heads[h]);
+
+				if (len <= hl || strncmp(p, heads[h], hl))
+					continue;
+				for (const char *q = p + hl; q < p + len;) {
+					size_t tl = strcspn(q, " \t\n");
+
+					if (tl && config_input(q, tl))
+						return 1;
+					q += tl ? tl : 1;
+				}
+			}
+			p += len + (p[len] ? 1 : 0);
+		}
+	return 0;
+}

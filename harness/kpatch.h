@@ -61,4 +61,12 @@ int kpatch_export(const struct kseries *s, const char *dir);
  */
 char *kpatch_describe_failure(const char *patch_output, const char *patch_text);
 
+/*
+ * Whether any path line of the series (diff, ---, +++, rename, copy) names
+ * an input of the kernel's configuration: a Kconfig file, a *.config
+ * snippet, scripts/, or the top or an arch Makefile. Conservative: a false
+ * yes only costs kbuild a Kconfig run. Deletions and renames count too.
+ */
+int kpatch_touches_config(const struct kseries *s);
+
 #endif

@@ -5,7 +5,7 @@
 # changes, and list/show/rm work. Also the one-line errors for a missing
 # source, an unknown arch and a missing (cross) compiler.
 . "$(dirname "$0")/../lib.sh"
-plan 41
+plan 43
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
 
@@ -29,8 +29,11 @@ ok $ST "the identical request succeeds"
 awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.0) }'; ok $? "a cache hit takes under a second"
 
 make_series "$SCRATCH/series/p" $'--- a/mm/gup.c\n+++ b/mm/gup.c\n@@ -1,4 +1,5 @@\n line one\n+patched A\n line two\n line three\n line four\n'
+configs=$(grep -c '^tinyconfig$' "$FAKE_MAKE_LOG")
 kbuild --config "$FRAG" --series "$SCRATCH/series/p"
 ok $ST "a patched build succeeds"
+[ "$(grep -c '^tinyconfig$' "$FAKE_MAKE_LOG")" -eq "$configs" ] && grep -q "configuration of 'linux-9.9+p' reused" "$ERR"
+ok $? "a series that changes no Kconfig input reuses the base's configuration: no Kconfig run"
 k1=$(cut -d' ' -f2 "$OUT")
 [ "$(cut -d' ' -f1 "$OUT")" = "linux-9.9+p" ]; ok $? "a patched build is named <base>+<series>"
 grep -q "patched A" "$(cut -d' ' -f3 "$OUT")/bzImage"; ok $? "the patched image was built from patched sources"
@@ -42,6 +45,11 @@ ok $ST "the build with the changed patch succeeds"
 [ -n "$k2" ] && [ "$k2" != "$k1" ]; ok $? "changing a patch changes the cache key"
 tree=$(ls -d "$GUPBENCH_CACHE"/src/tar-*/tree)
 cmp -s "$tree/mm/gup.c" "$SCRATCH/src/linux-source-9.9/mm/gup.c"; ok $? "the series is reversed after the build"
+make_series "$SCRATCH/series/k" $'--- /dev/null\n+++ b/mm/Kconfig\n@@ -0,0 +1 @@\n+config FAKE_NEW\n'
+configs=$(grep -c '^tinyconfig$' "$FAKE_MAKE_LOG")
+kbuild --config "$FRAG" --series "$SCRATCH/series/k"
+[ $ST -eq 0 ] && [ "$(grep -c '^tinyconfig$' "$FAKE_MAKE_LOG")" -eq $((configs + 1)) ]
+ok $? "a series that adds a Kconfig file configures afresh (status $ST)"
 
 # a directory source is copied, never built in
 find "$SCRATCH/src" -printf '%P %s %T@\n' | sort >"$SCRATCH/before"

@@ -143,6 +143,30 @@ static void seed_manifests(const char *dir)
 	free(bin);
 }
 
+/* kpatch_touches_config on one-patch series built in memory. */
+static int touches(const char *text)
+{
+	struct kpatch p = { .label = "p", .text = (char *)text, .strip = 1 };
+	struct kseries s = { .patches = &p, .n = 1 };
+
+	return kpatch_touches_config(&s);
+}
+
+static void config_inputs(void)
+{
+	is_int(touches("--- a/mm/gup.c\n+++ b/mm/gup.c\n@@ -1 +1 @@\n-a\n+b\n"), 0, "a patch to mm/gup.c keeps the config");
+	is_int(touches("--- a/mm/Kconfig\n+++ b/mm/Kconfig\n"), 1, "a Kconfig file is a config input");
+	is_int(touches("--- a/arch/x86/Kconfig.debug\n+++ b/arch/x86/Kconfig.debug\n"), 1, "so is Kconfig.*");
+	is_int(touches("--- a/kernel/configs/tiny.config\n+++ /dev/null\n"), 1,
+	       "deleting a config snippet counts (the +++ side is /dev/null)");
+	is_int(touches("diff --git a/mm/a.c b/scripts/kconfig/a.c\nrename from mm/a.c\nrename to scripts/kconfig/a.c\n"),
+	       1, "a rename into scripts/ counts without any +++ line");
+	is_int(touches("--- a/Makefile\n+++ b/Makefile\n"), 1, "the top Makefile counts");
+	is_int(touches("--- a/arch/x86/Makefile\n+++ b/arch/x86/Makefile\n"), 1, "an arch Makefile counts");
+	is_int(touches("--- a/mm/Makefile\n+++ b/mm/Makefile\n Kconfig in a context line\n"), 0,
+	       "mm/Makefile and text lines do not");
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/gupbench-test-kpatch.XXXXXX";
@@ -150,7 +174,7 @@ int main(void)
 	struct kseries s1, s2;
 	char h1[65];
 
-	tap_plan(30);
+	tap_plan(38);
 	why = kpatch_describe_failure("checking file mm/gup.c\nHunk #2 FAILED at 40.\n1 out of 2 hunks FAILED\n",
 				      patch1);
 	is_str(why, "mm/gup.c hunk #2 (@@ -40,3 +41,4 @@) failed", "the failing hunk is named with its header");
@@ -202,6 +226,7 @@ int main(void)
 	free(why);
 	commits_from_real_git(dir);
 	seed_manifests(dir);
+	config_inputs();
 	remove_tree(dir);
 	free(sdir);
 	return tap_done();
