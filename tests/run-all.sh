@@ -75,6 +75,16 @@ if ! make -s -j2 SANITIZE=1 unit >"$OUT/build-san.log" 2>&1; then
 	exit 1
 fi
 
+prebuild=
+if [ "${GUPBENCH_SKIP_E2E:-0}" != 1 ]; then
+	# the e2e kernels build at nice 19 beside the unit and fault tests, in
+	# their own session so that an early exit takes the whole build down
+	setsid nice -n 19 bash tests/prebuild-kernels.bash >"$OUT/prebuild.log" 2>&1 &
+	prebuild=$!
+	trap '[ -n "$prebuild" ] && kill -- -"$prebuild" 2>/dev/null' EXIT
+	echo "== the end-to-end tests' kernels build meanwhile, at nice 19 (log: $OUT/prebuild.log)" >&2
+fi
+
 echo "== unit tests" >&2
 TEST_TIMEOUT=120
 for t in build/tests/test_*; do
@@ -98,7 +108,11 @@ TEST_TIMEOUT=900
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_one "fuzz/parsers" bash tests/fuzz/run.sh
 
 if [ "${GUPBENCH_SKIP_E2E:-0}" != 1 ]; then
-	echo "== end-to-end tests (real kernels in QEMU)" >&2
+	t0=$(date +%s)
+	wait "$prebuild"
+	prebuild=
+	echo "== end-to-end tests (real kernels in QEMU; waited $(( $(date +%s) - t0 )) s for the kernel prebuild)" >&2
+	grep -a '^prebuil' "$OUT/prebuild.log" >&2
 	run_each e2e "${GUPBENCH_E2E_TIMEOUT:-10800}"   # kernel builds from scratch included
 else
 	echo "== end-to-end tests skipped (GUPBENCH_SKIP_E2E=1)" >&2
