@@ -291,10 +291,6 @@ static int env_arrived(const char *path)
 	return ok;
 }
 
-/* What a KVM probe saw: the bench started, the kernel started but the bench
- * did not, or not even the kernel (no "Linux version" on the console). */
-enum kvm_verdict { KVM_RUNS, KVM_KERNEL_STALLED, KVM_NO_KERNEL };
-
 static enum kvm_verdict kvm_probe(const struct qemu_spec *probe, double timeout)
 {
 	struct qemu_spec s = *probe;
@@ -368,13 +364,13 @@ static void memo_write(const char *path, int kvm)
 	free(dir);
 }
 
-static int kvm_probe_memo(const struct qemu_spec *probe, double timeout)
+int qemu_kvm_memo(const struct qemu_spec *probe, double timeout, kvm_probe_fn probe_fn)
 {
 	char *host = probe_memo_path(probe, NULL), *image = probe_memo_path(probe, probe->kernel);
 	int ok = memo_read(host) == 0 ? 0 : memo_read(image);
 
 	if (ok < 0) {
-		enum kvm_verdict v = kvm_probe(probe, timeout);
+		enum kvm_verdict v = probe_fn(probe, timeout);
 
 		ok = v == KVM_RUNS;
 		if (!spawn_interrupted()) {
@@ -419,7 +415,7 @@ const char *qemu_pick_accel(const char *want, const struct qemu_spec *probe, dou
 		return "tcg";
 	}
 	/* A stand-in QEMU (fault-injection tests) is probed every time. */
-	if (getenv("GUPBENCH_QEMU") ? kvm_probe(probe, timeout) == KVM_RUNS : kvm_probe_memo(probe, timeout)) {
+	if (getenv("GUPBENCH_QEMU") ? kvm_probe(probe, timeout) == KVM_RUNS : qemu_kvm_memo(probe, timeout, kvm_probe)) {
 		note("accel: kvm runs the guest, using kvm");
 		return "kvm";
 	}

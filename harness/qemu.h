@@ -69,4 +69,18 @@ const char *qemu_pick_clock(const char *want, const char *accel);
  */
 const char *qemu_pick_accel(const char *want, const struct qemu_spec *probe, double timeout);
 
+/* What a KVM probe saw: the bench started, the kernel started but the bench
+ * did not, or not even the kernel (no "Linux version" on the console). */
+enum kvm_verdict { KVM_RUNS, KVM_KERNEL_STALLED, KVM_NO_KERNEL };
+typedef enum kvm_verdict (*kvm_probe_fn)(const struct qemu_spec *probe, double timeout);
+
+/*
+ * Whether KVM runs probe's guest (1) or not (0), from the memo under
+ * <cache_root()>/accel/ for this host boot, or else from probe_fn, whose
+ * verdict is then remembered: a guest that reached the bench or stalled,
+ * for its image; no kernel at all, for every image of the arch and QEMU
+ * binary. qemu_pick_accel() passes the real probe; tests pass their own.
+ */
+int qemu_kvm_memo(const struct qemu_spec *probe, double timeout, kvm_probe_fn probe_fn);
+
 #endif
