@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "qemu.h"
 #include "tap.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,11 +39,11 @@ static int memo(const char *image, enum kvm_verdict v)
 
 static void clear_memo(const char *root)
 {
-	char cmd[512];
+	char path[256];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s/accel'", root);
-	if (system(cmd))
-		printf("# cannot clear %s/accel\n", root);
+	snprintf(path, sizeof(path), "%s/accel", root);
+	if (remove_tree(path))
+		printf("# cannot clear %s\n", path);
 }
 
 int main(void)
@@ -70,7 +71,6 @@ int main(void)
 	clear_memo(root);
 	is_int(memo("/k/b", KVM_RUNS), 1, "a cleared memo probes again");
 	is_int(calls, 1, "once");
-	clear_memo(root);
-	rmdir(root);
+	remove_tree(root);
 	return tap_done();
 }
