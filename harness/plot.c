@@ -389,7 +389,7 @@ static const unsigned verdict_rgb[CMP_NVERDICTS] = {
 static char *verdict_rule(void)
 {
 	return xasprintf("verdict as 'gupharness compare' gives it: boot-aware model on per-boot medians (boot"
-			 " variance pooled with the case's history),\nHolm over the cases at %g, threshold %g%% (%g%% on the"
+			 " variance pooled over the cases, docs/statistics.md),\nSidak-adjusted intervals over the cases at %g, threshold %g%% (%g%% on the"
 			 " icount clock) either way on a log scale", compare_defaults.alpha, CMP_THRESHOLD_WALL_PCT,
 			 CMP_THRESHOLD_ICOUNT_PCT);
 }

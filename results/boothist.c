@@ -108,39 +108,48 @@ int boothist_ids(sqlite3 *db, const struct db_selector *sel, int64_t **ids, size
 	return 0;
 }
 
-/* Boots of one case, ordered by kernel so each kernel's boots are adjacent. */
-static int cmp_boot_kernel(const void *a, const void *b)
+/* The build a boot belongs to: the one place history is grouped by (the
+ * kernel's name today; a build identity when the database records one). */
+static const char *build_of(const struct sample_boot *b)
+{
+	return b->kernel;
+}
+
+/* Boots of one case, ordered by build so each build's boots are adjacent. */
+static int cmp_boot_build(const void *a, const void *b)
 {
 	const struct sample_boot *x = *(const struct sample_boot *const *)a, *y = *(const struct sample_boot *const *)b;
-	int c = strcmp(x->kernel, y->kernel);
+	int c = strcmp(build_of(x), build_of(y));
 
 	return c ? c : (x->boot_id > y->boot_id) - (x->boot_id < y->boot_id);
 }
 
-/* One case's boots, kernel by kernel, into its history. */
+/* One case's boots, build by build, into its history. */
 static void case_history(const struct sample_case *sc, const int64_t *compared, size_t ncompared,
 			 struct model_history *h)
 {
 	const struct sample_boot **bp = xcalloc(sc->nb + 1, sizeof(*bp));
 	double *med = xcalloc(sc->nb + 1, sizeof(*med));
+	unsigned char *cmp = xcalloc(sc->nb + 1, 1);
 	size_t nb = 0;
 
 	for (size_t k = 0; k < sc->nb; k++)
 		if (sc->b[k].n)
 			bp[nb++] = &sc->b[k];
-	qsort(bp, nb, sizeof(*bp), cmp_boot_kernel);
+	qsort(bp, nb, sizeof(*bp), cmp_boot_build);
 	for (size_t i = 0; i < nb;) {
-		size_t j = i, nc = 0;
+		size_t j = i;
 
-		for (; j < nb && !strcmp(bp[j]->kernel, bp[i]->kernel); j++) {
+		for (; j < nb && !strcmp(build_of(bp[j]), build_of(bp[i])); j++) {
 			med[j - i] = bp[j]->median;
-			nc += bsearch(&bp[j]->boot_id, compared, ncompared, sizeof(*compared), cmp_id) != NULL;
+			cmp[j - i] = bsearch(&bp[j]->boot_id, compared, ncompared, sizeof(*compared), cmp_id) != NULL;
 		}
-		model_history_add(h, med, j - i, nc);
+		model_history_add(h, med, cmp, j - i);
 		i = j;
 	}
 	free(bp);
 	free(med);
+	free(cmp);
 }
 
 int boothist_load(sqlite3 *db, const char *metric, const struct boothist_class_sel *cls,
@@ -199,8 +208,10 @@ const struct model_history *boothist_find(const struct boothist *b, const char *
 
 void boothist_free(struct boothist *b)
 {
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		free(b->c[i].key);
+		model_history_free(&b->c[i].h);
+	}
 	free(b->c);
 	memset(b, 0, sizeof(*b));
 }

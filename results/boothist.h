@@ -6,7 +6,8 @@
  * different absolute times, so compare refuses to mix them and the model
  * (model.h) learns a case's boot-to-boot variance only from boots of the
  * compared class. The history of a case is every boot of that class holding
- * it, the compared ones included, grouped by kernel, one median per boot.
+ * it, the compared ones included, grouped by build (boothist.c's build_of:
+ * the kernel name today), one median per boot.
  */
 #ifndef GUPBENCH_BOOTHIST_H
 #define GUPBENCH_BOOTHIST_H
@@ -40,7 +41,7 @@ struct boothist {
  * Per case key, the history of boots of the class (clock, host, arch, guest
  * settings; NULL matches any value) for the metric (get or put), through the one sample
  * loader (samples.c). compared[0..ncompared) (sorted) are the compared
- * boots: a kernel seen only in one of them is kept out of the spread bound.
+ * boots: the wall clock's history leaves them out (model.h).
  */
 struct boothist_class_sel {
 	const char *clock, *host, *arch, *guest;

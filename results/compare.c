@@ -131,34 +131,18 @@ static void fill_side(struct cmp_side *out, const struct side_data *d)
 		memcpy(out->suspect, d->suspect, d->nsuspect * sizeof(*d->suspect));
 }
 
-/* The model's fit of one case from its per-boot medians (the verdict waits for Holm). */
-static void fit_case(struct cmp_case *c, const struct side_data *b, const struct side_data *n,
-		     const struct model_history *h, int icount, struct model_fit *f)
+/* A fitted case into the result: ratio, interval, p-values, variance source. */
+static void fill_fit(struct cmp_case *c, const struct model_fit *f)
 {
-	struct model_input in = {
-		.base = b->boot_med, .nbase = b->nboot, .new = n->boot_med, .nnew = n->nboot,
-		.hist = h, .icount = icount, .resolution_us = 1.0, .confidence = 0.95,
-	};
-
 	c->verdict = CMP_INCONCLUSIVE;
-	if (model_fit(&in, f) == 0) {
+	if (f->floor > 0) {      /* both sides have positive medians */
 		c->ratio = exp(f->d);
 		c->pct_change = 100.0 * (c->ratio - 1.0);
-	} else {
-		snprintf(c->why, sizeof(c->why), "inconclusive: a boot median is not positive (below the"
-			 " timer's resolution)");
-	}
-	if (!c->why[0] && (b->n < 3 || n->n < 3))
-		snprintf(c->why, sizeof(c->why), "inconclusive: fewer than 3 samples on a side (a median of so"
-			 " few is one repeat's luck)");
-	if (c->why[0]) {
-		f->ok = 0;
-		f->p = 1.0;
-		return;
 	}
 	c->source = f->source;
 	c->have_p = f->ok;
 	c->p = f->p;
+	c->p_adj = f->p_adj;
 	if (!f->ok)
 		return;
 	c->have_ci = 1;
@@ -166,40 +150,38 @@ static void fit_case(struct cmp_case *c, const struct side_data *b, const struct
 	c->ci_hi = exp(f->hi);
 	c->boot_sd_pct = 100.0 * f->s;
 	c->df = f->df;
-	c->pooled_boots = f->pooled_boots;
 }
 
-/* Holm over every compared case (unfitted ones count with p = 1), then verdicts. */
-static void decide(struct compare_result *r, const struct model_fit *fits)
+/* Fit every compared case as one family, then the verdicts. */
+static void decide(struct compare_result *r, const struct model_case *mc)
 {
-	double *p = xcalloc(r->ncases + 1, sizeof(*p)), *adj = xcalloc(r->ncases + 1, sizeof(*adj));
-	struct model_rule rule = { .threshold_pct = r->opts.threshold_pct, .alpha = r->opts.alpha,
-				   .family = r->ncases };
+	struct model_fit *fits = xcalloc(r->ncases + 1, sizeof(*fits));
+	struct model_opts mo = { .icount = r->icount, .resolution_us = 1.0, .alpha = r->opts.alpha,
+				 .adjust = r->opts.fdr ? MODEL_BH : MODEL_SIDAK };
+	struct model_rule rule = { .threshold_pct = r->opts.threshold_pct, .fam = &r->fam };
 	static const enum cmp_verdict of_call[] = {
 		[MODEL_SLOWER] = CMP_REGRESSED, [MODEL_FASTER] = CMP_IMPROVED,
 		[MODEL_SAME] = CMP_UNCHANGED, [MODEL_UNSURE] = CMP_INCONCLUSIVE,
 	};
 
-	for (size_t i = 0; i < r->ncases; i++)
-		p[i] = fits[i].ok ? fits[i].p : 1.0;
-	stats_holm(p, r->ncases, adj);
+	model_fit_all(mc, r->ncases, &mo, fits, &r->fam);
 	for (size_t i = 0; i < r->ncases; i++) {
 		struct cmp_case *c = &r->cases[i];
 
-		c->p_adj = adj[i];
+		fill_fit(c, &fits[i]);
 		c->threshold_pct = r->opts.threshold_pct;
-		if (c->why[0]) {        /* refused before the model: too few samples */
-			r->no_estimate++;
+		if (!(fits[i].floor > 0)) {
+			snprintf(c->why, sizeof(c->why), "inconclusive: a boot median is not positive (below the"
+				 " timer's resolution)");
 		} else {
-			c->verdict = of_call[model_decide(&fits[i], adj[i], &rule, c->why, sizeof(c->why))];
+			c->verdict = of_call[model_decide(&fits[i], &rule, c->why, sizeof(c->why))];
 			c->boots_needed = c->verdict != CMP_INCONCLUSIVE ? 0 :
 					  fits[i].ok ? model_boots_needed(&fits[i], &rule) : 3;
-			r->no_estimate += !fits[i].ok;
 		}
+		r->no_estimate += !fits[i].ok;
 		r->counts[c->verdict]++;
 	}
-	free(p);
-	free(adj);
+	free(fits);
 }
 
 /* "a, b" of the distinct first-column values a side's boots yield. */
@@ -363,7 +345,7 @@ static int load_history(sqlite3 *db, const struct db_selector *base, const struc
 
 /* Walk the two key-sorted sides together; fit every key present on both. */
 static void pair_cases(struct compare_result *out, const struct side_load *sb, const struct side_load *sn,
-		       const struct boothist *h, struct model_fit *fits)
+		       const struct boothist *h, struct model_case *mc)
 {
 	size_t i = 0, j = 0;
 
@@ -382,7 +364,10 @@ static void pair_cases(struct compare_result *out, const struct side_load *sb, c
 		cc->key = xstrdup(sb->k[i].key);
 		fill_side(&cc->base, &sb->k[i].d);
 		fill_side(&cc->new, &sn->k[j].d);
-		fit_case(cc, &sb->k[i].d, &sn->k[j].d, boothist_find(h, cc->key), out->icount, &fits[out->ncases]);
+		mc[out->ncases] = (struct model_case){
+			.base = sb->k[i].d.boot_med, .nbase = sb->k[i].d.nboot, .new = sn->k[j].d.boot_med,
+			.nnew = sn->k[j].d.nboot, .hist = boothist_find(h, cc->key),
+		};
 		out->ncases++;
 		i++;
 		j++;
@@ -460,7 +445,7 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 	struct side_load sb, sn;
 	struct boot_class cb, cn;
 	struct boothist hist;
-	struct model_fit *fits;
+	struct model_case *mc;
 	double *ratios;
 	size_t nratio = 0;
 	int rc;
@@ -487,18 +472,18 @@ int compare_run(sqlite3 *db, const struct db_selector *base, const struct db_sel
 		return -1;
 	}
 	out->cases = xcalloc(sb.n < sn.n ? sb.n + 1 : sn.n + 1, sizeof(*out->cases));
-	fits = xcalloc(sb.n < sn.n ? sb.n + 1 : sn.n + 1, sizeof(*fits));
-	pair_cases(out, &sb, &sn, &hist, fits);
+	mc = xcalloc(sb.n < sn.n ? sb.n + 1 : sn.n + 1, sizeof(*mc));
+	pair_cases(out, &sb, &sn, &hist, mc);
 	collect_suspects(out, &sb, 0);
 	collect_suspects(out, &sn, 1);
-	decide(out, fits);
+	decide(out, mc);
 	ratios = xcalloc(out->ncases + 1, sizeof(*ratios));
 	for (size_t i = 0; i < out->ncases; i++)
 		if (out->cases[i].ratio > 0)
 			ratios[nratio++] = out->cases[i].ratio;
 	out->geomean = stats_geomean(ratios, nratio);
 	free(ratios);
-	free(fits);
+	free(mc);
 	free_side(&sb);
 	free_side(&sn);
 	boothist_free(&hist);
@@ -543,9 +528,44 @@ void compare_result_free(struct compare_result *r)
 
 /* ---- sinks: formatting only ---- */
 
+/* What the interval is: the family's level and adjustment, in words. */
+static const char *interval_name(const struct compare_result *r, char *buf, size_t len)
+{
+	if (r->opts.fdr)
+		snprintf(buf, len, "%.4g%% false-coverage-rate interval (Benjamini-Hochberg at %g over %zu cases)",
+			 100.0 * (1.0 - r->fam.level), r->opts.alpha, r->ncases);
+	else
+		snprintf(buf, len, "%.4g%% interval, simultaneous: all %zu together cover with %g%% (Sidak)",
+			 100.0 * (1.0 - r->fam.level), r->ncases, 100.0 * (1.0 - r->opts.alpha));
+	return buf;
+}
+
+/* Where the boot variance came from, for the whole comparison. */
+static void variance_line(FILE *f, const struct compare_result *r, const char *prefix)
+{
+	const struct model_family *m = &r->fam;
+
+	if (r->icount) {
+		fprintf(f, "%sboot variance: icount noise model, boot sd of log median x = sqrt((%.2g us / x)^2 +"
+			" (%.2g%%)^2), %s; a case whose own boots of one build spread wider keeps its own\n", prefix,
+			m->a_us, 100.0 * m->r, m->icount_fitted ? "fitted by maximum likelihood over the class's"
+			" repeated boots of one build" : "the conservative default (fewer than 20 df of repeated"
+			" boots of one build in the class)");
+		return;
+	}
+	fprintf(f, "%sboot variance: pooled over the cases (base sd %.2g%%, %.0f df; new %.2g%%, %.0f df; history"
+		" %.2g%%, %.0f df%s); %s; moderated per case towards a prior of %s df%s\n", prefix,
+		100.0 * m->sd_base, m->df_base, 100.0 * m->sd_new, m->df_new, 100.0 * m->sd_hist, m->df_hist,
+		m->df_hist > 0 ? (m->hist_used ? ", used" : ", not used: tonight is noisier or the sides differ") : "",
+		m->sides_differ ? "the sides differ (F-test): each its own variance (Welch)" : "one variance for"
+		" both sides", isinf(m->d0) ? "inf" : "few", m->lambda > 1 ? "; no boot repeated tonight: widened"
+		" by the cross-case spread of the changes" : "");
+}
+
 static void method_lines(FILE *f, const struct compare_result *r, const char *prefix)
 {
 	double t = r->opts.threshold_pct / 100.0;
+	char iv[160];
 
 	fprintf(f, "%smetric %s_us, lower is better; warm-up and truncated samples excluded (counted);"
 		" clock %s; host class %s; architecture %s; guest %s\n", prefix, r->opts.metric,
@@ -553,17 +573,16 @@ static void method_lines(FILE *f, const struct compare_result *r, const char *pr
 		r->guest ? r->guest : "?");
 	fprintf(f, "%sunit: the boot (one median per boot; repeats inside a boot share its luck); boots: base %zu, new %zu\n",
 		prefix, r->base_boots, r->new_boots);
-	fprintf(f, "%sratio and 95%% CI: pooled t-interval on the difference of mean log boot medians; boot-to-boot"
-		" variance pooled from both sides and every other boot of the case with the same clock, host class"
-		" and architecture in the database (within each kernel)%s\n", prefix,
-		r->icount ? "; icount clock with no repeated kernel: the resolution floor 1 us / median" : "");
-	fprintf(f, "%sp: the model's t-test of no change; p(Holm): adjusted over the %zu cases, so a false"
-		" alarm anywhere in this comparison has probability <= %g\n", prefix, r->ncases, r->opts.alpha);
-	fprintf(f, "%sverdict: regressed/improved when p(Holm) <= %g and the ratio is beyond %.4f..%.4f (threshold"
+	variance_line(f, r, prefix);
+	fprintf(f, "%sratio and CI: exp of the difference of mean log boot medians; the CI is the %s\n", prefix,
+		interval_name(r, iv, sizeof(iv)));
+	fprintf(f, "%sp: the model's t-test of no change; p(adj): %s over the %zu cases\n", prefix,
+		r->opts.fdr ? "Benjamini-Hochberg" : "Sidak", r->ncases);
+	fprintf(f, "%sverdict: regressed/improved when the CI excludes 1 and the ratio is beyond %.4f..%.4f (threshold"
 		" %g%%, symmetric in log); unchanged when the whole CI is inside; else inconclusive\n", prefix,
-		r->opts.alpha, 1.0 / (1.0 + t), 1.0 + t, r->opts.threshold_pct);
+		1.0 / (1.0 + t), 1.0 + t, r->opts.threshold_pct);
 	if (r->no_estimate)
-		fprintf(f, "%s%zu case%s had no boot-variance estimate or too few samples: inconclusive, never"
+		fprintf(f, "%s%zu case%s had no boot-variance estimate: inconclusive, never"
 			" unchanged; rerun with --repeat-boots 3\n", prefix, r->no_estimate, r->no_estimate == 1 ? "" : "s");
 }
 
@@ -623,7 +642,7 @@ static void emit_text(FILE *f, const struct compare_result *r)
 	fprintf(f, "new:  %s: %s\n", r->new_desc, r->new_kernels);
 	fprintf(f, "host: %s\n", r->host);
 	fprintf(f, "%-34s %10s %7s %10s %7s %8s %13s %8s %8s %5s %-12s %-7s %s\n", "case", "base med", "%sd",
-		"new med", "%sd", "%change", "95% CI ratio", "p", "p(Holm)", "boots", "verdict", "flag", "why");
+		"new med", "%sd", "%change", "CI ratio", "p", "p(adj)", "boots", "verdict", "flag", "why");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
 		char ci[40], p[16], pa[16], nb[16];
@@ -679,7 +698,7 @@ static void emit_markdown(FILE *f, const struct compare_result *r)
 	build_lines(f, r, "- ");
 	fputc('\n', f);
 	fprintf(f, "| case | base n (warm-up) | base median | base %%sd | new n (warm-up) | new median |"
-		" new %%sd | %%change | 95%% CI of ratio | p | p(Holm) | boots | verdict | flag | why |\n");
+		" new %%sd | %%change | CI of ratio (adjusted) | p | p(adj) | boots | verdict | flag | why |\n");
 	fprintf(f, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|\n");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];
@@ -733,12 +752,11 @@ static json_t *case_json(const struct cmp_case *c)
 			      "threshold_pct", c->threshold_pct, "verdict", cmp_verdict_names[c->verdict],
 			      "why", c->why, "boots_needed", (json_int_t)c->boots_needed);
 
-	json_object_set_new(o, "ci95", c->have_ci ? json_pack("[f, f]", c->ci_lo, c->ci_hi) : json_null());
+	json_object_set_new(o, "ci", c->have_ci ? json_pack("[f, f]", c->ci_lo, c->ci_hi) : json_null());
 	json_object_set_new(o, "p", c->have_p ? json_real(c->p) : json_null());
-	json_object_set_new(o, "p_holm", c->have_p ? json_real(c->p_adj) : json_null());
+	json_object_set_new(o, "p_adj", c->have_p ? json_real(c->p_adj) : json_null());
 	json_object_set_new(o, "boot_sd_pct", c->have_ci ? json_real(c->boot_sd_pct) : json_null());
 	json_object_set_new(o, "df", c->have_ci && isfinite(c->df) ? json_real(c->df) : json_null());
-	json_object_set_new(o, "pooled_boots", json_integer((json_int_t)c->pooled_boots));
 	json_object_set_new(o, "suspect", json_boolean(c->base.nsuspect || c->new.nsuspect));
 	json_object_set_new(o, "suspect_boots", json_pack("{s:o, s:o}", "base", ids_json(&c->base),
 							  "new", ids_json(&c->new)));
@@ -770,23 +788,25 @@ static json_t *suspects_json(const struct compare_result *r)
 static void emit_json(FILE *f, const struct compare_result *r)
 {
 	json_t *cases = json_array(), *counts = json_object(), *doc;
+	char iv[160];
 
+	interval_name(r, iv, sizeof(iv));
 	for (size_t i = 0; i < r->ncases; i++)
 		json_array_append_new(cases, case_json(&r->cases[i]));
 	for (int v = 0; v < CMP_NVERDICTS; v++)
 		json_object_set_new(counts, cmp_verdict_names[v], json_integer((json_int_t)r->counts[v]));
 	doc = json_pack("{s:s, s:{s:s, s:s, s:I}, s:{s:s, s:s, s:I}, s:s,"
-			" s:{s:s, s:f, s:f, s:s, s:s, s:s, s:s, s:s, s:s, s:s},"
+			" s:{s:s, s:f, s:f, s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s},"
 			" s:o, s:{s:I, s:f, s:o, s:I, s:I, s:I}, s:o, s:{s:o, s:o}, s:s}",
-			"format", "gupbench-compare-2",
+			"format", "gupbench-compare-3",
 			"base", "selector", r->base_desc, "kernels", r->base_kernels, "boots", (json_int_t)r->base_boots,
 			"new", "selector", r->new_desc, "kernels", r->new_kernels, "boots", (json_int_t)r->new_boots,
 			"host", r->host,
 			"method", "metric", r->opts.metric, "threshold_pct", r->opts.threshold_pct, "alpha", r->opts.alpha,
 			"clock", r->clock, "host_class", r->host_class, "arch", r->arch, "guest", r->guest,
-			"ci", "pooled t-interval on mean log boot medians, boot variance pooled with the case's history",
-			"test", "t-test of no change on log boot medians",
-			"adjustment", "Holm over all compared cases",
+			"ci", iv, "ci_level", 1.0 - r->fam.level,
+			"test", "t-test of no change on log boot medians (docs/statistics.md)",
+			"adjustment", r->opts.fdr ? "Benjamini-Hochberg over all compared cases" : "Sidak over all compared cases",
 			"cases", cases,
 			"summary", "compared", (json_int_t)r->ncases, "geomean_ratio", r->geomean, "verdicts", counts,
 			"only_base", (json_int_t)r->only_base, "only_new", (json_int_t)r->only_new,
@@ -802,7 +822,7 @@ static void emit_json(FILE *f, const struct compare_result *r)
 static void emit_csv(FILE *f, const struct compare_result *r)
 {
 	fprintf(f, "key,base_n,base_warmups,base_boots,base_median,base_mean,base_stddev,new_n,new_warmups,"
-		"new_boots,new_median,new_mean,new_stddev,ratio,pct_change,ci_lo,ci_hi,p,p_holm,variance_source,"
+		"new_boots,new_median,new_mean,new_stddev,ratio,pct_change,ci_lo,ci_hi,p,p_adj,variance_source,"
 		"boot_sd_pct,df,verdict,why,suspect_boots\n");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const struct cmp_case *c = &r->cases[i];

@@ -5,23 +5,23 @@
  * into text, markdown, JSON, CSV or a kernel-test-robot style report and
  * never compute anything themselves.
  *
- * Method (results/model.h): per case key present on both sides, the
- * non-warm-up, untruncated samples of the chosen metric, reduced to one
- * median per boot: the boot is the unit of replication, repeats inside a
- * boot are not independent of it. The boot-to-boot variance of the log
- * medians is pooled from both sides and from every other boot of the same
- * case, clock mode, host class and architecture the database holds
- * (grouped by kernel); a pooled t-interval on the difference of mean log
- * medians gives the ratio's 95% interval and a p-value of "no change".
- * Holm's step-down adjustment over all cases of the comparison bounds the
- * chance of any false alarm at alpha (default 5%). Verdict: regressed or
- * improved when the adjusted p <= alpha and the estimated ratio lies beyond
- * (1 + threshold)^(+-1) (threshold 5% on the wall clock, 1% on icount,
- * unless given); unchanged when the whole interval lies within it;
- * otherwise inconclusive, saying how many boots per side would settle it. A
- * case with no boot-variance estimate (one boot per side, no history, wall
- * clock) is inconclusive. Lower time is better. Sides of different clock
- * modes, host classes or architectures are refused unless allowed. A case
+ * Method (results/model.h, docs/statistics.md): per case key present on
+ * both sides, the non-warm-up, untruncated samples of the chosen metric,
+ * reduced to one median per boot: the boot is the unit of replication,
+ * repeats inside a boot are not independent of it. All cases are fitted
+ * as one family: on the icount clock the boot variance comes from a noise
+ * model fitted over the class's repeated boots of one build (or its
+ * default), on the wall clock from tonight's sides and the class's history
+ * pooled over the cases (moderated variances, F-tests for which sources to
+ * trust, a cross-case guard when no boot is repeated). Each case's interval
+ * is at the family's adjusted level (Sidak by default, so the intervals are
+ * simultaneous at 1 - alpha; Benjamini-Hochberg with fdr), and the verdict
+ * reads off that interval: regressed or improved when it excludes 1 and
+ * the estimate lies beyond (1 + threshold)^(+-1) (threshold 5% on the wall
+ * clock, 1% on icount, unless given); unchanged when the whole interval
+ * lies within it; otherwise inconclusive, saying how many boots per side
+ * would settle it. Lower time is better. Sides of different clock modes,
+ * host classes or architectures are refused unless allowed. A case
  * whose samples include a suspect boot (its console showed trouble, see
  * events.h) counts like any other and is flagged in every format; the
  * report and Markdown headers name the kernel builds (provenance.h).
@@ -57,13 +57,12 @@ struct cmp_case {
 	double ratio;         /* exp(mean log boot median new - base): the model's estimate; 0 when not positive */
 	double pct_change;
 	int have_ci;
-	double ci_lo, ci_hi;  /* 95% interval of the ratio */
+	double ci_lo, ci_hi;  /* interval of the ratio at the family's adjusted level (fam.level) */
 	int have_p;
-	double p, p_adj;      /* model t-test of "no change"; Holm-adjusted over the comparison */
+	double p, p_adj;      /* model t-test of "no change"; adjusted over the comparison (Sidak or BH) */
 	enum model_source source;
 	double boot_sd_pct;   /* boot-to-boot sd of the medians the model used, in % */
 	double df;            /* of that estimate; INFINITY under the icount assumption */
-	size_t pooled_boots;  /* boots (compared ones included) whose within-kernel spread gave the estimate */
 	double threshold_pct; /* the threshold this verdict used */
 	unsigned boots_needed;/* --repeat-boots that would settle an inconclusive case; 0 none */
 	enum cmp_verdict verdict;
@@ -80,7 +79,8 @@ enum { CMP_MIX_CLOCK = 1, CMP_MIX_HOST = 2, CMP_MIX_ARCH = 4, CMP_MIX_GUEST = 8 
 struct compare_opts {
 	const char *metric;        /* "get" or "put" */
 	double threshold_pct;      /* 0: the clock's default, CMP_THRESHOLD_{WALL,ICOUNT}_PCT */
-	double alpha;              /* family-wise false-alarm rate, default 0.05 */
+	double alpha;              /* family-wise false-alarm rate (or false discovery rate with fdr), default 0.05 */
+	int fdr;                   /* Benjamini-Hochberg instead of Sidak's family-wise control */
 	unsigned allow_mixed;      /* CMP_MIX_* bits: classes the user allowed to differ */
 	const char *base_arg, *new_arg;   /* as the user typed them, for "to reproduce" */
 };
@@ -121,6 +121,7 @@ struct compare_result {
 	char *guest;                         /* guest settings: vCPUs and the user's --memory etc., likewise */
 	int icount;                          /* both sides on the instruction-counted clock */
 	size_t no_estimate;                  /* cases without a boot-variance estimate */
+	struct model_family fam;             /* what the model learnt from the whole comparison */
 	int emulated;                        /* some side ran under TCG */
 	struct cmp_reference *refs;          /* published figures matching compared cases */
 	size_t nrefs;

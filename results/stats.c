@@ -287,3 +287,71 @@ void stats_holm(const double *p, size_t n, double *adj)
 	}
 	free(s);
 }
+
+double stats_f_sf(double f, double d1, double d2)
+{
+	if (!(f > 0.0))
+		return 1.0;
+	return beta_reg(d2 / 2.0, d1 / 2.0, d2 / (d2 + d1 * f));
+}
+
+/* Recurrence up to x >= 6, then the asymptotic series (error below 1e-12). */
+double stats_digamma(double x)
+{
+	double r = 0.0, f;
+
+	for (; x < 6.0; x += 1.0)
+		r -= 1.0 / x;
+	f = 1.0 / (x * x);
+	return r + log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+
+double stats_trigamma(double x)
+{
+	double r = 0.0, f;
+
+	for (; x < 6.0; x += 1.0)
+		r += 1.0 / (x * x);
+	f = 1.0 / (x * x);
+	return r + 1.0 / x + f / 2.0 +
+	       f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * 5.0 / 66))));
+}
+
+/* trigamma decreases from +inf to 0: bisect on a log scale (y > 0). */
+double stats_trigamma_inverse(double y)
+{
+	double lo = log(1e-8), hi = log(1e12);
+
+	for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
+		double mid = 0.5 * (lo + hi);
+
+		if (stats_trigamma(exp(mid)) > y)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return exp(0.5 * (lo + hi));
+}
+
+void stats_sidak(const double *p, size_t n, double *adj)
+{
+	for (size_t i = 0; i < n; i++)
+		adj[i] = p[i] >= 1.0 ? 1.0 : fmin(1.0, -expm1((double)n * log1p(-p[i])));
+}
+
+void stats_bh(const double *p, size_t n, double *adj)
+{
+	struct pidx *s = malloc((n ? n : 1) * sizeof(*s));
+	double run = 1.0;
+
+	if (!s)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		s[i] = (struct pidx){ p[i], i };
+	qsort(s, n, sizeof(*s), cmp_pidx);
+	for (size_t k = n; k-- > 0;) {
+		run = fmin(run, (double)n / (double)(k + 1) * s[k].p);   /* never increases with rank */
+		adj[s[k].i] = fmin(1.0, run);
+	}
+	free(s);
+}

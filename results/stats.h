@@ -26,6 +26,21 @@ double stats_quantile(const double *x, size_t n, double q);
 double stats_t_sf(double t, double df);
 double stats_t_quantile(double q, double df);
 
+/* P(F > f) for Snedecor's F with d1 and d2 degrees of freedom (f >= 0). */
+double stats_f_sf(double f, double d1, double d2);
+
+/* The digamma and trigamma functions (x > 0), and the inverse of trigamma
+ * (y > 0): what Smyth's moderated variances need (results/model.c). */
+double stats_digamma(double x);
+double stats_trigamma(double x);
+double stats_trigamma_inverse(double y);
+
+/* Multiplicity adjustments of n p-values, adj[i] in the input order:
+ * Sidak's single-step 1 - (1 - p)^n (family-wise error) and Benjamini-
+ * Hochberg's step-up (false discovery rate). */
+void stats_sidak(const double *p, size_t n, double *adj);
+void stats_bh(const double *p, size_t n, double *adj);
+
 /* Holm's step-down adjustment of n p-values (controls the family-wise error
  * rate): adj[i] is p[i]'s adjusted value, in the input order. */
 void stats_holm(const double *p, size_t n, double *adj);

@@ -19,7 +19,7 @@
 struct cmp_args {
 	const char *db, *metric, *format;
 	double threshold, alpha;
-	int mix_clock, mix_host, mix_guest, cross_arch;
+	int mix_clock, mix_host, mix_guest, cross_arch, fdr;
 	const char *pos[2];
 	int npos;
 };
@@ -45,7 +45,10 @@ static const struct opt options[] = {
 	{ "--threshold",  "PCT",     offsetof(struct cmp_args, threshold),  opt_set_pct,
 	  "smallest change that counts", dflt_threshold, 0 },
 	{ "--alpha",      "P",       offsetof(struct cmp_args, alpha),      set_alpha,
-	  "chance of any false alarm in the comparison (Holm)", dflt_alpha, 0 },
+	  "chance of any false alarm in the comparison (Sidak), or the false discovery rate with --fdr",
+	  dflt_alpha, 0 },
+	{ "--fdr",        NULL,      offsetof(struct cmp_args, fdr),        NULL,
+	  "screen a large matrix: control the false discovery rate (Benjamini-Hochberg) instead", NULL, 0 },
 	{ "--allow-mixed-clock", NULL, offsetof(struct cmp_args, mix_clock), NULL,
 	  "compare boots of different clock modes", NULL, 0 },
 	{ "--allow-mixed-host",  NULL, offsetof(struct cmp_args, mix_host),  NULL,
@@ -139,7 +142,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	/* the architecture rule here is same_arch()'s (kernels' arch, --cross-arch);
 	 * compare_run() checks clock modes and host classes */
-	o = (struct compare_opts){ .metric = a.metric, .threshold_pct = a.threshold, .alpha = a.alpha,
+	o = (struct compare_opts){ .metric = a.metric, .threshold_pct = a.threshold, .alpha = a.alpha, .fdr = a.fdr,
 				   .allow_mixed = (a.mix_clock ? CMP_MIX_CLOCK : 0u) | (a.mix_host ? CMP_MIX_HOST : 0u) |
 						  (a.mix_guest ? CMP_MIX_GUEST : 0u) | CMP_MIX_ARCH,
 				   .base_arg = a.pos[0], .new_arg = a.pos[1] };
