@@ -42,8 +42,8 @@ static size_t log_welford(const double *x, const unsigned char *want, int keep, 
 
 void model_history_add(struct model_history *h, const double *med, const unsigned char *compared, size_t n)
 {
-	double mean, ss;
-	size_t k = log_welford(med, NULL, 0, n, &mean, &ss);
+	double mean, ss, cmean, css;
+	size_t k = log_welford(med, NULL, 0, n, &mean, &ss), kc = log_welford(med, compared, 1, n, &cmean, &css);
 
 	if (k >= 2) {
 		struct model_group *g = realloc(h->g, (h->ng + 1) * sizeof(*g));
@@ -52,11 +52,10 @@ void model_history_add(struct model_history *h, const double *med, const unsigne
 			abort();
 		h->g = g;
 		h->g[h->ng++] = (struct model_group){ .ss = ss, .df = (double)(k - 1), .x = exp(mean) };
-	}
-	k = log_welford(med, compared, 0, n, &mean, &ss);
-	if (k >= 2) {
-		h->ss_other += ss;
-		h->df_other += (double)(k - 1);
+		/* what the compared boots add beyond their own spread: the other
+		 * boots of the build, and how tonight's boots sit among them */
+		h->ss_other += fmax(0.0, ss - css);
+		h->df_other += (double)(k - 1) - (kc > 1 ? (double)(kc - 1) : 0.0);
 	}
 }
 
@@ -123,8 +122,10 @@ static void moderate(const double *s2, const double *df, size_t n, double *out, 
 		for (size_t i = 0; i < k; i++)
 			evar += (e[i] - emean) * (e[i] - emean) / (double)(k - 1);
 		evar -= tri / (double)k;
+		/* no more spread than sampling gives: all cases alike, the pooled variance */
 		*d0 = evar > 0 ? 2.0 * stats_trigamma_inverse(evar) : INFINITY;
-		*s0 = sqrt(evar > 0 ? exp(emean + stats_digamma(*d0 / 2) - log(*d0 / 2)) : exp(emean));
+		if (evar > 0)
+			*s0 = sqrt(exp(emean + stats_digamma(*d0 / 2) - log(*d0 / 2)));
 	}
 	for (size_t i = 0; i < n; i++) {
 		int own = df[i] > 0 && s2[i] > 0;
@@ -135,8 +136,17 @@ static void moderate(const double *s2, const double *df, size_t n, double *out, 
 	free(e);
 }
 
-/* The icount noise model's negative log likelihood over every group. */
-static double icount_nll(const struct model_case *c, size_t n, double a, double r)
+/* A group far wider than the first fit (F-test p < 0.001): a case with
+ * boot-level steps of its own, left to its own variance (icount_fit). */
+static int icount_outlier(const struct model_group *g, const struct model_family *ref)
+{
+	double v = (ref->a_us / g->x) * (ref->a_us / g->x) + ref->r * ref->r;
+
+	return stats_f_sf(g->ss / g->df / v, g->df, ref->fit_df) < 0.001;
+}
+
+/* The icount noise model's negative log likelihood over every group (but ref's outliers). */
+static double icount_nll(const struct model_case *c, size_t n, double a, double r, const struct model_family *ref)
 {
 	double nll = 0;
 
@@ -145,16 +155,16 @@ static double icount_nll(const struct model_case *c, size_t n, double a, double 
 			const struct model_group *g = &c[i].hist->g[j];
 			double v = (a / g->x) * (a / g->x) + r * r;
 
-			nll += g->ss / v + g->df * log(v);
+			if (!ref || !icount_outlier(g, ref))
+				nll += g->ss / v + g->df * log(v);
 		}
 	return nll;
 }
 
-/* a and r by maximum likelihood on a log grid (a from half the resolution: whole-us medians). */
+/* a and r by maximum likelihood on a log grid (a from half the resolution:
+ * whole-us medians); twice, the second time without the first's outliers. */
 static void icount_model(const struct model_case *c, size_t n, double res, struct model_family *fam)
 {
-	double best = INFINITY;
-
 	fam->fit_df = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; c[i].hist && j < c[i].hist->ng; j++)
@@ -164,16 +174,21 @@ static void icount_model(const struct model_case *c, size_t n, double res, struc
 	fam->r = MODEL_ICOUNT_R;
 	if (!fam->icount_fitted)
 		return;
-	for (double a = res / 2; a < 1e5; a *= 1.2)
-		for (double r = 0; r < 0.5; r = r > 0 ? r * 1.2 : 1e-6) {
-			double nll = icount_nll(c, n, a, r);
+	for (int pass = 0; pass < 2; pass++) {
+		struct model_family ref = *fam;
+		double best = INFINITY;
 
-			if (nll < best) {
-				best = nll;
-				fam->a_us = a;
-				fam->r = r;
+		for (double a = res / 2; a < 1e5; a *= 1.2)
+			for (double r = 0; r < 0.5; r = r > 0 ? r * 1.2 : 1e-6) {
+				double nll = icount_nll(c, n, a, r, pass ? &ref : NULL);
+
+				if (nll < best) {
+					best = nll;
+					fam->a_us = a;
+					fam->r = r;
+				}
 			}
-		}
+	}
 }
 
 /* icount: the model's sd at the case's smaller median, or its own wider spread. */
@@ -338,13 +353,14 @@ static void spread_guard(const struct cstat *cs, size_t n, struct model_fit *f, 
 			if (f[i].ok) {
 				f[i].se *= sqrt(lambda);
 				f[i].s *= sqrt(lambda);
+				f[i].df = fmin(f[i].df, dfx);
 			} else {
 				f[i].se = fmax(mad, f[i].floor * w);
 				f[i].s = f[i].se / w;
+				f[i].df = dfx;
 				f[i].source = MODEL_SPREAD;
 				f[i].ok = 1;
 			}
-			f[i].df = f[i].ok && isfinite(f[i].df) ? fmin(f[i].df, dfx) : dfx;
 		}
 		fam->lambda = lambda;
 	}

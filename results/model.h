@@ -55,7 +55,7 @@ struct model_group {
 struct model_history {
 	struct model_group *g;     /* every build seen in >= 2 boots, compared boots included */
 	size_t ng;
-	double ss_other, df_other; /* within-build, over boots outside the comparison only */
+	double ss_other, df_other; /* within-build, less the compared boots' own spread */
 };
 
 /* Add one build's boot medians (us; non-positive ones are skipped);
