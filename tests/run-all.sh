@@ -103,6 +103,10 @@ run_each style 60
 echo "== fault-injection tests" >&2
 run_each fault 300
 
+echo "== the statistics simulation, short form (tests/perf/stats-sim.sh; the full form prints docs/statistics.md's table)" >&2
+TEST_TIMEOUT=900
+STATS_SIM_QUICK=1 run_one "perf/stats-sim" bash tests/perf/stats-sim.sh
+
 echo "== fuzz targets, briefly (make fuzz runs them longer)" >&2
 TEST_TIMEOUT=900
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_one "fuzz/parsers" bash tests/fuzz/run.sh
