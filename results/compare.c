@@ -3,9 +3,9 @@
  * sides of different classes (clock, host class, architecture: boothist.c),
  * loads both sides through the sample loader (samples.c) and the class's
  * boot history,
- * walks the two key-sorted lists together, fits each case with the
- * boot-aware model (model.c), applies Holm over the cases and decides the
- * verdicts into struct compare_result, and leaves all formatting to the
+ * walks the two key-sorted lists together, fits all cases as one family
+ * with the boot-aware model (model.c: variances, adjusted intervals) and
+ * decides the verdicts into struct compare_result, and leaves all formatting to the
  * sinks at the bottom of the file (text, markdown, JSON, CSV, and the
  * kernel-test-robot style report), chosen from a table. The method is
  * stated in every format, and so are the suspect boots (events.h: a console
@@ -544,6 +544,7 @@ static const char *interval_name(const struct compare_result *r, char *buf, size
 static void variance_line(FILE *f, const struct compare_result *r, const char *prefix)
 {
 	const struct model_family *m = &r->fam;
+	char d0[32] = "inf";
 
 	if (r->icount) {
 		fprintf(f, "%sboot variance: icount noise model, boot sd of log median x = sqrt((%.2g us / x)^2 +"
@@ -553,12 +554,14 @@ static void variance_line(FILE *f, const struct compare_result *r, const char *p
 			" boots of one build in the class)");
 		return;
 	}
+	if (isfinite(m->d0))
+		snprintf(d0, sizeof(d0), "%.1f", m->d0);
 	fprintf(f, "%sboot variance: pooled over the cases (base sd %.2g%%, %.0f df; new %.2g%%, %.0f df; history"
 		" %.2g%%, %.0f df%s); %s; moderated per case towards a prior of %s df%s\n", prefix,
 		100.0 * m->sd_base, m->df_base, 100.0 * m->sd_new, m->df_new, 100.0 * m->sd_hist, m->df_hist,
 		m->df_hist > 0 ? (m->hist_used ? ", used" : ", not used: tonight is noisier or the sides differ") : "",
 		m->sides_differ ? "the sides differ (F-test): each its own variance (Welch)" : "one variance for"
-		" both sides", isinf(m->d0) ? "inf" : "few", m->lambda > 1 ? "; no boot repeated tonight: widened"
+		" both sides", d0, m->lambda > 1 ? "; no boot repeated tonight: widened"
 		" by the cross-case spread of the changes" : "");
 }
 

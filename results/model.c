@@ -323,8 +323,10 @@ static void wall_pooled(const struct model_case *c, const struct cstat *cs, size
  * No boot repeated tonight: the cross-case spread of the changes (median
  * absolute deviation from their median, robust to a minority of real
  * changes) guards the estimate. lambda = (median |z| / 0.6745)^2 widens
- * every interval when > 1; a case with no estimate at all takes the
- * spread itself. The MAD is 37% efficient: 0.37 m degrees of freedom.
+ * every interval when > 1, and when an F-test finds it clearly above 1 the
+ * interval takes the spread's degrees of freedom too (the MAD is 37%
+ * efficient: 0.37 m); a case with no estimate at all takes the spread
+ * itself.
  */
 static void spread_guard(const struct cstat *cs, size_t n, struct model_fit *f, struct model_family *fam)
 {
@@ -351,9 +353,11 @@ static void spread_guard(const struct cstat *cs, size_t n, struct model_fit *f, 
 			if (!cs[i].ok || (f[i].ok && lambda <= 1))
 				continue;
 			if (f[i].ok) {
+				/* the spread's few df only when it is clearly wider */
+				if (stats_f_sf(lambda, dfx, isfinite(f[i].df) ? f[i].df : 1e6) < 0.05)
+					f[i].df = fmin(f[i].df, dfx);
 				f[i].se *= sqrt(lambda);
 				f[i].s *= sqrt(lambda);
-				f[i].df = fmin(f[i].df, dfx);
 			} else {
 				f[i].se = fmax(mad, f[i].floor * w);
 				f[i].s = f[i].se / w;

@@ -38,7 +38,7 @@ ok $((n != 3)) "text: the three cases are flagged suspect (got $n)"
 grep -qE "^#   new boot id [0-9]+ \(run #1, warned boot0\): warning, rcu_stall; in 3 cases" "$SCRATCH/text"
 ok $? "text: the footnote names the boot and its event kinds"
 "$GUPHARNESS" compare c1 w --db "$DB" --format markdown >"$SCRATCH/md" 2>/dev/null
-n=$(grep -c -- "| inconclusive | suspect |" "$SCRATCH/md")
+n=$(grep -cE -- "\| (improved|regressed|unchanged|inconclusive) \| suspect \|" "$SCRATCH/md")
 ok $((n != 3)) "markdown: a flag column says suspect for the three cases (got $n)"
 grep -q "^-   new boot id [0-9]* (run #1, warned boot0): warning, rcu_stall" "$SCRATCH/md"
 ok $? "markdown: the boot is listed"
