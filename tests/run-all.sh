@@ -1,7 +1,8 @@
 #!/bin/bash
 # The whole test suite behind `make check`: unit tests (normal and
 # ASan/UBSan builds), layout checks (function length, SQL only in results/),
-# fault-injection tests, a brief libFuzzer run of the
+# fault-injection tests, the statistics simulation's short form
+# (tests/perf/stats-sim.sh), a brief libFuzzer run of the
 # parsers and end-to-end tests with real kernels in QEMU. Every test prints TAP lines; this script counts them and
 # closes with "N passed, N failed". A test must print its plan (1..N) before
 # its first check and run exactly N; a test that hangs is killed after
