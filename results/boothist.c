@@ -108,16 +108,17 @@ int boothist_ids(sqlite3 *db, const struct db_selector *sel, int64_t **ids, size
 	return 0;
 }
 
-/* Boots of one case, ordered by kernel so each kernel's boots are adjacent. */
+/* Boots of one case, ordered by build so each build's boots are adjacent
+ * (a name that covered two builds never pools them). */
 static int cmp_boot_kernel(const void *a, const void *b)
 {
 	const struct sample_boot *x = *(const struct sample_boot *const *)a, *y = *(const struct sample_boot *const *)b;
-	int c = strcmp(x->kernel, y->kernel);
+	int c = strcmp(x->build, y->build);
 
 	return c ? c : (x->boot_id > y->boot_id) - (x->boot_id < y->boot_id);
 }
 
-/* One case's boots, kernel by kernel, into its history. */
+/* One case's boots, build by build, into its history. */
 static void case_history(const struct sample_case *sc, const int64_t *compared, size_t ncompared,
 			 struct model_history *h)
 {
@@ -132,7 +133,7 @@ static void case_history(const struct sample_case *sc, const int64_t *compared, 
 	for (size_t i = 0; i < nb;) {
 		size_t j = i, nc = 0;
 
-		for (; j < nb && !strcmp(bp[j]->kernel, bp[i]->kernel); j++) {
+		for (; j < nb && !strcmp(bp[j]->build, bp[i]->build); j++) {
 			med[j - i] = bp[j]->median;
 			nc += bsearch(&bp[j]->boot_id, compared, ncompared, sizeof(*compared), cmp_id) != NULL;
 		}
