@@ -444,7 +444,7 @@ void nightly_config_free(struct nightly_config *cfg)
 
 /* ---- source identity ------------------------------------------------- */
 
-/* The 12-character id that names tonight's kernel and label; NULL on failure. */
+/* The source identity cut to 12 characters (a git commit: the revision built); NULL on failure. */
 static char *source_identity(const struct nightly_source *s)
 {
 	const struct source_ops *ops = source_ops_of(s->kind);
@@ -745,13 +745,15 @@ static int run_matrices(const struct nightly_config *cfg, const struct nightly_o
 static int night_of_source(const struct nightly_config *cfg, const struct nightly_source *s,
 			   const struct nightly_opts *o, const char *db, const char *date)
 {
-	char *prefix = stream_prefix(cfg, s), *id, *label, *kname, *logdir, *blog, *rlog;
+	char *prefix = stream_prefix(cfg, s), *src, *id, *label, *kname, *logdir, *blog, *rlog;
 	struct strvec a = STRVEC_INIT;
 	int st, ret;
 
-	id = source_identity(s);
+	src = source_identity(s);
+	id = src ? nightly_identity(cfg, s, src) : NULL;
 	if (!id) {
 		free(prefix);
+		free(src);
 		return NIGHT_BUILD_FAILED;
 	}
 	label = xasprintf("%s%s/%s", prefix, date, id);
@@ -759,6 +761,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 		note("nightly: '%s' at %s was already measured; nothing new (use --force to measure again)",
 		     s->name, id);
 		free(prefix);
+		free(src);
 		free(id);
 		free(label);
 		return NIGHT_SKIPPED;
@@ -770,7 +773,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 	if (!o->dry_run && mkdir_p(logdir, 0755) < 0)
 		die(EXIT_IO, "cannot create log directory '%s': %s", logdir, strerror(errno));
 
-	kernel_build_argv(&a, cfg, s, id, kname);
+	kernel_build_argv(&a, cfg, s, src, kname);
 	st = run_self(&a, blog, o->dry_run);
 	if (st != 0) {
 		char *msg = xasprintf("kernel build of '%s' at %s failed (status %d); log '%s'",
@@ -784,6 +787,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 		ret = run_matrices(cfg, o, db, kname, label, logdir, rlog);
 	strvec_clear(&a);
 	free(prefix);
+	free(src);
 	free(id);
 	free(label);
 	free(kname);

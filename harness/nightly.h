@@ -66,6 +66,10 @@ struct nightly_config {
  * nightly_config_free() whatever this returns.
  */
 int nightly_config_load(const char *path, struct nightly_config *cfg);
+/* The night's id, "<source id cut to 12>-<8 hex>": the hash covers the
+ * series, every config fragment's text and the compiler
+ * (nightly-identity.c), so a night is one build. NULL after an error line. */
+char *nightly_identity(const struct nightly_config *cfg, const struct nightly_source *s, const char *src_id);
 void nightly_config_free(struct nightly_config *cfg);
 
 /* A night of one stream: every run whose label names that date and source id. */
