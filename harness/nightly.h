@@ -112,6 +112,10 @@ struct nightly_stream {
 	int alone;               /* the database holds no run outside this stream */
 	char *compare;           /* compare_run()'s Markdown for last good -> tonight, or NULL */
 	int compare_status;      /* the exit status `gupharness compare` would give */
+	size_t compare_regressed; /* cases that comparison calls regressed */
+	char *clock;             /* tonight's boots' clock ("icount", "wall"), NULL when mixed */
+	char *build_change;      /* what differs between the last good night's build and
+				    tonight's (kname_diff), NULL when the same build */
 	char *worst_key;         /* the case that regressed most tonight, or NULL */
 	char *bisect_report;     /* the bisection's report file, when one ran */
 	char *bisect_outcome;    /* its one-line outcome */
