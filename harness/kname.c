@@ -22,7 +22,8 @@ static const char *base_name(const char *path)
 	return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 }
 
-/* The hash of fragment path in meta, or NULL (not there, or not recorded). */
+/* The hash of fragment path in meta (matched by file name: a checkout
+ * elsewhere holds the same fragments), or NULL (not there, or not recorded). */
 static const char *fragment_hash(json_t *meta, const char *path, int *present)
 {
 	json_t *paths = json_object_get(meta, "fragments"), *hashes = json_object_get(meta, "fragment_sha256");
@@ -30,7 +31,7 @@ static const char *fragment_hash(json_t *meta, const char *path, int *present)
 	*present = 0;
 	for (size_t i = 0; i < json_array_size(paths); i++)
 		if (json_string_value(json_array_get(paths, i)) &&
-		    !strcmp(json_string_value(json_array_get(paths, i)), path)) {
+		    !strcmp(base_name(json_string_value(json_array_get(paths, i))), base_name(path))) {
 			*present = 1;
 			return json_string_value(json_array_get(hashes, i));
 		}

@@ -5,6 +5,10 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GUPHARNESS=$ROOT/harness/gupharness
 GUPBENCH=$ROOT/bench/gupbench
+# kernel names a test makes go to a namespace of their own over the shared
+# cache (harness/kcache.h), never into the user's 'kernel list'; a test with
+# a private cache (GUPBENCH_CACHE=$SCRATCH/...) unsets it
+export GUPBENCH_NAMES=${GUPBENCH_NAMES:-${GUPBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gupbench}/test-names}
 TAPN=0
 TAPFAIL=0
 TAPPLAN=

@@ -5,10 +5,12 @@
 # differs and --replace, and changes nothing; the same content under the same
 # name stays a cache hit; --replace moves the name, and the runs stored under
 # it keep the build they ran (a second kernels row, the first untouched).
-# On the fake tree of tests/fault/kernel-fakes.bash, runs through the
+# A namespace of names of its own (GUPBENCH_NAMES, as the test suite sets
+# it, issue 30) shares the entries but not the names, and its 'kernel rm'
+# leaves the shared entry. On the fake tree of tests/fault/kernel-fakes.bash, runs through the
 # fault-injection fake QEMU.
 . "$(dirname "$0")/../lib.sh"
-plan 14
+plan 17
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
 export GUPBENCH_QEMU=$ROOT/tests/fault/fake-qemu-for-fault-injection.bash GUPBENCH_QUIET=1
@@ -56,4 +58,15 @@ ok_sql "$SCRATCH/r.db" "SELECT count(*) FROM boots b JOIN kernels k ON k.id = b.
 ok $? "db check passes"
 "$H" compare 1 2 --db "$SCRATCH/r.db" --format report 2>/dev/null | grep -q "X (9.9.0-fake): source.*series slow@"
 ok $? "compare names the patched build on the new side"
+
+GUPBENCH_NAMES=$SCRATCH/ns timeout 120 "$H" kernel build --source "$TARBALL" --no-default-config --config "$FRAG" \
+	--name T >/dev/null 2>&1 && [ -L "$SCRATCH/ns/T" ] && [ ! -e "$GUPBENCH_CACHE/names/T" ] &&
+	[ "$(GUPBENCH_NAMES=$SCRATCH/ns "$H" kernel list | awk 'NR > 1 {print $1}' | tr '\n' ' ')" = "T " ]
+ok $? "under GUPBENCH_NAMES a name goes to that namespace, never to the cache's names"
+"$H" kernel list | grep -q '^T '
+ok $((! $?)) "the cache's own 'kernel list' does not show it"
+tkey=$(GUPBENCH_NAMES=$SCRATCH/ns "$H" kernel list | awk '$1 == "T" {print $(NF - 1)}')
+GUPBENCH_NAMES=$SCRATCH/ns "$H" kernel rm T && [ ! -e "$SCRATCH/ns/T" ] && [ -n "$tkey" ] &&
+	[ -d "$(ls -d "$GUPBENCH_CACHE/kernels/$tkey"* | head -1)" ]
+ok $? "'kernel rm' there drops the name and leaves the shared entry ($tkey)"
 tap_done

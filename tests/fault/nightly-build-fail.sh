@@ -9,6 +9,7 @@ plan 8
 scratch
 H=$GUPHARNESS
 export GUPBENCH_CACHE=$SCRATCH/cache
+unset GUPBENCH_NAMES   # a private cache has its own names
 
 mkdir -p "$SCRATCH/tree"
 printf 'tinyconfig:\n\texit 2\n' >"$SCRATCH/tree/Makefile"
