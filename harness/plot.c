@@ -1360,8 +1360,8 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 	title = xasprintf("GUP %s over runs: %s (%s)", x->o.metric->what, desc, c->key);
 	meas = measured_line(x, s, NULL);
 	if (nkern > 1)
-		kernels = xasprintf("kernels: %s .. %s (%zu changes of build)", c->g[0].kernel,
-				    c->g[c->ng - 1].kernel, nkern - 1);
+		kernels = xasprintf("kernels: %s .. %s (%zu change%s of build)", c->g[0].kernel,
+				    c->g[c->ng - 1].kernel, nkern - 1, nkern == 2 ? "" : "s");
 	else
 		kernels = xasprintf("kernel: %s", c->g[0].kernel);
 	sub = xasprintf("%s\n%s", meas, kernels);
