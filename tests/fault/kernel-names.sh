@@ -10,7 +10,7 @@
 # leaves the shared entry. On the fake tree of tests/fault/kernel-fakes.bash, runs through the
 # fault-injection fake QEMU.
 . "$(dirname "$0")/../lib.sh"
-plan 17
+plan 18
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
 export GUPBENCH_QEMU=$ROOT/tests/fault/fake-qemu-for-fault-injection.bash GUPBENCH_QUIET=1
@@ -58,6 +58,10 @@ ok_sql "$SCRATCH/r.db" "SELECT count(*) FROM boots b JOIN kernels k ON k.id = b.
 ok $? "db check passes"
 "$H" compare 1 2 --db "$SCRATCH/r.db" --format report 2>/dev/null | grep -q "X (9.9.0-fake): source.*series slow@"
 ok $? "compare names the patched build on the new side"
+j=$("$H" compare 1 X --db "$SCRATCH/r.db" --format json 2>/dev/null)
+jq -e '.new.boots == 1 and (.new.selector | test("latest build; earlier builds under that name are left out"))' \
+	<<<"$j" >/dev/null
+ok $? "the selector X is X's latest build alone, and says so: $(jq -r .new.selector <<<"$j")"
 
 GUPBENCH_NAMES=$SCRATCH/ns timeout 120 "$H" kernel build --source "$TARBALL" --no-default-config --config "$FRAG" \
 	--name T >/dev/null 2>&1 && [ -L "$SCRATCH/ns/T" ] && [ ! -e "$GUPBENCH_CACHE/names/T" ] &&
