@@ -34,6 +34,7 @@ int main(void)
 {
 	char dir[] = "/tmp/test_boothist.XXXXXX", path[64];
 	struct boothist_class_sel all = { 0 };
+	const int64_t none[1] = { 0 };   /* no compared boots (never a NULL array: bsearch) */
 	struct boothist h;
 	const struct model_history *m;
 	sqlite3 *db;
@@ -44,7 +45,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/t.db", dir);
 	db = db_open(path, 0);
 	tap_ok(sqlite3_exec(db, fixture, NULL, NULL, NULL) == SQLITE_OK, "fixture stored (%s)", sqlite3_errmsg(db));
-	tap_ok(boothist_load(db, "get", &all, NULL, 0, &h) == 0 && (m = boothist_find(&h, "-L")) != NULL,
+	tap_ok(boothist_load(db, "get", &all, none, 0, &h) == 0 && (m = boothist_find(&h, "-L")) != NULL,
 	       "the case has a history");
 	tap_ok(m && m->groups == 2 && m->boots == 4 && m->singles == 1,
 	       "two builds of two boots and the unknown build alone, never one name's five boots (groups %zu,"
