@@ -24,7 +24,7 @@ enum {
 	EXIT_GUEST = 6,     /* guest panicked, hung, or sent a bad stream */
 	EXIT_DB = 7,        /* database newer, corrupt, or locked */
 	EXIT_IO = 8,        /* disk full or unwritable output */
-	EXIT_REFUSED = 9,   /* refused to touch the input as it is: a git tree with local changes */
+	EXIT_REFUSED = 9,   /* refused to touch the input as it is: a git tree with local changes, a kernel name taken by another build */
 	EXIT_REVERSED = 10, /* bisect: the "good" end is slower than the "bad" end */
 	EXIT_INTERRUPTED = 130,
 };

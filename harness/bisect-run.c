@@ -123,6 +123,12 @@ static int build_step(struct bctx *c, size_t i)
 
 	note("bisect %s: building %.12s %s", c->b.id, c->b.steps[i].sha, c->b.steps[i].subject);
 	st = kbuild_build(&q, &res);
+	/* the step's labels hold boots of the name's build: pooling another
+	 * build with them would blur the step, so the bisection stops */
+	if (st == EXIT_REFUSED)
+		error("bisect %s: '%s' was built from other inputs before (compiler or default fragments changed);"
+		      " its boots under this bisection's labels ran that build: 'gupharness kernel rm %s' and"
+		      " bisect into another --db", c->b.id, name, name);
 	c->builds += !st && !res.hit;
 	kbuild_result_free(&res);
 	free(name);

@@ -9,6 +9,7 @@
 #include "kbuild.h"
 #include "arch.h"
 #include "kcache.h"
+#include "kname.h"
 #include "kconfig.h"
 #include "kpatch.h"
 #include "source.h"
@@ -51,6 +52,7 @@ struct build {
 	char *cc;               /* "gcc" or "ccache gcc" */
 	char *compiler;         /* first line of gcc --version */
 	char *name;
+	json_t *frag_sha;       /* each fragment's sha256, in merge order */
 	char *tmp;              /* temporary entry directory */
 	int lockfd;
 	int enospc;
@@ -985,6 +987,7 @@ static int write_meta(struct build *b, const struct facts *f)
 	json_object_set_new(m, "ccache", json_boolean(!strncmp(b->cc, "ccache", 6)));
 	json_object_set_new(m, "config_sha256", json_string(f->config_hash));
 	json_object_set_new(m, "fragments", json_incref(f->fragments));
+	json_object_set_new(m, "fragment_sha256", json_incref(b->frag_sha));
 	json_object_set_new(m, "build_seconds", json_real(f->seconds));
 	json_object_set_new(m, "incremental", json_boolean(f->incremental));
 	json_object_set_new(m, "objects_built", json_integer(f->objects));
@@ -1019,6 +1022,14 @@ static char **fragment_paths(struct build *b, int *n)
 	return v;
 }
 
+static json_t *sha256_json(const char *text)
+{
+	char h[65];
+
+	sha256_hex(text, strlen(text), h);
+	return json_string(h);
+}
+
 static int load_fragments(struct build *b, struct kconfig_set *want, char **all_text, json_t *names)
 {
 	int n, r = 0;
@@ -1042,6 +1053,7 @@ static int load_fragments(struct build *b, struct kconfig_set *want, char **all_
 			free(*all_text);
 			*all_text = cat;
 			json_array_append_new(names, json_string(path));
+			json_array_append_new(b->frag_sha, sha256_json(text));
 		}
 		free(text);
 	}
@@ -1273,6 +1285,7 @@ static void build_free(struct build *b)
 		close(b->lockfd);
 	if (b->have_series)
 		kpatch_free(&b->series);
+	json_decref(b->frag_sha);
 	free(s->path);
 	free(s->rev);
 	free(s->commit);
@@ -1316,6 +1329,36 @@ static void name_build(struct build *b)
 	free(base);
 }
 
+/* What this request builds, as kname_claim compares it with the build its
+ * name points at: meta.json's identity fields (config_sha256 when the
+ * configuration is known). */
+static json_t *request_meta(struct build *b, const char *key, const char *config, json_t *frag_names)
+{
+	json_t *m = json_object(), *src = json_object();
+
+	json_object_set_new(m, "key", json_string(key));
+	json_object_set_new(src, "id", json_string(b->src.id));
+	json_object_set_new(m, "source", src);
+	json_object_set_new(m, "series", b->have_series ? series_json(&b->series) : json_null());
+	json_object_set_new(m, "fragments", json_incref(frag_names));
+	json_object_set_new(m, "fragment_sha256", json_incref(b->frag_sha));
+	if (config)
+		json_object_set_new(m, "config_sha256", sha256_json(config));
+	json_object_set_new(m, "compiler", json_string(b->compiler));
+	json_object_set_new(m, "arch", json_string(b->arch->name));
+	return m;
+}
+
+/* kname_claim for this request: 0, or EXIT_REFUSED with nothing changed. */
+static int claim_name(struct build *b, const char *key, const char *config, json_t *frag_names)
+{
+	json_t *want = request_meta(b, key, config, frag_names);
+	int r = kname_claim(b->name, want, b->req->replace);
+
+	json_decref(want);
+	return r;
+}
+
 /* An entry with this key is reused (a hit) unless forced; otherwise built and committed. */
 static int build_or_hit(struct build *b, const char *key, const char *config, json_t *frag_names,
 			struct kbuild_result *res)
@@ -1340,7 +1383,7 @@ static int build_or_hit(struct build *b, const char *key, const char *config, js
 
 int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 {
-	struct build b = { .req = req, .lockfd = -1, .log_fd = -1 };
+	struct build b = { .req = req, .lockfd = -1, .log_fd = -1, .frag_sha = json_array() };
 	struct kconfig_set want = { 0 };
 	json_t *frag_names = json_array();
 	char *frag_text = NULL, *config = NULL, reqhash[65], key[65];
@@ -1365,6 +1408,8 @@ int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 		goto out;
 	request_hash(&b, frag_text, reqhash);
 	if (!req->force && kcache_memo_get(reqhash, key) == 0) {
+		if ((r = claim_name(&b, key, NULL, frag_names)))
+			goto out;
 		if (kcache_set_name(b.name, key)) {
 			r = EXIT_IO;
 			goto out;
@@ -1379,7 +1424,7 @@ int kbuild_build(const struct kbuild_req *req, struct kbuild_result *res)
 	if ((r = configure(&b, &want, frag_text, &config)))
 		goto out;
 	cache_key(&b, config, key);
-	if ((r = build_or_hit(&b, key, config, frag_names, res)))
+	if ((r = claim_name(&b, key, config, frag_names)) || (r = build_or_hit(&b, key, config, frag_names, res)))
 		goto out;
 	if ((r = unapply_series(&b)))
 		goto out;

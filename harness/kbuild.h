@@ -31,6 +31,7 @@ struct kbuild_req {
 	int jobs;                /* 0: nproc + 1 */
 	int verbose;             /* V=1: every command on stderr */
 	int force;               /* rebuild even when the cache has the kernel */
+	int replace;             /* move name even when it points at another build */
 };
 
 struct kbuild_result {
@@ -42,7 +43,8 @@ struct kbuild_result {
 
 /*
  * Build (or find) the kernel. Returns an exit status from util.h after at
- * most a few "error:" lines: EXIT_ENV (source or tool missing), EXIT_USAGE
+ * most a few "error:" lines: EXIT_ENV (source or tool missing), EXIT_REFUSED (name is
+ * another build's, see kname.h), EXIT_USAGE
  * (unknown arch or revision, bad name), EXIT_BUILD (unreadable tarball,
  * patch, dropped config option, compile error), EXIT_IO (disk full),
  * EXIT_INTERRUPTED. On any failure the cache holds no new entry.

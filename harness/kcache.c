@@ -22,6 +22,15 @@ static char *sub(const char *what)
 	return xasprintf("%s/%s", cache_root(), what);
 }
 
+/* The names directory: GUPBENCH_NAMES (a namespace of its own, e.g. a test
+ * suite's, over the shared entries), else <cache_root()>/names. */
+static char *names_dir(void)
+{
+	const char *env = getenv("GUPBENCH_NAMES");
+
+	return env && *env ? xstrdup(env) : sub("names");
+}
+
 char *kcache_entry_dir(const char *key)
 {
 	return xasprintf("%s/kernels/%s", cache_root(), key);
@@ -50,7 +59,10 @@ static char *resolve(const char *name)
 
 	if (!valid_name(name))
 		return NULL;
-	link = xasprintf("%s/names/%s", cache_root(), name);
+	dir = names_dir();
+	link = xasprintf("%s/%s", dir, name);
+	free(dir);
+	dir = NULL;
 	n = readlink(link, buf, sizeof(buf) - 1);
 	free(link);
 	if (n > 0) {
@@ -145,7 +157,7 @@ void kernel_entry_free(struct kernel_entry *e)
 
 int kcache_names(char ***names)
 {
-	char *nd = sub("names");
+	char *nd = names_dir();
 	DIR *d = opendir(nd);
 	struct dirent *e;
 	int n = 0;
@@ -221,7 +233,7 @@ int kcache_commit(const char *tmp, const char *key)
 
 int kcache_set_name(const char *name, const char *key)
 {
-	char *nd = sub("names"), *link, *tmp, *target;
+	char *nd = names_dir(), *link, *tmp, *target;
 	int r = 0;
 
 	if (!valid_name(name)) {
@@ -230,7 +242,9 @@ int kcache_set_name(const char *name, const char *key)
 	}
 	link = xasprintf("%s/%s", nd, name);
 	tmp = xasprintf("%s/.%s.%d", nd, name, (int)getpid());
-	target = xasprintf("../kernels/%s", key);
+	/* relative inside the cache (it can move), absolute from elsewhere */
+	target = getenv("GUPBENCH_NAMES") && *getenv("GUPBENCH_NAMES") ? kcache_entry_dir(key)
+								       : xasprintf("../kernels/%s", key);
 	unlink(tmp);
 	if (mkdir_p(nd, 0755) || symlink(target, tmp) || rename(tmp, link)) {
 		r = error("cannot name '%s' in '%s': %m", name, nd);
@@ -245,7 +259,7 @@ int kcache_set_name(const char *name, const char *key)
 
 int kcache_remove(const char *name)
 {
-	char *dir = resolve(name), *nd = sub("names"), *link = xasprintf("%s/%s", nd, name);
+	char *dir = resolve(name), *nd = names_dir(), *link = xasprintf("%s/%s", nd, name);
 	char **names = NULL;
 	int n, still = 0, r = 0;
 
@@ -264,7 +278,9 @@ int kcache_remove(const char *name)
 		free(names[i]);
 	}
 	free(names);
-	if (!still) {
+	/* a namespace of its own (GUPBENCH_NAMES) cannot see the cache's other
+	 * names: it drops its name and leaves the shared entry */
+	if (!still && !(getenv("GUPBENCH_NAMES") && *getenv("GUPBENCH_NAMES"))) {
 		/* rename first, so a half-deleted entry never looks complete */
 		char *gone = xasprintf("%s.rm-%d", dir, (int)getpid());
 

@@ -5,6 +5,10 @@
  * name (e.g. "linux-6.12" or "linux-6.12+gupbench-no-thp-batch") points at
  * an entry through <cache_root()>/names/<name> (a symlink to ../kernels/<key>).
  * Entries are built in a temporary directory and renamed into place.
+ * GUPBENCH_NAMES points the names at another directory (absolute symlinks):
+ * a namespace of its own over the shared entries, as the test suite uses
+ * so its kernels never show in the user's 'kernel list'; removing a name
+ * there never removes an entry.
  */
 #ifndef GUPBENCH_KCACHE_H
 #define GUPBENCH_KCACHE_H
@@ -44,7 +48,8 @@ char *kcache_tmp_dir(const char *key);
 int kcache_commit(const char *tmp, const char *key);
 /* Point names/<name> at kernels/<key>, replacing an older target atomically. */
 int kcache_set_name(const char *name, const char *key);
-/* Drop names/<name>; the entry too when no other name points at it. */
+/* Drop names/<name>; the entry too when no other name points at it (never
+ * under GUPBENCH_NAMES). */
 int kcache_remove(const char *name);
 /* Remove kernels/.tmp-* left by builds whose process is gone. */
 void kcache_sweep_tmp(void);

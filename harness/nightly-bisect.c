@@ -50,6 +50,7 @@ static void bisect_stream(const struct nightly_config *cfg, const struct nightly
 {
 	const char *matrix = matrix_of(cfg, s->worst_key);
 	struct strvec a = STRVEC_INIT;
+	char *good, *bad;
 	struct spawn_opts o = { 0 };
 	struct spawn_result res;
 	int st;
@@ -61,14 +62,18 @@ static void bisect_stream(const struct nightly_config *cfg, const struct nightly
 	}
 	s->bisect_report = xasprintf("%s/bisect-%s.txt", dir, s->src->name);
 	o.stdout_path = s->bisect_report;
-	strvec_pushl(&a, self_exe(), "bisect", "--source", s->src->path, "--good", s->nights[s->last_good].id,
-		     "--bad", s->nights[s->tonight].id, "--case", s->worst_key, "--matrix", matrix, "--metric",
+	/* a night id is "<commit12>-<build8>" (nightly-identity.c): the commits are bisected */
+	good = xasprintf("%.*s", (int)strcspn(s->nights[s->last_good].id, "-"), s->nights[s->last_good].id);
+	bad = xasprintf("%.*s", (int)strcspn(s->nights[s->tonight].id, "-"), s->nights[s->tonight].id);
+	strvec_pushl(&a, self_exe(), "bisect", "--source", s->src->path, "--good", good, "--bad", bad, "--case", s->worst_key, "--matrix", matrix, "--metric",
 		     cfg->metric, "--db", r->db, "--format", "report", NULL);
 	note("nightly: '%s' regressed on '%s': bisecting %.12s..%.12s (report '%s')", s->src->name, s->worst_key,
 	     s->nights[s->last_good].id, s->nights[s->tonight].id, s->bisect_report);
 	st = spawn_run(a.v, &o, &res) ? EXIT_ENV : res.status;
 	spawn_result_free(&res);
 	strvec_clear(&a);
+	free(good);
+	free(bad);
 	s->bisect_outcome = xstrdup(outcome_of(st));
 	note("nightly: bisection of '%s': %s", s->src->name, s->bisect_outcome);
 }

@@ -407,6 +407,34 @@ static void events_section(const struct sink *s, FILE *f, const struct nightly_s
 	}
 }
 
+static int icount(const struct nightly_stream *st)
+{
+	return st->clock && !strcmp(st->clock, "icount");
+}
+
+/* Tonight ran another build than the last good night: what changed, and
+ * what can decide about it tonight. */
+static void build_change_section(const struct sink *s, FILE *f, const struct nightly_stream *st, size_t min_segment)
+{
+	char *line, *a, *b;
+
+	if (!st->build_change)
+		return;
+	a = night_name(st, (size_t)st->tonight);
+	b = night_name(st, (size_t)st->last_good);
+	s->heading(f, 3, "Build changed tonight");
+	line = xasprintf("Tonight, %s, ran another build than the last good night, %s: %s. Tonight is a change-point"
+			 " candidate; the change points need at least %zu nights on each side (their minimum segment)"
+			 " before they can list it. %s", a, b, st->build_change, min_segment,
+			 icount(st) ? "Under the icount clock each sample is exact, so tonight against the last good"
+				      " night (below) decides now: its regressed cases count in tonight's exit status."
+				    : "Under the wall clock only more nights can confirm a change.");
+	s->para(f, line);
+	free(line);
+	free(a);
+	free(b);
+}
+
 /* Tonight against the last good night (compare's text), and any bisection. */
 static void compare_section(const struct sink *s, FILE *f, const struct nightly_stream *st)
 {
@@ -415,10 +443,13 @@ static void compare_section(const struct sink *s, FILE *f, const struct nightly_
 	s->heading(f, 3, "Tonight against the last good night");
 	if (st->compare) {
 		line = xasprintf("%s against %s (gupharness compare, exit status %d; its boot-aware model takes the"
-				 " boot-to-boot variance from the database's other boots of each case; the change"
-				 " points above decide the exit status):",
+				 " boot-to-boot variance from the database's other boots of each case, build by build;"
+				 " %s):",
 				 st->nights[st->tonight].label, st->nights[st->last_good].label,
-				 st->compare_status);
+				 st->compare_status, icount(st)
+				 ? "the icount clock makes samples exact, so its regressed cases count in the exit status"
+				   " when the change points above find none yet"
+				 : "the change points above decide the exit status");
 		s->para(f, line);
 		free(line);
 		s->pre(f, st->compare);
@@ -480,11 +511,11 @@ static void write_stream(const struct sink *s, FILE *f, const struct nightly_rep
 			 st->ncases == 1 ? "" : "s");
 	s->para(f, line);
 	free(line);
+	build_change_section(s, f, st, r->cfg->cp.min_segment);
 	changes_section(s, f, st, dir);
 	events_section(s, f, st);
 	compare_section(s, f, st);
 	all_cases_section(s, f, st);
-	(void)r;
 }
 
 /* One row per kernel build behind a night's runs. */

@@ -23,6 +23,7 @@
 #include "changepoint.h"
 #include "compare.h"
 #include "db.h"
+#include "kname.h"
 #include "nights.h"
 #include "samples.h"
 #include "source.h"
@@ -444,7 +445,7 @@ void nightly_config_free(struct nightly_config *cfg)
 
 /* ---- source identity ------------------------------------------------- */
 
-/* The 12-character id that names tonight's kernel and label; NULL on failure. */
+/* The source identity cut to 12 characters (a git commit: the revision built); NULL on failure. */
 static char *source_identity(const struct nightly_source *s)
 {
 	const struct source_ops *ops = source_ops_of(s->kind);
@@ -745,13 +746,15 @@ static int run_matrices(const struct nightly_config *cfg, const struct nightly_o
 static int night_of_source(const struct nightly_config *cfg, const struct nightly_source *s,
 			   const struct nightly_opts *o, const char *db, const char *date)
 {
-	char *prefix = stream_prefix(cfg, s), *id, *label, *kname, *logdir, *blog, *rlog;
+	char *prefix = stream_prefix(cfg, s), *src, *id, *label, *kname, *logdir, *blog, *rlog;
 	struct strvec a = STRVEC_INIT;
 	int st, ret;
 
-	id = source_identity(s);
+	src = source_identity(s);
+	id = src ? nightly_identity(cfg, s, src) : NULL;
 	if (!id) {
 		free(prefix);
+		free(src);
 		return NIGHT_BUILD_FAILED;
 	}
 	label = xasprintf("%s%s/%s", prefix, date, id);
@@ -759,6 +762,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 		note("nightly: '%s' at %s was already measured; nothing new (use --force to measure again)",
 		     s->name, id);
 		free(prefix);
+		free(src);
 		free(id);
 		free(label);
 		return NIGHT_SKIPPED;
@@ -770,7 +774,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 	if (!o->dry_run && mkdir_p(logdir, 0755) < 0)
 		die(EXIT_IO, "cannot create log directory '%s': %s", logdir, strerror(errno));
 
-	kernel_build_argv(&a, cfg, s, id, kname);
+	kernel_build_argv(&a, cfg, s, src, kname);
 	st = run_self(&a, blog, o->dry_run);
 	if (st != 0) {
 		char *msg = xasprintf("kernel build of '%s' at %s failed (status %d); log '%s'",
@@ -784,6 +788,7 @@ static int night_of_source(const struct nightly_config *cfg, const struct nightl
 		ret = run_matrices(cfg, o, db, kname, label, logdir, rlog);
 	strvec_clear(&a);
 	free(prefix);
+	free(src);
 	free(id);
 	free(label);
 	free(kname);
@@ -994,6 +999,7 @@ static void compare_tonight(sqlite3 *db, struct nightly_stream *s, const struct 
 						worst = r.cases[k].pct_change;
 					}
 				s->compare_status = r.ncases == 0 ? EXIT_USAGE : r.counts[CMP_REGRESSED] ? EXIT_FAIL : EXIT_OK;
+				s->compare_regressed = r.counts[CMP_REGRESSED];
 				compare_result_free(&r);
 			}
 			db_selector_free(&new);
@@ -1001,6 +1007,30 @@ static void compare_tonight(sqlite3 *db, struct nightly_stream *s, const struct 
 		db_selector_free(&base);
 	}
 	fclose(m);
+}
+
+/* What differs between the last good night's build and tonight's, or NULL
+ * when they are one build (or a night ran several: nothing to say). */
+static char *build_change(sqlite3 *db, const struct nightly_stream *s)
+{
+	char *a = nights_label_build_meta(db, s->nights[s->last_good].label);
+	char *b = nights_label_build_meta(db, s->nights[s->tonight].label);
+	json_t *ja = a ? json_loads(a, 0, NULL) : NULL, *jb = b ? json_loads(b, 0, NULL) : NULL;
+	const char *ka = json_string_value(json_object_get(ja, "key")), *kb = json_string_value(json_object_get(jb, "key"));
+	char *d = NULL;
+
+	if (ja && jb && !(ka && kb && !strcmp(ka, kb))) {
+		d = kname_diff(ja, jb);
+		if (!*d) {
+			free(d);
+			d = xasprintf("another build (cache key %.12s -> %.12s)", ka ? ka : "unknown", kb ? kb : "unknown");
+		}
+	}
+	json_decref(ja);
+	json_decref(jb);
+	free(a);
+	free(b);
+	return d;
 }
 
 static void analyse_stream(sqlite3 *db, const struct nightly_config *cfg, const struct nightly_source *src,
@@ -1022,8 +1052,11 @@ static void analyse_stream(sqlite3 *db, const struct nightly_config *cfg, const 
 			s->last_good = i;
 			break;
 		}
-	if (s->last_good >= 0 && s->nights[s->tonight].has_data)
+	if (s->last_good >= 0 && s->nights[s->tonight].has_data) {
 		compare_tonight(db, s, cfg);
+		s->clock = nights_label_clock(db, s->nights[s->tonight].label);
+		s->build_change = build_change(db, s);
+	}
 }
 
 static void free_stream(struct nightly_stream *s)
@@ -1052,6 +1085,8 @@ static void free_stream(struct nightly_stream *s)
 	free(s->cases);
 	free(s->prefix);
 	free(s->compare);
+	free(s->clock);
+	free(s->build_change);
 	free(s->worst_key);
 	free(s->bisect_report);
 	free(s->bisect_outcome);
@@ -1088,6 +1123,16 @@ static int measure_sources(const struct nightly_config *cfg, const struct nightl
 }
 
 /*
+ * Under the icount clock a boot's samples are exact (DESIGN), so tonight
+ * against the last good night decides on the first night of a change,
+ * before the change points have their minimum segment: its regressed cases.
+ */
+static size_t tonight_exact_regressions(const struct nightly_stream *s)
+{
+	return s->clock && !strcmp(s->clock, "icount") ? s->compare_regressed : 0;
+}
+
+/*
  * Analyse every night of every source and write the report; its path on
  * stdout. Returns EXIT_FAIL when a case is regressed now, else measured
  * (tonight's build/run status), or the report's own failure.
@@ -1101,11 +1146,14 @@ static int analyse_and_report(const struct nightly_config *cfg, const char *db, 
 
 	rep.streams = xcalloc(cfg->nsources, sizeof(*rep.streams));
 	for (size_t i = 0; i < cfg->nsources; i++) {
+		size_t cp = 0;
+
 		analyse_stream(h, cfg, &cfg->sources[i], &rep.streams[i]);
 		for (size_t c = 0; c < rep.streams[i].ncases; c++) {
 			rep.changed_cases += rep.streams[i].cases[c].nchanges > 0;
-			rep.regressions += rep.streams[i].cases[c].regressed;
+			cp += rep.streams[i].cases[c].regressed;
 		}
+		rep.regressions += cp ? cp : tonight_exact_regressions(&rep.streams[i]);
 	}
 	db_close(h);
 	nightly_bisect(cfg, &rep);

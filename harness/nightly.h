@@ -66,6 +66,10 @@ struct nightly_config {
  * nightly_config_free() whatever this returns.
  */
 int nightly_config_load(const char *path, struct nightly_config *cfg);
+/* The night's id, "<source id cut to 12>-<8 hex>": the hash covers the
+ * series, every config fragment's text and the compiler
+ * (nightly-identity.c), so a night is one build. NULL after an error line. */
+char *nightly_identity(const struct nightly_config *cfg, const struct nightly_source *s, const char *src_id);
 void nightly_config_free(struct nightly_config *cfg);
 
 /* A night of one stream: every run whose label names that date and source id. */
@@ -108,6 +112,10 @@ struct nightly_stream {
 	int alone;               /* the database holds no run outside this stream */
 	char *compare;           /* compare_run()'s Markdown for last good -> tonight, or NULL */
 	int compare_status;      /* the exit status `gupharness compare` would give */
+	size_t compare_regressed; /* cases that comparison calls regressed */
+	char *clock;             /* tonight's boots' clock ("icount", "wall"), NULL when mixed */
+	char *build_change;      /* what differs between the last good night's build and
+				    tonight's (kname_diff), NULL when the same build */
 	char *worst_key;         /* the case that regressed most tonight, or NULL */
 	char *bisect_report;     /* the bisection's report file, when one ran */
 	char *bisect_outcome;    /* its one-line outcome */

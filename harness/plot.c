@@ -76,6 +76,7 @@ void plot_time_label(double us, char *buf, size_t len)
 struct pgroup {
 	long long run_id;
 	char *started, *kernel, *accel;
+	char *build;             /* the build it ran: groups never pool two under one name */
 	struct dvec v;
 	struct dvec bmed;        /* its boots' medians (history's points are made of them) */
 };
@@ -150,6 +151,7 @@ static void free_case(struct pcase *c)
 	for (size_t k = 0; k < c->ng; k++) {
 		free(c->g[k].started);
 		free(c->g[k].kernel);
+		free(c->g[k].build);
 		free(c->g[k].accel);
 		free(c->g[k].v.v);
 		free(c->g[k].bmed.v);
@@ -183,7 +185,7 @@ static int group_cmp(const void *a, const void *b)
 		return c;
 	if (x->run_id != y->run_id)
 		return x->run_id < y->run_id ? -1 : 1;
-	return strcmp(x->kernel, y->kernel);
+	return strcmp(x->build, y->build);
 }
 
 /* Cases in the order of what they measure, as the charts list them. */
@@ -209,7 +211,7 @@ static struct pgroup *group_for(struct pcase *c, const struct sample_boot *b)
 	struct pgroup *g;
 
 	for (size_t k = 0; k < c->ng; k++)
-		if (c->g[k].run_id == b->run_id && !strcmp(c->g[k].kernel, b->kernel))
+		if (c->g[k].run_id == b->run_id && !strcmp(c->g[k].build, b->build))
 			return &c->g[k];
 	c->g = xrealloc(c->g, (c->ng + 1) * sizeof(*c->g));
 	g = &c->g[c->ng++];
@@ -217,6 +219,7 @@ static struct pgroup *group_for(struct pcase *c, const struct sample_boot *b)
 	g->run_id = b->run_id;
 	g->started = xstrdup(b->started);
 	g->kernel = xstrdup(b->kernel);
+	g->build = xstrdup(b->build);
 	g->accel = xstrdup(b->accel);
 	return g;
 }
@@ -1340,7 +1343,7 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 	char *cpos, *clab;
 
 	for (size_t i = 0; i < c->ng; i++)
-		if (!i || strcmp(c->g[i].kernel, c->g[i - 1].kernel))
+		if (!i || strcmp(c->g[i].build, c->g[i - 1].build))
 			nkern++;
 	cp_params_default(&cpp);
 	if (x->o.alpha > 0)
@@ -1357,8 +1360,8 @@ static void history_case(struct plot_ctx *x, struct pset *s, const struct pcase 
 	title = xasprintf("GUP %s over runs: %s (%s)", x->o.metric->what, desc, c->key);
 	meas = measured_line(x, s, NULL);
 	if (nkern > 1)
-		kernels = xasprintf("kernels: %s .. %s (%zu changes of kernel)", c->g[0].kernel,
-				    c->g[c->ng - 1].kernel, nkern - 1);
+		kernels = xasprintf("kernels: %s .. %s (%zu change%s of build)", c->g[0].kernel,
+				    c->g[c->ng - 1].kernel, nkern - 1, nkern == 2 ? "" : "s");
 	else
 		kernels = xasprintf("kernel: %s", c->g[0].kernel);
 	sub = xasprintf("%s\n%s", meas, kernels);

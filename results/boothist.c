@@ -109,10 +109,10 @@ int boothist_ids(sqlite3 *db, const struct db_selector *sel, int64_t **ids, size
 }
 
 /* The build a boot belongs to: the one place history is grouped by (the
- * kernel's name today; a build identity when the database records one). */
+ * exact build it ran: a name that covered two builds never pools them). */
 static const char *build_of(const struct sample_boot *b)
 {
-	return b->kernel;
+	return b->build;
 }
 
 /* Boots of one case, ordered by build so each build's boots are adjacent. */

@@ -32,6 +32,7 @@
  */
 struct migration {
 	const char *sql;
+	int rebuilds_parent;   /* rebuilds a table others reference: foreign keys off, checked before commit */
 };
 
 /* results/schema.sql and results/references.json, compiled in by the
@@ -39,11 +40,11 @@ struct migration {
 extern const char db_schema_sql[], db_references_json[];
 
 static const struct migration migrations[DB_SCHEMA_VERSION] = {
-	{ db_schema_sql },
+	{ db_schema_sql, 0 },
 	/* 1 -> 2: the guest clock each boot was timed with (issue 18); every
 	 * older boot ran on the host's wall clock. */
 	{ "ALTER TABLE boots ADD COLUMN clock TEXT NOT NULL DEFAULT 'wall'"
-	  " CHECK (clock IN ('wall', 'icount'))" },
+	  " CHECK (clock IN ('wall', 'icount'))", 0 },
 	/* 2 -> 3, "console event kinds" (issue 12): events.kind also takes what
 	 * the wider console classifier finds (harness/console.c); SQLite cannot
 	 * alter a CHECK, so the table is rebuilt with its rows and index. The
@@ -61,10 +62,37 @@ static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	  " SELECT id, run_id, boot_id, kernel_id, kind, case_id, message, excerpt, at FROM events;"
 	  "DROP TABLE events;"
 	  "ALTER TABLE events_v3 RENAME TO events;"
-	  "CREATE INDEX events_run ON events(run_id);" },
+	  "CREATE INDEX events_run ON events(run_id);", 0 },
 	/* 3 -> 4: the vCPUs QEMU gave each boot (-smp); NULL for older boots
 	 * and imports, where nobody recorded it. */
-	{ "ALTER TABLE boots ADD COLUMN vcpus INTEGER CHECK (vcpus >= 1)" },
+	{ "ALTER TABLE boots ADD COLUMN vcpus INTEGER CHECK (vcpus >= 1)", 0 },
+	/* 4 -> 5, "one build, one identity" (issue 26): a kernels row is one
+	 * build (name and cache key), a name that moves gets a new row and the
+	 * old build's rows stay. Version 4 rewrote a name's one row in place, so
+	 * a boot that started before its row's build was made, or whose guest
+	 * reported another release, ran some earlier build nobody recorded:
+	 * those boots move to a row of build 'unknown', one per run and name,
+	 * so they are never pooled with the build the name points at now. */
+	{ "CREATE TABLE kernels_v5 ("
+	  " id INTEGER PRIMARY KEY, name TEXT NOT NULL, release TEXT, source TEXT, series TEXT,"
+	  " cache_key TEXT, config_hash TEXT, arch TEXT, compiler TEXT, build_seconds REAL, meta TEXT,"
+	  " build TEXT NOT NULL DEFAULT 'exact' CHECK (build IN ('exact', 'unknown')),"
+	  " UNIQUE (name, cache_key));"
+	  "INSERT INTO kernels_v5 (id, name, release, source, series, cache_key, config_hash, arch, compiler,"
+	  " build_seconds, meta) SELECT id, name, release, source, series, cache_key, config_hash, arch,"
+	  " compiler, build_seconds, meta FROM kernels;"
+	  "DROP TABLE kernels;"
+	  "ALTER TABLE kernels_v5 RENAME TO kernels;"
+	  "CREATE TEMP TABLE v5_unknown AS SELECT DISTINCT b.kernel_id AS kid, b.run_id AS rid"
+	  " FROM boots b JOIN kernels k ON k.id = b.kernel_id"
+	  " WHERE b.started < CASE WHEN json_valid(k.meta) THEN json_extract(k.meta, '$.built_at') END"
+	  " OR b.guest_release <> k.release;"
+	  "INSERT INTO kernels (name, arch, build, meta) SELECT k.name, k.arch, 'unknown',"
+	  " json_object('run_id', u.rid, 'name_row', k.id) FROM temp.v5_unknown u JOIN kernels k ON k.id = u.kid;"
+	  "UPDATE boots SET kernel_id = (SELECT n.id FROM kernels n WHERE n.build = 'unknown'"
+	  "  AND json_extract(n.meta, '$.name_row') = boots.kernel_id AND json_extract(n.meta, '$.run_id') = boots.run_id)"
+	  " WHERE (kernel_id, run_id) IN (SELECT kid, rid FROM temp.v5_unknown);"
+	  "DROP TABLE temp.v5_unknown;", 1 },
 };
 
 static int busy_timeout_ms(void)
@@ -227,6 +255,19 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
 	return rc;
 }
 
+/* PRAGMA foreign_key_check finds nothing: SQLITE_OK, else SQLITE_CONSTRAINT. */
+static int foreign_keys_intact(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc == SQLITE_ROW ? SQLITE_CONSTRAINT : rc;
+}
+
 /*
  * One step from version `from`, under the write lock. Another writer may
  * have taken the file past `from` since it was read (two runs creating one
@@ -234,9 +275,8 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
  * returned when this call had nothing to do. tell: say so (a file that
  * existed before; a new one is not news).
  */
-static int apply_migration(sqlite3 *db, const char *path, int from, int tell)
+static int apply_step(sqlite3 *db, const char *path, const struct migration *m, int from, int tell)
 {
-	const struct migration *m;
 	char *pragma;
 	int rc, now;
 
@@ -251,8 +291,9 @@ static int apply_migration(sqlite3 *db, const char *path, int from, int tell)
 	}
 	if (tell)
 		note("migrating '%s' from schema version %d to %d", path, from, from + 1);
-	m = &migrations[from];
 	rc = sqlite3_exec(db, m->sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK && m->rebuilds_parent)
+		rc = foreign_keys_intact(db);
 	if (rc == SQLITE_OK) {
 		pragma = xasprintf("PRAGMA user_version = %d", from + 1);
 		rc = sqlite3_exec(db, pragma, NULL, NULL, NULL);
@@ -265,6 +306,21 @@ static int apply_migration(sqlite3 *db, const char *path, int from, int tell)
 		db_die(db, path, rc, "migrate");
 	}
 	return from + 1;
+}
+
+/* A step that rebuilds a referenced table runs with foreign keys off (a
+ * no-op inside a transaction, so set around it) and checks them itself. */
+static int apply_migration(sqlite3 *db, const char *path, int from, int tell)
+{
+	const struct migration *m = &migrations[from];
+	int v;
+
+	if (m->rebuilds_parent)
+		sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+	v = apply_step(db, path, m, from, tell);
+	if (m->rebuilds_parent)
+		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return v;
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -513,16 +569,12 @@ char *db_kernel_name(sqlite3 *db, int64_t id)
 
 int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json)
 {
+	/* one row per (name, build): an existing row is never rewritten, so the
+	 * boots already pointing at it keep the build they ran */
 	static const char sql[] =
 		"INSERT INTO kernels (name, release, source, series, cache_key, config_hash, arch,"
-		" compiler, build_seconds, meta) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
-		" ON CONFLICT (name) DO UPDATE SET"
-		" release = coalesce(?2, release), source = coalesce(?3, source),"
-		" series = coalesce(?4, series), cache_key = coalesce(?5, cache_key),"
-		" config_hash = coalesce(?6, config_hash), arch = coalesce(?7, arch),"
-		" compiler = coalesce(?8, compiler), build_seconds = coalesce(?9, build_seconds),"
-		" meta = coalesce(?10, meta)"
-		" RETURNING id";
+		" compiler, build_seconds, meta) SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9,?10"
+		" WHERE NOT EXISTS (SELECT 1 FROM kernels WHERE name = ?1 AND cache_key IS ?5 AND build = 'exact')";
 	json_t *meta = NULL, *bs;
 	sqlite3_stmt *st;
 	int64_t id = -1;
@@ -554,10 +606,19 @@ int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json)
 	else
 		sqlite3_bind_null(st, 9);
 	bind_text_or_null(st, 10, meta_json);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else
-		db_report(db, sqlite3_errcode(db), "store a kernel");
+	if (step_done(db, st, "store a kernel") == 0) {
+		sqlite3_finalize(st);
+		st = prepare(db, "SELECT id FROM kernels WHERE name = ?1 AND cache_key IS ?2 AND build = 'exact'",
+			     "store a kernel");
+		if (st) {
+			sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+			bind_text_or_null(st, 2, jstr(meta, "cache_key") ? jstr(meta, "cache_key") : jstr(meta, "key"));
+			if (sqlite3_step(st) == SQLITE_ROW)
+				id = sqlite3_column_int64(st, 0);
+			else
+				db_report(db, sqlite3_errcode(db), "store a kernel");
+		}
+	}
 	sqlite3_finalize(st);
 out:
 	json_decref(meta);
@@ -747,6 +808,12 @@ char *db_selector_arches(sqlite3 *db, const struct db_selector *s)
 	return out ? out : xstrdup("");
 }
 
+#define NAME_BUILD_SQL "SELECT max(k.id) FROM kernels k WHERE k.name = ?1" \
+		       " AND EXISTS (SELECT 1 FROM boots x WHERE x.kernel_id = k.id)"
+
+#define NAME_BUILDS_SQL "SELECT count(DISTINCT b.kernel_id) FROM boots b JOIN kernels k ON k.id = b.kernel_id" \
+			" WHERE k.name = ?1"
+
 /* The ways a BASE/NEW word can name boots, tried in this order. */
 static const struct selector_kind {
 	int kind;
@@ -763,10 +830,12 @@ static const struct selector_kind {
 	  "SELECT count(*) FROM runs WHERE label = ?1",
 	  "SELECT count(*) FROM runs WHERE label = ?1",
 	  "SELECT b.id FROM boots b JOIN runs r ON r.id = b.run_id WHERE r.label = ?1" },
+	/* a kernel name is the build it points at last: the newest row of that
+	 * name that has boots (a name that moved never pools two builds) */
 	{ 0, "kernel",
 	  "SELECT count(*) FROM kernels WHERE name = ?1",
-	  "SELECT count(DISTINCT b.run_id) FROM boots b JOIN kernels k ON k.id = b.kernel_id WHERE k.name = ?1",
-	  "SELECT b.id FROM boots b JOIN kernels k ON k.id = b.kernel_id WHERE k.name = ?1" },
+	  "SELECT count(DISTINCT b.run_id) FROM boots b WHERE b.kernel_id = (" NAME_BUILD_SQL ")",
+	  "SELECT b.id FROM boots b WHERE b.kernel_id = (" NAME_BUILD_SQL ")" },
 };
 
 static void list_known(sqlite3 *db, const char *sql, const char *title)
@@ -811,7 +880,9 @@ int db_resolve_selector(sqlite3 *db, const char *arg, struct db_selector *out)
 		if (k->kind == 2)
 			out->describe = xasprintf("run #%s", text);
 		else
-			out->describe = xasprintf("%s '%s' (%lld run%s)", k->what, text, runs, runs == 1 ? "" : "s");
+			out->describe = xasprintf("%s '%s' (%lld run%s%s)", k->what, text, runs, runs == 1 ? "" : "s",
+						  k->kind == 0 && count_of(db, NAME_BUILDS_SQL, text) > 1
+						  ? " of its latest build; earlier builds under that name are left out" : "");
 		return 0;
 	}
 	error("'%s' names no run id, run label or kernel in '%s'", arg, db_name(db));

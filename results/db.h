@@ -11,7 +11,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 enum { DB_READONLY = 1, DB_MUST_EXIST = 2 };
 
@@ -32,8 +32,10 @@ int db_begin(sqlite3 *db);
 int db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);
 
-/* Upsert a kernel by name from a kernel cache entry's metadata JSON text
- * (see harness/kcache.h; NULL meta allowed for imports). Returns row id. */
+/* The kernels row of this build under this name (name and the cache key of
+ * the kernel cache entry's metadata JSON text, see harness/kcache.h; NULL
+ * meta allowed for imports), inserted when new; an existing row is never
+ * rewritten, so a name that moved gets a second row. Returns row id. */
 int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json);
 /* The name of kernel row id (malloc'd), or NULL. */
 char *db_kernel_name(sqlite3 *db, int64_t id);

@@ -26,8 +26,10 @@ static const char *const list_sql[] = {
 		" (SELECT count(DISTINCT b.run_id) FROM boots b WHERE b.kernel_id = k.id) AS runs,"
 		" coalesce(substr(k.source, 1, instr(k.source, '-') + 12), '-') AS source,"
 		" coalesce(substr(k.config_hash, 1, 12), '-') AS config, coalesce(k.arch, '-') AS arch,"
-		" coalesce(k.compiler, '-') AS compiler"
-		" FROM kernels k ORDER BY k.name",
+		" coalesce(k.compiler, '-') AS compiler,"
+		" CASE k.build WHEN 'unknown' THEN 'unknown (recorded before schema 5)'"
+		"  ELSE coalesce(substr(k.cache_key, 1, 12), '-') END AS build"
+		" FROM kernels k ORDER BY k.name, k.id",
 };
 
 /* The statement's current row as cells (text valid until the next step). */
@@ -109,9 +111,14 @@ long db_export_samples(sqlite3 *db, const char *kernel, const char *run, const c
 	return each_row(db, st, "export from", fn, arg);
 }
 
+/* other's kernels row k is main's mk: one name, one build (a row of unknown
+ * build is one run's, told by its metadata) */
+#define SAME_BUILD "mk.name = k.name AND mk.cache_key IS k.cache_key AND mk.build = k.build" \
+		   " AND (k.build = 'exact' OR mk.meta IS k.meta)"
+
 /*
  * Merge steps, in dependency order. Identity across machines: kernels by
- * name, hosts by (hostname, cpu, qemu), runs by uuid, boots by stream_sha,
+ * name and build, hosts by (hostname, cpu, qemu), runs by uuid, boots by stream_sha,
  * cases by (boot, case_id). merge_boots/merge_runs hold what is new.
  */
 static const struct merge_step {
@@ -123,9 +130,9 @@ static const struct merge_step {
 	{ NULL, "CREATE TEMP TABLE merge_boots AS SELECT id AS old_id, stream_sha FROM other.boots"
 		" WHERE stream_sha NOT IN (SELECT stream_sha FROM main.boots)" },
 	{ "kernels", "INSERT INTO main.kernels (name, release, source, series, cache_key, config_hash, arch,"
-		" compiler, build_seconds, meta) SELECT name, release, source, series, cache_key, config_hash,"
-		" arch, compiler, build_seconds, meta FROM other.kernels WHERE true"
-		" ON CONFLICT (name) DO NOTHING" },
+		" compiler, build_seconds, meta, build) SELECT name, release, source, series, cache_key, config_hash,"
+		" arch, compiler, build_seconds, meta, build FROM other.kernels k WHERE NOT EXISTS"
+		" (SELECT 1 FROM main.kernels mk WHERE " SAME_BUILD ")" },
 	{ "hosts", "INSERT INTO main.hosts (hostname, cpu_model, ncpus, qemu_version)"
 		" SELECT hostname, cpu_model, ncpus, qemu_version FROM other.hosts WHERE true"
 		" ON CONFLICT (hostname, cpu_model, qemu_version) DO NOTHING" },
@@ -139,7 +146,7 @@ static const struct merge_step {
 	{ "boots", "INSERT INTO main.boots (run_id, kernel_id, boot_index, stream_sha, accel, started, ended,"
 		" status, guest_release, guest_cmdline, guest_env, clock, vcpus)"
 		" SELECT (SELECT mr.id FROM main.runs mr JOIN other.runs r ON r.uuid = mr.uuid WHERE r.id = b.run_id),"
-		" (SELECT mk.id FROM main.kernels mk JOIN other.kernels k ON k.name = mk.name WHERE k.id = b.kernel_id),"
+		" (SELECT mk.id FROM main.kernels mk JOIN other.kernels k ON " SAME_BUILD " WHERE k.id = b.kernel_id),"
 		" b.boot_index, b.stream_sha, b.accel, b.started, b.ended, b.status, b.guest_release,"
 		" b.guest_cmdline, b.guest_env, b.clock, b.vcpus FROM other.boots b JOIN temp.merge_boots mb ON mb.old_id = b.id"
 		" ORDER BY b.id" },
@@ -157,7 +164,7 @@ static const struct merge_step {
 	{ "events", "INSERT INTO main.events (run_id, boot_id, kernel_id, kind, case_id, message, excerpt, at)"
 		" SELECT (SELECT mr.id FROM main.runs mr JOIN other.runs r ON r.uuid = mr.uuid WHERE r.id = e.run_id),"
 		" (SELECT nb.id FROM main.boots nb JOIN other.boots b ON b.stream_sha = nb.stream_sha WHERE b.id = e.boot_id),"
-		" (SELECT mk.id FROM main.kernels mk JOIN other.kernels k ON k.name = mk.name WHERE k.id = e.kernel_id),"
+		" (SELECT mk.id FROM main.kernels mk JOIN other.kernels k ON " SAME_BUILD " WHERE k.id = e.kernel_id),"
 		" e.kind, e.case_id, e.message, e.excerpt, e.at FROM other.events e"
 		" LEFT JOIN other.runs r ON r.id = e.run_id"
 		" WHERE (e.run_id IS NOT NULL AND r.uuid IN (SELECT uuid FROM temp.merge_runs))"
@@ -212,15 +219,26 @@ int db_merge_file(sqlite3 *db, const char *other, char *summary, size_t len)
 	return 0;
 }
 
-/* Each check prints what it finds; a row from any of them is a failure. */
+/* Each check prints what it finds; a row from a fatal one is a failure, the
+ * others are warnings (a boot without cases, a run a crashed harness left
+ * 'running'). */
 static const struct db_check {
 	const char *what, *sql, *ok_row;
+	int fatal;
 } db_checks[] = {
-	{ "integrity", "PRAGMA integrity_check", "ok" },
-	{ "foreign keys", "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent FROM pragma_foreign_key_check", NULL },
+	{ "integrity", "PRAGMA integrity_check", "ok", 1 },
+	{ "foreign keys", "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent FROM pragma_foreign_key_check", NULL, 1 },
 	{ "boot without cases", "SELECT 'boot #' || b.id || ' (' || b.status || ')' FROM boots b"
-	  " WHERE b.status = 'complete' AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.boot_id = b.id)", NULL },
-	{ "run still running", "SELECT 'run #' || id || ' started ' || started FROM runs WHERE status = 'running'", NULL },
+	  " WHERE b.status = 'complete' AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.boot_id = b.id)", NULL, 0 },
+	/* a boot ran the build its kernels row records: same release, and
+	 * never before that build existed (schema 4 rewrote a name's row) */
+	{ "boot vs its kernel row", "SELECT 'run #' || b.run_id || ' boot #' || b.id || ' on ' || k.name || ' (kernel row #'"
+	  " || k.id || '): ' || CASE WHEN b.guest_release <> k.release THEN 'guest ran ' || b.guest_release"
+	  " || ', the row records ' || k.release ELSE 'started ' || b.started || ', before its build ('"
+	  " || json_extract(k.meta, '$.built_at') || ')' END FROM boots b JOIN kernels k ON k.id = b.kernel_id"
+	  " WHERE k.build = 'exact' AND (b.guest_release <> k.release OR b.started <"
+	  " CASE WHEN json_valid(k.meta) THEN json_extract(k.meta, '$.built_at') END)", NULL, 1 },
+	{ "run still running", "SELECT 'run #' || id || ' started ' || started FROM runs WHERE status = 'running'", NULL, 0 },
 };
 
 /* One check: its findings through report. How many, or -1 when it could not run. */
@@ -262,10 +280,9 @@ int db_check_all(sqlite3 *db, void (*report)(const char *what, const char *findi
 	for (size_t i = 0; i < sizeof(db_checks) / sizeof(db_checks[0]); i++) {
 		int found = run_check(db, &db_checks[i], report, arg);
 
-		/* A run left 'running' is a warning (a crashed harness), not corruption. */
 		if (found < 0)
 			bad++;
-		else if (i < 2)
+		else if (db_checks[i].fatal)
 			bad += found;
 	}
 	return bad;

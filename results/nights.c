@@ -4,6 +4,8 @@
 #include "nights.h"
 #include "util.h"
 
+#include <stdlib.h>
+
 #define IN_STREAM(col) "substr(" col ", 1, length(?1)) = ?1"
 
 const char nights_boots_sql[] =
@@ -70,4 +72,31 @@ int nights_label_has_run(sqlite3 *db, const char *label)
 
 	sqlite3_finalize(st);
 	return found;
+}
+
+/* One distinct value of expr over the boots under label, malloc'd; NULL when
+ * none or when the boots disagree (two builds or clocks under one label). */
+static char *label_one(sqlite3 *db, const char *expr, const char *label)
+{
+	char *sql = xasprintf("SELECT CASE WHEN count(DISTINCT %s) = 1 THEN max(%s) END FROM boots b"
+			      " JOIN runs r ON r.id = b.run_id JOIN kernels k ON k.id = b.kernel_id WHERE r.label = ?1",
+			      expr, expr);
+	sqlite3_stmt *st = prep(db, sql, label);
+	char *v = NULL;
+
+	free(sql);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+char *nights_label_build_meta(sqlite3 *db, const char *label)
+{
+	return label_one(db, "coalesce(k.meta, '{}')", label);
+}
+
+char *nights_label_clock(sqlite3 *db, const char *label)
+{
+	return label_one(db, "b.clock", label);
 }

@@ -25,6 +25,13 @@ void nights_each_event(sqlite3 *db, const char *prefix,
 int nights_stream_alone(sqlite3 *db, const char *prefix);
 /* 1 when some run carries exactly this label. */
 int nights_label_has_run(sqlite3 *db, const char *label);
+/* The kernel cache metadata (kernels.meta, "{}" for an import) of the one
+ * build the boots under label ran, malloc'd; NULL when they ran none or
+ * several. */
+char *nights_label_build_meta(sqlite3 *db, const char *label);
+/* The clock ("icount" or "wall") all boots under label were timed with,
+ * malloc'd; NULL when none or mixed. */
+char *nights_label_clock(sqlite3 *db, const char *label);
 /* The boots of the stream, as a sample_query's boots_sql (?1 = prefix). */
 extern const char nights_boots_sql[];
 

@@ -11,6 +11,16 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
+/*
+ * The one expression that tells builds apart, for every grouping of boots
+ * (the model's history, plot's groups, nightly, bisect), over a kernels
+ * row k: its cache key, or the row itself when it has none (an import) or
+ * is of unknown build (boots schema 4 could not tell apart, one run's).
+ * A name never groups: it may have covered several builds.
+ */
+#define BUILD_OF_KERNEL_ROW "CASE WHEN k.build = 'exact' AND k.cache_key IS NOT NULL THEN k.cache_key" \
+			    " ELSE 'kernel row #' || k.id END"
+
 struct kernel_build {
 	char *name, *release, *source, *series, *patches, *config_hash, *compiler, *arch;  /* "" when unknown */
 };

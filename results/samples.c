@@ -4,6 +4,7 @@
  * boots as they arrive.
  */
 #include "samples.h"
+#include "provenance.h"
 #include "stats.h"
 #include "util.h"
 
@@ -27,7 +28,7 @@ const struct sample_metric *sample_metric_find(const char *name)
 enum {
 	COL_KEY, COL_CASE_ID, COL_CMD, COL_SIZE, COL_PAGES, COL_THP, COL_HUGETLB, COL_WRITE, COL_SHARED,
 	COL_THREADS, COL_NUMA, COL_FILE, COL_RUN, COL_STARTED, COL_KERNEL, COL_ACCEL, COL_LABEL, COL_BOOT,
-	COL_VALUE, COL_WARMUP, COL_TRUNCATED,
+	COL_VALUE, COL_WARMUP, COL_TRUNCATED, COL_BUILD,
 };
 
 static char *col_str(sqlite3_stmt *st, int i)
@@ -84,6 +85,7 @@ static struct sample_boot *new_boot(struct sample_case *c, sqlite3_stmt *st)
 	b->label = col_str(st, COL_LABEL);
 	b->started = col_str(st, COL_STARTED);
 	b->kernel = col_str(st, COL_KERNEL);
+	b->build = col_str(st, COL_BUILD);
 	b->accel = col_str(st, COL_ACCEL);
 	return b;
 }
@@ -126,7 +128,7 @@ int samples_load(sqlite3 *db, const struct sample_query *q, struct sample_set *o
 	sql = xasprintf("SELECT c.key, c.case_id, c.cmd, c.size_mb, c.nr_pages, c.thp, c.hugetlb_kb,"
 			" c.write, c.shared, c.threads, c.numa_node, c.file,"
 			" r.id, r.started, k.name, COALESCE(b.accel, r.accel, ''), r.label, b.id,"
-			" s.%s, s.warmup, s.truncated"
+			" s.%s, s.warmup, s.truncated, " BUILD_OF_KERNEL_ROW
 			" FROM cases c JOIN boots b ON b.id = c.boot_id JOIN runs r ON r.id = b.run_id"
 			" JOIN kernels k ON k.id = b.kernel_id JOIN samples s ON s.case_id = c.id"
 			" WHERE c.status = 'ok' AND c.boot_id IN (%s)"
@@ -165,6 +167,7 @@ void sample_set_free(struct sample_set *s)
 			free(c->b[k].label);
 			free(c->b[k].started);
 			free(c->b[k].kernel);
+			free(c->b[k].build);
 			free(c->b[k].accel);
 			free(c->b[k].v);
 			free(c->b[k].w);

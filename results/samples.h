@@ -26,6 +26,7 @@ const struct sample_metric *sample_metric_find(const char *name);
 struct sample_boot {
 	int64_t boot_id, run_id;
 	char *label, *started, *kernel, *accel;   /* of its run and kernel; "" when unset */
+	char *build;            /* the build it ran (provenance.h's BUILD_OF_KERNEL_ROW), never its name */
 	double *v;              /* measured samples, in repeat order */
 	size_t n;
 	double *w;              /* warm-up samples with a value, in repeat order */

@@ -16,6 +16,12 @@ CREATE TABLE kernels (
 	build_seconds REAL,
 	meta          TEXT                    -- the cache entry's metadata JSON
 );
+-- The migration to version 5 (results/db.c) rebuilds kernels: one row per
+-- build, UNIQUE (name, cache_key) instead of a unique name (a name is an
+-- alias that can move; its older builds keep their rows), and a column
+-- build TEXT NOT NULL DEFAULT 'exact' CHECK (build IN ('exact', 'unknown')):
+-- 'unknown' marks a row holding boots of one run that version 4 could no
+-- longer tell apart (their name was re-pointed to a later build).
 
 CREATE TABLE hosts (
 	id            INTEGER PRIMARY KEY,

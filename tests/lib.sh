@@ -5,6 +5,16 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GUPHARNESS=$ROOT/harness/gupharness
 GUPBENCH=$ROOT/bench/gupbench
+# kernel names a test makes go to a namespace of their own over the shared
+# cache (harness/kcache.h), never into the user's 'kernel list': run-all.sh's
+# for the whole suite, else one for this test (removed with its scratch
+# directory); a test with a private cache (GUPBENCH_CACHE=$SCRATCH/...)
+# unsets it
+OWN_NAMES=
+if [ -z "${GUPBENCH_NAMES:-}" ]; then
+	OWN_NAMES=${TMPDIR:-/tmp}/gupbench-names.$$
+	export GUPBENCH_NAMES=$OWN_NAMES
+fi
 TAPN=0
 TAPFAIL=0
 TAPPLAN=
@@ -75,5 +85,5 @@ tap_done() {
 # A scratch directory removed on exit.
 scratch() {
 	SCRATCH=$(mktemp -d /tmp/gupbench-test.XXXXXX)
-	trap 'rm -rf "$SCRATCH"' EXIT
+	trap 'rm -rf "$SCRATCH" ${OWN_NAMES:+"$OWN_NAMES"}' EXIT
 }

@@ -10,6 +10,13 @@
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# the suite's kernel names (the prebuilt ones too) live in a namespace of
+# their own, fresh for each suite run: they share the cache's
+# content-addressed entries, so nothing is rebuilt, but never show in the
+# user's 'gupharness kernel list' nor outlive the run (issue 30)
+GUPBENCH_NAMES=$(mktemp -d /tmp/gupbench-names.XXXXXX) || exit 1
+export GUPBENCH_NAMES
+trap 'rm -rf "$GUPBENCH_NAMES"' EXIT
 OUT=$ROOT/tests/out
 mkdir -p "$OUT"
 passed=0 failed=0 skipped=0
@@ -82,7 +89,7 @@ if [ "${GUPBENCH_SKIP_E2E:-0}" != 1 ]; then
 	# their own session so that an early exit takes the whole build down
 	setsid nice -n 19 bash tests/prebuild-kernels.bash >"$OUT/prebuild.log" 2>&1 &
 	prebuild=$!
-	trap '[ -n "$prebuild" ] && kill -- -"$prebuild" 2>/dev/null' EXIT
+	trap '[ -n "$prebuild" ] && kill -- -"$prebuild" 2>/dev/null; rm -rf "$GUPBENCH_NAMES"' EXIT
 	echo "== the end-to-end tests' kernels build meanwhile, at nice 19 (log: $OUT/prebuild.log)" >&2
 fi
 

@@ -43,6 +43,8 @@ static const struct opt build_options[] = {
 	  " aarch64-linux-gnu-gcc)", "x86_64", 0 },
 	{ "-j", "N", B(jobs), set_jobs, "make jobs", "CPUs + 1", 0 },
 	{ "--force", NULL, B(force), NULL, "rebuild even when the cache holds this kernel", NULL, 0 },
+	{ "--replace", NULL, B(replace), NULL, "move --name to this build when it names another one (runs"
+	  " stored under the name keep the build they ran)", NULL, 0 },
 	{ "-v", NULL, B(verbose), NULL, "show every command (make V=1)", NULL, 0 },
 	{ "--verbose", NULL, B(verbose), NULL, "the same as -v", NULL, 0 },
 };
@@ -55,7 +57,7 @@ static void build_usage(FILE *f)
 {
 	fprintf(f, "usage: gupharness kernel build --source TARBALL|DIR [--rev REV] [--series DIR|MBOX]\n"
 		   "                               [--config FRAGMENT]... [--no-default-config] [--name NAME]\n"
-		   "                               [--arch ARCH] [-j N] [--force] [-v]\n\noptions:\n");
+		   "                               [--arch ARCH] [-j N] [--force] [--replace] [-v]\n\noptions:\n");
 	opt_help(f, &build_table);
 	fprintf(f, "\nPrints '<name> <key> <entry directory>' on stdout. GUPBENCH_NO_CCACHE=1 disables ccache.\n");
 }

@@ -56,9 +56,12 @@ grep -qE "^[0-9]+ +[0-9a-f]{12} skip .*mm/gup: a line that breaks the build" "$O
 ok $? "the commit that does not build is skipped, and the bisection goes on"
 id=$(jq -r "select(.db == \"$DB\") | .id" "$SCRATCH"/bisect/*/state.json)
 labels=$(sqlite3 "$DB" "SELECT count(DISTINCT label) FROM runs WHERE label GLOB 'bisect-$id-[0-9a-f]*'")
+labelled=$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE label GLOB 'bisect-$id-[0-9a-f]*'")
 all=$(runs "$DB")
-[ "$labels" -ge 4 ] && [ "$labels" -eq "$all" ]
-ok $? "every run is labelled bisect-<id>-<sha12> ($labels labels, $all runs)"
+# a step may take more boots than one (two commits with one build, the
+# fixed-again one and the good end here, pool as one build: issue 26)
+[ "$labels" -ge 4 ] && [ "$labelled" -eq "$all" ]
+ok $? "every run is labelled bisect-<id>-<sha12> ($labels labels, $labelled of $all runs)"
 sqlite3 "$DB" "SELECT label FROM runs" | grep -q "bisect-$id-${C3:0:12}"
 ok $? "the first bad commit's measurement is under its label"
 

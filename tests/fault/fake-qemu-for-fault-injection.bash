@@ -17,7 +17,8 @@
 # 2) of get_us = 1000 + case index, or of the image's "fake_get_us=N" line.
 # Under "-accel kvm" it hangs, as a software hypervisor does here. The
 # guest sees the -smp count of CPUs, or FAKE_QEMU_CPUS (a kernel that finds
-# fewer).
+# fewer). Its uname -r is the "release" file next to the image (a cache
+# entry's), else 6.12.0-fake.
 set -u
 if [ "${1:-}" = "--version" ]; then
 	echo "QEMU emulator version 0.0.0 (fault-injection fake)"
@@ -42,16 +43,17 @@ mode=$(cat "$(dirname "$kernel")/fake-mode" 2>/dev/null ||
 	grep -ao 'fake_mode=[a-z]*' "$kernel" 2>/dev/null | head -1 | cut -d= -f2)
 [ -n "$mode" ] || mode=${FAKE_QEMU_MODE:-ok}
 base=$(grep -ao 'fake_get_us=[0-9]*' "$kernel" 2>/dev/null | head -1 | cut -d= -f2)
+release=$(cat "$(dirname "$kernel")/release" 2>/dev/null || echo 6.12.0-fake)
 plan=$(dirname "$console")/plan.json
 : >"$console"
 : >"$results"
-echo "[    0.000000] Linux version 6.12.0-fake (fault injection)" >>"$console"
+echo "[    0.000000] Linux version $release (fault injection)" >>"$console"
 # a software hypervisor behind /dev/kvm never gets the guest to init: nothing arrives
 [ "$accel" = kvm ] && exec sleep 100000
 echo "[    1.000000] Run /init as init process" >>"$console"
 seq=0
 emit() { printf '%s\n' "$1" >>"$results"; seq=$((seq + 1)); }
-emit "{\"type\":\"env\",\"seq\":$seq,\"format\":\"gupbench-stream-1\",\"tool_version\":\"fake\",\"release\":\"6.12.0-fake\",\"cmdline\":\"console=ttyS0\",\"arch\":\"x86_64\",\"page_size\":4096,\"cpus\":${FAKE_QEMU_CPUS:-$smp},\"numa_nodes\":1,\"gup_test\":true,\"thp\":{\"enabled\":\"always [madvise] never\",\"defrag\":\"madvise\"},\"hugetlb\":{},\"hugetlb_default_kb\":2048,\"set\":{},\"init\":true}"
+emit "{\"type\":\"env\",\"seq\":$seq,\"format\":\"gupbench-stream-1\",\"tool_version\":\"fake\",\"release\":\"$release\",\"cmdline\":\"console=ttyS0\",\"arch\":\"x86_64\",\"page_size\":4096,\"cpus\":${FAKE_QEMU_CPUS:-$smp},\"numa_nodes\":1,\"gup_test\":true,\"thp\":{\"enabled\":\"always [madvise] never\",\"defrag\":\"madvise\"},\"hugetlb\":{},\"hugetlb_default_kb\":2048,\"set\":{},\"init\":true}"
 n=$(jq '.cases | length' "$plan" 2>/dev/null || echo 0)
 ok=0
 for ((i = 0; i < n; i++)); do

@@ -15,6 +15,7 @@
 fake_kernel_setup() {
 	scratch
 	export GUPBENCH_CACHE=$SCRATCH/cache GUPBENCH_NO_CCACHE=1 GUPBENCH_ROOT=$ROOT
+	unset GUPBENCH_NAMES   # a private cache has its own names
 	export FAKE_MAKE_LOG=$SCRATCH/make.log FAKE_SLEEP_FILE=$SCRATCH/sleep
 	mkdir -p "$SCRATCH/bin" "$SCRATCH/src/linux-source-9.9/mm"
 	cat >"$SCRATCH/bin/make" <<'FAKE'

@@ -68,6 +68,7 @@ ok $? "and its JSON, with the whole hashes"
 real=${REAL_CACHE:-$HOME/.cache/gupbench}
 if [ -e "$real/names/linux-6.1/meta.json" ]; then
 	export GUPBENCH_CACHE=$real
+	unset GUPBENCH_NAMES   # the user's names, only read
 	timeout 60 "$H" run --matrix "$SCRATCH/m.json" --kernel linux-6.1 --db "$SCRATCH/real.db" --accel tcg --no-pin \
 		>/dev/null 2>"$SCRATCH/run.err"
 	ok $? "run registers the real linux-6.1 of the shared cache ($(head -c 160 "$SCRATCH/run.err"))"

@@ -40,6 +40,7 @@ grep -q "28800000 cases" "$SCRATCH/err" && grep -q -- "--max-cases" "$SCRATCH/er
 ok $? "with the size it would have and the cap ($(head -c 200 "$SCRATCH/err"))"
 
 export GUPBENCH_CACHE=$SCRATCH/cache
+unset GUPBENCH_NAMES   # a private cache has its own names
 timeout 20 "$H" run --matrix "$SCRATCH/huge.json" --kernel none --db "$SCRATCH/r.db" >/dev/null 2>"$SCRATCH/err"
 st=$?
 ok $([ $st -eq 2 ] && [ ! -e "$SCRATCH/r.db" ]; echo $?) "run refuses it too, exit 2, before touching a database (got $st)"

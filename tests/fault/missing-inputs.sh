@@ -8,6 +8,7 @@
 plan 6
 scratch
 export GUPBENCH_QUIET=1 GUPBENCH_CACHE=$SCRATCH/cache
+unset GUPBENCH_NAMES   # a private cache has its own names
 H=$GUPHARNESS
 M=$SCRATCH/no-such-matrix.json
 

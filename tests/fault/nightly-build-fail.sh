@@ -9,6 +9,7 @@ plan 8
 scratch
 H=$GUPHARNESS
 export GUPBENCH_CACHE=$SCRATCH/cache
+unset GUPBENCH_NAMES   # a private cache has its own names
 
 mkdir -p "$SCRATCH/tree"
 printf 'tinyconfig:\n\texit 2\n' >"$SCRATCH/tree/Makefile"
@@ -25,7 +26,7 @@ for night in 2025-04-01 2025-04-02; do
 	ok $((st != 5)) "night $night: a failed build exits 5 (got $st)"
 	md=$(cat "$SCRATCH/out")
 	check "night $night: the report lists the failed build" -- \
-		grep -q "| $night ([0-9a-f]*) | build_failed |  | kernel build of 'broken'" "$md"
+		grep -q "| $night ([0-9a-f-]*) | build_failed |  | kernel build of 'broken'" "$md"
 	check "night $night: the build log is kept" -- test -s "$SCRATCH/reports/$night/logs/broken-build.log"
 done
 check "the second night tried again: both failures are in the history" -- \

@@ -61,9 +61,9 @@ JSON
 		>"$SCRATCH/out" 2>"$SCRATCH/err"
 	ok $? "--dry-run on a good git config succeeds"
 	check "it shows the kernel build of the branch head" -- \
-		grep -qE "kernel build --source $SCRATCH/tree --rev ${commit:0:12} --name nightly-mm-${commit:0:12}\$" "$SCRATCH/out"
+		grep -qE "kernel build --source $SCRATCH/tree --rev ${commit:0:12} --name nightly-mm-${commit:0:12}-[0-9a-f]{8}\$" "$SCRATCH/out"
 	check "and the run under tonight's label, with the shard" -- \
-		grep -qE "run --matrix $SCRATCH/m.json --kernel nightly-mm-${commit:0:12} --label nightly/mm/2025-03-01/${commit:0:12} --db $SCRATCH/night.db --clock auto --shard 2/3\$" "$SCRATCH/out"
+		grep -qE "run --matrix $SCRATCH/m.json --kernel nightly-mm-${commit:0:12}-[0-9a-f]{8} --label nightly/mm/2025-03-01/${commit:0:12}-[0-9a-f]{8} --db $SCRATCH/night.db --clock auto --shard 2/3\$" "$SCRATCH/out"
 	check "and changes nothing" -- test ! -e "$SCRATCH/night.db"
 else
 	skip 6 "git is not installed"

@@ -10,13 +10,15 @@ H=$GUPHARNESS
 git init -q -b main "$SCRATCH/tree" && echo 'all:' >"$SCRATCH/tree/Makefile" &&
 	git -C "$SCRATCH/tree" add Makefile &&
 	git -C "$SCRATCH/tree" -c user.name=t -c user.email=t@t commit -qm init
-commit=$(git -C "$SCRATCH/tree" rev-parse HEAD)
 echo '{"axes": {"cmd": "L"}}' >"$SCRATCH/m.json"
 cat >"$SCRATCH/night.json" <<JSON
 { "db": "night.db", "matrices": ["m.json"], "sources": [ { "name": "mm", "git": "tree", "branch": "main" } ] }
 JSON
+# tonight's id (<commit12>-<build8>, nightly-identity.c), as a dry run plans it
+id=$("$H" nightly --config "$SCRATCH/night.json" --dry-run --date 2025-03-01 2>/dev/null |
+	sed -n 's|.* --label nightly/mm/2025-03-01/\([^ ]*\) .*|\1|p' | head -1)
 cc -O2 -o "$SCRATCH/gen" "$ROOT/tests/perf/gen-stream.c" && "$SCRATCH/gen" 1 3 1 1 5 6.12.0 >"$SCRATCH/s.jsonl" &&
-	"$H" db import "$SCRATCH/s.jsonl" --db "$SCRATCH/night.db" --label "nightly/mm/2025-03-01/${commit:0:12}" >/dev/null &&
+	"$H" db import "$SCRATCH/s.jsonl" --db "$SCRATCH/night.db" --label "nightly/mm/2025-03-01/${id:-none}" >/dev/null &&
 	sqlite3 "$SCRATCH/night.db" "UPDATE runs SET status = 'complete',
 		cmdline = 'gupharness run --matrix m.json --kernel k --label x --db night.db --shard 1/20'"
 ok $? "a database where shard 1/20 of tonight's commit was measured"

@@ -5,6 +5,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 scratch
 export GUPBENCH_CACHE=$SCRATCH/cache
+unset GUPBENCH_NAMES   # a private cache has its own names
 export GUPBENCH_QEMU=$ROOT/tests/fault/fake-qemu-for-fault-injection.bash
 export GUPBENCH_QUIET=1
 DB=$SCRATCH/r.db
