@@ -61,7 +61,7 @@ const char site_css[] =
 	"vertical-align:top}\nth{background:#eee}.wrap{overflow-x:auto;max-width:100%}\n"
 	".regressed,.failed{background:#f8d0c8}.improved{background:#d4ecd0}.inconclusive{background:#f6efc8}"
 	".ok,.unchanged{background:#fff}\nimg{max-width:100%;height:auto}nav{margin:.8em 0}"
-	"code{word-break:break-all}\n@media (max-width:600px){body{font-size:15px}td,th{padding:2px 4px}}\n";
+	"code{word-break:break-all}td a{white-space:nowrap}.why{min-width:18em}\n@media (max-width:600px){body{font-size:15px}td,th{padding:2px 4px}}\n";
 
 void site_page_begin(FILE *f, const char *css_rel, const char *title)
 {

@@ -103,7 +103,7 @@ static void compare_row(FILE *f, const struct cmp_case *c, const char *stem)
 		site_html(f, "<td>%.3g</td>", c->p_adj);
 	else
 		site_html(f, "<td>-</td>");
-	site_html(f, "<td>%u / %u</td><td>%s</td></tr>\n", c->base.boots, c->new.boots, c->why);
+	site_html(f, "<td>%u / %u</td><td class=\"why\">%s</td></tr>\n", c->base.boots, c->new.boots, c->why);
 }
 
 /* The comparison's method, as compare's footer says it, as a list. */
