@@ -6,6 +6,7 @@
 #include "site.h"
 #include "compare.h"
 #include "db.h"
+#include "nights.h"
 #include "provenance.h"
 #include "util.h"
 
@@ -229,6 +230,45 @@ static void night_links(FILE *f, const struct nightly_report *rep, const struct 
 	(void)rep;
 }
 
+struct boots_ctx {
+	FILE *f;
+	const char *sdir;
+	size_t n;
+};
+
+/* One boot's row; its console log is copied into the site (boots/<id>.console.log)
+ * so the link stays inside the folder. */
+static void boot_row(const struct night_boot *b, void *arg)
+{
+	struct boots_ctx *x = arg;
+	char *src = xasprintf("%s/%s/boot%d/console.log", b->run_dir, b->kernel, b->index);
+	char *dst = xasprintf("%s/boots/%lld.console.log", x->sdir, b->id), *data;
+	size_t len;
+
+	if (!x->n++)
+		site_html(x->f, "<div class=\"wrap\"><table id=\"boots\"><tr><th>boot</th><th>kernel</th>"
+			  "<th>#</th><th>status</th><th>console</th></tr>\n");
+	site_html(x->f, "<tr><td>%d</td><td>%s</td><td>%d</td><td>%s</td>", (int)b->id, b->kernel, b->index,
+		  b->status);
+	data = *b->run_dir ? read_file(src, &len) : NULL;
+	if (data && write_file_atomic(dst, data, len) == 0)
+		site_html(x->f, "<td><a href=\"boots/%d.console.log\">console log</a></td></tr>\n", (int)b->id);
+	else
+		site_html(x->f, "<td>not kept%s</td></tr>\n", *b->run_dir ? "" : " (imported run)");
+	free(data);
+	free(src);
+	free(dst);
+}
+
+static void night_boots(FILE *f, sqlite3 *db, const char *sdir, const struct nightly_night *nt)
+{
+	struct boots_ctx x = { f, sdir, 0 };
+
+	site_html(f, "<h2 id=\"boots-list\">Boots</h2>\n");
+	nights_each_boot(db, nt->label, boot_row, &x);
+	site_html(f, x.n ? "</table></div>\n" : "<p>None stored.</p>\n");
+}
+
 static int write_night(const struct nightly_report *rep, sqlite3 *db, const struct nightly_stream *st,
 		       const char *dir, const char *sdir, size_t n)
 {
@@ -258,6 +298,7 @@ static int write_night(const struct nightly_report *rep, sqlite3 *db, const stru
 			site_html(f, "<p class=\"failed\">%s%s%s: %s</p>\n", st->events[i].kind,
 				  st->events[i].case_id ? " in " : "", st->events[i].case_id ? st->events[i].case_id : "",
 				  st->events[i].message);
+	night_boots(f, db, sdir, nt);
 	night_links(f, rep, st, dir, n);
 	ret = site_page_end(f, &buf, path);
 	free(title);
@@ -279,8 +320,8 @@ static void case_nights(FILE *f, const struct nightly_stream *st, const struct n
 			if (c->changes[j].index == k)
 				ch = &c->changes[j];
 		site_html(f, "<tr class=\"%s\"><td><a href=\"%s-%s.html\">%s</a></td><td>%.0f</td><td>%.0f .. %.0f</td>"
-			  "<td>%u</td>", ch ? (ch->size_pct > 0 ? "regressed" : "improved") : "ok", nt->date, nt->id,
-			  nt->date, c->median[k], c->lo[k], c->hi[k], c->boots[k]);
+			  "<td><a href=\"%s-%s.html#boots-list\">%u</a></td>", ch ? (ch->size_pct > 0 ? "regressed" : "improved")
+			  : "ok", nt->date, nt->id, nt->date, c->median[k], c->lo[k], c->hi[k], nt->date, nt->id, c->boots[k]);
 		if (ch)
 			site_html(f, "<td>%+.1f%%</td></tr>\n", ch->size_pct);
 		else
@@ -371,12 +412,13 @@ static int write_index(const struct nightly_report *r, sqlite3 *db, const char *
 static int write_stream(const struct nightly_report *r, sqlite3 *db, const struct nightly_stream *st,
 			const char *dir)
 {
-	char *sdir = xasprintf("%s/site/%s", dir, st->src->name);
+	char *sdir = xasprintf("%s/site/%s", dir, st->src->name), *bdir = xasprintf("%s/boots", sdir);
 	int ret = EXIT_OK;
 
-	if (mkdir_p(sdir, 0755) < 0) {
-		error("cannot create '%s': %s", sdir, strerror(errno));
+	if (mkdir_p(bdir, 0755) < 0) {
+		error("cannot create '%s': %s", bdir, strerror(errno));
 		free(sdir);
+		free(bdir);
 		return EXIT_IO;
 	}
 	for (size_t n = 0; n < st->nnights && ret == EXIT_OK; n++)
@@ -384,6 +426,7 @@ static int write_stream(const struct nightly_report *r, sqlite3 *db, const struc
 	for (size_t i = 0; i < st->ncases && ret == EXIT_OK; i++)
 		ret = write_case(r, st, &st->cases[i], sdir);
 	free(sdir);
+	free(bdir);
 	return ret;
 }
 

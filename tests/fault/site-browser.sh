@@ -9,7 +9,7 @@
 # every link inside the site must resolve and nothing may point outside it.
 # The night's page is kept as a screenshot in tests/out/site-night.png.
 . "$(dirname "$0")/../lib.sh"
-plan 16
+plan 17
 scratch
 H=$GUPHARNESS
 export GUPBENCH_QUIET=1
@@ -32,6 +32,11 @@ dom() {
 fortnight "$SCRATCH/step" 40
 ok $? "14 nights imported with a +40% step on night 9"
 R=$SCRATCH/step/reports
+# night 9's run as `run` would have left it: a run directory with a boot's console log
+RUN9=$SCRATCH/step/run9
+mkdir -p "$RUN9/nightly-fixture-c0ffee000009/boot0"
+echo "Linux version 6.12.0 (fixture console)" >"$RUN9/nightly-fixture-c0ffee000009/boot0/console.log"
+sqlite3 "$SCRATCH/step/night.db" "UPDATE runs SET run_dir = '$RUN9' WHERE label = 'nightly/fixture/2025-03-09/c0ffee000009'"
 timeout 120 "$H" nightly --config "$SCRATCH/step/nightly.json" --report-only --date 2025-03-14 \
 	>/dev/null 2>"$SCRATCH/err"
 st=$?
@@ -70,6 +75,9 @@ check "the night's page has the comparison table with the case's row" -- \
 	grep -qF "data-case=\"$STEP_CASE\"" <(sed -n '/<table id="comparison">/,/<\/table>/p' "$night")
 check "and its change-point table shows the case regressed, +40% slower" -- \
 	grep -qE "<tr class=\"regressed\"><td><a [^>]*>$STEP_CASE</a></td><td>\+(3[0-9]|4[0-9])\.[0-9]% \(slower\)" "$night"
+check "the night's page lists its boots and links the console log, copied into the site" -- \
+	bash -c "grep -q '<table id=\"boots\">' '$night' && grep -qE 'href=\"boots/[0-9]+.console.log\"' '$night' &&
+		grep -q 'fixture console' '$R'/site/fixture/boots/*.console.log"
 casepage=$R/site/fixture/case-L_m_512_n_1024_t.html
 svg=$R/site/fixture/case-L_m_512_n_1024_t.svg
 dom "$svg" >"$svg.dom"
