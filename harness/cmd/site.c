@@ -44,8 +44,10 @@ int cmd_site(int argc, char **argv)
 	}
 	if (n < 0)
 		return EXIT_USAGE;
-	if (!o.config)
-		return error("'site' needs --config FILE (a nightly config); see harness/nightly/example.json"), EXIT_USAGE;
+	if (!o.config) {
+		error("'site' needs --config FILE (a nightly config); see harness/nightly/example.json");
+		return EXIT_USAGE;
+	}
 	if (nightly_config_load(o.config, &cfg) < 0) {
 		nightly_config_free(&cfg);
 		return EXIT_USAGE;
