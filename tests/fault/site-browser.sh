@@ -9,7 +9,7 @@
 # every link inside the site must resolve and nothing may point outside it.
 # The night's page is kept as a screenshot in tests/out/site-night.png.
 . "$(dirname "$0")/../lib.sh"
-plan 17
+plan 19
 scratch
 H=$GUPHARNESS
 export GUPBENCH_QUIET=1
@@ -45,6 +45,12 @@ check "nightly wrote the site's index into its report_dir" -- test -s "$R/index.
 out=$(timeout 120 "$H" site --config "$SCRATCH/step/nightly.json" --out "$SCRATCH/again" 2>"$SCRATCH/err2")
 check "'gupharness site --out DIR' writes one too and prints its path" -- test -s "$out" -a "$out" = "$SCRATCH/again/index.html"
 
+"$H" site --out "$SCRATCH/x" >/dev/null 2>"$SCRATCH/e1"
+st=$?
+ok $((st != 2 || $(wc -l <"$SCRATCH/e1") != 1)) "'site' without --config: exit 2 and one line ($(head -c 120 "$SCRATCH/e1"))"
+"$H" site --config "$SCRATCH/step/nightly.json" --db "$SCRATCH/none.db" --out "$SCRATCH/x" >/dev/null 2>"$SCRATCH/e2"
+st=$?
+ok $((st != 2 || $(grep -c "no database at '$SCRATCH/none.db'" "$SCRATCH/e2") != 1)) "'site' with a missing database: exit 2 naming it"
 check "chromium is installed (make deps)" -- bash -c "command -v chromium >/dev/null"
 printf '<!DOCTYPE html><html><body><script>console.error("made to fail")</script></body></html>\n' >"$SCRATCH/bad.html"
 dom "$SCRATCH/bad.html" >/dev/null
