@@ -15,6 +15,7 @@ int cmd_compare(int argc, char **argv);  /* cmd/compare.c: compare BASE NEW */
 int cmd_db(int argc, char **argv);       /* cmd/db.c:      db list|import|export|merge|check */
 int cmd_plot(int argc, char **argv);     /* cmd/plot.c:    plot KIND ... */
 int cmd_nightly(int argc, char **argv);  /* cmd/nightly.c: nightly --config FILE */
+int cmd_site(int argc, char **argv);     /* cmd/site.c:    site --config FILE --out DIR */
 int cmd_bisect(int argc, char **argv);   /* cmd/bisect.c:  bisect --source TREE --good REV --bad REV --case ID */
 
 #endif

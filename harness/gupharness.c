@@ -24,6 +24,7 @@ static const struct subcommand commands[] = {
 	{ "db",      cmd_db,      "list, import, export, merge or check the database" },
 	{ "plot",    cmd_plot,    "draw gnuplot charts from the database" },
 	{ "nightly", cmd_nightly, "one nightly run: resolve, build, run, analyse, report" },
+	{ "site",    cmd_site,    "write the nightly dashboard: a static web site of every night" },
 	{ "bisect",  cmd_bisect,  "find the commit that made a case slower (build, boot, compare)" },
 };
 

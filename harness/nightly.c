@@ -26,6 +26,7 @@
 #include "kname.h"
 #include "nights.h"
 #include "samples.h"
+#include "site.h"
 #include "source.h"
 #include "spawn.h"
 #include "strvec.h"
@@ -899,6 +900,9 @@ static void finish_case(struct nightly_stream *s, const char *key, struct dvec *
 	c->key = xstrdup(key);
 	c->night = xcalloc(s->nnights, sizeof(*c->night));
 	c->median = xcalloc(s->nnights, sizeof(*c->median));
+	c->lo = xcalloc(s->nnights, sizeof(*c->lo));
+	c->hi = xcalloc(s->nnights, sizeof(*c->hi));
+	c->boots = xcalloc(s->nnights, sizeof(*c->boots));
 	pt = xcalloc(s->nnights, sizeof(*pt));
 	/* each night's boot medians, contiguous in meds[], one point per night */
 	for (size_t n = 0; n < s->nnights; n++) {
@@ -910,6 +914,12 @@ static void finish_case(struct nightly_stream *s, const char *key, struct dvec *
 		if (used == first)
 			continue;
 		s->nights[n].has_data = 1;
+		c->lo[c->n] = c->hi[c->n] = meds[first];
+		for (size_t k = first; k < used; k++) {
+			c->lo[c->n] = fmin(c->lo[c->n], meds[k]);
+			c->hi[c->n] = fmax(c->hi[c->n], meds[k]);
+		}
+		c->boots[c->n] = used - first;
 		pt[c->n] = (struct cp_point){ meds + first, used - first };
 		c->night[c->n++] = n;
 	}
@@ -1076,6 +1086,9 @@ static void free_stream(struct nightly_stream *s)
 		free(s->cases[i].key);
 		free(s->cases[i].night);
 		free(s->cases[i].median);
+		free(s->cases[i].lo);
+		free(s->cases[i].hi);
+		free(s->cases[i].boots);
 		free(s->cases[i].changes);
 		free(s->cases[i].chart);
 		free(s->cases[i].chart_missing);
@@ -1137,27 +1150,49 @@ static size_t tonight_exact_regressions(const struct nightly_stream *s)
  * stdout. Returns EXIT_FAIL when a case is regressed now, else measured
  * (tonight's build/run status), or the report's own failure.
  */
-static int analyse_and_report(const struct nightly_config *cfg, const char *db, const char *today, int measured)
+void nightly_analyse(const struct nightly_config *cfg, const char *db, const char *today,
+		     struct nightly_report *rep)
 {
-	struct nightly_report rep = { .cfg = cfg, .date = today, .db = db, .nstreams = cfg->nsources };
 	sqlite3 *h = db_open(db, DB_READONLY);
-	char *md = NULL;
-	int ret;
 
-	rep.streams = xcalloc(cfg->nsources, sizeof(*rep.streams));
+	*rep = (struct nightly_report){ .cfg = cfg, .date = today, .db = db, .nstreams = cfg->nsources };
+	rep->streams = xcalloc(cfg->nsources, sizeof(*rep->streams));
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		size_t cp = 0;
 
-		analyse_stream(h, cfg, &cfg->sources[i], &rep.streams[i]);
-		for (size_t c = 0; c < rep.streams[i].ncases; c++) {
-			rep.changed_cases += rep.streams[i].cases[c].nchanges > 0;
-			cp += rep.streams[i].cases[c].regressed;
+		analyse_stream(h, cfg, &cfg->sources[i], &rep->streams[i]);
+		for (size_t c = 0; c < rep->streams[i].ncases; c++) {
+			rep->changed_cases += rep->streams[i].cases[c].nchanges > 0;
+			cp += rep->streams[i].cases[c].regressed;
 		}
-		rep.regressions += cp ? cp : tonight_exact_regressions(&rep.streams[i]);
+		rep->regressions += cp ? cp : tonight_exact_regressions(&rep->streams[i]);
 	}
 	db_close(h);
+}
+
+void nightly_report_free(struct nightly_report *rep)
+{
+	for (size_t i = 0; i < rep->nstreams; i++)
+		free_stream(&rep->streams[i]);
+	free(rep->streams);
+}
+
+/*
+ * Analyse every night of every source and write the report and the site;
+ * the report's path on stdout. Returns EXIT_FAIL when a case is regressed
+ * now, else measured (tonight's build/run status), or the report's own failure.
+ */
+static int analyse_and_report(const struct nightly_config *cfg, const char *db, const char *today, int measured)
+{
+	struct nightly_report rep;
+	char *md = NULL;
+	int ret;
+
+	nightly_analyse(cfg, db, today, &rep);
 	nightly_bisect(cfg, &rep);
 	ret = nightly_report_write(&rep, &md);
+	if (ret == EXIT_OK)
+		ret = site_write(&rep, cfg->report_dir);
 	if (ret == EXIT_OK) {
 		printf("%s\n", md);
 		note("nightly: %zu case%s changed, %zu regressed now beyond %g%%; report '%s'",
@@ -1165,9 +1200,7 @@ static int analyse_and_report(const struct nightly_config *cfg, const char *db, 
 		     cfg->threshold_pct, md);
 		ret = rep.regressions ? EXIT_FAIL : measured;
 	}
-	for (size_t i = 0; i < rep.nstreams; i++)
-		free_stream(&rep.streams[i]);
-	free(rep.streams);
+	nightly_report_free(&rep);
 	free(md);
 	return ret;
 }

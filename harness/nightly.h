@@ -92,6 +92,8 @@ struct nightly_case {
 	size_t n;                /* nights with data for this case */
 	size_t *night;           /* their indices in the stream's nights */
 	double *median;          /* nightly median: median of the boots' medians */
+	double *lo, *hi;         /* per night: the lowest and highest boot median */
+	size_t *boots;           /* per night: how many boots */
 	struct cp_change *changes;
 	size_t nchanges;
 	int regressed;           /* the latest change is a slow-down beyond the threshold */
@@ -137,6 +139,15 @@ struct nightly_report {
  * exit status from util.h.
  */
 int nightly_report_write(struct nightly_report *r, char **md_path);
+
+/*
+ * Analyse every night of every source in db (nights, events, cases, change
+ * points, tonight against the last good night) into *rep; free it with
+ * nightly_report_free(). `gupharness site` and nightly share it.
+ */
+void nightly_analyse(const struct nightly_config *cfg, const char *db, const char *today,
+		     struct nightly_report *rep);
+void nightly_report_free(struct nightly_report *rep);
 
 /*
  * For each stream whose source asks for it ("bisect": true, git only) and

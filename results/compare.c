@@ -565,7 +565,7 @@ static void variance_line(FILE *f, const struct compare_result *r, const char *p
 		" by the cross-case spread of the changes" : "");
 }
 
-static void method_lines(FILE *f, const struct compare_result *r, const char *prefix)
+void compare_method_lines(FILE *f, const struct compare_result *r, const char *prefix)
 {
 	double t = r->opts.threshold_pct / 100.0;
 	char iv[160];
@@ -658,7 +658,7 @@ static void emit_text(FILE *f, const struct compare_result *r)
 			c->base.s.median, c->base.pct_stddev, c->new.s.median, c->new.pct_stddev,
 			c->pct_change, ci, p, pa, nb, cmp_verdict_names[c->verdict], case_flag(c), c->why);
 	}
-	method_lines(f, r, "# ");
+	compare_method_lines(f, r, "# ");
 	suspect_lines(f, r, "# ");
 	summary_line(f, r, "");
 }
@@ -717,7 +717,7 @@ static void emit_markdown(FILE *f, const struct compare_result *r)
 			case_flag(c), c->why);
 	}
 	fputc('\n', f);
-	method_lines(f, r, "- ");
+	compare_method_lines(f, r, "- ");
 	suspect_lines(f, r, "- ");
 	fputc('\n', f);
 	summary_line(f, r, "**summary:** ");
@@ -883,7 +883,7 @@ static void emit_report(FILE *f, const struct compare_result *r)
 	fprintf(f, "\nkernel builds:\n");
 	build_lines(f, r, "  ");
 	fprintf(f, "\nin testcase: gupbench (%s)\nunder: %s\n\n", r->opts.metric, r->host);
-	method_lines(f, r, "  ");
+	compare_method_lines(f, r, "  ");
 	fprintf(f, "\n%20s %27s\n", "base", "new");
 	fprintf(f, "---------------- --------------------------- \n");
 	fprintf(f, "         %%stddev     %%change         %%stddev\n");

@@ -141,6 +141,9 @@ struct compare_format {
 	const char *name;
 	void (*emit)(FILE *f, const struct compare_result *r);
 };
+/* The method text every format's footer gives, one line per item, each
+ * line starting with prefix. */
+void compare_method_lines(FILE *f, const struct compare_result *r, const char *prefix);
 /* NULL when unknown; compare_formats_list() gives "text, markdown, ..." */
 const struct compare_format *compare_format_find(const char *name);
 const char *compare_formats_list(void);

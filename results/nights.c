@@ -100,3 +100,18 @@ char *nights_label_clock(sqlite3 *db, const char *label)
 {
 	return label_one(db, "b.clock", label);
 }
+
+void nights_each_boot(sqlite3 *db, const char *label, void (*fn)(const struct night_boot *b, void *arg), void *arg)
+{
+	sqlite3_stmt *st = prep(db, "SELECT b.id, b.boot_index, b.status, k.name, coalesce(r.run_dir, '')"
+				    " FROM boots b JOIN runs r ON r.id = b.run_id JOIN kernels k ON k.id = b.kernel_id"
+				    " WHERE r.label = ?1 ORDER BY b.id", label);
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct night_boot b = { sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), text(st, 2),
+					text(st, 3), text(st, 4) };
+
+		fn(&b, arg);
+	}
+	sqlite3_finalize(st);
+}

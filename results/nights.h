@@ -16,6 +16,12 @@ struct night_event {
 	const char *label, *kind, *case_id, *message;     /* case_id NULL when unset */
 };
 
+struct night_boot {
+	long long id;
+	int index;                                        /* boot_index in its run */
+	const char *status, *kernel, *run_dir;            /* run_dir "" when unset */
+};
+
 /* The stream's runs, oldest first (start time, then id). Dies on a database error. */
 void nights_each_run(sqlite3 *db, const char *prefix, void (*fn)(const struct night_run *r, void *arg), void *arg);
 /* The events of the stream's runs, in the order they happened. */
@@ -32,6 +38,8 @@ char *nights_label_build_meta(sqlite3 *db, const char *label);
 /* The clock ("icount" or "wall") all boots under label were timed with,
  * malloc'd; NULL when none or mixed. */
 char *nights_label_clock(sqlite3 *db, const char *label);
+/* The boots of the runs labelled label, by id. */
+void nights_each_boot(sqlite3 *db, const char *label, void (*fn)(const struct night_boot *b, void *arg), void *arg);
 /* The boots of the stream, as a sample_query's boots_sql (?1 = prefix). */
 extern const char nights_boots_sql[];
 

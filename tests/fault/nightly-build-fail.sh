@@ -3,9 +3,10 @@
 # source is a directory that passes the config check but is no kernel tree,
 # so `gupharness kernel build` fails; nightly must exit 5, store a failed run
 # with a build_failed event under tonight's label, show it in the report, and
-# try again the next night instead of calling the source measured.
+# try again the next night instead of calling the source measured. The
+# dashboard marks both nights and links the build log.
 . "$(dirname "$0")/../lib.sh"
-plan 8
+plan 10
 scratch
 H=$GUPHARNESS
 export GUPBENCH_CACHE=$SCRATCH/cache
@@ -31,5 +32,9 @@ for night in 2025-04-01 2025-04-02; do
 done
 check "the second night tried again: both failures are in the history" -- \
 	test "$(grep -c '| build_failed |' "$md")" -eq 2
+check "the dashboard's index marks both nights 'failed build'" -- \
+	test "$(grep -c '<tr class="failed" data-night="2025-04-0[12]">.*<strong>failed build</strong>' "$SCRATCH/reports/index.html")" -eq 2
+check "and the night's page links its build log" -- \
+	grep -q 'href="../../2025-04-02/logs/broken-build.log"' "$SCRATCH"/reports/site/broken/2025-04-02-*.html
 check "the error names the log" -- grep -q "failed (status [0-9]*); log '$SCRATCH/reports/2025-04-02/logs/broken-build.log'" "$SCRATCH/err"
 tap_done
