@@ -43,7 +43,7 @@ static const struct opt options[] = {
 	  "boots of one step before an undecided step is skipped, 1 to 100", "1 with --clock icount, else 3", 0 },
 	{ "--jobs", "N", offsetof(struct bisect_args, jobs), set_count, "make -jN for the builds", "nproc + 1", 0 },
 	{ "--db", "FILE", offsetof(struct bisect_args, db), NULL, "result database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	  DB_DEFAULT_HELP, 0 },
 	{ "--format", "text|json|report", offsetof(struct bisect_args, format), set_format, "the report on stdout",
 	  "text", 0 },
 };
@@ -79,8 +79,8 @@ int cmd_bisect(int argc, char **argv)
 
 	if (parse(argc, argv, &a))
 		return EXIT_USAGE;
-	if (!a.matrix)
-		a.matrix = repo_path("harness/matrices/seed.json");
+	a.matrix = a.matrix ? data_named("harness/matrices", a.matrix, ".json")
+			    : data_path("harness/matrices/seed.json");
 	if (!a.db)
 		a.db = default_db_path();
 	if (!a.max_boots)

@@ -40,7 +40,7 @@ static int set_alpha(void *dst, const char *v)
 
 static const struct opt options[] = {
 	{ "--db",         "FILE",    offsetof(struct cmp_args, db),         NULL,
-	  "database", "$GUPBENCH_DB or results/gupbench.db", 0 },
+	  "database", DB_DEFAULT_HELP, 0 },
 	{ "--metric",     "get|put", offsetof(struct cmp_args, metric),     opt_set_metric, "which time", dflt_metric, 0 },
 	{ "--threshold",  "PCT",     offsetof(struct cmp_args, threshold),  opt_set_pct,
 	  "smallest change that counts", dflt_threshold, 0 },

@@ -34,7 +34,7 @@ struct db_args {
 enum { O_DB = 1, O_KERNEL = 2, O_LABEL = 4, O_RUN = 8, O_CASE = 16, O_FORMAT = 32, O_CLOCK = 64 };
 
 static const struct opt db_options[] = {
-	{ "--db",     "FILE",     offsetof(struct db_args, db),     NULL, "database", "$GUPBENCH_DB or results/gupbench.db", O_DB },
+	{ "--db",     "FILE",     offsetof(struct db_args, db),     NULL, "database", DB_DEFAULT_HELP, O_DB },
 	{ "--kernel", "NAME",     offsetof(struct db_args, kernel), NULL, "kernel name", NULL, O_KERNEL },
 	{ "--label",  "LABEL",    offsetof(struct db_args, label),  NULL, "a name for the imported run", NULL, O_LABEL },
 	{ "--run",    "ID",       offsetof(struct db_args, run),    NULL, "only this run (12 or #12)", NULL, O_RUN },

@@ -78,6 +78,8 @@ static int kernel_build(int argc, char **argv)
 		build_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (a.q.series)
+		a.q.series = data_named("kernel-patches", a.q.series, "");
 	a.q.fragments = a.frags.v;
 	a.q.nfragments = a.frags.n;
 	r = kbuild_build(&a.q, &res);

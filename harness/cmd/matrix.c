@@ -82,6 +82,7 @@ int cmd_matrix(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* a missing matrix is bad input, as in run: exit 2 */
+	pos[1] = data_named("harness/matrices", pos[1], ".json");
 	if (matrix_load(pos[1], a.max_cases, &m, err, sizeof(err))) {
 		fprintf(stderr, "gupharness: %s\n", err);
 		return EXIT_USAGE;

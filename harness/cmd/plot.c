@@ -15,7 +15,7 @@
 
 static const struct opt options[] = {
 	{ "--db",     "FILE",         offsetof(struct plot_opts, db_path),    NULL, "database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	  DB_DEFAULT_HELP, 0 },
 	{ "--out",    "DIR",          offsetof(struct plot_opts, out_dir),    NULL, "where images and index.md go",
 	  "plots/out/", 0 },
 	{ "--format", "png|svg|both", offsetof(struct plot_opts, format_arg), NULL, "image format", "both", 0 },

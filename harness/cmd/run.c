@@ -79,7 +79,7 @@ static const struct opt options[] = {
 	{ "--case", "ID", offsetof(struct run_opts, cases), opt_add,
 	  "run only this case of the matrix (an id from 'matrix show'); repeatable, at most 64", NULL, 0 },
 	{ "--db", "FILE", offsetof(struct run_opts, db_path), NULL, "result database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	  DB_DEFAULT_HELP, 0 },
 	{ "--label", "TEXT", offsetof(struct run_opts, label), NULL, "a name for the run", NULL, 0 },
 	{ "--accel", "auto|kvm|tcg", offsetof(struct run_opts, accel), set_accel,
 	  "accelerator; auto uses KVM only if a probe boot works", "auto", 0 },
@@ -142,5 +142,7 @@ int cmd_run(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o))
 		return EXIT_USAGE;
+	if (o.matrix_path)
+		o.matrix_path = data_named("harness/matrices", o.matrix_path, ".json");
 	return run_matrix(&o, argc, argv);
 }
