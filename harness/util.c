@@ -67,9 +67,6 @@ static const struct data_place {
 	{ "bench", 1, "" },
 };
 
-/* The install directories, compiled in (build/gen/paths.c from the Makefile's DATADIR, LIBEXECDIR). */
-extern const char gupbench_datadir[], gupbench_libexecdir[];
-
 static const char *env_or(const char *name, const char *dflt)
 {
 	const char *v = getenv(name);

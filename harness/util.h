@@ -20,6 +20,8 @@
  * user's. repo_root() is the tree, NULL when installed.
  */
 const char *repo_root(void);
+/* The install directories compiled in (make DATADIR=, LIBEXECDIR=). */
+extern const char gupbench_datadir[], gupbench_libexecdir[];
 /* A shipped file by its source-tree path ("harness/matrices/seed.json",
  * "plots", "bench/gupbench"): in the tree, or where `make install` put it. */
 char *data_path(const char *rel);

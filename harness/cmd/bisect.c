@@ -62,7 +62,9 @@ static int parse(int argc, char **argv, struct bisect_args *a)
 		printf("\nexit status: 0 first bad commit found, 1 not found (only skipped steps left, or the\n"
 		       "ends do not differ), 2 bad input or unknown revision, 3 missing tool, 5 an end does\n"
 		       "not build, 6 an end's guest failed, 7 database, 9 the tree has local changes,\n"
-		       "10 good and bad reversed, 130 interrupted (run it again to resume)\n");
+		       "10 good and bad reversed, 130 interrupted (run it again to resume)\n"
+		       "\nexamples:\n   gupharness bisect --source ~/linux --good v6.11 --bad v6.12"
+		       " --case '-L -m 512 -n 1024 -t' --clock icount\n");
 		exit(EXIT_OK);
 	}
 	if (npos < 0)

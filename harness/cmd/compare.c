@@ -70,7 +70,9 @@ static void usage(FILE *f)
 	opt_help(f, &table);
 	fprintf(f, "   %-22s %s (default text)\n", "--format FMT", compare_formats_list());
 	fprintf(f, "\nexit status: 0 no regression, 1 regression, 2 bad input or sides that mix clock modes,\n"
-		"host classes or architectures, 7 database error\n");
+		"host classes or architectures, 7 database error\n"
+		"\nexamples:\n   gupharness compare linux-6.1 linux-6.12\n"
+		"   gupharness compare '#1' '#2' --metric put --format json\n");
 }
 
 static int parse(int argc, char **argv, struct cmp_args *a)

@@ -36,6 +36,8 @@ static void usage(FILE *f)
 		   "A matrix may expand to at most %d cases unless --max-cases allows more.\n\noptions:\n",
 		MATRIX_MAX_CASES);
 	opt_help(f, &table);
+	fprintf(f, "\nFILE is a matrix file or the name of a shipped one (seed, pin-fast, folio-walk, ...).\n"
+		   "\nexamples:\n   gupharness matrix show seed\n   gupharness matrix show --json pin-fast\n");
 }
 
 static void print_plan(const struct matrix *m)

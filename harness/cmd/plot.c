@@ -41,7 +41,9 @@ static void usage(FILE *f)
 	opt_help(f, &table);
 	fprintf(f, "\nSEL is a kernel name, a run label or a run id (#12). Heatmap axes:");
 	plot_axis_names(f);
-	fprintf(f, "\nImages go to --out with an index.md; paths are printed on stdout.\n");
+	fprintf(f, "\nImages go to --out with an index.md; paths are printed on stdout.\n"
+		   "\nexamples:\n   gupharness plot beforeafter linux-6.1 linux-6.12 --format png\n"
+		   "   gupharness plot dist linux-6.1 linux-6.12 --case '-L -m 512'\n");
 }
 
 int cmd_plot(int argc, char **argv)

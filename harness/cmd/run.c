@@ -120,6 +120,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		printf("usage: gupharness run --matrix FILE --kernel NAME [--kernel NAME ...] [options]\n"
 		       "       gupharness run --resume RUN [options]\n\noptions:\n");
 		opt_help(stdout, &table);
+		printf("\nexamples:\n   gupharness run --matrix seed --kernel linux-6.1 --kernel linux-6.12 --label seed\n"
+		       "   gupharness run --matrix pin-fast --kernel linux-6.12 --repeat-boots 3\n");
 		exit(EXIT_OK);
 	}
 	if (npos < 0)
