@@ -191,6 +191,47 @@ fuzz-targets: $(FUZZ_BIN)
 fuzz:
 	$(Q)FUZZ_SECONDS=$(or $(FUZZ_SECONDS),120) bash tests/fuzz/run.sh
 
+# Man pages: rendered by the harness from its own --help texts, so they
+# are made from the same option tables and cannot drift from them.
+MAN_CMDS  := kernel matrix run compare db plot nightly bisect
+MAN_PAGES := $(O)/man/gupharness.1 $(O)/man/gupbench.1 $(patsubst %,$(O)/man/gupharness-%.1,$(MAN_CMDS))
+
+$(O)/man/gupharness.1: $(HARNESS_BIN)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MAN     $@")
+	$(Q)$(HARNESS_BIN) help --man >$@
+
+$(O)/man/gupbench.1: $(HARNESS_BIN)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MAN     $@")
+	$(Q)$(HARNESS_BIN) help --man gupbench >$@
+
+$(O)/man/gupharness-%.1: $(HARNESS_BIN)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MAN     $@")
+	$(Q)$(HARNESS_BIN) help --man $* >$@
+
+man: $(MAN_PAGES)
+
+# make install PREFIX=... DESTDIR=...: the programs in BINDIR, the guest
+# benches in LIBEXECDIR (bin/gupbench links to the x86_64 one), the shipped
+# data in DATADIR, man pages and bash completion. The data list is one
+# variable so the install test can see what each entry brings.
+INSTALL_DATA := harness/matrices harness/configs plots kernel-patches
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(HARNESS_BIN) $(DESTDIR)$(BINDIR)/gupharness
+	install -m 755 $(BENCH_BIN) $(filter $(AARCH64_BENCH),$(AARCH64_ALL)) $(DESTDIR)$(LIBEXECDIR)/
+	ln -sf $(LIBEXECDIR)/gupbench $(DESTDIR)$(BINDIR)/gupbench
+	for d in $(INSTALL_DATA); do \
+		install -d $(DESTDIR)$(DATADIR)/$$(basename $$d) && \
+		cp -R $$d/. $(DESTDIR)$(DATADIR)/$$(basename $$d)/ || exit 1; \
+	done
+	rm -rf $(DESTDIR)$(DATADIR)/plots/out
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 harness/gupharness-completion.bash $(DESTDIR)$(BASHCOMPDIR)/gupharness
+
 deps:
 	$(Q)bash harness/install-deps.sh
 
@@ -203,6 +244,6 @@ demo: deps
 clean:
 	rm -rf build build-san build-fuzz $(AARCH64_O) bench/gupbench $(AARCH64_BENCH) harness/gupharness tests/out
 
-.PHONY: all unit fuzz-targets fuzz deps check demo clean aarch64-notice install FORCE
+.PHONY: all unit fuzz-targets fuzz deps check demo clean aarch64-notice install man FORCE
 
 -include $(shell find $(O) $(AARCH64_O) -name '*.d' 2>/dev/null)
