@@ -17,7 +17,7 @@ static const struct opt options[] = {
 	{ "--db",     "FILE",         offsetof(struct plot_opts, db_path),    NULL, "database",
 	  DB_DEFAULT_HELP, 0 },
 	{ "--out",    "DIR",          offsetof(struct plot_opts, out_dir),    NULL, "where images and index.md go",
-	  "plots/out/", 0 },
+	  "plots/out/ in a source tree, else ~/.local/share/gupbench/plots/", 0 },
 	{ "--format", "png|svg|both", offsetof(struct plot_opts, format_arg), NULL, "image format", "both", 0 },
 	{ "--case",   "FILTER",       offsetof(struct plot_opts, filter),     NULL,
 	  "the case whose key or plan id is FILTER, else every case whose key or id contains it", NULL, 0 },

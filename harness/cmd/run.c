@@ -73,7 +73,8 @@ static int add_qemu_arg(void *dst, const char *v)
 }
 
 static const struct opt options[] = {
-	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md)", NULL, 0 },
+	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md), or a shipped matrix's name (seed)",
+	  NULL, 0 },
 	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), opt_add,
 	  "a cached kernel ('gupharness kernel list'); repeatable, at most 32", NULL, 0 },
 	{ "--case", "ID", offsetof(struct run_opts, cases), opt_add,
