@@ -15,7 +15,7 @@ PKGS=(
 	flex bison bc libelf-dev libssl-dev xz-utils lz4 ccache   # kernel builds
 	linux-source-6.1 linux-source-6.12 # the default kernels (tarballs in /usr/src)
 	jq sqlite3                         # used by the tests to inspect outputs
-	man-db bash-completion             # tests/fault/install.sh: man -l renders the pages, completion
+	man-db                             # tests/fault/install.sh: man -l renders the installed pages
 	munge slurmctld slurmd slurm-client # tests/slurm: a one-node cluster for `nightly --slurm`
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm   # arm64 kernels and guests
 	libjansson-dev:arm64 libnuma-dev:arm64                        # static aarch64 gupbench
