@@ -39,12 +39,12 @@ static void usage(FILE *f)
 		fprintf(f, "   %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'gupharness <command> --help' (or 'man gupharness-<command>') describes one command.\n"
 		   "\nenvironment:\n"
-		   "   GUPBENCH_DB      the database (default: results/gupbench.db in a source tree, else\n"
-		   "                    $XDG_DATA_HOME/gupbench/gupbench.db, ~/.local/share/gupbench/gupbench.db)\n"
-		   "   GUPBENCH_CACHE   built kernels (default $XDG_CACHE_HOME/gupbench, ~/.cache/gupbench)\n"
-		   "   GUPBENCH_DATA    matrices, configs, plot templates, kernel-patches (default: the source\n"
-		   "                    tree, else %s)\n"
-		   "   GUPBENCH_LIBEXEC the guest benches (default: the source tree, else %s)\n"
+		   "   GUPBENCH_DB        the database (default: results/gupbench.db in a source tree, else\n"
+		   "                      $XDG_DATA_HOME/gupbench/gupbench.db, ~/.local/share/gupbench/gupbench.db)\n"
+		   "   GUPBENCH_CACHE     built kernels (default $XDG_CACHE_HOME/gupbench, ~/.cache/gupbench)\n"
+		   "   GUPBENCH_DATA      matrices, configs, plot templates, kernel-patches (default: the\n"
+		   "                      source tree, else %s)\n"
+		   "   GUPBENCH_LIBEXEC   the guest benches (default: the source tree, else %s)\n"
 		   "\nexamples:\n"
 		   "   gupharness kernel build --source /usr/src/linux-source-6.12.tar.xz\n"
 		   "   gupharness run --matrix seed --kernel linux-6.1 --kernel linux-6.12 --label seed\n",
@@ -78,16 +78,22 @@ static int help_man(const char *name)
 {
 	const struct subcommand *c = name ? find_command(name) : NULL;
 	struct manpage m = { .version = GUPBENCH_VERSION };
-	char *argv[3] = { (char *)name, "--help", NULL }, *page = NULL, **acts;
+	char *argv[3] = { (char *)name, "--help", NULL }, *page = NULL, *all = xstrdup("gupbench(1)"), **acts;
 	size_t n;
+
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char *more = xasprintf("%s, gupharness-%s(1)", all, commands[i].name);
+
+		free(all);
+		all = more;
+	}
 
 	if (!name || !strcmp(name, "gupbench")) {
 		m.name = name ? "gupbench" : "gupharness";
 		m.summary = name ? "time the kernel's GUP paths (the guest's /init, or bare metal)"
 				 : "build kernels, run GUP benchmarks in QEMU, compare and plot them";
 		m.text = help_capture(name ? bench_help : top_help, 1, argv);
-		m.see_also = name ? "gupharness(1)" : "gupbench(1), gupharness-kernel(1), gupharness-run(1), "
-			     "gupharness-compare(1), gupharness-db(1), gupharness-plot(1)";
+		m.see_also = name ? "gupharness(1)" : all;
 	} else if (c) {
 		m.name = page = xasprintf("gupharness-%s", name);
 		m.summary = c->summary;
