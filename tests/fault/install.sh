@@ -5,10 +5,11 @@
 # a shipped name, kernel list, db import and compare of the fixture streams,
 # a real gnuplot chart from the installed templates. Each installed man page
 # renders under `man -l` without warnings and names every option of its
-# --help; the bash completion offers the commands and a command's options;
+# --help; the bash completion offers the commands, a command's options and
+# the cached kernels' names;
 # every command's and action's --help ends with an example line. No kernels.
 . "$(dirname "$0")/../lib.sh"
-plan 12
+plan 13
 scratch
 DEST=$SCRATCH/dest
 PREFIX=/usr/local
@@ -99,6 +100,16 @@ ok $? "completion after 'gupharness' offers every command (missing:${miss:- none
 words=$(comp gupharness run --matr)
 [ "$words" = "--matrix" ] && comp gupharness db "" | grep -qx import
 ok $? "completion offers a command's options and actions (got '$words')"
+
+# A cached kernel (a fake entry in the scratch cache) is offered after --kernel and compare.
+d=$GUPBENCH_CACHE/kernels/key-fake
+mkdir -p "$d" "$GUPBENCH_CACHE/names"
+printf '{"name":"linux-9.9-fake","key":"key-fake","release":"9.9.0","arch":"x86_64","image":"bzImage"}\n' >"$d/meta.json"
+: >"$d/bzImage"
+ln -sfn ../kernels/key-fake "$GUPBENCH_CACHE/names/linux-9.9-fake"
+words=$(comp gupharness run --kernel linux-9)
+[ "$words" = linux-9.9-fake ] && [ "$(comp gupharness compare linux-9.9)" = linux-9.9-fake ]
+ok $? "completion offers cached kernel names after --kernel and compare (got '$words')"
 
 # Every command's and action's --help ends with an example line.
 bad=
