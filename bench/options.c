@@ -580,7 +580,7 @@ void opts_key(const struct bench_opts *o, char *buf, size_t len)
 void opts_usage(FILE *f)
 {
 	fputs("usage: gupbench [selftest options] [long options] [page-index...]\n"
-	      "       gupbench --plan FILE [--out FILE] [--selftest PATH]\n\n", f);
+	      "       gupbench --plan FILE [--out FILE] [--selftest PATH]\n\noptions:\n", f);
 	for (size_t i = 0; i < NR_OPTS; i++) {
 		const struct opt_def *d = &opt_table[i];
 		char left[48];
@@ -595,4 +595,5 @@ void opts_usage(FILE *f)
 				 d->argname ? d->argname : "");
 		fprintf(f, "  %-22s %s\n", left, d->help);
 	}
+	fputs("\nexamples:\n   gupbench -L -m 512 -n 1024 -t -r 10\n   gupbench --workload help\n", f);
 }

@@ -16,6 +16,7 @@ PKGS=(
 	linux-source-6.1 linux-source-6.12 # the default kernels (tarballs in /usr/src)
 	jq sqlite3                         # used by the tests to inspect outputs
 	chromium                           # tests/fault/site-browser.sh: the dashboard in a real browser
+	man-db                             # tests/fault/install.sh: man -l renders the installed pages
 	munge slurmctld slurmd slurm-client # tests/slurm: a one-node cluster for `nightly --slurm`
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm   # arm64 kernels and guests
 	libjansson-dev:arm64 libnuma-dev:arm64                        # static aarch64 gupbench

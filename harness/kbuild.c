@@ -1013,9 +1013,9 @@ static char **fragment_paths(struct build *b, int *n)
 
 	*n = 0;
 	if (!q->no_default_fragment) {
-		v[(*n)++] = repo_path("harness/configs/gupbench.config");
+		v[(*n)++] = data_path("harness/configs/gupbench.config");
 		if (b->arch->config_fragment)
-			v[(*n)++] = repo_path(b->arch->config_fragment);
+			v[(*n)++] = data_path(b->arch->config_fragment);
 	}
 	for (int i = 0; i < q->nfragments; i++)
 		v[(*n)++] = xstrdup(q->fragments[i]);

@@ -73,8 +73,8 @@ static int add_series(FILE *m, const char *dir)
 static int add_fragments(FILE *m, const struct nightly_config *cfg, const struct nightly_source *s)
 {
 	const struct arch_info *a = arch_lookup("x86_64");
-	char *ours[2] = { repo_path("harness/configs/gupbench.config"),
-			  a && a->config_fragment ? repo_path(a->config_fragment) : NULL };
+	char *ours[2] = { data_path("harness/configs/gupbench.config"),
+			  a && a->config_fragment ? data_path(a->config_fragment) : NULL };
 	int bad = 0;
 
 	for (size_t i = 0; i < 2; i++) {

@@ -303,7 +303,7 @@ static int load_settings(json_t *root, const char *cfgdir, const char *path, str
 	v = json_object_get(root, "db");
 	cfg->db = v ? cfg_path(cfgdir, json_string_value(v)) : xstrdup(default_db_path());
 	v = json_object_get(root, "report_dir");
-	cfg->report_dir = v ? cfg_path(cfgdir, json_string_value(v)) : repo_path("plots/out/nightly");
+	cfg->report_dir = v ? cfg_path(cfgdir, json_string_value(v)) : user_path("plots/out/nightly", "plots/nightly");
 	v = json_object_get(root, "label_prefix");
 	cfg->label_prefix = xstrdup(v ? json_string_value(v) : "nightly");
 	if (strchr(cfg->label_prefix, '%') || strchr(cfg->label_prefix, '_') || !*cfg->label_prefix)

@@ -67,7 +67,8 @@ void opt_help(FILE *f, const struct opt_table *t)
 		if (!o->help || !in_group(t, o))
 			continue;
 		snprintf(left, sizeof(left), "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(f, "   %-22s %s", left, o->help);
+		/* two spaces at least between an option and its help: manpage.c splits there */
+		fprintf(f, "   %-22s%s%s", left, strlen(left) < 22 ? " " : "  ", o->help);
 		if (o->dflt)
 			fprintf(f, " (default %s)", o->dflt);
 		fputc('\n', f);

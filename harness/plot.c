@@ -1513,7 +1513,7 @@ int plot_opts_resolve(struct plot_opts *o)
 /* The output directory, created and writable. */
 static void open_out(struct plot_ctx *x)
 {
-	x->out = xstrdup(x->o.out_dir ? x->o.out_dir : repo_path("plots/out"));
+	x->out = x->o.out_dir ? xstrdup(x->o.out_dir) : user_path("plots/out", "plots");
 	if (mkdir_p(x->out, 0777) < 0)
 		plot_fail(x, EXIT_IO, "cannot create output directory '%s': %s; pass --out with a writable directory",
 			  x->out, strerror(errno));
@@ -1575,7 +1575,7 @@ int plot_draw(const struct plot_opts *o, const struct plot_kind *k, const char *
 	if (!x.status)
 		open_out(&x);
 	if (!x.status) {
-		x.plotdir = repo_path("plots");
+		x.plotdir = data_path("plots");
 		x.status = k->fn(&x, sets, nsets);
 	}
 	if (!x.status)

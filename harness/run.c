@@ -299,7 +299,7 @@ static int find_bench(struct runner *R)
 	const struct arch_info *other;
 	int m;
 
-	R->bench = repo_path(R->arch->bench_path);
+	R->bench = data_path(R->arch->bench_path);
 	if (!file_exists(R->bench)) {
 		if (arch_cross_prefix(R->arch)[0])
 			error("the %s guest bench '%s' is missing; run 'make' with %sgcc and the static %s jansson and "

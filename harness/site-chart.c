@@ -93,7 +93,7 @@ static int put(const char *dir, const char *stem, const char *ext, char *buf, ch
 int site_chart(const struct nightly_report *r, const struct nightly_stream *st, const struct nightly_case *c,
 	       const char *dir, const char *stem, char **why)
 {
-	char *par = xasprintf("%s.params.gp", stem), *tmpl = repo_path("plots/site-history.gp");
+	char *par = xasprintf("%s.params.gp", stem), *tmpl = data_path("plots/site-history.gp");
 	char *svg = xasprintf("%s/%s.svg", dir, stem);
 	char *argv[] = { "gnuplot", par, tmpl, NULL };
 	struct spawn_opts so = { .cwd = dir, .capture = 1, .merge_stderr = 1, .timeout = 120 };

@@ -1,5 +1,5 @@
 /*
- * util: repository paths, file, hash, clock and name helpers shared by
+ * util: data and user paths (source tree or installed), file, hash, clock and name helpers shared by
  * every harness module; see util.h for the contracts (and bench/diag.c for
  * the diagnostics and allocation both programs link).
  */
@@ -18,41 +18,111 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The source tree the binary runs from ($GUPBENCH_ROOT, else found above it); NULL when installed. */
 const char *repo_root(void)
 {
 	static char root[PATH_MAX];
+	static int looked;
 	char exe[PATH_MAX];
 	const char *env = getenv("GUPBENCH_ROOT");
 	char *slash;
 
-	if (root[0])
-		return root;
+	if (looked)
+		return root[0] ? root : NULL;
+	looked = 1;
 	if (env && *env) {
 		snprintf(root, sizeof(root), "%s", env);
 		return root;
 	}
 	snprintf(exe, sizeof(exe), "%s", self_exe());
 	/* binary in <root>/harness, <root>/build-san or <root>/build/tests: walk up to the root */
-	slash = strrchr(exe, '/');
-	*slash = '\0';
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3 && (slash = strrchr(exe, '/')) && slash != exe; i++) {
 		char probe[PATH_MAX + 32];
 
-		snprintf(probe, sizeof(probe), "%s/results/schema.sql", exe);
-		if (access(probe, R_OK) == 0)
-			break;
-		slash = strrchr(exe, '/');
-		if (!slash || slash == exe)
-			break;
 		*slash = '\0';
+		snprintf(probe, sizeof(probe), "%s/results/schema.sql", exe);
+		if (access(probe, R_OK) == 0) {
+			snprintf(root, sizeof(root), "%s", exe);
+			return root;
+		}
 	}
-	snprintf(root, sizeof(root), "%s", exe);
-	return root;
+	return NULL;
 }
 
-char *repo_path(const char *rel)
+/*
+ * The shipped files: where each lives in the source tree and where `make
+ * install` puts it, under the data directory ($GUPBENCH_DATA, else the
+ * compiled-in GUPBENCH_DATADIR) or the guest-binary directory
+ * ($GUPBENCH_LIBEXEC, else GUPBENCH_LIBEXECDIR).
+ */
+static const struct data_place {
+	const char *tree;
+	int libexec;
+	const char *installed;
+} data_places[] = {
+	{ "harness/matrices", 0, "matrices" },
+	{ "harness/configs", 0, "configs" },
+	{ "plots", 0, "plots" },
+	{ "kernel-patches", 0, "kernel-patches" },
+	{ "bench", 1, "" },
+};
+
+static const char *env_or(const char *name, const char *dflt)
 {
-	return xasprintf("%s/%s", repo_root(), rel);
+	const char *v = getenv(name);
+
+	return v && *v ? v : dflt;
+}
+
+char *data_path(const char *rel)
+{
+	const char *root = repo_root();
+
+	if (root)
+		return xasprintf("%s/%s", root, rel);
+	for (size_t i = 0; i < sizeof(data_places) / sizeof(data_places[0]); i++) {
+		const struct data_place *p = &data_places[i];
+		size_t n = strlen(p->tree);
+
+		if (strncmp(rel, p->tree, n) || (rel[n] && rel[n] != '/'))
+			continue;
+		if (p->libexec)
+			return xasprintf("%s%s", env_or("GUPBENCH_LIBEXEC", gupbench_libexecdir), rel + n);
+		return xasprintf("%s/%s%s", env_or("GUPBENCH_DATA", gupbench_datadir), p->installed, rel + n);
+	}
+	die(EXIT_ENV, "internal: '%s' is not a shipped file", rel);
+}
+
+char *data_named(const char *tree_dir, const char *arg, const char *ext)
+{
+	char *rel, *path;
+
+	if (strchr(arg, '/') || file_exists(arg))
+		return xstrdup(arg);
+	rel = xasprintf("%s/%s%s", tree_dir, arg, strstr(arg, ext) ? "" : ext);
+	path = data_path(rel);
+	free(rel);
+	if (file_exists(path))
+		return path;
+	free(path);
+	return xstrdup(arg);
+}
+
+char *user_path(const char *tree_rel, const char *home_rel)
+{
+	const char *root = repo_root(), *xdg = getenv("XDG_DATA_HOME");
+	char *dir, *path;
+
+	if (root)
+		return xasprintf("%s/%s", root, tree_rel);
+	dir = xdg && *xdg ? xasprintf("%s/gupbench", xdg)
+			  : xasprintf("%s/.local/share/gupbench", env_or("HOME", "/root"));
+	if (mkdir_p(dir, 0755))
+		die(EXIT_IO, "cannot create '%s': %s; set GUPBENCH_DB or XDG_DATA_HOME to a writable place",
+		    dir, strerror(errno));
+	path = xasprintf("%s/%s", dir, home_rel);
+	free(dir);
+	return path;
 }
 
 const char *cache_root(void)
@@ -78,7 +148,7 @@ const char *default_db_path(void)
 
 	if (path)
 		return path;
-	path = (env && *env) ? xstrdup(env) : repo_path("results/gupbench.db");
+	path = (env && *env) ? xstrdup(env) : user_path("results/gupbench.db", "gupbench.db");
 	return path;
 }
 

@@ -14,14 +14,29 @@
 
 #include "diag.h"    /* exit statuses, die/error/warning/note, x*alloc: shared with the bench */
 
-/* Absolute path of the repository root (parent of the binary's directory). */
+/*
+ * Paths. A binary run from a source tree (or with $GUPBENCH_ROOT) uses the
+ * tree as it always did; an installed one uses its data directory and the
+ * user's. repo_root() is the tree, NULL when installed.
+ */
 const char *repo_root(void);
-/* repo_root()/rel, freshly allocated. */
-char *repo_path(const char *rel);
+/* The install directories compiled in (make DATADIR=, LIBEXECDIR=). */
+extern const char gupbench_datadir[], gupbench_libexecdir[];
+/* A shipped file by its source-tree path ("harness/matrices/seed.json",
+ * "plots", "bench/gupbench"): in the tree, or where `make install` put it. */
+char *data_path(const char *rel);
+/* What the user named: arg itself when it holds a '/' or exists, else the
+ * shipped <tree_dir>/<arg>[ext] when there is one ("seed" for a matrix). */
+char *data_named(const char *tree_dir, const char *arg, const char *ext);
+/* Something the user's work writes: <tree>/tree_rel in a source tree, else
+ * $XDG_DATA_HOME/gupbench/home_rel (~/.local/share/gupbench), created. */
+char *user_path(const char *tree_rel, const char *home_rel);
 /* Kernel/build cache: $GUPBENCH_CACHE or $XDG_CACHE_HOME/gupbench or ~/.cache/gupbench. */
 const char *cache_root(void);
-/* Default database: $GUPBENCH_DB or <repo>/results/gupbench.db. */
+/* Default database: $GUPBENCH_DB, else user_path("results/gupbench.db", "gupbench.db"). */
 const char *default_db_path(void);
+/* The --db default as the help says it. */
+#define DB_DEFAULT_HELP "$GUPBENCH_DB, else results/gupbench.db in a source tree or ~/.local/share/gupbench/gupbench.db"
 
 /* mkdir -p; returns 0 or -1 with errno set. */
 int mkdir_p(const char *path, unsigned mode);

@@ -33,8 +33,8 @@ static const struct opt options[] = {
 	{ "--good", "REV", offsetof(struct bisect_args, good), NULL, "a revision without the regression", NULL, 0 },
 	{ "--bad", "REV", offsetof(struct bisect_args, bad), NULL, "a later revision with it", NULL, 0 },
 	{ "--case", "ID", offsetof(struct bisect_args, case_key), NULL, "the matrix case that regressed", NULL, 0 },
-	{ "--matrix", "FILE", offsetof(struct bisect_args, matrix), NULL, "matrix holding the case",
-	  "harness/matrices/seed.json", 0 },
+	{ "--matrix", "FILE", offsetof(struct bisect_args, matrix), NULL, "matrix holding the case (a file or a shipped matrix's name)",
+	  "seed", 0 },
 	{ "--metric", "get|put", offsetof(struct bisect_args, metric), opt_set_metric, "which time", "get", 0 },
 	{ "--clock", "MODE", offsetof(struct bisect_args, clock), NULL, "passed to run --clock", "run's", 0 },
 	{ "--accel", "MODE", offsetof(struct bisect_args, accel), NULL, "passed to run --accel", "run's", 0 },
@@ -43,7 +43,7 @@ static const struct opt options[] = {
 	  "boots of one step before an undecided step is skipped, 1 to 100", "1 with --clock icount, else 3", 0 },
 	{ "--jobs", "N", offsetof(struct bisect_args, jobs), set_count, "make -jN for the builds", "nproc + 1", 0 },
 	{ "--db", "FILE", offsetof(struct bisect_args, db), NULL, "result database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	  DB_DEFAULT_HELP, 0 },
 	{ "--format", "text|json|report", offsetof(struct bisect_args, format), set_format, "the report on stdout",
 	  "text", 0 },
 };
@@ -62,7 +62,9 @@ static int parse(int argc, char **argv, struct bisect_args *a)
 		printf("\nexit status: 0 first bad commit found, 1 not found (only skipped steps left, or the\n"
 		       "ends do not differ), 2 bad input or unknown revision, 3 missing tool, 5 an end does\n"
 		       "not build, 6 an end's guest failed, 7 database, 9 the tree has local changes,\n"
-		       "10 good and bad reversed, 130 interrupted (run it again to resume)\n");
+		       "10 good and bad reversed, 130 interrupted (run it again to resume)\n"
+		       "\nexamples:\n   gupharness bisect --source ~/linux --good v6.11 --bad v6.12"
+		       " --case '-L -m 512 -n 1024 -t' --clock icount\n");
 		exit(EXIT_OK);
 	}
 	if (npos < 0)
@@ -79,8 +81,8 @@ int cmd_bisect(int argc, char **argv)
 
 	if (parse(argc, argv, &a))
 		return EXIT_USAGE;
-	if (!a.matrix)
-		a.matrix = repo_path("harness/matrices/seed.json");
+	a.matrix = a.matrix ? data_named("harness/matrices", a.matrix, ".json")
+			    : data_path("harness/matrices/seed.json");
 	if (!a.db)
 		a.db = default_db_path();
 	if (!a.max_boots)

@@ -40,7 +40,7 @@ static int set_alpha(void *dst, const char *v)
 
 static const struct opt options[] = {
 	{ "--db",         "FILE",    offsetof(struct cmp_args, db),         NULL,
-	  "database", "$GUPBENCH_DB or results/gupbench.db", 0 },
+	  "database", DB_DEFAULT_HELP, 0 },
 	{ "--metric",     "get|put", offsetof(struct cmp_args, metric),     opt_set_metric, "which time", dflt_metric, 0 },
 	{ "--threshold",  "PCT",     offsetof(struct cmp_args, threshold),  opt_set_pct,
 	  "smallest change that counts", dflt_threshold, 0 },
@@ -73,7 +73,9 @@ static void usage(FILE *f)
 	opt_help(f, &table);
 	fprintf(f, "   %-22s %s (default text)\n", "--format FMT", compare_formats_list());
 	fprintf(f, "\nexit status: 0 no regression, 1 regression, 2 bad input or sides that mix clock modes,\n"
-		"host classes or architectures, 7 database error\n");
+		"host classes or architectures, 7 database error\n"
+		"\nexamples:\n   gupharness compare linux-6.1 linux-6.12\n"
+		"   gupharness compare '#1' '#2' --metric put --format json\n");
 }
 
 static int parse(int argc, char **argv, struct cmp_args *a)

@@ -34,7 +34,7 @@ struct db_args {
 enum { O_DB = 1, O_KERNEL = 2, O_LABEL = 4, O_RUN = 8, O_CASE = 16, O_FORMAT = 32, O_CLOCK = 64 };
 
 static const struct opt db_options[] = {
-	{ "--db",     "FILE",     offsetof(struct db_args, db),     NULL, "database", "$GUPBENCH_DB or results/gupbench.db", O_DB },
+	{ "--db",     "FILE",     offsetof(struct db_args, db),     NULL, "database", DB_DEFAULT_HELP, O_DB },
 	{ "--kernel", "NAME",     offsetof(struct db_args, kernel), NULL, "kernel name", NULL, O_KERNEL },
 	{ "--label",  "LABEL",    offsetof(struct db_args, label),  NULL, "a name for the imported run", NULL, O_LABEL },
 	{ "--run",    "ID",       offsetof(struct db_args, run),    NULL, "only this run (12 or #12)", NULL, O_RUN },
@@ -43,6 +43,23 @@ static const struct opt db_options[] = {
 	{ "--clock",  "wall|icount", offsetof(struct db_args, clock), opt_set_recorded_clock,
 	  "how the imported stream's guest counted time (run --clock)", "wall", O_CLOCK },
 };
+
+/* Each action's example lines for its --help. */
+static const char *example(const char *action)
+{
+	static const struct { const char *action, *lines; } ex[] = {
+		{ "list", "   gupharness db list\n   gupharness db list --db night.db\n" },
+		{ "import", "   gupharness db import gupbench.jsonl --kernel linux-6.12-baremetal --label host-a\n" },
+		{ "export", "   gupharness db export --kernel linux-6.12 --format json >samples.json\n" },
+		{ "merge", "   gupharness db merge other-host.db\n" },
+		{ "check", "   gupharness db check\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
+		if (!strcmp(ex[i].action, action))
+			return ex[i].lines;
+	return "";
+}
 
 /* Options (those in allowed) and exactly npos positionals; usage is the action's synopsis. */
 static int parse(int argc, char **argv, unsigned allowed, int npos, const char *usage, struct db_args *a)
@@ -53,6 +70,7 @@ static int parse(int argc, char **argv, unsigned allowed, int npos, const char *
 	if (a->npos == OPT_HELP) {
 		printf("usage: gupharness db %s\n\noptions:\n", usage);
 		opt_help(stdout, &t);
+		printf("\nexamples:\n%s", example(argv[0]));
 		exit(EXIT_OK);
 	}
 	if (a->npos < 0)
@@ -352,9 +370,13 @@ int cmd_db(int argc, char **argv)
 			if (!strcmp(argv[1], db_actions[i].name))
 				return db_actions[i].fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "usage: gupharness db <action> [<args>]\n\nactions:\n");
+	FILE *f = argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr;
+
+	fprintf(f, "usage: gupharness db <action> [<args>]\n\nactions:\n");
 	for (size_t i = 0; i < sizeof(db_actions) / sizeof(db_actions[0]); i++)
-		fprintf(stderr, "   %-7s %s\n", db_actions[i].name, db_actions[i].summary);
+		fprintf(f, "   %-7s %s\n", db_actions[i].name, db_actions[i].summary);
+	fprintf(f, "\n'gupharness db <action> --help' describes one.\n\nexamples:\n"
+		   "   gupharness db list\n   gupharness db export --run 12 >run12.csv\n");
 	if (argc >= 2 && strcmp(argv[1], "--help"))
 		error("'%s' is not a db action", argv[1]);
 	return argc >= 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;

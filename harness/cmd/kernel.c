@@ -59,7 +59,11 @@ static void build_usage(FILE *f)
 		   "                               [--config FRAGMENT]... [--no-default-config] [--name NAME]\n"
 		   "                               [--arch ARCH] [-j N] [--force] [--replace] [-v]\n\noptions:\n");
 	opt_help(f, &build_table);
-	fprintf(f, "\nPrints '<name> <key> <entry directory>' on stdout. GUPBENCH_NO_CCACHE=1 disables ccache.\n");
+	fprintf(f, "\nPrints '<name> <key> <entry directory>' on stdout. GUPBENCH_NO_CCACHE=1 disables ccache.\n"
+		   "--series also takes the name of a shipped series (gupbench-pin-cost).\n"
+		   "\nexamples:\n"
+		   "   gupharness kernel build --source /usr/src/linux-source-6.12.tar.xz\n"
+		   "   gupharness kernel build --source /usr/src/linux-source-6.12.tar.xz --series gupbench-pin-cost\n");
 }
 
 static int kernel_build(int argc, char **argv)
@@ -80,6 +84,8 @@ static int kernel_build(int argc, char **argv)
 		build_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (a.q.series)
+		a.q.series = data_named("kernel-patches", a.q.series, "");
 	a.q.fragments = a.frags.v;
 	a.q.nfragments = a.frags.n;
 	r = kbuild_build(&a.q, &res);
@@ -122,15 +128,31 @@ static void human_age(char *buf, size_t n, const char *iso)
 		snprintf(buf, n, "%lldd", s / 86400);
 }
 
+/* The usage and examples of list, show and rm: on stdout for --help (status 0), else stderr (2). */
+static int small_usage(char **argv, const char *synopsis, const char *example)
+{
+	int help = argv[1] && !strcmp(argv[1], "--help");
+
+	fprintf(help ? stdout : stderr, "usage: gupharness kernel %s\n\nexamples:\n   gupharness kernel %s\n",
+		synopsis, example);
+	return help ? EXIT_OK : EXIT_USAGE;
+}
+
 static int kernel_list(int argc, char **argv)
 {
+	int names_only = argc == 2 && !strcmp(argv[1], "--names");
 	char **names;
-	int n = kcache_names(&names);
+	int n;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: gupharness kernel list\n");
-		return EXIT_USAGE;
+	if (argc > 1 && !names_only)
+		return small_usage(argv, "list [--names]\n\n--names prints only the names, one a line.",
+				   "list\n   gupharness kernel list --names");
+	n = kcache_names(&names);
+	if (names_only) {
+		for (int i = 0; i < n; i++)
+			printf("%s\n", names[i]), free(names[i]);
+		free(names);
+		return EXIT_OK;
 	}
 	printf("%-40s %-20s %-28s %8s %6s  %-12s  %s\n", "NAME", "RELEASE", "SERIES", "SIZE", "AGE", "KEY", "ARCH");
 	for (int i = 0; i < n; i++) {
@@ -159,10 +181,8 @@ static int kernel_show(int argc, char **argv)
 {
 	struct kernel_entry e;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: gupharness kernel show NAME\n");
-		return EXIT_USAGE;
-	}
+	if (argc != 2 || !strcmp(argv[1], "--help"))
+		return small_usage(argv, "show NAME", "show linux-6.12");
 	if (kcache_lookup(argv[1], &e))
 		return error("no cached kernel named '%s'; see 'gupharness kernel list'", argv[1]), EXIT_USAGE;
 	fputs(e.meta_json, stdout);
@@ -177,10 +197,8 @@ static int kernel_rm(int argc, char **argv)
 {
 	int r = EXIT_OK;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: gupharness kernel rm NAME...\n");
-		return EXIT_USAGE;
-	}
+	if (argc < 2 || !strcmp(argv[1], "--help"))
+		return small_usage(argv, "rm NAME...", "rm linux-6.12+gupbench-pin-cost");
 	for (int i = 1; i < argc; i++)
 		if (kcache_remove(argv[i]))
 			r = EXIT_USAGE;
@@ -200,16 +218,20 @@ static const struct {
 
 int cmd_kernel(int argc, char **argv)
 {
+	int help = argc >= 2 && !strcmp(argv[1], "--help");
+	FILE *f = help ? stdout : stderr;
+
 	if (argc >= 2)
 		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 			if (!strcmp(argv[1], subs[i].name))
 				return subs[i].fn(argc - 1, argv + 1);
-	fprintf(argc >= 2 && strcmp(argv[1], "--help") ? stderr : stdout,
-		"usage: gupharness kernel <build|list|show|rm> [<args>]\n\n");
+	fprintf(f, "usage: gupharness kernel <build|list|show|rm> [<args>]\n\nactions:\n");
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		fprintf(argc >= 2 && strcmp(argv[1], "--help") ? stderr : stdout, "   %-6s %s\n", subs[i].name,
-			subs[i].summary);
-	if (argc >= 2 && !strcmp(argv[1], "--help"))
+		fprintf(f, "   %-6s %s\n", subs[i].name, subs[i].summary);
+	fprintf(f, "\n'gupharness kernel <action> --help' describes one.\n\nexamples:\n"
+		   "   gupharness kernel build --source /usr/src/linux-source-6.12.tar.xz\n"
+		   "   gupharness kernel list\n");
+	if (help)
 		return EXIT_OK;
 	if (argc >= 2)
 		error("'%s' is not a kernel subcommand", argv[1]);

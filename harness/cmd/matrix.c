@@ -36,6 +36,8 @@ static void usage(FILE *f)
 		   "A matrix may expand to at most %d cases unless --max-cases allows more.\n\noptions:\n",
 		MATRIX_MAX_CASES);
 	opt_help(f, &table);
+	fprintf(f, "\nFILE is a matrix file or the name of a shipped one (seed, pin-fast, folio-walk, ...).\n"
+		   "\nexamples:\n   gupharness matrix show seed\n   gupharness matrix show --json pin-fast\n");
 }
 
 static void print_plan(const struct matrix *m)
@@ -82,6 +84,7 @@ int cmd_matrix(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* a missing matrix is bad input, as in run: exit 2 */
+	pos[1] = data_named("harness/matrices", pos[1], ".json");
 	if (matrix_load(pos[1], a.max_cases, &m, err, sizeof(err))) {
 		fprintf(stderr, "gupharness: %s\n", err);
 		return EXIT_USAGE;

@@ -45,6 +45,8 @@ static void usage(FILE *f)
 		   "       gupharness nightly --config FILE --merge-shards DIR --shards N [--db FILE] [--date D]\n\n"
 		   "options:\n");
 	opt_help(f, &table);
+	fprintf(f, "\nexamples:\n   gupharness nightly --config nightly.json --dry-run\n"
+		   "   gupharness nightly --config nightly.json --date 2026-12-01 --report-only\n");
 }
 
 /* The combinations the table cannot say: --config needed, shard and date forms, Slurm's companions. */

@@ -15,9 +15,9 @@
 
 static const struct opt options[] = {
 	{ "--db",     "FILE",         offsetof(struct plot_opts, db_path),    NULL, "database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	  DB_DEFAULT_HELP, 0 },
 	{ "--out",    "DIR",          offsetof(struct plot_opts, out_dir),    NULL, "where images and index.md go",
-	  "plots/out/", 0 },
+	  "plots/out/ in a source tree, else ~/.local/share/gupbench/plots/", 0 },
 	{ "--format", "png|svg|both", offsetof(struct plot_opts, format_arg), NULL, "image format", "both", 0 },
 	{ "--case",   "FILTER",       offsetof(struct plot_opts, filter),     NULL,
 	  "the case whose key or plan id is FILTER, else every case whose key or id contains it", NULL, 0 },
@@ -41,7 +41,9 @@ static void usage(FILE *f)
 	opt_help(f, &table);
 	fprintf(f, "\nSEL is a kernel name, a run label or a run id (#12). Heatmap axes:");
 	plot_axis_names(f);
-	fprintf(f, "\nImages go to --out with an index.md; paths are printed on stdout.\n");
+	fprintf(f, "\nImages go to --out with an index.md; paths are printed on stdout.\n"
+		   "\nexamples:\n   gupharness plot beforeafter linux-6.1 linux-6.12 --format png\n"
+		   "   gupharness plot dist linux-6.1 linux-6.12 --case '-L -m 512'\n");
 }
 
 int cmd_plot(int argc, char **argv)

@@ -73,13 +73,14 @@ static int add_qemu_arg(void *dst, const char *v)
 }
 
 static const struct opt options[] = {
-	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md)", NULL, 0 },
+	{ "--matrix", "FILE", offsetof(struct run_opts, matrix_path), NULL, "matrix spec (harness/MATRIX.md), or a shipped matrix's name (seed)",
+	  NULL, 0 },
 	{ "--kernel", "NAME", offsetof(struct run_opts, kernels), opt_add,
 	  "a cached kernel ('gupharness kernel list'); repeatable, at most 32", NULL, 0 },
 	{ "--case", "ID", offsetof(struct run_opts, cases), opt_add,
 	  "run only this case of the matrix (an id from 'matrix show'); repeatable, at most 64", NULL, 0 },
 	{ "--db", "FILE", offsetof(struct run_opts, db_path), NULL, "result database",
-	  "$GUPBENCH_DB or results/gupbench.db", 0 },
+	  DB_DEFAULT_HELP, 0 },
 	{ "--label", "TEXT", offsetof(struct run_opts, label), NULL, "a name for the run", NULL, 0 },
 	{ "--accel", "auto|kvm|tcg", offsetof(struct run_opts, accel), set_accel,
 	  "accelerator; auto uses KVM only if a probe boot works", "auto", 0 },
@@ -120,6 +121,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		printf("usage: gupharness run --matrix FILE --kernel NAME [--kernel NAME ...] [options]\n"
 		       "       gupharness run --resume RUN [options]\n\noptions:\n");
 		opt_help(stdout, &table);
+		printf("\nexamples:\n   gupharness run --matrix seed --kernel linux-6.1 --kernel linux-6.12 --label seed\n"
+		       "   gupharness run --matrix pin-fast --kernel linux-6.12 --repeat-boots 3\n");
 		exit(EXIT_OK);
 	}
 	if (npos < 0)
@@ -142,5 +145,7 @@ int cmd_run(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o))
 		return EXIT_USAGE;
+	if (o.matrix_path)
+		o.matrix_path = data_named("harness/matrices", o.matrix_path, ".json");
 	return run_matrix(&o, argc, argv);
 }

@@ -107,7 +107,7 @@ static const char *const seed_folio[] = {
 /* A seed manifest's commits file, read through a fake git that answers every id. */
 static void seed_manifest(const char *name, const char *const *ids, size_t n)
 {
-	char *dir = xasprintf("kernel-patches/%s", name), *path = repo_path(dir);
+	char *dir = xasprintf("kernel-patches/%s", name), *path = data_path(dir);
 	struct kseries s;
 	int same = 1;
 

@@ -31,7 +31,7 @@ static char *joined(char **argv)
 static void test_seed(void)
 {
 	struct matrix m;
-	char err[512], *path = repo_path("harness/matrices/seed.json");
+	char err[512], *path = data_path("harness/matrices/seed.json");
 
 	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "seed.json parses");
 	is_int(m.n, 2, "seed: two cases");
@@ -46,7 +46,7 @@ static void test_seed(void)
 static void test_presets(void)
 {
 	struct matrix m;
-	char err[512], *path = repo_path("harness/matrices/vmtests-gup.json");
+	char err[512], *path = data_path("harness/matrices/vmtests-gup.json");
 	size_t hug = 0, shared = 0, ro = 0, *idx;
 	struct plan_needs needs;
 	char *plan;
@@ -80,7 +80,7 @@ static void test_presets(void)
 	matrix_free(&m);
 	free(path);
 
-	path = repo_path("harness/matrices/hugetlb-sizes.json");
+	path = data_path("harness/matrices/hugetlb-sizes.json");
 	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "hugetlb-sizes.json parses");
 	is_int(m.n, 8, "hugetlb-sizes: four sizes x pin-longterm, GUP-fast");
 	is_str(joined(m.cases[3].argv), "-L -m 1024 -n 512 --hugetlb-size 1G -r 10 --warmup 2 --fifo 1",

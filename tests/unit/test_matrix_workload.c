@@ -91,7 +91,7 @@ static void test_needs(void)
 static void test_presets(void)
 {
 	struct matrix m;
-	char err[512], *path = repo_path("harness/matrices/folio-walk.json");
+	char err[512], *path = data_path("harness/matrices/folio-walk.json");
 	size_t migrate = 0, ksm = 0;
 
 	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "folio-walk.json parses: %s", err);
@@ -104,7 +104,7 @@ static void test_presets(void)
 	is_int(ksm, 4, "ksm_merge and ksm_unmerge with THP on and off");
 	matrix_free(&m);
 	free(path);
-	path = repo_path("harness/matrices/stock-kernel.json");
+	path = data_path("harness/matrices/stock-kernel.json");
 	ok(!matrix_load(path, 0, &m, err, sizeof(err)), "stock-kernel.json parses: %s", err);
 	is_int(m.n, 9, "stock-kernel: 9 cases");
 	matrix_free(&m);
