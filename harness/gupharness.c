@@ -25,6 +25,7 @@ static const struct subcommand commands[] = {
 	{ "plot",    cmd_plot,    "draw gnuplot charts from the database" },
 	{ "nightly", cmd_nightly, "one nightly run: resolve, build, run, analyse, report" },
 	{ "bisect",  cmd_bisect,  "find the commit that made a case slower (build, boot, compare)" },
+	{ "explain", cmd_explain, "attribute a case's instructions to kernel functions on two kernels" },
 };
 
 static void usage(FILE *f)
