@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { TB_PLAIN, TB_CALL, TB_RET };
+enum { TB_PLAIN, TB_CALL };
 enum { MAX_DEPTH = 512 };
 
 struct sym { unsigned long long addr; char *name; };
-struct tb { unsigned long long host, pc; unsigned n; int kind; };
+struct tb { unsigned long long host, pc, next; unsigned n; int kind; };   /* next: after the last insn */
 
 struct state {
 	struct sym *sym; int nsym;
@@ -25,6 +25,7 @@ struct state {
 	unsigned long long *self, *incl, *calls, *stamp, gen;
 	struct tb pending; int have_pending;
 	int stack[MAX_DEPTH], depth, push_next;
+	unsigned long long ret[MAX_DEPTH], push_ret, last_next;   /* each frame's return address */
 	unsigned long long root, total, windows;
 };
 
@@ -113,26 +114,38 @@ static void asm_line(struct state *s, const char *line)
 	int len;
 
 	if (!s->have_pending)
-		s->pending = (struct tb){ 0, pc, 0, TB_PLAIN }, s->have_pending = 1;
+		s->pending = (struct tb){ 0, pc, pc, 0, TB_PLAIN }, s->have_pending = 1;
 	s->pending.n++;
+	s->pending.next = pc;
 	while (sscanf(p, "%31s%n", tok, &len) == 1) {
 		p += len;
-		if (strlen(tok) == 2 && isxdigit((unsigned char)tok[0]) && isxdigit((unsigned char)tok[1]))
+		if (strlen(tok) == 2 && isxdigit((unsigned char)tok[0]) && isxdigit((unsigned char)tok[1])) {
+			s->pending.next++;
 			continue;
-		s->pending.kind = !strncmp(tok, "call", 4) ? TB_CALL : !strncmp(tok, "ret", 3) ? TB_RET : TB_PLAIN;
+		}
+		s->pending.kind = !strncmp(tok, "call", 4) ? TB_CALL : TB_PLAIN;
 		break;
 	}
 }
 
-/* Count one executed block of n instructions at pc into the window. */
+/* Count one executed block of n instructions at pc into the window. A
+ * block starting at a frame's return address returns to that frame (an
+ * unmatched ret, an interrupt or a missed block cannot unbalance it). */
 static void count(struct state *s, const struct tb *t)
 {
 	int f = sym_of(s, t->pc);
 
+	for (int i = s->depth - 1; i >= 0 && !s->push_next; i--)
+		if (s->ret[i] == t->pc) {
+			s->depth = i;
+			break;
+		}
+	if (!s->depth && !s->push_next)
+		return;
 	if (f < 0)
 		return;
 	if (s->push_next && s->depth < MAX_DEPTH)
-		s->stack[s->depth++] = f, s->calls[f]++;
+		s->ret[s->depth] = s->push_ret, s->stack[s->depth++] = f, s->calls[f]++;
 	s->push_next = 0;
 	s->gen++;
 	s->self[f] += t->n;
@@ -143,9 +156,7 @@ static void count(struct state *s, const struct tb *t)
 		if (s->stamp[s->stack[i]] != s->gen)
 			s->stamp[s->stack[i]] = s->gen, s->incl[s->stack[i]] += t->n;
 	if (t->kind == TB_CALL)
-		s->push_next = 1;
-	else if (t->kind == TB_RET)
-		s->depth--;
+		s->push_next = 1, s->push_ret = t->next;
 }
 
 static void trace_line(struct state *s, const char *line)
@@ -166,9 +177,11 @@ static void trace_line(struct state *s, const char *line)
 	if (!s->depth && t->pc == s->root) {
 		s->windows++;
 		s->push_next = 1;
+		s->push_ret = s->last_next;
 	}
 	if (s->depth || s->push_next)
 		count(s, t);
+	s->last_next = t->next;
 }
 
 static int by_name(const void *a, const void *b)

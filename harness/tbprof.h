@@ -4,7 +4,8 @@
  * then one "Trace" line per block executed) and symbolised with the build's
  * System.map. The window is every block executed beneath one function (the
  * root, e.g. gup_test_ioctl): a shadow call stack, pushed by blocks ending
- * in a call and popped by blocks ending in a ret, gives inclusive counts.
+ * in a call and popped when a block starts at a frame's return address,
+ * gives inclusive counts.
  * x86_64 only (the call/ret mnemonics are x86's).
  */
 #ifndef GUPBENCH_TBPROF_H
