@@ -82,13 +82,17 @@ static int profile_side(const char *kernel, const char *key, struct tbprof *out)
 		return error("explain supports x86_64 kernels only; '%s' is %s", kernel, e.arch), -EXIT_USAGE;
 	}
 	map = xasprintf("%s/System.map", e.dir);
+	if (access(map, R_OK)) {
+		error("kernel '%s' was cached without System.map; rebuild it: gupharness kernel rm %s, then kernel build",
+		      kernel, kernel);
+		free(map);
+		kernel_entry_free(&e);
+		return -EXIT_USAGE;
+	}
 	dir = xasprintf("%s/explain-%d", cache_root(), (int)getpid());
 	log = xasprintf("%s/q.log", dir);
 	mtx = xasprintf("%s/case.json", dir);
-	r = access(map, R_OK) ? error("kernel '%s' was cached without System.map; rebuild it: "
-				     "gupharness kernel rm %s, then kernel build", kernel, kernel) : 0;
-	if (!r)
-		r = mkdir_p(dir, 0755);
+	r = mkdir_p(dir, 0755);
 	if (!r) {
 		char *m = case_matrix(key);
 
@@ -235,7 +239,7 @@ int cmd_explain(int argc, char **argv)
 		else if (!strcmp(argv[i], "--top") && v && atoi(v) > 0)
 			top = atoi(v), i++;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return usage() ? EXIT_OK : EXIT_OK;
+			return usage(), EXIT_OK;
 		else if (argv[i][0] != '-' && ns < 2)
 			side[ns++] = argv[i];
 		else
