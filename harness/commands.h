@@ -17,5 +17,6 @@ int cmd_plot(int argc, char **argv);     /* cmd/plot.c:    plot KIND ... */
 int cmd_nightly(int argc, char **argv);  /* cmd/nightly.c: nightly --config FILE */
 int cmd_site(int argc, char **argv);     /* cmd/site.c:    site --config FILE --out DIR */
 int cmd_bisect(int argc, char **argv);   /* cmd/bisect.c:  bisect --source TREE --good REV --bad REV --case ID */
+int cmd_explain(int argc, char **argv);  /* cmd/explain.c: explain BASE NEW --case KEY */
 
 #endif

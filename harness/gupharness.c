@@ -29,6 +29,7 @@ static const struct subcommand commands[] = {
 	{ "nightly", cmd_nightly, "one nightly run: resolve, build, run, analyse, report" },
 	{ "site",    cmd_site,    "write the nightly dashboard: a static web site of every night" },
 	{ "bisect",  cmd_bisect,  "find the commit that made a case slower (build, boot, compare)" },
+	{ "explain", cmd_explain, "attribute a case's instructions to kernel functions on two kernels" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1203,7 +1203,9 @@ static int store_entry(struct build *b, struct facts *f, const char *config, jso
 	char *cfg = xasprintf("%s/.config", b->tmp), *rel = xasprintf("%s/release", b->tmp);
 	char *fd = xasprintf("%s/fragments", b->tmp), *pd = xasprintf("%s/patches", b->tmp);
 	char *rl = xasprintf("%s\n", f->release);
-	int bad = copy_file(img, dimg, &f->image_size) || write_file_atomic(cfg, config, strlen(config)) ||
+	char *map = xasprintf("%s/System.map", b->src.obj), *dmap = xasprintf("%s/System.map", b->tmp);
+	int bad = copy_file(img, dimg, &f->image_size) || copy_file(map, dmap, NULL) ||
+		  write_file_atomic(cfg, config, strlen(config)) ||
 		  write_file_atomic(rel, rl, strlen(rl)) || mkdir_p(fd, 0755);
 	int e = errno, r = 0;
 
@@ -1225,6 +1227,8 @@ static int store_entry(struct build *b, struct facts *f, const char *config, jso
 	}
 	free(img);
 	free(dimg);
+	free(map);
+	free(dmap);
 	free(cfg);
 	free(rel);
 	free(fd);
