@@ -193,7 +193,7 @@ fuzz:
 
 # Man pages: rendered by the harness from its own --help texts, so they
 # are made from the same option tables and cannot drift from them.
-MAN_CMDS  := kernel matrix run compare db plot nightly bisect
+MAN_CMDS  := kernel matrix run compare db plot nightly site bisect explain
 MAN_PAGES := $(O)/man/gupharness.1 $(O)/man/gupbench.1 $(patsubst %,$(O)/man/gupharness-%.1,$(MAN_CMDS))
 
 $(O)/man/gupharness.1: $(HARNESS_BIN)

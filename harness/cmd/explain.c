@@ -214,13 +214,19 @@ static void print_json(const char *base, const char *new, const char *key, const
 	json_decref(o);
 }
 
-static int usage(void)
+static int usage(FILE *f)
 {
-	fprintf(stderr, "usage: gupharness explain BASE NEW --case KEY [--format text|markdown|json] [--top N]\n"
-			"Boots each cached x86_64 kernel once under icount with QEMU's block log and prints the\n"
-			"kernel functions whose instructions beneath gup_test_ioctl changed most.\n"
-			"KEY is a case's gupbench words, e.g. '-L -m 512 -n 1024 -t' (-m scales it down).\n");
-	return EXIT_USAGE;
+	fprintf(f, "usage: gupharness explain BASE NEW --case KEY [--format text|markdown|json] [--top N]\n"
+		   "Boots each cached x86_64 kernel once under icount with QEMU's block log and prints the\n"
+		   "kernel functions whose instructions beneath gup_test_ioctl changed most.\n"
+		   "KEY is a case's gupbench words, e.g. '-L -m 512 -n 1024 -t' (-m scales it down).\n"
+		   "\noptions:\n"
+		   "   --case KEY             the case to explain (required)\n"
+		   "   --format FMT           text, markdown or json (default text)\n"
+		   "   --top N                how many functions to show (default 12)\n"
+		   "\nexamples:\n"
+		   "   gupharness explain linux-6.12 linux-6.12+gupbench-no-thp-batch --case '-L -m 32 -n 1024 -t'\n");
+	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
 int cmd_explain(int argc, char **argv)
@@ -239,14 +245,14 @@ int cmd_explain(int argc, char **argv)
 		else if (!strcmp(argv[i], "--top") && v && atoi(v) > 0)
 			top = atoi(v), i++;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return usage(), EXIT_OK;
+			return usage(stdout);
 		else if (argv[i][0] != '-' && ns < 2)
 			side[ns++] = argv[i];
 		else
-			return error("explain: bad argument '%s'", argv[i]), usage();
+			return error("explain: bad argument '%s'", argv[i]), usage(stderr);
 	}
 	if (ns != 2 || !key)
-		return error("explain needs BASE, NEW and --case KEY"), usage();
+		return error("explain needs BASE, NEW and --case KEY"), usage(stderr);
 	if (strcmp(fmt, "text") && strcmp(fmt, "markdown") && strcmp(fmt, "json"))
 		return error("--format '%s': use text, markdown or json", fmt), EXIT_USAGE;
 	for (int s = 0; s < 2 && !r; s++)

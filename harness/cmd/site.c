@@ -40,6 +40,7 @@ int cmd_site(int argc, char **argv)
 	if (n == OPT_HELP) {
 		printf("usage: gupharness site --config FILE [--db FILE] [--out DIR]\n\noptions:\n");
 		opt_help(stdout, &table);
+		printf("\nexamples:\n   gupharness site --config nightly.json --out /srv/lab\n");
 		exit(EXIT_OK);
 	}
 	if (n < 0)
