@@ -1,5 +1,5 @@
 #!/bin/bash
-# End-to-end: `gupharness explain` on linux-6.12 against 6.12 plus the
+# Explain check (by hand, `bash tests/perf/explain.sh`; not yet in make check): `gupharness explain` on linux-6.12 against 6.12 plus the
 # known-effect patch (kernel-patches/gupbench-no-thp-batch, which makes
 # __get_user_pages walk a THP one base page at a time) on a small THP pin
 # case. __get_user_pages (the patched function; 6.12 inlines
@@ -7,7 +7,7 @@
 # execute more instructions, and a second explain must agree within 0.05%
 # (not yet identical; see docs/explain.md). Kernels come from the normal cache; their entries must keep
 # System.map (kernels cached before explain existed: kernel rm, then build).
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib.sh"   # a perf script until verified on a cold cache: run by hand, not by make check
 plan 6
 scratch
 H=$GUPHARNESS
