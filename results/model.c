@@ -262,12 +262,31 @@ static void side_var(const struct model_case *c, const struct cstat *cs, const s
 	*s2 = *df > 0 ? fmax(ss / *df, f->floor * f->floor) : 0;
 }
 
+/* The per-case variances moderate() reads (s2, df) and writes (v, vdf). */
+struct var_sets {
+	double *s2, *df, *v, *vdf;
+};
+
+static struct var_sets var_sets_alloc(size_t n)
+{
+	return (struct var_sets){ alloc0(n, sizeof(double)), alloc0(n, sizeof(double)), alloc0(n, sizeof(double)),
+				  alloc0(n, sizeof(double)) };
+}
+
+static void var_sets_free(struct var_sets *w)
+{
+	free(w->s2);
+	free(w->df);
+	free(w->v);
+	free(w->vdf);
+}
+
 /* Welch: each side its own moderated variance. */
 static void wall_welch(const struct model_case *c, const struct cstat *cs, size_t n, struct model_fit *f,
 		       struct model_family *fam)
 {
-	double *s2 = alloc0(2 * n, sizeof(*s2)), *df = alloc0(2 * n, sizeof(*df));
-	double *v = alloc0(2 * n, sizeof(*v)), *vdf = alloc0(2 * n, sizeof(*vdf)), d0n, s0n;
+	struct var_sets w = var_sets_alloc(2 * n);
+	double *s2 = w.s2, *df = w.df, *v = w.v, *vdf = w.vdf, d0n, s0n;
 
 	for (size_t i = 0; i < n; i++) {
 		side_var(&c[i], &cs[i], &f[i], 0, 0, &s2[i], &df[i]);
@@ -288,18 +307,15 @@ static void wall_welch(const struct model_case *c, const struct cstat *cs, size_
 		f[i].source = MODEL_POOLED;
 		f[i].ok = 1;
 	}
-	free(s2);
-	free(df);
-	free(v);
-	free(vdf);
+	var_sets_free(&w);
 }
 
 /* One variance for both sides (and the history when it is consistent), moderated. */
 static void wall_pooled(const struct model_case *c, const struct cstat *cs, size_t n, struct model_fit *f,
 			struct model_family *fam)
 {
-	double *s2 = alloc0(n, sizeof(*s2)), *df = alloc0(n, sizeof(*df));
-	double *v = alloc0(n, sizeof(*v)), *vdf = alloc0(n, sizeof(*vdf));
+	struct var_sets w = var_sets_alloc(n);
+	double *s2 = w.s2, *df = w.df, *v = w.v, *vdf = w.vdf;
 
 	for (size_t i = 0; i < n; i++)
 		side_var(&c[i], &cs[i], &f[i], 2, fam->hist_used, &s2[i], &df[i]);
@@ -313,10 +329,7 @@ static void wall_pooled(const struct model_case *c, const struct cstat *cs, size
 		f[i].source = MODEL_POOLED;
 		f[i].ok = 1;
 	}
-	free(s2);
-	free(df);
-	free(v);
-	free(vdf);
+	var_sets_free(&w);
 }
 
 /*
