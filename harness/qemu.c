@@ -95,8 +95,6 @@ void qemu_spec_from_needs(struct qemu_spec *s, const struct plan_needs *n)
 	s->numa_nodes = n->numa_nodes;
 }
 
-/* One instruction per 2^ICOUNT_SHIFT ns: 0 gives a 1 GHz guest. */
-#define ICOUNT_SHIFT 0
 #define ICOUNT_TSC_KHZ (1000000L >> ICOUNT_SHIFT)
 #define STR_(x) #x
 #define STR(x) STR_(x)

@@ -11,6 +11,9 @@
 
 #include "matrix.h"
 
+/* Under the icount clock, one instruction per 2^ICOUNT_SHIFT ns: 0 gives a 1 GHz guest. */
+#define ICOUNT_SHIFT 0
+
 /*
  * The settings of one boot: everything the QEMU argv and the kernel
  * command line are built from. A new knob (clock mode, --cpus, --append,

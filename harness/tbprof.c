@@ -4,6 +4,13 @@
  * host address of their translation (the first field of a Trace line): an
  * IN: block binds to the next Trace line with its guest PC, and a later
  * retranslation at the same host address binds again.
+ * A Trace line is logged before its block runs, and not every logged block
+ * runs whole: QEMU logs "Stopped execution of TB chain before" when a block
+ * did not start (an interrupt or exit request, or the icount budget; these
+ * fall where host timing puts them) and "cpu_io_recompile: rewound
+ * execution of TB to PC" when a block ran only up to an I/O instruction.
+ * Each executed block is therefore held until the next log line says how
+ * much of it ran.
  */
 #include "tbprof.h"
 #include "util.h"
@@ -17,13 +24,15 @@ enum { TB_PLAIN, TB_CALL };
 enum { MAX_DEPTH = 512 };
 
 struct sym { unsigned long long addr; char *name; };
-struct tb { unsigned long long host, pc, next; unsigned n; int kind; };   /* next: after the last insn */
+/* next: after the last insn; at: each insn's address (n of them) */
+struct tb { unsigned long long host, pc, next, *at; unsigned n; int kind; };
 
 struct state {
 	struct sym *sym; int nsym;
 	struct tb *tab; size_t cap, used;           /* open-addressing map host -> tb */
 	unsigned long long *self, *incl, *calls, *stamp, gen;
-	struct tb pending; int have_pending;
+	struct tb pending; int have_pending; size_t pending_cap;
+	struct tb ran; int have_ran;                /* the block executed last, not yet counted */
 	int stack[MAX_DEPTH], depth, push_next;
 	unsigned long long ret[MAX_DEPTH], push_ret, last_next;   /* each frame's return address */
 	unsigned long long root, total, windows;
@@ -102,7 +111,10 @@ static void bind(struct state *s, const struct tb *t)
 	e = slot(s, t->host);
 	if (!e->host)
 		s->used++;
+	free(e->at);
 	*e = *t;
+	e->at = xcalloc(t->n, sizeof(*e->at));
+	memcpy(e->at, t->at, t->n * sizeof(*e->at));
 }
 
 /* One disassembly line of an IN: block: "0xPC:  bytes  mnemonic ops". */
@@ -114,8 +126,10 @@ static void asm_line(struct state *s, const char *line)
 	int len;
 
 	if (!s->have_pending)
-		s->pending = (struct tb){ 0, pc, pc, 0, TB_PLAIN }, s->have_pending = 1;
-	s->pending.n++;
+		s->pending = (struct tb){ 0, pc, pc, s->pending.at, 0, TB_PLAIN }, s->have_pending = 1;
+	if (s->pending.n == s->pending_cap)
+		s->pending.at = xrealloc(s->pending.at, (s->pending_cap = 2 * s->pending_cap + 16) * sizeof(*s->pending.at));
+	s->pending.at[s->pending.n++] = pc;
 	s->pending.next = pc;
 	while (sscanf(p, "%31s%n", tok, &len) == 1) {
 		p += len;
@@ -159,20 +173,15 @@ static void count(struct state *s, const struct tb *t)
 		s->push_next = 1, s->push_ret = t->next;
 }
 
-static void trace_line(struct state *s, const char *line)
+/* Count the held block: it ran whole, or as far as a rewind left it. */
+static void commit(struct state *s)
 {
-	unsigned long long host, pc;
-	struct tb *t;
+	const struct tb *t = &s->ran;
 
-	if (sscanf(line, "Trace %*d: %llx [%*x/%llx/", &host, &pc) != 2)
+	if (!s->have_ran)
 		return;
-	if (s->have_pending && s->pending.pc == pc) {
-		s->pending.host = host;
-		bind(s, &s->pending);
-		s->have_pending = 0;
-	}
-	t = s->cap ? slot(s, host) : NULL;
-	if (!t || t->host != host)
+	s->have_ran = 0;
+	if (!t->n)
 		return;
 	if (!s->depth && t->pc == s->root) {
 		s->windows++;
@@ -182,6 +191,50 @@ static void trace_line(struct state *s, const char *line)
 	if (s->depth || s->push_next)
 		count(s, t);
 	s->last_next = t->next;
+}
+
+static void trace_line(struct state *s, const char *line)
+{
+	unsigned long long host, pc;
+	struct tb *t;
+
+	if (sscanf(line, "Trace %*d: %llx [%*x/%llx/", &host, &pc) != 2)
+		return;
+	commit(s);
+	if (s->have_pending && s->pending.pc == pc) {
+		s->pending.host = host;
+		bind(s, &s->pending);
+		s->have_pending = 0;
+	}
+	t = s->cap ? slot(s, host) : NULL;
+	if (t && t->host == host)
+		s->ran = *t, s->have_ran = 1;
+}
+
+/* "Stopped execution of TB chain before HOST [PC]": the held block never ran. */
+static void stopped_line(struct state *s, const char *line)
+{
+	unsigned long long host;
+
+	if (sscanf(line, "Stopped execution of TB chain before %llx", &host) == 1 && s->have_ran &&
+	    s->ran.host == host)
+		s->have_ran = 0;
+}
+
+/* "cpu_io_recompile: rewound execution of TB to PC": the held block ran
+ * its instructions before PC only (the I/O instruction runs next, in a
+ * block of its own). */
+static void rewound_line(struct state *s, const char *line)
+{
+	unsigned long long pc;
+	unsigned k = 0;
+
+	if (sscanf(line, "cpu_io_recompile: rewound execution of TB to %llx", &pc) != 1 || !s->have_ran)
+		return;
+	while (k < s->ran.n && s->ran.at[k] != pc)
+		k++;
+	if (k < s->ran.n)
+		s->ran.n = k, s->ran.next = pc, s->ran.kind = TB_PLAIN;
 }
 
 static int by_name(const void *a, const void *b)
@@ -219,7 +272,10 @@ static void state_free(struct state *s)
 	for (int i = 0; i < s->nsym; i++)
 		free(s->sym[i].name);
 	free(s->sym);
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->tab[i].at);
 	free(s->tab);
+	free(s->pending.at);
 	free(s->self);
 	free(s->incl);
 	free(s->calls);
@@ -259,11 +315,16 @@ int tbprof_read(const char *log, const char *map, const char *root, struct tbpro
 	while (getline(&line, &cap, f) > 0) {
 		if (line[0] == 'T')
 			trace_line(&s, line);
+		else if (line[0] == 'S')
+			stopped_line(&s, line);
+		else if (line[0] == 'c')
+			rewound_line(&s, line);
 		else if (line[0] == '0' && line[1] == 'x')
 			asm_line(&s, line);
 		else if (!strncmp(line, "IN:", 3))
 			s.have_pending = 0;
 	}
+	commit(&s);
 	free(line);
 	fclose(f);
 	collect(&s, out);

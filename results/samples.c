@@ -115,6 +115,8 @@ static void add_row(struct sample_set *s, sqlite3_stmt *st)
 	}
 }
 
+const char samples_every_boot_sql[] = "SELECT b.id FROM boots b";
+
 int samples_load(sqlite3 *db, const struct sample_query *q, struct sample_set *out)
 {
 	const struct sample_metric *m = sample_metric_find(q->metric);

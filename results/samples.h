@@ -56,6 +56,9 @@ struct sample_query {
 	const char *filter;     /* a key or case id (that case alone), else a substring of them; NULL: every case */
 };
 
+/* Every boot of the database, as a boots_sql (a scratch database of one run). */
+extern const char samples_every_boot_sql[];
+
 /* Every sample of the query's boots from cases whose status is ok. 0, or
  * -1 with the error printed (unknown metric, database error). */
 int samples_load(sqlite3 *db, const struct sample_query *q, struct sample_set *out);
