@@ -16,6 +16,7 @@
 #include "bisect-report.h"
 #include "compare.h"
 #include "db.h"
+#include "explain-report.h"
 #include "kbuild.h"
 #include "matrix.h"
 #include "source.h"
@@ -443,6 +444,8 @@ static void report(struct bctx *c, int st)
 
 	r.outcome = bisect_outcome(&c->b, &r.lo, &r.hi);
 	bisect_format_find(c->a.format)->emit(stdout, &r);
+	if (c->a.explain && r.outcome == BISECT_FOUND)
+		explain_bisect_step(stdout, c->a.db, &c->b, r.lo, r.hi);
 	if (fflush(stdout))
 		die(EXIT_IO, "cannot write the bisection report to stdout");
 }

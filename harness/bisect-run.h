@@ -10,6 +10,7 @@
 struct bisect_args {
 	const char *source, *good, *bad, *case_key, *matrix, *metric, *clock, *arch, *db, *format, *accel;
 	int max_boots, jobs;
+	int explain;         /* add explain's lines for the first bad commit to the report */
 };
 
 /* The bisection, its report on stdout; returns the exit status cmd/bisect.c lists. */

@@ -458,6 +458,8 @@ static void compare_section(const struct sink *s, FILE *f, const struct nightly_
 			   ? "Tonight has no samples to compare."
 			   : "No earlier good night to compare with.");
 	}
+	if (st->explain)
+		s->pre(f, st->explain);
 	if (st->bisect_report) {
 		s->heading(f, 3, "Bisection");
 		line = xasprintf("'%s' bisected between the two nights' commits: %s. The report: %s",

@@ -17,6 +17,7 @@
  * holds the lock.
  */
 #include "nightly.h"
+#include "explain-report.h"
 #include "opt.h"
 #include "nightly-shards.h"
 #include "nightly-slurm.h"
@@ -67,6 +68,7 @@ static const struct cfg_key source_keys[] = {
 	{ "name", JSON_STRING }, { "tarball", JSON_STRING }, { "dir", JSON_STRING },
 	{ "git", JSON_STRING }, { "branch", JSON_STRING }, { "series", JSON_STRING },
 	{ "fragments", JSON_ARRAY }, { "comment", JSON_STRING }, { "bisect", JSON_TRUE },
+	{ "explain", JSON_TRUE },
 };
 
 static const struct cfg_key threshold_keys[] = {
@@ -249,6 +251,7 @@ static int load_source(json_t *o, const char *cfgdir, const char *file, struct n
 	bad |= path_list(json_object_get(o, "fragments"), cfgdir, "fragment", file, &s->fragments,
 			 &s->nfragments);
 	s->bisect = json_is_true(json_object_get(o, "bisect"));
+	s->explain = json_is_true(json_object_get(o, "explain"));
 	if (s->bisect && s->kind != SOURCE_GIT)
 		bad = error("'%s': source '%s': 'bisect' needs a git source (it bisects between two nights' commits)",
 			    file, s->name);
@@ -1102,6 +1105,7 @@ static void free_stream(struct nightly_stream *s)
 	free(s->build_change);
 	free(s->worst_key);
 	free(s->bisect_report);
+	free(s->explain);
 	free(s->bisect_outcome);
 }
 
@@ -1190,6 +1194,7 @@ static int analyse_and_report(const struct nightly_config *cfg, const char *db, 
 
 	nightly_analyse(cfg, db, today, &rep);
 	nightly_bisect(cfg, &rep);
+	explain_nightly(&rep);
 	ret = nightly_report_write(&rep, &md);
 	if (ret == EXIT_OK)
 		ret = site_write(&rep, cfg->report_dir);

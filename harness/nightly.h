@@ -38,6 +38,7 @@ struct nightly_source {
 	char **fragments;        /* config fragments (absolute), on top of the config's */
 	size_t nfragments;
 	int bisect;              /* git only: a regression tonight starts `gupharness bisect` */
+	int explain;             /* a regression tonight is explained (explain-report.c) */
 };
 
 struct nightly_config {
@@ -121,6 +122,7 @@ struct nightly_stream {
 	char *worst_key;         /* the case that regressed most tonight, or NULL */
 	char *bisect_report;     /* the bisection's report file, when one ran */
 	char *bisect_outcome;    /* its one-line outcome */
+	char *explain;           /* explain's Markdown for worst_key, when asked */
 };
 
 struct nightly_report {

@@ -44,6 +44,8 @@ static const struct opt options[] = {
 	{ "--jobs", "N", offsetof(struct bisect_args, jobs), set_count, "make -jN for the builds", "nproc + 1", 0 },
 	{ "--db", "FILE", offsetof(struct bisect_args, db), NULL, "result database",
 	  DB_DEFAULT_HELP, 0 },
+	{ "--explain", NULL, offsetof(struct bisect_args, explain), NULL,
+	  "explain the first bad commit against the last good one (icount only; two logged boots, minutes)", NULL, 0 },
 	{ "--format", "text|json|report", offsetof(struct bisect_args, format), set_format, "the report on stdout",
 	  "text", 0 },
 };
@@ -81,6 +83,8 @@ int cmd_bisect(int argc, char **argv)
 
 	if (parse(argc, argv, &a))
 		return EXIT_USAGE;
+	if (a.explain && !strcmp(a.format, "json"))
+		return error("--explain adds text to the report: use --format text or report"), EXIT_USAGE;
 	a.matrix = a.matrix ? data_named("harness/matrices", a.matrix, ".json")
 			    : data_path("harness/matrices/seed.json");
 	if (!a.db)

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "db.h"
+#include "explain-report.h"
 #include "opt.h"
 #include "util.h"
 
@@ -19,7 +20,7 @@
 struct cmp_args {
 	const char *db, *metric, *format;
 	double threshold, alpha;
-	int mix_clock, mix_host, mix_guest, cross_arch, fdr;
+	int mix_clock, mix_host, mix_guest, cross_arch, fdr, explain;
 	const char *pos[2];
 	int npos;
 };
@@ -57,6 +58,9 @@ static const struct opt options[] = {
 	  "compare boots of different guest settings (vCPUs, --memory, --append, --qemu-arg)", NULL, 0 },
 	{ "--cross-arch", NULL,      offsetof(struct cmp_args, cross_arch), NULL,
 	  "compare kernels of different architectures (refused otherwise)", NULL, 0 },
+	{ "--explain",    NULL,      offsetof(struct cmp_args, explain),    NULL,
+	  "with --format report: explain the case that regressed most (icount only; two logged boots, minutes)",
+	  NULL, 0 },
 	{ "--format",     "FMT",     offsetof(struct cmp_args, format),     NULL, NULL, NULL, 0 },
 };
 
@@ -126,6 +130,8 @@ int cmd_compare(int argc, char **argv)
 		error("unknown format '%s'; known: %s", a.format, compare_formats_list());
 		return EXIT_USAGE;
 	}
+	if (a.explain && strcmp(a.format, "report"))
+		return error("--explain goes with --format report"), EXIT_USAGE;
 	db = db_open(a.db ? a.db : default_db_path(), DB_READONLY);
 	if (db_resolve_selector(db, a.pos[0], &base)) {
 		db_close(db);
@@ -157,6 +163,8 @@ int cmd_compare(int argc, char **argv)
 		ret = EXIT_USAGE;
 	} else {
 		fmt->emit(stdout, &r);
+		if (a.explain)
+			explain_worst_of_compare(stdout, &r);
 		if (fflush(stdout))
 			die(EXIT_IO, "cannot write the comparison to stdout");
 		ret = r.counts[CMP_REGRESSED] ? EXIT_FAIL : EXIT_OK;
