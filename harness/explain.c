@@ -60,15 +60,22 @@ static char *case_matrix(const char *key)
  * stream repeatable only if the guest's inputs are too: the RTC then starts
  * at a fixed date and runs on the guest's clock (the host's time of day
  * seeds the guest's RNG), and norandmaps keeps the case's VMAs where they
- * were (their layout decides the maple-tree walks of mmap and GUP). */
-static int boot_logged(const char *dir, const char *kernel)
+ * were (their layout decides the maple-tree walks of mmap and GUP). The
+ * log keeps the kernel's text only (-dfilter): no BIOS, decompressor or
+ * user space, which the window never runs. */
+static int boot_logged(const char *dir, const char *kernel, const char *map)
 {
+	unsigned long long lo, hi;
+
+	if (tbprof_text_range(map, &lo, &hi))
+		return -1;
+
 	char *m = xasprintf("%s/case.json", dir), *db = xasprintf("%s/scratch.db", dir);
-	char *darg = xasprintf("--qemu-arg=%s/q.log", dir);
+	char *darg = xasprintf("--qemu-arg=%s/q.log", dir), *farg = xasprintf("--qemu-arg=0x%llx..0x%llx", lo, hi - 1);
 	char *argv[] = { (char *)self_exe(), "run", "--matrix", m, "--kernel", (char *)kernel, "--db", db,
 			 "--accel", "tcg", "--clock", "icount", "--no-pin", "--timeout", "7200", "--append", "norandmaps",
 			 "--qemu-arg=-rtc", "--qemu-arg=base=2020-01-01T00:00:00,clock=vm", "--qemu-arg=-d",
-			 "--qemu-arg=in_asm,exec,nochain", "--qemu-arg=-D", darg, NULL };
+			 "--qemu-arg=in_asm,exec,nochain", "--qemu-arg=-dfilter", farg, "--qemu-arg=-D", darg, NULL };
 	struct spawn_opts o = { .stdout_path = "/dev/stderr" };
 	struct spawn_result res;
 	int st = spawn_run(argv, &o, &res) ? -1 : res.status;
@@ -77,6 +84,7 @@ static int boot_logged(const char *dir, const char *kernel)
 	free(m);
 	free(db);
 	free(darg);
+	free(farg);
 	return st == 0 ? 0 : error("the logged boot of '%s' failed; see above", kernel);
 }
 
@@ -135,7 +143,7 @@ static int profile_side(const char *kernel, const char *key, struct explain_side
 	r = mkdir_p(dir, 0755) || write_file_atomic(mtx, m, strlen(m));
 	if (!r) {
 		note("explain: booting %s with the block log (this takes minutes)", kernel);
-		r = boot_logged(dir, kernel);
+		r = boot_logged(dir, kernel, map);
 	}
 	if (!r) {
 		char *log = xasprintf("%s/q.log", dir);

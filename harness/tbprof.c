@@ -332,6 +332,22 @@ int tbprof_read(const char *log, const char *map, const char *root, struct tbpro
 	return 0;
 }
 
+int tbprof_text_range(const char *map, unsigned long long *lo, unsigned long long *hi)
+{
+	FILE *f = fopen(map, "r");
+	char line[512], name[400], type;
+	unsigned long long a;
+
+	*lo = *hi = 0;
+	if (!f)
+		return error("cannot read System.map '%s'; rebuild the kernel so its cache entry keeps one", map);
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "%llx %c %399s", &a, &type, name) == 3 && (!strcmp(name, "_stext") || !strcmp(name, "_etext")))
+			*(name[1] == 's' ? lo : hi) = a;
+	fclose(f);
+	return *lo && *hi > *lo ? 0 : error("System.map '%s' has no _stext and _etext", map);
+}
+
 const struct tbprof_fn *tbprof_find(const struct tbprof *p, const char *name)
 {
 	struct tbprof_fn key = { (char *)name, 0, 0, 0 };

@@ -27,6 +27,10 @@ struct tbprof {
 
 /* Profile LOG with MAP beneath ROOT; 0, or -1 after one error line. */
 int tbprof_read(const char *log, const char *map, const char *root, struct tbprof *out);
+/* The kernel's text, [_stext, _etext), from MAP: 0, or -1 after one error
+ * line. (The window runs there only; a block log filtered to it is a third
+ * of a boot's.) */
+int tbprof_text_range(const char *map, unsigned long long *lo, unsigned long long *hi);
 /* The entry for name, or NULL. */
 const struct tbprof_fn *tbprof_find(const struct tbprof *p, const char *name);
 void tbprof_free(struct tbprof *p);
