@@ -1,7 +1,7 @@
 /*
  * casekey: the order of the parts of a case's key (bench/PROTOCOL.md "key"):
  * the one definition that the bench (opts_key, bench/options.c) and the
- * harness (a matrix case's argv and id, harness/matrix.c) both write in.
+ * harness (a matrix case's argv and id, harness/guest/matrix.c) both write in.
  * Each side renders a part from its own struct; a part it does not have
  * renders as nothing.
  */

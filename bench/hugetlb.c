@@ -4,8 +4,8 @@
  * log2 of the page size in the bits above MAP_HUGE_SHIFT, which is how one
  * size is picked when several are offered.
  */
-#include "hugetlb.h"
-#include "diag.h"
+#include "bench/hugetlb.h"
+#include "lib/diag.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-#include "runner.h"
+#include "bench/runner.h"
 
 struct ktap {
 	FILE *f;

@@ -3,8 +3,8 @@
  * --numa-node. A node without CPUs (numa=fake gives the second fake node
  * none when the guest has one CPU) only binds memory.
  */
-#include "nodes.h"
-#include "diag.h"
+#include "bench/nodes.h"
+#include "lib/diag.h"
 
 #include <errno.h>
 #include <linux/mempolicy.h>

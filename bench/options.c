@@ -7,11 +7,11 @@
  * separate arguments ("-m512", "-m 512"), "--name=value" or "--name value",
  * non-option words anywhere (they are -c page indexes), "--" ends options.
  */
-#include "options.h"
-#include "casekey.h"
-#include "diag.h"
-#include "hugetlb.h"
-#include "workload.h"
+#include "bench/options.h"
+#include "bench/casekey.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
+#include "bench/workload.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "gup_abi.h"
+#include "bench/gup_abi.h"
 
 struct workload;   /* workload.h */
 

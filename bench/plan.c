@@ -2,10 +2,10 @@
  * plan: parsing and validation of plans, and applying their setup. The
  * document stays loaded while the plan runs: case argv strings point into it.
  */
-#include "plan.h"
-#include "diag.h"
-#include "knobs.h"
-#include "workload.h"
+#include "bench/plan.h"
+#include "lib/diag.h"
+#include "bench/knobs.h"
+#include "bench/workload.h"
 
 #include <stdlib.h>
 #include <string.h>

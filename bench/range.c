@@ -34,9 +34,9 @@
  * kept one no longer is. Kept ranges hold at most KEEP_BYTES; a hugetlb
  * range that does not fit the pool next to kept ones evicts them.
  */
-#include "range.h"
-#include "diag.h"
-#include "hugetlb.h"
+#include "bench/range.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,8 +8,8 @@
 #ifndef GUPBENCH_RANGE_H
 #define GUPBENCH_RANGE_H
 
-#include "options.h"
-#include "runner.h"
+#include "bench/options.h"
+#include "bench/runner.h"
 
 struct range {
 	char *p;                 /* MAP_FAILED: not mapped */

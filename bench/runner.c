@@ -8,10 +8,10 @@
  * missing capability is a SKIP with the fix in the reason, a failed ioctl
  * an error naming the command and errno.
  */
-#include "runner.h"
-#include "diag.h"
-#include "nodes.h"
-#include "range.h"
+#include "bench/runner.h"
+#include "lib/diag.h"
+#include "bench/nodes.h"
+#include "bench/range.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "options.h"
+#include "bench/options.h"
 
 struct sample {
 	uint64_t get_us, put_us;

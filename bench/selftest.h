@@ -6,7 +6,7 @@
 #ifndef GUPBENCH_SELFTEST_H
 #define GUPBENCH_SELFTEST_H
 
-#include "runner.h"
+#include "bench/runner.h"
 
 #define SELFTEST_DEFAULT "/gup_test"
 

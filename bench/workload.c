@@ -7,9 +7,9 @@
  * private (the default), shared (-S, shmem) or hugetlb (-H, --hugetlb-size);
  * -t / -T pick THP or base pages.
  */
-#include "workload.h"
-#include "diag.h"
-#include "hugetlb.h"
+#include "bench/workload.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "options.h"
-#include "runner.h"
+#include "bench/options.h"
+#include "bench/runner.h"
 
 /* One run of a workload over a prepared range (the driver's state). */
 struct wl_run {

@@ -3,9 +3,9 @@
  * habit); each is a thin file in harness/cmd/ that parses its options and
  * calls the module named for its concern.
  */
-#include "commands.h"
-#include "spawn.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,10 +11,10 @@
  * stated in every format, and so are the suspect boots (events.h: a console
  * that showed a warning, stall, oops...) behind each case's samples.
  */
-#include "compare.h"
-#include "boothist.h"
-#include "samples.h"
-#include "util.h"
+#include "results/compare.h"
+#include "results/boothist.h"
+#include "results/samples.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <math.h>

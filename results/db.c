@@ -10,8 +10,8 @@
  * failure. The published reference results are kept in sync with
  * results/references.json on every writable open.
  */
-#include "db.h"
-#include "util.h"
+#include "results/db.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -45,7 +45,7 @@ static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	{ "ALTER TABLE boots ADD COLUMN clock TEXT NOT NULL DEFAULT 'wall'"
 	  " CHECK (clock IN ('wall', 'icount'))" },
 	/* 2 -> 3, "console event kinds" (issue 12): events.kind also takes what
-	 * the wider console classifier finds (harness/console.c); SQLite cannot
+	 * the wider console classifier finds (harness/guest/console.c); SQLite cannot
 	 * alter a CHECK, so the table is rebuilt with its rows and index. The
 	 * list is results/events.c's event_kinds[] (test_events checks). */
 	{ "CREATE TABLE events_v3 ("

@@ -33,7 +33,7 @@ int db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);
 
 /* Upsert a kernel by name from a kernel cache entry's metadata JSON text
- * (see harness/kcache.h; NULL meta allowed for imports). Returns row id. */
+ * (see harness/kernel/kcache.h; NULL meta allowed for imports). Returns row id. */
 int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json);
 /* The name of kernel row id (malloc'd), or NULL. */
 char *db_kernel_name(sqlite3 *db, int64_t id);

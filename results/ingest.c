@@ -11,11 +11,11 @@
  * the same stream ingested twice is stored once. Parsing and storing in one pass
  * keeps memory flat whatever the number of samples.
  */
-#include "ingest.h"
-#include "workload.h"
-#include "db.h"
-#include "options.h"
-#include "util.h"
+#include "results/ingest.h"
+#include "bench/workload.h"
+#include "results/db.h"
+#include "bench/options.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <stdarg.h>

@@ -3,9 +3,9 @@
  * query ordered by case key, boot and repeat; rows fold into cases and
  * boots as they arrive.
  */
-#include "samples.h"
-#include "stats.h"
-#include "util.h"
+#include "results/samples.h"
+#include "lib/stats.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,4 +197,13 @@ void samples_selection_names(sqlite3 *db, const char *boots_sql, const char *bin
 		*accels = col_str(st, 1);
 	}
 	sqlite3_finalize(st);
+}
+
+/* An option setter (lib/opt.h) for a sample metric: get or put. */
+int opt_set_metric(void *dst, const char *v)
+{
+	if (!sample_metric_find(v))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
 }

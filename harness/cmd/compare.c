@@ -6,11 +6,12 @@
  * 2: bad input (EXIT_USAGE), including sides of different clock modes,
  * host classes or architectures unless allowed; 7: database trouble.
  */
-#include "commands.h"
-#include "compare.h"
-#include "db.h"
-#include "opt.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "results/compare.h"
+#include "results/db.h"
+#include "lib/opt.h"
+#include "results/samples.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdlib.h>

@@ -3,11 +3,11 @@
  * help is generated from it), checks the combinations, and hands the
  * options to run_matrix() (run.c). The exit statuses are listed in run.h.
  */
-#include "commands.h"
-#include "matrix.h"
-#include "opt.h"
-#include "run.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "harness/guest/matrix.h"
+#include "lib/opt.h"
+#include "harness/guest/run.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdio.h>

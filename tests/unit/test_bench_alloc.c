@@ -5,7 +5,7 @@
  * instead of a NULL dereference later (issue 12). Checked in a child with
  * an impossible size; under ASan the allocator returns NULL for it too.
  */
-#include "diag.h"
+#include "lib/diag.h"
 #include "tap.h"
 
 #include <stdint.h>

@@ -7,10 +7,10 @@
  * verdict, mixed clock modes are refused unless allowed, one icount boot
  * per side gives a sharp verdict, and every sink writes.
  */
-#include "compare.h"
-#include "ingest.h"
+#include "results/compare.h"
+#include "results/ingest.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -3,9 +3,9 @@
  * error messages with their positions, the presets in harness/matrices/,
  * and what a plan asks of the guest (setup, memory, 1G pages, NUMA).
  */
-#include "matrix.h"
+#include "harness/guest/matrix.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -7,8 +7,8 @@
  * spread bound, the icount floor, Holm's adjustment, the verdict rule and
  * the boots-needed advice.
  */
-#include "model.h"
-#include "stats.h"
+#include "results/model.h"
+#include "lib/stats.h"
 #include "tap.h"
 
 #include <math.h>
