@@ -1,3 +1,4 @@
+/* long file: split pending: the comparison model, then its five output formats (docs/architecture.md) */
 /*
  * compare: BASE against NEW, case key by case key, from raw samples. Refuses
  * sides of different classes (clock, host class, architecture: boothist.c),

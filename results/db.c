@@ -1,3 +1,4 @@
+/* long file: split pending: open and migrate, reference sync, row writers, the cpuinfo reader, selectors (docs/architecture.md) */
 /*
  * db: opening the result database and the few row helpers several commands
  * share. A new file gets results/schema.sql (compiled into the binary,

@@ -1,3 +1,4 @@
+/* long file: split pending: the stream parser (used by boot and qemu too), then the SQL that stores it (docs/architecture.md) */
 /*
  * ingest: a bench results stream (gupbench-stream-1, bench/PROTOCOL.md) or a
  * bench --json document (gupbench-result-1) into the database. The whole

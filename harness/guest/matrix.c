@@ -1,3 +1,4 @@
+/* long file: split pending: the matrix file reader, case expansion and keys (to come from the bench's own tables), guest sizing (docs/architecture.md) */
 /*
  * matrix: parse a matrix file (harness/MATRIX.md) with jansson, expand it
  * into cases and turn a chosen subset into a guest plan. Every axis is one

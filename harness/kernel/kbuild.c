@@ -1,3 +1,4 @@
+/* long file: split pending: source resolution, work tree, config, make and its progress, cache entry, pipeline (docs/architecture.md) */
 /*
  * kbuild: the kernel build pipeline behind `gupharness kernel build`:
  * resolve the source to an identity, answer repeated requests from the

@@ -1,3 +1,4 @@
+/* long file: split pending: config loader, identity and lock, execution, analysis, the command (docs/architecture.md) */
 /*
  * nightly: one night of a scheduled lab, behind `gupharness nightly --config
  * FILE` (cmd/nightly.c parses the options; nightly_run() is the night).

@@ -1,3 +1,4 @@
+/* long file: split pending: data loading, labels, verdicts, gnuplot I/O, one file per chart kind (docs/architecture.md) */
 /*
  * plot: the charts of `gupharness plot KIND` (cmd/plot.c parses its argv)
  * and of the nightly report, through plot_draw(). Each kind (a table entry) loads
