@@ -1,5 +1,6 @@
 # tests/lib.sh: helpers for the shell tests (fault injection, end-to-end).
-# Each test declares its plan first (`plan N` prints "1..N"), then prints
+# Each test declares its plan first (`plan N` prints the TAP version line
+# and "1..N"), then prints
 # one TAP line per check; tap_done fails the test when a check failed or when
 # the number run differs from the plan. Sourced, never run.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,6 +11,7 @@ TAPFAIL=0
 TAPPLAN=
 plan() {   # plan N: the number of checks this test will run, printed first
 	TAPPLAN=$1
+	echo "TAP version 13"
 	echo "1..$1"
 }
 ok() {     # ok CONDITION-STATUS DESCRIPTION
