@@ -428,11 +428,15 @@ void csv_quote(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void dpush(double **a, size_t *n, double x)
+{
+	/* capacity: 16, then doubled each time n reaches a power of two */
+	if (*n == 0 || (*n >= 16 && !(*n & (*n - 1))))
+		*a = xrealloc(*a, (*n ? 2 * *n : 16) * sizeof(**a));
+	(*a)[(*n)++] = x;
+}
+
 void dvec_push(struct dvec *d, double x)
 {
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 16;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
-	d->v[d->n++] = x;
+	dpush(&d->v, &d->n, x);
 }

@@ -61,10 +61,13 @@ const char *self_exe(void);
 /* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or newline). */
 void csv_quote(FILE *f, const char *s);
 
-/* A growable array of doubles; zero-initialised is empty, free v when done. */
+/* The one growable array of doubles: append x to the n doubles at *a (NULL
+ * when n is 0), growing it as needed (the capacity follows from n). */
+void dpush(double **a, size_t *n, double x);
+/* The same as a struct; zero-initialised is empty, free v when done. */
 struct dvec {
 	double *v;
-	size_t n, cap;
+	size_t n;
 };
 void dvec_push(struct dvec *d, double x);
 

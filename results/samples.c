@@ -42,14 +42,6 @@ static long long col_int(sqlite3_stmt *st, int i, long long dflt)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
 }
 
-static void push(double **a, size_t *n, double x)
-{
-	/* capacity: 16, then doubled each time n reaches a power of two */
-	if (*n == 0 || (*n >= 16 && !(*n & (*n - 1))))
-		*a = xrealloc(*a, (*n ? 2 * *n : 16) * sizeof(**a));
-	(*a)[(*n)++] = x;
-}
-
 static struct sample_case *new_case(struct sample_set *s, sqlite3_stmt *st)
 {
 	struct sample_case *c;
@@ -105,11 +97,11 @@ static void add_row(struct sample_set *s, sqlite3_stmt *st)
 	if (sqlite3_column_int(st, COL_WARMUP)) {
 		b->warmups++;
 		if (!truncated)
-			push(&b->w, &b->nw, v);
+			dpush(&b->w, &b->nw, v);
 	} else if (truncated) {
 		b->truncated++;
 	} else {
-		push(&b->v, &b->n, v);
+		dpush(&b->v, &b->n, v);
 	}
 }
 

@@ -3,6 +3,7 @@
  * runlock.h). Probing takes the lock for an instant and drops it.
  */
 #include "harness/guest/runlock.h"
+#include "lib/lockfile.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -19,18 +20,11 @@ static char *lock_path(const char *run_dir)
 int runlock_take(const char *run_dir)
 {
 	char *p = lock_path(run_dir);
-	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644), e;
+	int fd = lockfile_take(p, 0, NULL, NULL), e = errno;
 
 	free(p);
-	if (fd < 0)
-		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
+	errno = e;
+	return fd < 0 ? -1 : fd;
 }
 
 int runlock_state(const char *run_dir)

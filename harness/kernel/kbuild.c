@@ -13,6 +13,7 @@
 #include "harness/kernel/kconfig.h"
 #include "harness/kernel/kpatch.h"
 #include "harness/kernel/source.h"
+#include "lib/lockfile.h"
 #include "lib/spawn.h"
 #include "lib/strvec.h"
 #include "lib/util.h"
@@ -24,7 +25,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
@@ -222,6 +222,11 @@ static int resolve_source(struct build *b)
 
 /* ---- work tree ---- */
 
+static void note_waiting(void *work)
+{
+	note("waiting for another build in '%s'", (const char *)work);
+}
+
 static int lock_work(struct build *b)
 {
 	char *lp = xasprintf("%s/lock", b->src.work);
@@ -233,15 +238,12 @@ static int lock_work(struct build *b)
 		free(lp);
 		return status_for_errno(e);
 	}
-	b->lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	b->lockfd = lockfile_take(lp, 1, note_waiting, b->src.work);
 	free(lp);
-	if (b->lockfd < 0)
+	if (b->lockfd == LOCKFILE_OPEN_FAILED)
 		return error("cannot open the lock of '%s': %m", b->src.work), EXIT_IO;
-	if (flock(b->lockfd, LOCK_EX | LOCK_NB)) {
-		note("waiting for another build in '%s'", b->src.work);
-		if (flock(b->lockfd, LOCK_EX))
-			return error("cannot lock '%s': %m", b->src.work), EXIT_IO;
-	}
+	if (b->lockfd < 0)
+		return error("cannot lock '%s': %m", b->src.work), EXIT_IO;
 	return 0;
 }
 

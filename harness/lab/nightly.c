@@ -27,6 +27,7 @@
 #include "results/nights.h"
 #include "results/samples.h"
 #include "harness/kernel/source.h"
+#include "lib/lockfile.h"
 #include "lib/spawn.h"
 #include "lib/strvec.h"
 #include "lib/stats.h"
@@ -43,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -515,19 +515,19 @@ static int take_lock(const char *db, char **lock_path)
 	if (mkdir_p(dirname(dir), 0755) < 0)
 		die(EXIT_IO, "cannot create the database directory for '%s': %s", db, strerror(errno));
 	free(dir);
-	fd = open(*lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
+	fd = lockfile_take(*lock_path, 0, NULL, NULL);
+	if (fd == LOCKFILE_OPEN_FAILED)
 		die(EXIT_IO, "cannot open lock file '%s': %s", *lock_path, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		char held[32] = "";
-		ssize_t n = pread(fd, held, sizeof(held) - 1, 0);
+	if (fd < 0) {
+		char *held;
+		long pid;
 
 		if (errno != EWOULDBLOCK)
 			die(EXIT_IO, "cannot lock '%s': %s", *lock_path, strerror(errno));
-		held[n > 0 ? n : 0] = '\0';
-		held[strcspn(held, "\n")] = '\0';
-		close(fd);
-		return -1 - (int)strtol(held, NULL, 10);
+		held = read_file(*lock_path, NULL);
+		pid = held ? strtol(held, NULL, 10) : 0;
+		free(held);
+		return -1 - (int)pid;
 	}
 	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
