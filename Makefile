@@ -48,8 +48,8 @@ endif
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # lib/ holds what both programs share; the bench links only the pieces it
-# uses (diagnostics, statistics), the harness all of lib/.
-BENCH_LIB_SRC := lib/diag.c lib/stats.c
+# uses (diagnostics, the JSON key check, statistics), the harness all of lib/.
+BENCH_LIB_SRC := lib/diag.c lib/jsonkeys.c lib/stats.c
 BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) $(BENCH_LIB_SRC)
 # The harness checks stored keys with the bench's own option table, which
 # names the workload table, which names the workloads: the bench's modules

@@ -9,6 +9,7 @@
  */
 #include "harness/guest/matrix.h"
 #include "bench/casekey.h"
+#include "lib/jsonkeys.h"
 #include "lib/spawn.h"
 #include "lib/strvec.h"
 #include "lib/util.h"
@@ -668,14 +669,6 @@ static const char *const top_keys[] = {
 };
 static const char *const include_keys[] = { "id", "repeats", "warmup", "fifo" };
 
-static int known_key(const char *key, const char *const *keys, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(key, keys[i]))
-			return 1;
-	return 0;
-}
-
 /* The document's scalar keys: name, arch, the base case's counts, selftest, setup. */
 static int parse_header(struct parser *p, json_t *doc)
 {
@@ -685,9 +678,9 @@ static int parse_header(struct parser *p, json_t *doc)
 
 	if (!json_is_object(doc))
 		return perr(p, "the matrix must be a JSON object");
-	json_object_foreach(doc, key, v)
-		if (!known_key(key, top_keys, N_ELEMS(top_keys)))
-			return perr(p, "'%s' is not a matrix key (name, description, arch, repeats, warmup, fifo, selftest, setup, axes, include, exclude)", key);
+	key = jsonkeys_unknown(doc, top_keys, N_ELEMS(top_keys), sizeof(*top_keys));
+	if (key)
+		return perr(p, "'%s' is not a matrix key (name, description, arch, repeats, warmup, fifo, selftest, setup, axes, include, exclude)", key);
 	v = json_object_get(doc, "name");
 	if (v && !json_is_string(v))
 		return perr(p, "name: expected a string");
@@ -756,7 +749,7 @@ static int parse_include(struct parser *p, json_t *v, size_t i)
 		return perr(p, "include[%zu]: expected an object", i);
 	}
 	json_object_foreach(v, k2, v2)
-		if (!axis_find(k2) && !known_key(k2, include_keys, N_ELEMS(include_keys)) && !rc)
+		if (!axis_find(k2) && jsonkeys_find(include_keys, N_ELEMS(include_keys), sizeof(*include_keys), k2) < 0 && !rc)
 			rc = perr(p, "%s.%s: not an axis or one of id, repeats, warmup, fifo", path, k2);
 	if (!rc && id && !json_is_string(id))
 		rc = perr(p, "%s.id: expected a string", path);

@@ -27,6 +27,7 @@
 #include "results/nights.h"
 #include "results/samples.h"
 #include "harness/kernel/source.h"
+#include "lib/jsonkeys.h"
 #include "lib/lockfile.h"
 #include "lib/spawn.h"
 #include "lib/strvec.h"
@@ -107,11 +108,9 @@ static int check_keys(json_t *obj, const struct cfg_key *keys, size_t n, const c
 	int bad = 0;
 
 	json_object_foreach(obj, k, v) {
-		size_t i;
+		long i = jsonkeys_find(keys, n, sizeof(*keys), k);
 
-		for (i = 0; i < n && strcmp(keys[i].name, k); i++)
-			;
-		if (i == n)
+		if (i < 0)
 			bad = error("'%s': unknown key '%s' in %s; see harness/nightly/README.md", file, k, where);
 		else if (!type_matches(v, keys[i].type))
 			bad = error("'%s': '%s' in %s must be %s", file, k, where, type_name(keys[i].type));
