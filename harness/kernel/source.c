@@ -248,9 +248,9 @@ void source_commits_free(struct source_commit *c, size_t n)
 }
 
 static const struct source_ops source_kinds[] = {
-	{ SOURCE_TARBALL, "tarball",   "tar", tarball_identity },
-	{ SOURCE_DIR,     "directory", "dir", dir_identity_hex },
-	{ SOURCE_GIT,     "git",       "git", git_tree_identity },
+	{ SOURCE_TARBALL, "tarball",   "tar", "tarball", tarball_identity },
+	{ SOURCE_DIR,     "directory", "dir", "dir",     dir_identity_hex },
+	{ SOURCE_GIT,     "git",       "git", "git",     git_tree_identity },
 };
 
 const struct source_ops *source_ops_of(enum source_kind kind)

@@ -17,11 +17,13 @@
 #include <stddef.h>
 
 enum source_kind { SOURCE_TARBALL, SOURCE_DIR, SOURCE_GIT };
+enum { SOURCE_NKINDS = SOURCE_GIT + 1 };
 
 struct source_ops {
 	enum source_kind kind;
 	const char *name;        /* for people and meta.json: "tarball", "directory", "git" */
 	const char *id_prefix;   /* of a cache source id: "tar", "dir", "git" */
+	const char *config_key;  /* the key naming it in a nightly source: "tarball", "dir", "git" */
 	/* The identity of path (for git: of revision rev in it), as hex;
 	 * malloc'd, or NULL (errno set, or an unknown revision). */
 	char *(*identity)(const char *path, const char *rev);

@@ -74,11 +74,6 @@ static const struct cfg_key threshold_keys[] = {
 	{ "min_nights", JSON_INTEGER }, { "seed", JSON_INTEGER },
 };
 
-/* Which source key selects which kind: exactly one must be present. */
-static const struct { const char *key; enum source_kind kind; } source_kinds[] = {
-	{ "tarball", SOURCE_TARBALL }, { "dir", SOURCE_DIR }, { "git", SOURCE_GIT },
-};
-
 static int type_matches(json_t *v, json_type want)
 {
 	if (want == JSON_REAL)
@@ -219,16 +214,17 @@ static int load_source(json_t *o, const char *cfgdir, const char *file, struct n
 	    !valid_name(json_string_value(json_object_get(o, "name"))))
 		return error("'%s': each source needs a 'name' of letters, digits and ._+- (it keys the history)", file);
 	s->name = xstrdup(json_string_value(json_object_get(o, "name")));
-	for (size_t i = 0; i < sizeof(source_kinds) / sizeof(source_kinds[0]); i++) {
-		json_t *v = json_object_get(o, source_kinds[i].key);
+	for (int k = 0; k < SOURCE_NKINDS; k++) {   /* exactly one kind's key */
+		const char *key = source_ops_of(k)->config_key;
+		json_t *v = json_object_get(o, key);
 
 		if (!v)
 			continue;
 		if (kind_key)
 			return error("'%s': source '%s' names both '%s' and '%s'; give exactly one", file,
-				     s->name, kind_key, source_kinds[i].key);
-		kind_key = source_kinds[i].key;
-		s->kind = source_kinds[i].kind;
+				     s->name, kind_key, key);
+		kind_key = key;
+		s->kind = (enum source_kind)k;
 		s->path = cfg_path(cfgdir, json_string_value(v));
 	}
 	if (!kind_key)
