@@ -731,23 +731,6 @@ static long long count_of(sqlite3 *db, const char *sql, const char *arg)
 	return n;
 }
 
-char *db_selector_arches(sqlite3 *db, const struct db_selector *s)
-{
-	char *sql = xasprintf("SELECT group_concat(a, ', ') FROM (SELECT DISTINCT coalesce(k.arch, '?') AS a "
-			      "FROM boots b JOIN kernels k ON k.id = b.kernel_id WHERE b.id IN (%s) ORDER BY a)", s->sql);
-	sqlite3_stmt *st = prepare(db, sql, "read the kernels' arch");
-	char *out = NULL;
-
-	free(sql);
-	if (!st)
-		return NULL;
-	sqlite3_bind_text(st, 1, s->text, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		out = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return out ? out : xstrdup("");
-}
-
 /* The ways a BASE/NEW word can name boots, tried in this order. */
 static const struct selector_kind {
 	int kind;

@@ -69,9 +69,6 @@ struct db_selector {
 	int kind;           /* 0 kernel, 1 label, 2 run id */
 };
 int db_resolve_selector(sqlite3 *db, const char *arg, struct db_selector *out);
-/* The distinct arches of the kernels behind a selector's boots ("arm64",
- * "arm64, x86_64"; "?" for a kernel without one), malloc'd; NULL on error. */
-char *db_selector_arches(sqlite3 *db, const struct db_selector *s);
 void db_selector_free(struct db_selector *s);
 
 #endif
