@@ -41,11 +41,11 @@ extern const char db_schema_sql[], db_references_json[];
 
 static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	{ db_schema_sql },
-	/* 1 -> 2: the guest clock each boot was timed with (issue 18); every
+	/* 1 -> 2: the guest clock each boot was timed with; every
 	 * older boot ran on the host's wall clock. */
 	{ "ALTER TABLE boots ADD COLUMN clock TEXT NOT NULL DEFAULT 'wall'"
 	  " CHECK (clock IN ('wall', 'icount'))" },
-	/* 2 -> 3, "console event kinds" (issue 12): events.kind also takes what
+	/* 2 -> 3, "console event kinds": events.kind also takes what
 	 * the wider console classifier finds (harness/guest/console.c); SQLite cannot
 	 * alter a CHECK, so the table is rebuilt with its rows and index. The
 	 * list is results/events.c's event_kinds[] (test_events checks). */

@@ -943,8 +943,7 @@ static long case_hugetlb_kb(const struct matrix_case *c, const struct arch_info 
 
 /* Seconds a case may take under TCG: time to fault in and pin its memory
  * once per repeat, generously, plus a fixed allowance for the fork. Small
- * hugetlb pages cost per page: 1 GiB of arm64's 64K pages (16384 of them)
- * took 2-4 s per pin under TCG on a busy host, so 0.4 ms a page more. */
+ * hugetlb pages cost per page (0.4 ms each more: see docs/lab-figures.md). */
 static double case_seconds(const struct matrix_case *c, const struct arch_info *a)
 {
 	long kb = case_hugetlb_kb(c, a);

@@ -18,10 +18,9 @@
  * caches, TLBs and memory bandwidth. An x86 guest is told the TSC rate that
  * follows from the shift, and skips two boot steps that busy-wait on timers
  * (the arch table's tcg_cmdline and icount_cmdline): under icount every
- * timer read ends a translation block, and the IO-APIC timer check plus the local APIC timer
- * calibration took 4 minutes of host time for 0.2 s of guest time (a
- * linux-6.1 boot on a loaded 2-core host reached /init after 264 s with
- * them, 24 s without; plain TCG took 15 s).
+ * timer read ends a translation block, so the IO-APIC timer check and the
+ * local APIC timer calibration cost minutes of host time for a fraction of
+ * a second of guest time (docs/lab-figures.md).
  */
 #include "harness/guest/qemu.h"
 #include "harness/kernel/arch.h"

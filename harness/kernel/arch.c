@@ -18,7 +18,7 @@ static const struct arch_info arches[] = {
 		.name = "x86_64", .uname_machine = "x86_64", .cross_prefix = "x86_64-linux-gnu-",
 		.karch = "x86_64", .image_target = "bzImage", .image_path = "arch/x86/boot/bzImage",
 		.config_fragment = "harness/configs/gupbench-x86_64.config", .est_objects = 1200,
-		/* TCG: the baseline model plus 1G pages; "max" made vmtests-gup 73 s instead of 40 s */
+		/* TCG: the baseline model plus 1G pages ("max" is slower: docs/lab-figures.md) */
 		.qemu_binary = "qemu-system-x86_64", .qemu_machine = NULL,
 		.cpu_kvm = NULL, .cpu_tcg = "qemu64,+pdpe1gb", .accel_tcg_opts = NULL,
 		.console = "ttyS0", .results = RESULTS_SERIAL,

@@ -626,7 +626,7 @@ out:
  * of everything it depends on but the series: source, arch, compiler and
  * fragments. A series that leaves every configuration input alone (say, a
  * patch to mm/gup.c) gets the base's config without running Kconfig
- * again: the demo's patched kernel saved 11 s that way.
+ * again (docs/lab-figures.md).
  */
 static int configure(struct build *b, struct kconfig_set *want, const char *frag_text, char **config)
 {
@@ -1140,9 +1140,8 @@ static int pick_compiler(struct build *b)
 		setenv("CCACHE_BASEDIR", cache_root(), 0);
 		/* Depend mode: on a miss ccache runs the compiler once and
 		 * takes the header list from its -MD output, instead of
-		 * preprocessing first to hash. A cold build of mm/ and kernel/
-		 * took 116 s in ccache's default mode, 82 s in depend mode,
-		 * 90 s with no ccache; a warm one hit 215 of 215. */
+		 * preprocessing first to hash, which is faster on a cold
+		 * build (docs/lab-figures.md). */
 		setenv("CCACHE_DEPEND", "1", 0);
 	} else
 		b->cc = xstrdup(gcc);

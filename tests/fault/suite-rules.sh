@@ -1,5 +1,5 @@
 #!/bin/bash
-# suite-rules: the test suite's own guarantees (issue 12, item 8), each
+# suite-rules: the test suite's own guarantees, each
 # shown on a small test script run here: tests/lib.sh prints the plan
 # first; a test that runs fewer checks than planned, or declares no plan,
 # fails; ok_sql on a query that prints nothing is a failed check, never a

@@ -1,5 +1,5 @@
 #!/bin/bash
-# stats-sim: the simulation benchmark of compare's statistics (issue 18).
+# stats-sim: the simulation benchmark of compare's statistics.
 # Synthetic boots with two-level lognormal noise (tests/perf/gen-boots.c:
 # boot-to-boot sd 0.5%, 3% or 10% of the case's time, 5% between repeats
 # inside a boot, 10 repeats after 2 warm-ups, 20 cases) go through the real
