@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "bench/options.h"
-#include "bench/runner.h"
+#include "bench/result.h"
 
 /* Human sink: a sample_hook (arg is the FILE *), and the closing summary. */
 void human_sample(const struct bench_opts *o, const struct sample *s, void *file);

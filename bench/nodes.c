@@ -93,3 +93,10 @@ int node_bind(int node, char *err, size_t len)
 	}
 	return 0;
 }
+
+int numa_nodes(void)
+{
+	int nodes[NODES_MAX];
+
+	return nodes_with_memory(nodes, NODES_MAX);
+}

@@ -7,6 +7,7 @@
 #include "lib/diag.h"
 #include "bench/hugetlb.h"
 #include "bench/knobs.h"
+#include "bench/nodes.h"
 #include "bench/runner.h"
 
 #include <dirent.h>
