@@ -35,6 +35,16 @@ unsigned long hugetlb_size_parse(const char *s)
 	return 0;
 }
 
+const char *hugetlb_size_list(void)
+{
+	static char list[64];
+
+	if (!list[0])
+		for (size_t i = 0, at = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+			at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "", sizes[i].name);
+	return list;
+}
+
 const char *hugetlb_size_name(unsigned long kb)
 {
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)

@@ -48,6 +48,8 @@ struct workload {
 	 * run_case, the kernel's own loop); NULL: the generic driver runs
 	 * setup, repeat and teardown. Always fills r; returns r->exit_status. */
 	int (*run)(const struct bench_opts *o, struct case_result *r, sample_hook hook, void *arg);
+	unsigned nodes;            /* NUMA memory nodes it needs (migration: 2); 0: none */
+	double tcg_s_per_mb;       /* guest seconds per MiB and repeat under TCG, generously: the harness's timeouts */
 };
 
 const struct workload *workload_default(void);

@@ -1,4 +1,4 @@
-/* long file: split pending: the matrix file reader, case expansion and keys (to come from the bench's own tables), guest sizing (docs/architecture.md) */
+/* long file: split pending: the matrix file reader, case expansion, guest sizing (docs/architecture.md) */
 /*
  * matrix: parse a matrix file (harness/MATRIX.md) with jansson, expand it
  * into cases and turn a chosen subset into a guest plan. Every axis is one
@@ -8,7 +8,9 @@
  * exactly like the key the bench will report for it. Also `matrix show`.
  */
 #include "harness/guest/matrix.h"
-#include "bench/casekey.h"
+#include "bench/hugetlb.h"
+#include "bench/options.h"
+#include "bench/workload.h"
 #include "lib/jsonkeys.h"
 #include "lib/spawn.h"
 #include "lib/strvec.h"
@@ -24,65 +26,22 @@
 
 /* ---- axis values ---- */
 
-static const struct { const char *name, *alias; char flag; } cmds[] = {
-	{ "u", "gup_fast", 'u' },
-	{ "a", "pin_fast", 'a' },
-	{ "L", "pin_longterm", 'L' },
-	{ "U", "gup_basic", 'U' },
-	{ "b", "pin_basic", 'b' },
-};
-
 /*
- * The bench's workloads (bench/workload.c, `gupbench --workload help`) and
- * what the plan needs to know of each: the axes it takes besides size_mb,
- * thp and numa_node (the others collapse, as thp does for hugetlb), the
- * NUMA nodes and hugetlb copies of the range it needs, and its time per
- * MiB and repeat under TCG for the timeouts.
+ * The words of the matrix file are its own ("on", "none", "default"); what
+ * they mean to the bench, and every flag of a case's argv, come from the
+ * bench's tables (bench/options.c, workload.c, hugetlb.c): a case is turned
+ * into the bench's options struct and its argv is the bench's own key.
  */
-enum { WA_NPAGES = 1, WA_MEM = 2 /* hugetlb, shared */, WA_GUP = 4 /* cmd, write, threads, file */ };
-static const struct {
-	const char *name;
-	unsigned axes;
-	int nodes, hugetlb_copies;
-	double s_per_mb;
-} workloads[] = {
-	{ "gup_test",           WA_NPAGES | WA_MEM | WA_GUP, 0, 1, 0.004 },
-	{ "move_pages_query",   WA_NPAGES | WA_MEM,          0, 1, 0.02 },
-	{ "move_pages_migrate", WA_NPAGES | WA_MEM,          2, 2, 0.1 },
-	{ "ksm_merge",          0,                           0, 1, 0.5 },
-	{ "ksm_unmerge",        0,                           0, 1, 0.5 },
-	{ "thp_split",          0,                           0, 1, 0.05 },
-	{ "io_uring_register",  WA_NPAGES | WA_MEM,          0, 1, 0.01 },
-	{ "odirect_read",       WA_NPAGES | WA_MEM,          0, 1, 0.05 },
-	{ "process_vm_readv",   WA_NPAGES | WA_MEM,          0, 1, 0.02 },
+static const struct { const char *name; int mode; } thps[] = {
+	{ "on", THP_ON }, { "off", THP_OFF }, { "system", THP_SYSTEM },
 };
 
-static const struct { const char *name; int mode; const char *flag; } thps[] = {
-	{ "on", THP_ON, "-t" },
-	{ "off", THP_OFF, "-T" },
-	{ "system", THP_SYSTEM, NULL },
-};
-
-static const struct { const char *name; long kb; } hugetlbs[] = {
-	{ "none", HUGETLB_NONE },
-	{ "default", HUGETLB_DEFAULT },
-	{ "64K", 64 },
-	{ "2M", 2048 },
-	{ "32M", 32768 },
-	{ "1G", 1048576 },
-};
+/* The commands a matrix may ask for: the benchmarks and basic tests. */
+static const enum gup_cmd matrix_cmds[] = { CMD_GUP_FAST, CMD_PIN_FAST, CMD_PIN_LONGTERM, CMD_GUP_BASIC, CMD_PIN_BASIC };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 /* Guest RAM floor: THP is off by default below 512 MiB (see plan sizing). */
 #define GUEST_MIN_MEM_MB 1024
-
-static const char *hugetlb_name(long kb)
-{
-	for (size_t i = 0; i < N_ELEMS(hugetlbs); i++)
-		if (hugetlbs[i].kb == kb)
-			return hugetlbs[i].name;
-	return "?";
-}
 
 typedef int (*set_fn)(struct matrix_case *c, json_t *v, char *why, size_t len);
 
@@ -100,11 +59,8 @@ static int set_workload(struct matrix_case *c, json_t *v, char *why, size_t len)
 {
 	const char *s = json_string_value(v);
 
-	for (size_t i = 0; s && i < N_ELEMS(workloads); i++)
-		if (!strcmp(s, workloads[i].name)) {
-			c->workload = (int)i;
-			return 0;
-		}
+	if (s && (c->workload = workload_find(s)))
+		return 0;
 	snprintf(why, len, "expected a gupbench workload ('gupbench --workload help')");
 	return -1;
 }
@@ -115,12 +71,23 @@ static int set_cmd(struct matrix_case *c, json_t *v, char *why, size_t len)
 
 	if (s && *s == '-')
 		s++;
-	for (size_t i = 0; s && i < N_ELEMS(cmds); i++)
-		if (!strcmp(s, cmds[i].name) || !strcmp(s, cmds[i].alias)) {
-			c->cmd = cmds[i].flag;
+	size_t n = N_ELEMS(matrix_cmds), at;
+
+	for (size_t i = 0; s && i < n; i++) {
+		const struct gup_cmd_info *ci = gup_cmd_info(matrix_cmds[i]);
+
+		if (!strcmp(s, ci->flag + 1) || !strcmp(s, ci->name)) {
+			c->cmd = matrix_cmds[i];
 			return 0;
 		}
-	snprintf(why, len, "expected one of u, a, L, U, b (or gup_fast, pin_fast, pin_longterm, gup_basic, pin_basic)");
+	}
+	at = (size_t)snprintf(why, len, "expected one of");
+	for (size_t i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(why + at, len - at, "%s %s", i ? "," : "", gup_cmd_info(matrix_cmds[i])->flag + 1);
+	for (size_t i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(why + at, len - at, "%s%s", i ? ", " : " (or ", gup_cmd_info(matrix_cmds[i])->name);
+	if (at < len)
+		snprintf(why + at, len - at, ")");
 	return -1;
 }
 
@@ -155,13 +122,17 @@ static int set_hugetlb(struct matrix_case *c, json_t *v, char *why, size_t len)
 {
 	const char *s = json_string_value(v);
 
-	for (size_t i = 0; s && i < N_ELEMS(hugetlbs); i++)
-		if (!strcmp(s, hugetlbs[i].name)) {
-			c->hugetlb_kb = hugetlbs[i].kb;
-			return 0;
-		}
-	snprintf(why, len, "expected one of none, default, 64K, 2M, 32M, 1G");
-	return -1;
+	if (s && !strcmp(s, "none"))
+		c->hugetlb_kb = HUGETLB_NONE;
+	else if (s && !strcmp(s, "default"))
+		c->hugetlb_kb = HUGETLB_DEFAULT;
+	else if (s && hugetlb_size_parse(s))
+		c->hugetlb_kb = (long)hugetlb_size_parse(s);
+	else {
+		snprintf(why, len, "expected one of none, default, %s", hugetlb_size_list());
+		return -1;
+	}
+	return 0;
 }
 
 static int set_write(struct matrix_case *c, json_t *v, char *why, size_t len)
@@ -259,76 +230,40 @@ static const struct axis *axis_find(const char *name)
 
 /* ---- building cases ---- */
 
-/* One part of the case's key (bench/casekey.h); parts a case cannot have push nothing. */
-static void push_key_part(struct strvec *s, const struct matrix_case *c, enum key_part part)
+/* The bench's options for the case: what the same argv will mean in the guest. */
+static void case_opts(const struct matrix_case *c, struct bench_opts *o)
 {
-	switch (part) {
-	case KEY_CMD:
-		if (c->workload)
-			strvec_pushl(s, "--workload", workloads[c->workload].name, NULL);
-		else
-			strvec_pushf(s, "-%c", c->cmd);
-		break;
-	case KEY_SIZE:
-		strvec_push(s, "-m");
-		strvec_pushf(s, "%ld", c->size_mb);
-		break;
-	case KEY_PAGES:
-		if (workloads[c->workload].axes & WA_NPAGES) {
-			strvec_push(s, "-n");
-			strvec_pushf(s, "%ld", c->nr_pages);
-		}
-		break;
-	case KEY_THP:
-		for (size_t i = 0; i < N_ELEMS(thps) && c->hugetlb_kb == HUGETLB_NONE; i++)
-			if (thps[i].mode == c->thp && thps[i].flag)
-				strvec_push(s, thps[i].flag);
-		break;
-	case KEY_HUGETLB:
-		if (c->hugetlb_kb == HUGETLB_DEFAULT)
-			strvec_push(s, "-H");
-		else if (c->hugetlb_kb != HUGETLB_NONE)   /* implies -H */
-			strvec_pushl(s, "--hugetlb-size", hugetlb_name(c->hugetlb_kb), NULL);
-		break;
-	case KEY_WRITE:
-		if (c->write != TRI_DEFAULT)
-			strvec_push(s, c->write ? "-w" : "-W");
-		break;
-	case KEY_SHARED:
-		if (c->shared)
-			strvec_push(s, "-S");
-		break;
-	case KEY_THREADS:
-		if (c->threads > 1) {
-			strvec_push(s, "-j");
-			strvec_pushf(s, "%d", c->threads);
-		}
-		break;
-	case KEY_FILE:
-		if (c->file)
-			strvec_pushl(s, "-f", c->file, NULL);
-		break;
-	case KEY_NUMA:
-		if (c->numa_node >= 0 && !c->selftest) {
-			strvec_push(s, "--numa-node");
-			strvec_pushf(s, "%d", c->numa_node);
-		}
-		break;
-	case KEY_TOUCH:
-	case KEY_FLAGS:
-	case KEY_SOURCE:
-		break;      /* not matrix axes */
-	}
+	opts_defaults(o);
+	o->workload = c->workload;
+	o->cmd = (enum gup_cmd)c->cmd;
+	o->size_mb = (unsigned long)c->size_mb;
+	o->nr_pages = c->nr_pages < 0 ? 0 : (unsigned long)c->nr_pages;   /* 0: -n -1 */
+	o->nr_pages_set = 1;
+	o->thp = c->hugetlb_kb == HUGETLB_NONE ? c->thp : THP_SYSTEM;
+	o->hugetlb = c->hugetlb_kb != HUGETLB_NONE;
+	o->hugetlb_kb = c->hugetlb_kb > 0 ? (unsigned long)c->hugetlb_kb : 0;
+	o->write = c->write != 0;
+	o->shared = c->shared;
+	o->threads = (unsigned long)c->threads;
+	if (c->file)
+		o->file = c->file;
+	o->numa_node = c->selftest ? -1 : c->numa_node;
 }
 
-/* The key's parts in the bench's order (bench/casekey.h), then the options
- * that are not part of the key. */
+static void push_word(void *sv, const char *word)
+{
+	strvec_push(sv, word);
+}
+
+/* The bench's key for the case (bench/options.c renders it), then the
+ * options that are not part of the key. */
 static void build_argv(struct matrix_case *c)
 {
 	struct strvec s = STRVEC_INIT;
+	struct bench_opts o;
 
-	for (size_t i = 0; i < case_key_nparts; i++)
-		push_key_part(&s, c, case_key_order[i]);
+	case_opts(c, &o);
+	opts_key_words(&o, push_word, &s);
 	strvec_push(&s, "-r");
 	strvec_pushf(&s, "%d", c->repeats);
 	if (c->warmup > 0 && !c->selftest) {
@@ -342,24 +277,15 @@ static void build_argv(struct matrix_case *c)
 	c->argv = strvec_detach(&s);
 }
 
-/* The bench's key for the argv: everything before -r, less the default -w. */
-static char *argv_key(char **argv)
+/* The case's key as the bench will report it. */
+static char *case_key(const struct matrix_case *c)
 {
-	size_t len = 1;
-	char *k;
+	struct bench_opts o;
+	char key[4096];
 
-	for (char **a = argv; *a && strcmp(*a, "-r"); a++)
-		len += strlen(*a) + 1;
-	k = xmalloc(len);
-	k[0] = '\0';
-	for (char **a = argv; *a && strcmp(*a, "-r"); a++) {
-		if (!strcmp(*a, "-w"))
-			continue;
-		if (*k)
-			strcat(k, " ");
-		strcat(k, *a);
-	}
-	return k;
+	case_opts(c, &o);
+	opts_key(&o, key, sizeof(key));
+	return xstrdup(key);
 }
 
 static void case_free(struct matrix_case *c)
@@ -451,18 +377,18 @@ static int perr(struct parser *p, const char *fmt, ...)
 /* Axes a workload does not take fall back to their defaults (and then collapse as duplicates). */
 static void collapse(struct matrix_case *c)
 {
-	unsigned a = workloads[c->workload].axes;
+	unsigned a = c->workload->accepts;
 
-	if (!(a & WA_GUP)) {
-		c->cmd = 'u';
+	if (!(a & OC_GUP)) {
+		c->cmd = CMD_GUP_FAST;
 		c->write = TRI_DEFAULT;
 		c->threads = 1;
 		free(c->file);
 		c->file = NULL;
 	}
-	if (!(a & WA_NPAGES))
+	if (!(a & OC_NPAGES))
 		c->nr_pages = 1;
-	if (!(a & WA_MEM)) {
+	if (!(a & OC_HUGETLB)) {
 		c->hugetlb_kb = HUGETLB_NONE;
 		c->shared = 0;
 	}
@@ -476,7 +402,7 @@ static int add_case(struct parser *p, struct matrix_case *c, const char *id, con
 		c->thp = THP_SYSTEM;   /* THP does not apply to hugetlb memory */
 	collapse(c);
 	build_argv(c);
-	c->id = id ? xstrdup(id) : argv_key(c->argv);
+	c->id = id ? xstrdup(id) : case_key(c);
 	if (c->selftest) {
 		char *t = xasprintf("%s/selftest", c->id);
 
@@ -779,7 +705,8 @@ static int add_selftest_twins(struct parser *p)
 		struct matrix_case t;
 
 		/* the selftest knows neither explicit hugetlb sizes, NUMA nodes nor workloads */
-		if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0 || m->cases[k].workload)
+		if (m->cases[k].hugetlb_kb > 0 || m->cases[k].numa_node >= 0 ||
+		    !workload_is_gup_test(m->cases[k].workload))
 			continue;
 		case_copy(&t, &m->cases[k]);
 		t.selftest = 1;
@@ -952,11 +879,11 @@ static double case_seconds(const struct matrix_case *c, const struct arch_info *
 
 	/* a migration moves whole pages (all of a 1G page for a 64 MiB
 	 * range), once more untimed to put the range on its first node */
-	if (workloads[c->workload].nodes && kb > 0) {
+	if (c->workload->nodes && kb > 0) {
 		mb = ceil(pages) * (double)kb / 1024;
 		rounds += 1;
 	}
-	return 30.0 + (workloads[c->workload].s_per_mb * mb + 0.0004 * pages) * rounds * c->threads;
+	return 30.0 + (c->workload->tcg_s_per_mb * mb + 0.0004 * pages) * rounds * c->threads;
 }
 
 long plan_boot_huge(const struct plan_needs *needs, long kb)
@@ -1002,7 +929,7 @@ static json_t *derived_hugetlb(const struct matrix *m, const size_t *idx, size_t
 		if (kb <= 0 || !arch_offers_hugetlb(arch, kb))
 			continue;
 		char *k = xasprintf("%ldkB", kb);
-		long want = (c->size_mb * 1024 + kb - 1) / kb * workloads[c->workload].hugetlb_copies;
+		long want = (c->size_mb * 1024 + kb - 1) / kb * (long)c->workload->hugetlb_copies;
 		json_t *have = json_object_get(huge, k);
 
 		if (!have || json_integer_value(have) < want)
@@ -1105,8 +1032,8 @@ char *matrix_plan(const struct matrix *m, const size_t *idx, size_t n,
 			max_plain_mb = c->size_mb;
 		if (c->numa_node > max_node)
 			max_node = c->numa_node;
-		if (workloads[c->workload].nodes - 1 > max_node)
-			max_node = workloads[c->workload].nodes - 1;
+		if ((int)c->workload->nodes - 1 > max_node)
+			max_node = (int)c->workload->nodes - 1;
 		if (c->threads > needs->cpus)
 			needs->cpus = c->threads;
 		needs->selftest |= c->selftest;

@@ -12,18 +12,20 @@
 
 #include "harness/kernel/arch.h"
 
+struct workload;   /* bench/workload.h */
+
 #include <stddef.h>
 
-enum { THP_SYSTEM, THP_ON, THP_OFF };
+enum { THP_SYSTEM = -1, THP_OFF = 0, THP_ON = 1 };   /* the bench's -t/-T (bench_opts.thp) */
 enum { HUGETLB_NONE = 0, HUGETLB_DEFAULT = -1 };   /* else the size in kB */
 enum { TRI_DEFAULT = -1 };                        /* write: flag left out */
 
 struct matrix_case {
 	char *id;            /* unique in the matrix; the gupbench key unless given */
-	int workload;        /* index in matrix.c's workload list; 0 = gup_test */
+	const struct workload *workload;   /* the bench's row (bench/workload.h) */
 	char **argv;         /* gupbench argv without program name, NULL-terminated */
 	int selftest;        /* run through /gup_test (argv has no bench-only options) */
-	char cmd;            /* u a L U b */
+	int cmd;             /* enum gup_cmd (bench/options.h): -u -a -L -U -b */
 	long size_mb, nr_pages;  /* nr_pages -1: the whole range in one call */
 	int thp;
 	long hugetlb_kb;     /* HUGETLB_NONE, HUGETLB_DEFAULT or a size in kB */
