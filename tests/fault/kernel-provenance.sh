@@ -2,7 +2,7 @@
 # Kernel provenance: what the kernel cache records about an entry (source
 # identity, series name and hash, final config hash, compiler, arch) is what
 # the database stores for that kernel and what `db list`, compare's report,
-# Markdown and JSON show (issue 12, item 2). First an
+# Markdown and JSON show. First an
 # entry built here by the real build code (on the fake tree of
 # kernel-fakes.bash, with a series), then a real kernel from the shared cache
 # when `make demo` has built one. Both are registered by `gupharness run`

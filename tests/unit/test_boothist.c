@@ -6,8 +6,8 @@
  * the two builds and the unknown one (the unknown boot alone, as a single),
  * and its within-build sum of squares must not see the step between builds.
  */
-#include "boothist.h"
-#include "db.h"
+#include "results/boothist.h"
+#include "results/db.h"
 #include "tap.h"
 
 #include <math.h>
