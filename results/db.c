@@ -67,7 +67,7 @@ static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	/* 3 -> 4: the vCPUs QEMU gave each boot (-smp); NULL for older boots
 	 * and imports, where nobody recorded it. */
 	{ "ALTER TABLE boots ADD COLUMN vcpus INTEGER CHECK (vcpus >= 1)", 0 },
-	/* 4 -> 5, "one build, one identity" (issue 26): a kernels row is one
+	/* 4 -> 5, "one build, one identity": a kernels row is one
 	 * build (name and cache key), a name that moves gets a new row and the
 	 * old build's rows stay. Version 4 rewrote a name's one row in place, so
 	 * a boot that started before its row's build was made, or whose guest

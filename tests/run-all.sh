@@ -13,7 +13,7 @@ ROOT=$PWD
 # the suite's kernel names (the prebuilt ones too) live in a namespace of
 # their own, fresh for each suite run: they share the cache's
 # content-addressed entries, so nothing is rebuilt, but never show in the
-# user's 'gupharness kernel list' nor outlive the run (issue 30)
+# user's 'gupharness kernel list' nor outlive the run
 GUPBENCH_NAMES=$(mktemp -d /tmp/gupbench-names.XXXXXX) || exit 1
 export GUPBENCH_NAMES
 trap 'rm -rf "$GUPBENCH_NAMES"' EXIT

@@ -1,6 +1,6 @@
 /*
  * test_boothist: the model's history groups boots by build, never by name
- * (issue 26). One name X covered two builds (a moved name: two kernels rows,
+ * One name X covered two builds (a moved name: two kernels rows,
  * two cache keys), two boots each, plus one run whose build schema 4 lost
  * (a row of build 'unknown'); the case's history must hold three groups:
  * the two builds and the unknown one (the unknown boot alone, as a single),
