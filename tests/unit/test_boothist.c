@@ -1,5 +1,5 @@
 /*
- * test_boothist: the model's history groups boots by build, never by name
+ * test_boothist: the model's history groups boots by build, never by name.
  * One name X covered two builds (a moved name: two kernels rows,
  * two cache keys), two boots each, plus one run whose build schema 4 lost
  * (a row of build 'unknown'); the case's history must hold three groups:
