@@ -7,9 +7,9 @@
  * the build's System.map, and prints the functions whose cost changed most
  * (explain.c does the work, explain-print.c the printing).
  */
-#include "commands.h"
-#include "explain.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "harness/guest/explain.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,8 +5,8 @@
  * the case it names is the one that regressed most.
  */
 #include "tap.h"
-#include "explain-report.h"
-#include "util.h"
+#include "harness/lab/explain-report.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,8 +7,8 @@
  * the instructions before it.
  */
 #include "tap.h"
-#include "tbprof.h"
-#include "util.h"
+#include "harness/guest/tbprof.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
