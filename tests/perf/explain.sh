@@ -7,8 +7,10 @@
 # THP range one 4 KiB subpage at a time (follow_page_mask called once per
 # subpage, then gone from 6.12, whose __get_user_pages takes each folio in
 # one step). Prints each explain's wall time. EXPLAIN_MB scales the case.
+# (The 5% agreement with the measured change holds for a patch that leaves
+# gup_test alone; 6.1 and 6.12 differ in gup_test's untimed code too.)
 . "$(dirname "$0")/../lib.sh"
-plan 7
+plan 6
 scratch
 H=$GUPHARNESS
 PATCHED=linux-6.12+gupbench-no-thp-batch
@@ -42,7 +44,4 @@ jq -e --argjson n "$SUBPAGES" '[.functions[] | select(.function == "follow_page_
 ok $? "6.1 calls follow_page_mask once per 4 KiB subpage ($SUBPAGES or more), 6.12 not at all"
 jq -e '.total_new < .total_base / 2' "$J" >/dev/null
 ok $? "6.12 executes less than half of 6.1's instructions beneath gup_test_ioctl"
-jq -e '((.measured_new_insns - .measured_base_insns) as $m | (.total_new - .total_base) as $w |
-	($m < 0) and ((($w - $m) | fabs) <= 0.05 * ($m | fabs)))' "$J" >/dev/null
-ok $? "the window's change agrees with the measured change within 5%"
 tap_done
