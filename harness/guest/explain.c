@@ -76,7 +76,7 @@ static int boot_logged(const char *dir, const char *kernel, const char *map)
 			 "--accel", "tcg", "--clock", "icount", "--no-pin", "--timeout", "7200", "--append", "norandmaps",
 			 "--qemu-arg=-rtc", "--qemu-arg=base=2020-01-01T00:00:00,clock=vm", "--qemu-arg=-d",
 			 "--qemu-arg=in_asm,exec,nochain", "--qemu-arg=-dfilter", farg, "--qemu-arg=-D", darg, NULL };
-	struct spawn_opts o = { .stdout_path = "/dev/stderr" };
+	struct spawn_opts o = { .stdout_path = "/dev/stderr", .out_append = 1 };
 	struct spawn_result res;
 	int st = spawn_run(argv, &o, &res) ? -1 : res.status;
 
