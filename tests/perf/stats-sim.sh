@@ -35,7 +35,7 @@
 #   form `make check` runs so this script cannot rot unseen;
 #   STATS_SIM_CELLS=REGEX: only the cells whose names match (e.g. 'std-3-[35]').
 . "$(dirname "$0")/../lib.sh"
-if [ "${STATS_SIM_QUICK:-0}" = 1 ]; then
+if [ "${STATS_SIM_QUICK:-0}" = 1 ] || [ "${GUPBENCH_PERF_SHORT:-0}" = 1 ]; then
 	TRIALS=${STATS_SIM_TRIALS:-6}
 else
 	TRIALS=${STATS_SIM_TRIALS:-60}
