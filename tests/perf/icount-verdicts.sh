@@ -1,6 +1,6 @@
 #!/bin/bash
-# icount-verdicts: what one icount boot per kernel decides (issue 25;
-# docs/statistics.md). On real kernels in QEMU under the icount clock:
+# icount-verdicts: what one icount boot per kernel decides
+# (docs/statistics.md). On real kernels in QEMU under the icount clock:
 # linux-6.12 and linux-6.12 + kernel-patches/gupbench-pin-cost (a fixed cost
 # per pinned page of a FOLL_LONGTERM pin; GUP-fast never reaches it), one
 # boot each, compared with nothing else in the database (the noise model's
