@@ -13,7 +13,7 @@
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wno-error=unused-parameter
-BASEFL  := -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) -Iresults -Iharness -Ibench
+BASEFL  := -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) -I.
 .DELETE_ON_ERROR:
 
 ifeq ($(SANITIZE),1)
@@ -57,14 +57,16 @@ LIBEXECDIR ?= $(PREFIX)/libexec/gupbench
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
-BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) results/stats.c
+# lib/ holds what both programs share; the bench links only the pieces it
+# uses (diagnostics, the JSON key check, statistics), the harness all of lib/.
+BENCH_LIB_SRC := lib/diag.c lib/jsonkeys.c lib/stats.c
+BENCH_SRC   := $(filter-out bench/gupbench.c,$(wildcard bench/*.c)) $(BENCH_LIB_SRC)
 # The harness checks stored keys with the bench's own option table, which
 # names the workload table, which names the workloads: the bench's modules
 # (not its main) go into the harness library; the linker keeps what is used.
 BENCH_OPTS_SRC := $(filter-out bench/gupbench.c,$(wildcard bench/*.c))
-HARNESS_SRC := $(filter-out harness/gupharness.c,$(wildcard harness/*.c)) $(wildcard harness/cmd/*.c) \
-               $(filter-out results/stats.c,$(wildcard results/*.c)) results/stats.c \
-               $(BENCH_OPTS_SRC)
+HARNESS_SRC := $(wildcard lib/*.c) $(BENCH_OPTS_SRC) $(wildcard results/*.c) \
+               $(wildcard harness/*/*.c)
 BENCH_OBJ   := $(patsubst %.c,$(O)/%.o,$(BENCH_SRC))
 HARNESS_OBJ := $(patsubst %.c,$(O)/%.o,$(HARNESS_SRC)) $(O)/gen/schema.o $(O)/gen/references.o $(O)/gen/paths.o
 
@@ -161,12 +163,12 @@ aarch64-notice:
 $(O)/tests/test_bench_%: tests/unit/test_bench_%.c $(O)/libbench.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(BENCH_LIBS)
+	$(Q)$(CC) $(BASEFL) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(BENCH_LIBS)
 
 $(O)/tests/test_%: tests/unit/test_%.c $(O)/libharness.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(BASEFL) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(HARNESS_LIBS)
+	$(Q)$(CC) $(BASEFL) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(HARNESS_LIBS)
 
 # test_spawn makes fork fail on demand: its calls from spawn.c go through the test.
 $(O)/tests/test_spawn: LDFLAGS += -Wl,--wrap=fork

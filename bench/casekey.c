@@ -1,7 +1,7 @@
 /*
  * casekey: the case key's part order (see casekey.h).
  */
-#include "casekey.h"
+#include "bench/casekey.h"
 
 const enum key_part case_key_order[] = {
 	KEY_CMD, KEY_SIZE, KEY_PAGES, KEY_THP, KEY_HUGETLB, KEY_WRITE, KEY_SHARED, KEY_TOUCH,

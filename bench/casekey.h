@@ -1,9 +1,8 @@
 /*
- * casekey: the order of the parts of a case's key (bench/PROTOCOL.md "key"):
- * the one definition that the bench (opts_key, bench/options.c) and the
- * harness (a matrix case's argv and id, harness/matrix.c) both write in.
- * Each side renders a part from its own struct; a part it does not have
- * renders as nothing.
+ * casekey: the order of the parts of a case's key (bench/PROTOCOL.md "key").
+ * The bench renders keys in this order (opts_key_words, bench/options.c);
+ * the harness's matrix builds each case's argv and id with that same
+ * renderer (harness/guest/matrix.c).
  */
 #ifndef GUPBENCH_CASEKEY_H
 #define GUPBENCH_CASEKEY_H

@@ -3,11 +3,11 @@
  * stream. Every record is built as a jansson object and dumped compact on
  * one line: a line is the unit the harness checks (seq, completeness).
  */
-#include "emit.h"
-#include "diag.h"
-#include "hugetlb.h"
-#include "stats.h"
-#include "workload.h"
+#include "bench/emit.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
+#include "lib/stats.h"
+#include "bench/workload.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -11,8 +11,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "options.h"
-#include "runner.h"
+#include "bench/options.h"
+#include "bench/result.h"
 
 /* Human sink: a sample_hook (arg is the FILE *), and the closing summary. */
 void human_sample(const struct bench_opts *o, const struct sample *s, void *file);

@@ -5,19 +5,19 @@
  * its stream. Exit statuses: 0 ok, 1 an ioctl or
  * case failed, 2 bad options or plan, 4 SKIP (nothing could be measured).
  */
-#include "diag.h"
-#include "emit.h"
-#include "initmode.h"
-#include "knobs.h"
-#include "ktap.h"
-#include "options.h"
-#include "plan.h"
-#include "planrun.h"
-#include "runner.h"
-#include "selftest.h"
-#include "workload.h"
-#include "sysinfo.h"
-#include "upstream.h"
+#include "lib/diag.h"
+#include "bench/emit.h"
+#include "bench/initmode.h"
+#include "bench/knobs.h"
+#include "bench/ktap.h"
+#include "bench/options.h"
+#include "bench/plan.h"
+#include "bench/planrun.h"
+#include "bench/runner.h"
+#include "bench/selftest.h"
+#include "bench/workload.h"
+#include "bench/sysinfo.h"
+#include "bench/upstream.h"
 
 #include <jansson.h>
 #include <stdlib.h>

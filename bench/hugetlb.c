@@ -4,8 +4,8 @@
  * log2 of the page size in the bits above MAP_HUGE_SHIFT, which is how one
  * size is picked when several are offered.
  */
-#include "hugetlb.h"
-#include "diag.h"
+#include "bench/hugetlb.h"
+#include "lib/diag.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +33,16 @@ unsigned long hugetlb_size_parse(const char *s)
 		if (!strcasecmp(s, sizes[i].name))
 			return sizes[i].kb;
 	return 0;
+}
+
+const char *hugetlb_size_list(void)
+{
+	static char list[64];
+
+	if (!list[0])
+		for (size_t i = 0, at = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+			at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "", sizes[i].name);
+	return list;
 }
 
 const char *hugetlb_size_name(unsigned long kb)

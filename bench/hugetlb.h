@@ -13,6 +13,8 @@
 
 /* --hugetlb-size values: "64K" -> 64, "2M" -> 2048, "32M", "1G"; 0 if not one of ours. */
 unsigned long hugetlb_size_parse(const char *s);
+/* The sizes' spellings, "64K, 2M, 32M, 1G", for messages. */
+const char *hugetlb_size_list(void);
 /* kB back to the option's spelling ("2M"); NULL if not one of ours. */
 const char *hugetlb_size_name(unsigned long kb);
 /* The default size (Hugepagesize in /proc/meminfo) in kB; 0 if none. */

@@ -5,13 +5,13 @@
  * then the machine is rebooted either way. Knobs are not restored: the VM
  * is discarded, and the env record says what was set.
  */
-#include "initmode.h"
-#include "diag.h"
-#include "emit.h"
-#include "plan.h"
-#include "planrun.h"
-#include "selftest.h"
-#include "sysinfo.h"
+#include "bench/initmode.h"
+#include "lib/diag.h"
+#include "bench/emit.h"
+#include "bench/plan.h"
+#include "bench/planrun.h"
+#include "bench/selftest.h"
+#include "bench/sysinfo.h"
 
 #include <errno.h>
 #include <fcntl.h>

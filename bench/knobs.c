@@ -3,8 +3,8 @@
  * are kept in fixed buffers so that restoring from a signal handler needs
  * only open/write/close.
  */
-#include "knobs.h"
-#include "diag.h"
+#include "bench/knobs.h"
+#include "lib/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * ktap: KTAP framing of the text output (see ktap.h). Counts what it
  * printed for the totals line; nothing here decides an exit status.
  */
-#include "ktap.h"
+#include "bench/ktap.h"
 
 void ktap_begin(struct ktap *k, FILE *f, unsigned plan)
 {

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-#include "runner.h"
+#include "bench/result.h"
 
 struct ktap {
 	FILE *f;

@@ -3,8 +3,8 @@
  * --numa-node. A node without CPUs (numa=fake gives the second fake node
  * none when the guest has one CPU) only binds memory.
  */
-#include "nodes.h"
-#include "diag.h"
+#include "bench/nodes.h"
+#include "lib/diag.h"
 
 #include <errno.h>
 #include <linux/mempolicy.h>
@@ -92,4 +92,11 @@ int node_bind(int node, char *err, size_t len)
 		return NODE_FAILED;
 	}
 	return 0;
+}
+
+int numa_nodes(void)
+{
+	int nodes[NODES_MAX];
+
+	return nodes_with_memory(nodes, NODES_MAX);
 }

@@ -22,4 +22,7 @@ enum { NODE_MISSING = -1, NODE_FAILED = -2 };
  */
 int node_bind(int node, char *err, size_t len);
 
+/* NUMA nodes the machine has (1 without NUMA support). */
+int numa_nodes(void);
+
 #endif

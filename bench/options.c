@@ -7,11 +7,11 @@
  * separate arguments ("-m512", "-m 512"), "--name=value" or "--name value",
  * non-option words anywhere (they are -c page indexes), "--" ends options.
  */
-#include "options.h"
-#include "casekey.h"
-#include "diag.h"
-#include "hugetlb.h"
-#include "workload.h"
+#include "bench/options.h"
+#include "bench/casekey.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
+#include "bench/workload.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -468,113 +468,164 @@ unsigned long opts_nr_pages(const struct bench_opts *o, unsigned long page_size)
 }
 
 
-static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...) ATTR_PRINTF(4, 5);
+/* The words of a key go to emit one at a time; a number is printed first. */
+struct key_out {
+	void (*emit)(void *arg, const char *word);
+	void *arg;
+};
 
-static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+static void word(const struct key_out *k, const char *w)
 {
-	va_list ap;
-	int n;
+	k->emit(k->arg, w);
+}
 
-	if (*pos >= len)
-		return;
+static void wordf(const struct key_out *k, const char *fmt, ...) ATTR_PRINTF(2, 3);
+static void wordf(const struct key_out *k, const char *fmt, ...)
+{
+	char buf[64];
+	va_list ap;
+
 	va_start(ap, fmt);
-	n = vsnprintf(buf + *pos, len - *pos, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		*pos += (size_t)n;
+	k->emit(k->arg, buf);
 }
 
 /* -n as given, or the workload's default; -1 (the whole range) stays -1. */
-static void append_nr_pages(char *buf, size_t len, size_t *pos, const struct bench_opts *o)
+static void key_nr_pages(const struct key_out *k, const struct bench_opts *o)
 {
 	unsigned long n = o->nr_pages_set ? o->nr_pages : workload_default_nr_pages(o->workload);
 
+	word(k, "-n");
 	if (n)
-		append(buf, len, pos, " -n %lu", n);
+		wordf(k, "%lu", n);
 	else
-		append(buf, len, pos, " -n -1");
+		word(k, "-1");
 }
 
-static void key_part(const struct bench_opts *o, enum key_part part, char *buf, size_t len, size_t *pos)
+static void key_cmd(const struct key_out *k, const struct bench_opts *o)
+{
+	if (!workload_is_gup_test(o->workload)) {
+		word(k, "--workload");
+		word(k, o->workload->name);
+		return;
+	}
+	word(k, cmd_table[o->cmd].flag);
+	if (o->cmd == CMD_PIN_LONGTERM_TEST && o->longterm_fast)
+		word(k, "--longterm-fast");
+	if (o->cmd == CMD_DUMP_PAGES) {
+		if (o->dump_use_pin)
+			word(k, "-p");
+		for (int i = 0; i < GUP_TEST_MAX_PAGES_TO_DUMP && o->which_pages[i]; i++)
+			wordf(k, "%u", o->which_pages[i] - 1);
+	}
+}
+
+static void key_part(const struct bench_opts *o, enum key_part part, const struct key_out *k)
 {
 	switch (part) {
 	case KEY_CMD:
-		if (!workload_is_gup_test(o->workload)) {
-			append(buf, len, pos, "--workload %s", o->workload->name);
-			break;
-		}
-		append(buf, len, pos, "%s", cmd_table[o->cmd].flag);
-		if (o->cmd == CMD_PIN_LONGTERM_TEST && o->longterm_fast)
-			append(buf, len, pos, " --longterm-fast");
-		if (o->cmd == CMD_DUMP_PAGES) {
-			if (o->dump_use_pin)
-				append(buf, len, pos, " -p");
-			for (int i = 0; i < GUP_TEST_MAX_PAGES_TO_DUMP && o->which_pages[i]; i++)
-				append(buf, len, pos, " %u", o->which_pages[i] - 1);
-		}
+		key_cmd(k, o);
 		break;
 	case KEY_SIZE:
-		append(buf, len, pos, " -m %lu", o->size_mb);
+		word(k, "-m");
+		wordf(k, "%lu", o->size_mb);
 		break;
 	case KEY_PAGES:
 		if (o->workload->accepts & OC_NPAGES)
-			append_nr_pages(buf, len, pos, o);
+			key_nr_pages(k, o);
 		break;
 	case KEY_THP:
 		if (o->thp == 1)
-			append(buf, len, pos, " -t");
+			word(k, "-t");
 		else if (o->thp == 0)
-			append(buf, len, pos, " -T");
+			word(k, "-T");
 		break;
 	case KEY_HUGETLB:
 		if (o->hugetlb && !o->hugetlb_kb)
-			append(buf, len, pos, " -H");
-		if (o->hugetlb_kb)
-			append(buf, len, pos, " --hugetlb-size %s", hugetlb_size_name(o->hugetlb_kb));
+			word(k, "-H");
+		if (o->hugetlb_kb) {
+			word(k, "--hugetlb-size");
+			word(k, hugetlb_size_name(o->hugetlb_kb));
+		}
 		break;
 	case KEY_WRITE:
 		if (!o->write)
-			append(buf, len, pos, " -W");
+			word(k, "-W");
 		break;
 	case KEY_SHARED:
 		if (o->shared)
-			append(buf, len, pos, " -S");
+			word(k, "-S");
 		break;
 	case KEY_TOUCH:
 		if (o->touch)
-			append(buf, len, pos, " -z");
+			word(k, "-z");
 		break;
 	case KEY_THREADS:
-		if (o->threads != 1)
-			append(buf, len, pos, " -j %lu", o->threads);
+		if (o->threads != 1) {
+			word(k, "-j");
+			wordf(k, "%lu", o->threads);
+		}
 		break;
 	case KEY_FLAGS:
-		if (o->gup_flags)
-			append(buf, len, pos, " -F 0x%lx", o->gup_flags);
+		if (o->gup_flags) {
+			word(k, "-F");
+			wordf(k, "0x%lx", o->gup_flags);
+		}
 		break;
 	case KEY_FILE:
-		if (strcmp(o->file, "/dev/zero"))
-			append(buf, len, pos, " -f %s", o->file);
+		if (strcmp(o->file, "/dev/zero")) {
+			word(k, "-f");
+			word(k, o->file);
+		}
 		break;
 	case KEY_SOURCE:
-		if (o->source)
-			append(buf, len, pos, " --source %s", o->source);
+		if (o->source) {
+			word(k, "--source");
+			word(k, o->source);
+		}
 		break;
 	case KEY_NUMA:
-		if (o->numa_node >= 0)
-			append(buf, len, pos, " --numa-node %ld", o->numa_node);
+		if (o->numa_node >= 0) {
+			word(k, "--numa-node");
+			wordf(k, "%ld", o->numa_node);
+		}
 		break;
 	}
 }
 
-/* The key's parts in the one shared order (casekey.h). */
+/* The key's words in the one shared order (casekey.h). */
+void opts_key_words(const struct bench_opts *o, void (*emit)(void *arg, const char *word), void *arg)
+{
+	const struct key_out k = { emit, arg };
+
+	for (size_t i = 0; i < case_key_nparts; i++)
+		key_part(o, case_key_order[i], &k);
+}
+
+struct key_buf {
+	char *buf;
+	size_t len, pos;
+};
+
+static void key_append(void *arg, const char *w)
+{
+	struct key_buf *b = arg;
+	int n;
+
+	if (b->pos >= b->len)
+		return;
+	n = snprintf(b->buf + b->pos, b->len - b->pos, "%s%s", b->pos ? " " : "", w);
+	if (n > 0)
+		b->pos += (size_t)n;
+}
+
 void opts_key(const struct bench_opts *o, char *buf, size_t len)
 {
-	size_t pos = 0;
+	struct key_buf b = { buf, len, 0 };
 
 	buf[0] = 0;
-	for (size_t i = 0; i < case_key_nparts; i++)
-		key_part(o, case_key_order[i], buf, len, &pos);
+	opts_key_words(o, key_append, &b);
 }
 
 void opts_usage(FILE *f)

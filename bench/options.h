@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "gup_abi.h"
+#include "bench/gup_abi.h"
 
 struct workload;   /* workload.h */
 
@@ -100,8 +100,11 @@ int opts_parse(struct bench_opts *o, int argc, char *const argv[], enum opts_sco
 	       char *err, size_t errlen);
 /* Cross-option checks against the machine's base page size; 0 or -1 + err. */
 int opts_check(const struct bench_opts *o, unsigned long page_size, char *err, size_t errlen);
-/* The case's canonical identity (PROTOCOL.md "key"). */
+/* The case's canonical identity (PROTOCOL.md "key"): its words joined by spaces. */
 void opts_key(const struct bench_opts *o, char *buf, size_t len);
+/* The same key as words, each passed to emit in order: the one renderer of
+ * keys, which the harness's matrix also builds its gupbench argv with. */
+void opts_key_words(const struct bench_opts *o, void (*emit)(void *arg, const char *word), void *arg);
 /* Size of the range in bytes. */
 unsigned long long opts_size_bytes(const struct bench_opts *o);
 /* Pages per call with -n -1 resolved against the range. */

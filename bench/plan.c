@@ -2,10 +2,11 @@
  * plan: parsing and validation of plans, and applying their setup. The
  * document stays loaded while the plan runs: case argv strings point into it.
  */
-#include "plan.h"
-#include "diag.h"
-#include "knobs.h"
-#include "workload.h"
+#include "bench/plan.h"
+#include "lib/diag.h"
+#include "lib/jsonkeys.h"
+#include "bench/knobs.h"
+#include "bench/workload.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,14 +35,11 @@ static int bad(char *err, size_t len, const char *name, const char *fmt, const c
 static int check_keys(json_t *obj, const char *const *allowed, const char *name, const char *where,
 		      char *err, size_t len)
 {
-	const char *k;
-	json_t *v;
+	const char *k = jsonkeys_unknown(obj, allowed, JSONKEYS_TO_NULL, sizeof(*allowed));
 
-	json_object_foreach(obj, k, v) {
-		if (!one_of(k, allowed)) {
-			fmt_into(err, len, "plan '%s': unknown key '%s' in %s", name, k, where);
-			return -1;
-		}
+	if (k) {
+		fmt_into(err, len, "plan '%s': unknown key '%s' in %s", name, k, where);
+		return -1;
 	}
 	return 0;
 }

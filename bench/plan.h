@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "options.h"
+#include "bench/options.h"
 
 #define PLAN_FORMAT "gupbench-plan-1"
 #define PLAN_DEFAULT_TIMEOUT 600

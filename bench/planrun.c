@@ -13,11 +13,11 @@
  * beside it. Children leave with _exit(): an exit() would run the parent's
  * atexit knob restore.
  */
-#include "planrun.h"
-#include "diag.h"
-#include "range.h"
-#include "selftest.h"
-#include "workload.h"
+#include "bench/planrun.h"
+#include "lib/diag.h"
+#include "bench/range.h"
+#include "bench/selftest.h"
+#include "bench/workload.h"
 
 #include <errno.h>
 #include <fcntl.h>

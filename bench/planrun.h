@@ -8,8 +8,8 @@
 #ifndef GUPBENCH_PLANRUN_H
 #define GUPBENCH_PLANRUN_H
 
-#include "emit.h"
-#include "plan.h"
+#include "bench/emit.h"
+#include "bench/plan.h"
 
 /*
  * Run every case of p; selftest is the binary for "selftest" cases. The

@@ -34,9 +34,9 @@
  * kept one no longer is. Kept ranges hold at most KEEP_BYTES; a hugetlb
  * range that does not fit the pool next to kept ones evicts them.
  */
-#include "range.h"
-#include "diag.h"
-#include "hugetlb.h"
+#include "bench/range.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +120,22 @@ static void unmap(struct range *rg)
 		close(rg->filed);
 	rg->p = MAP_FAILED;
 	rg->filed = -1;
+}
+
+int runner_hint(const struct bench_opts *o, char *p, unsigned long long size, struct case_result *r)
+{
+	int advice = o->thp == 1 ? MADV_HUGEPAGE : MADV_NOHUGEPAGE;
+
+	if (o->thp < 0 || !madvise(p, size, advice))
+		return 0;
+	/* without THP in the kernel there is nothing -T has to prevent */
+	if (o->thp == 0 && errno == EINVAL)
+		return 0;
+	case_set(r, CASE_SKIP, EXIT_SKIP,
+		 "madvise(%s) failed: %s (%s): the kernel lacks CONFIG_TRANSPARENT_HUGEPAGE or "
+		 "CONFIG_ADVISE_SYSCALLS", o->thp == 1 ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE",
+		 strerror(errno), bench_errname(errno));
+	return -1;
 }
 
 void runner_keep_ranges(int on)

@@ -8,8 +8,8 @@
 #ifndef GUPBENCH_RANGE_H
 #define GUPBENCH_RANGE_H
 
-#include "options.h"
-#include "runner.h"
+#include "bench/options.h"
+#include "bench/result.h"
 
 struct range {
 	char *p;                 /* MAP_FAILED: not mapped */
@@ -32,5 +32,8 @@ void range_put(const struct bench_opts *o, struct range *rg, struct case_result 
 int range_same_type(const struct bench_opts *a, const struct bench_opts *b);
 /* Whether long-term pins may migrate pages here (CMA or a movable zone). */
 int longterm_may_migrate(void);
+
+/* madvise for -t / -T; a SKIP in r when THP madvise is impossible. */
+int runner_hint(const struct bench_opts *o, char *p, unsigned long long size, struct case_result *r);
 
 #endif

@@ -8,10 +8,10 @@
  * missing capability is a SKIP with the fix in the reason, a failed ioctl
  * an error naming the command and errno.
  */
-#include "runner.h"
-#include "diag.h"
-#include "nodes.h"
-#include "range.h"
+#include "bench/runner.h"
+#include "lib/diag.h"
+#include "bench/nodes.h"
+#include "bench/range.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,27 +36,6 @@ const char *gup_test_path(void)
 	return p && *p ? p : GUP_TEST_PATH;
 }
 
-void case_set(struct case_result *r, enum case_status st, int exit_status, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->status = st;
-	r->exit_status = exit_status;
-	va_start(ap, fmt);
-	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
-	va_end(ap);
-}
-
-void case_result_free(struct case_result *r)
-{
-	free(r->samples);
-	r->samples = NULL;
-	r->nr_samples = 0;
-	free(r->thread_cpus);
-	r->thread_cpus = NULL;
-	r->nr_threads = 0;
-}
-
 /* Why gup_test cannot be opened, with the fix: the selftest's three causes. */
 static void open_failure(struct case_result *r, const char *path, int e)
 {
@@ -76,13 +55,6 @@ static void open_failure(struct case_result *r, const char *path, int e)
 	} else {
 		case_set(r, CASE_ERROR, EXIT_FAIL, "cannot open '%s': %s (%s)", path, strerror(e), bench_errname(e));
 	}
-}
-
-int numa_nodes(void)
-{
-	int nodes[NODES_MAX];
-
-	return nodes_with_memory(nodes, NODES_MAX);
 }
 
 int runner_place(const struct bench_opts *o, struct case_result *r)
@@ -313,22 +285,6 @@ static void longterm_test(const struct bench_opts *o, int fd, char *p, struct ca
 	free(copy);
 	if (ioctl(fd, PIN_LONGTERM_TEST_STOP) && r->status == CASE_OK)
 		case_set(r, CASE_ERROR, EXIT_FAIL, "ioctl PIN_LONGTERM_TEST_STOP failed: %s", strerror(errno));
-}
-
-int runner_hint(const struct bench_opts *o, char *p, unsigned long long size, struct case_result *r)
-{
-	int advice = o->thp == 1 ? MADV_HUGEPAGE : MADV_NOHUGEPAGE;
-
-	if (o->thp < 0 || !madvise(p, size, advice))
-		return 0;
-	/* without THP in the kernel there is nothing -T has to prevent */
-	if (o->thp == 0 && errno == EINVAL)
-		return 0;
-	case_set(r, CASE_SKIP, EXIT_SKIP,
-		 "madvise(%s) failed: %s (%s): the kernel lacks CONFIG_TRANSPARENT_HUGEPAGE or "
-		 "CONFIG_ADVISE_SYSCALLS", o->thp == 1 ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE",
-		 strerror(errno), bench_errname(errno));
-	return -1;
 }
 
 /* Seconds on CLOCK_MONOTONIC (instruction-counted under QEMU icount). */

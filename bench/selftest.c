@@ -4,8 +4,8 @@
  * stay a small static binary), so this is its own minimal version: argv
  * array, no shell, own process group, SIGKILL of the group on timeout.
  */
-#include "selftest.h"
-#include "diag.h"
+#include "bench/selftest.h"
+#include "lib/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>

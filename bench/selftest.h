@@ -6,7 +6,7 @@
 #ifndef GUPBENCH_SELFTEST_H
 #define GUPBENCH_SELFTEST_H
 
-#include "runner.h"
+#include "bench/result.h"
 
 #define SELFTEST_DEFAULT "/gup_test"
 

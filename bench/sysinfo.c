@@ -3,11 +3,12 @@
  * (after the plan's setup), so what is recorded is what was in force, not
  * what was asked for.
  */
-#include "sysinfo.h"
-#include "diag.h"
-#include "hugetlb.h"
-#include "knobs.h"
-#include "runner.h"
+#include "bench/sysinfo.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
+#include "bench/knobs.h"
+#include "bench/nodes.h"
+#include "bench/runner.h"
 
 #include <dirent.h>
 #include <stdlib.h>

@@ -6,10 +6,10 @@
  * order. Each case is a word list parsed by the one option table, so a
  * matrix case means what the same words mean on the shell.
  */
-#include "upstream.h"
-#include "diag.h"
-#include "hugetlb.h"
-#include "knobs.h"
+#include "bench/upstream.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
+#include "bench/knobs.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "options.h"
+#include "bench/options.h"
 
 /* One case from the command line: its options and the words they came from. */
 struct cli_case {

@@ -17,9 +17,9 @@
  * ksmd has dropped them from its trees (ksm_merging_pages back to 0), so
  * each repeat merges the whole range from scratch.
  */
-#include "workload.h"
-#include "diag.h"
-#include "knobs.h"
+#include "bench/workload.h"
+#include "lib/diag.h"
+#include "bench/knobs.h"
 
 #include <errno.h>
 #include <stdlib.h>

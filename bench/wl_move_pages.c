@@ -9,10 +9,10 @@
  * directly keeps the errno handling ours, and libnuma's view of the nodes
  * is wrong in init mode: nodes.h).
  */
-#include "workload.h"
-#include "diag.h"
-#include "hugetlb.h"
-#include "nodes.h"
+#include "bench/workload.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
+#include "bench/nodes.h"
 
 #include <errno.h>
 #include <linux/mempolicy.h>

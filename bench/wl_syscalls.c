@@ -21,8 +21,8 @@
  *
  * Each repeat covers the whole range in calls of -n pages.
  */
-#include "workload.h"
-#include "diag.h"
+#include "bench/workload.h"
+#include "lib/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,8 +6,8 @@
  * (AnonHugePages of the range's VMA in /proc/self/smaps), times the one
  * write() with CLOCK_MONOTONIC, and checks that none is left.
  */
-#include "workload.h"
-#include "diag.h"
+#include "bench/workload.h"
+#include "lib/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,9 +7,11 @@
  * private (the default), shared (-S, shmem) or hugetlb (-H, --hugetlb-size);
  * -t / -T pick THP or base pages.
  */
-#include "workload.h"
-#include "diag.h"
-#include "hugetlb.h"
+#include "bench/workload.h"
+#include "lib/diag.h"
+#include "bench/hugetlb.h"
+#include "bench/range.h"
+#include "bench/runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,27 +27,28 @@
 
 static const struct workload table[] = {
 	{ "gup_test", "the kernel's get loop (gup_test get_delta_usec)", "the kernel's put loop (put_delta_usec)",
-	  "ktime in the kernel", "CONFIG_GUP_TEST and debugfs", OC_GUP | OC_NPAGES | MEM, 1, 1, NULL, NULL, NULL },
+	  "ktime in the kernel", "CONFIG_GUP_TEST and debugfs", OC_GUP | OC_NPAGES | MEM, 1, 1, NULL, NULL, NULL,
+	  run_case, 0, 0.004 },
 	{ "move_pages_query", "move_pages(2) with nodes NULL over the range, -n pages per call", NULL, MONO,
-	  "CONFIG_NUMA and CONFIG_MIGRATION", OC_NPAGES | MEM, 1, 1, mp_setup, mp_query, mp_teardown },
+	  "CONFIG_NUMA and CONFIG_MIGRATION", OC_NPAGES | MEM, 1, 1, mp_setup, mp_query, mp_teardown, NULL, 0, 0.02 },
 	{ "move_pages_migrate", "move_pages(2) of the range to the other of two NUMA nodes, -n pages per call",
 	  NULL, MONO, "CONFIG_NUMA, CONFIG_MIGRATION and two memory nodes", OC_NPAGES | MEM, 1, 2,
-	  mp_migrate_setup, mp_migrate, mp_teardown },
+	  mp_migrate_setup, mp_migrate, mp_teardown, NULL, 2, 0.1 },
 	{ "ksm_merge", "ksmd merging the range (madvise(MADV_MERGEABLE) until ksm_merging_pages counts it all)",
 	  NULL, "CLOCK_MONOTONIC, ksm_merging_pages polled every ms", "CONFIG_KSM", OC_THP, 1, 1, ksm_setup, ksm_merge,
-	  ksm_teardown },
+	  ksm_teardown, NULL, 0, 0.5 },
 	{ "ksm_unmerge", "madvise(MADV_UNMERGEABLE) of the merged range", NULL, MONO, "CONFIG_KSM", OC_THP, 1, 1,
-	  ksm_setup, ksm_unmerge, ksm_teardown },
+	  ksm_setup, ksm_unmerge, ksm_teardown, NULL, 0, 0.5 },
 	{ "thp_split", "the write of '<pid>,0x<start>,0x<end>' to debugfs split_huge_pages", NULL, MONO,
-	  "CONFIG_TRANSPARENT_HUGEPAGE and debugfs", OC_THP, 1, 1, split_setup, split_run, split_teardown },
+	  "CONFIG_TRANSPARENT_HUGEPAGE and debugfs", OC_THP, 1, 1, split_setup, split_run, split_teardown, NULL, 0, 0.05 },
 	{ "io_uring_register", "IORING_REGISTER_BUFFERS of the range, -n pages per buffer",
 	  "IORING_UNREGISTER_BUFFERS", MONO, "CONFIG_IO_URING (and kernel.io_uring_disabled=0)", OC_NPAGES | MEM,
-	  0, 1, uring_setup, uring_register, uring_teardown },
+	  0, 1, uring_setup, uring_register, uring_teardown, NULL, 0, 0.01 },
 	{ "odirect_read", "O_DIRECT pread(2)s into the range, -n pages each, from --source (default /dev/ram0)", NULL,
 	  MONO, "O_DIRECT on the source (a block device: CONFIG_BLK_DEV_RAM for /dev/ram0)", OC_NPAGES | MEM | OC_SOURCE,
-	  1, 1, odirect_setup, odirect_read, odirect_teardown },
+	  1, 1, odirect_setup, odirect_read, odirect_teardown, NULL, 0, 0.05 },
 	{ "process_vm_readv", "process_vm_readv(2) of the range from our own pid, -n pages per call", NULL, MONO,
-	  "CONFIG_CROSS_MEMORY_ATTACH", OC_NPAGES | MEM, 1, 1, pvm_setup, pvm_readv, pvm_teardown },
+	  "CONFIG_CROSS_MEMORY_ATTACH", OC_NPAGES | MEM, 1, 1, pvm_setup, pvm_readv, pvm_teardown, NULL, 0, 0.02 },
 };
 
 #define NR_WORKLOADS (sizeof(table) / sizeof(table[0]))
@@ -247,8 +250,8 @@ int workload_run(const struct bench_opts *o, struct case_result *r, sample_hook 
 	const struct workload *wl = o->workload;
 	struct wl_run w = { .o = o, .size = opts_size_bytes(o), .psize = (unsigned long)sysconf(_SC_PAGESIZE) };
 
-	if (!wl->repeat)
-		return run_case(o, r, hook, arg);
+	if (wl->run)
+		return wl->run(o, r, hook, arg);
 	memset(r, 0, sizeof(*r));
 	if (opts_check(o, w.psize, r->reason, sizeof(r->reason))) {
 		r->status = CASE_ERROR;

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "options.h"
-#include "runner.h"
+#include "bench/options.h"
+#include "bench/result.h"
 
 /* One run of a workload over a prepared range (the driver's state). */
 struct wl_run {
@@ -44,6 +44,12 @@ struct workload {
 	/* one repeat into s (get_us, put_us); 0, or -1 with r set */
 	int (*repeat)(struct wl_run *w, struct sample *s, struct case_result *r);
 	void (*teardown)(struct wl_run *w);
+	/* A workload that runs its whole case itself (gup_test: runner.c's
+	 * run_case, the kernel's own loop); NULL: the generic driver runs
+	 * setup, repeat and teardown. Always fills r; returns r->exit_status. */
+	int (*run)(const struct bench_opts *o, struct case_result *r, sample_hook hook, void *arg);
+	unsigned nodes;            /* NUMA memory nodes it needs (migration: 2); 0: none */
+	double tcg_s_per_mb;       /* guest seconds per MiB and repeat under TCG, generously: the harness's timeouts */
 };
 
 const struct workload *workload_default(void);
@@ -58,8 +64,8 @@ unsigned long workload_default_nr_pages(const struct workload *w);
 int workload_check(const struct bench_opts *o, char *err, size_t errlen);
 
 /*
- * Run the case o describes with its workload (gup_test: runner.c's
- * run_case). Always fills r; returns r->exit_status.
+ * Run the case o describes with its workload (its run function, or the
+ * generic driver). Always fills r; returns r->exit_status.
  */
 int workload_run(const struct bench_opts *o, struct case_result *r, sample_hook hook, void *arg);
 

@@ -3,11 +3,11 @@
  * habit); each is a thin file in harness/cmd/ that parses its options and
  * calls the module named for its concern.
  */
-#include "commands.h"
-#include "manpage.h"
-#include "options.h"
-#include "spawn.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "harness/cmd/manpage.h"
+#include "bench/options.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

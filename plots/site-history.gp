@@ -1,4 +1,4 @@
-# site-history: one case's nightly medians for the dashboard (harness/site-chart.c):
+# site-history: one case's nightly medians for the dashboard (harness/lab/site-chart.c):
 # each night's median as a point, the lowest to highest boot median as an
 # error bar, nights of a regressed segment in red, change points as dashed
 # vertical lines labelled with the change. SVG only, no script in it.

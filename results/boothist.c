@@ -5,9 +5,9 @@
  * boothist.h). The class expressions are written once here, so the refusal
  * to mix classes and the history filter can never disagree.
  */
-#include "boothist.h"
-#include "samples.h"
-#include "util.h"
+#include "results/boothist.h"
+#include "results/samples.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,8 +12,8 @@
 #ifndef GUPBENCH_BOOTHIST_H
 #define GUPBENCH_BOOTHIST_H
 
-#include "db.h"
-#include "model.h"
+#include "results/db.h"
+#include "results/model.h"
 
 #include <stdint.h>
 

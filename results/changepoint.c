@@ -7,8 +7,8 @@
  * time from the right half to the left, so a year of nights with hundreds of
  * permutations stays well under a second.
  */
-#include "changepoint.h"
-#include "stats.h"
+#include "results/changepoint.h"
+#include "lib/stats.h"
 
 #include <math.h>
 #include <stdint.h>

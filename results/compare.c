@@ -1,3 +1,4 @@
+/* long file: split pending: the comparison model, then its five output formats (docs/architecture.md) */
 /*
  * compare: BASE against NEW, case key by case key, from raw samples. Refuses
  * sides of different classes (clock, host class, architecture: boothist.c),
@@ -11,10 +12,10 @@
  * stated in every format, and so are the suspect boots (events.h: a console
  * that showed a warning, stall, oops...) behind each case's samples.
  */
-#include "compare.h"
-#include "boothist.h"
-#include "samples.h"
-#include "util.h"
+#include "results/compare.h"
+#include "results/boothist.h"
+#include "results/samples.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -35,7 +36,7 @@ const struct compare_opts compare_defaults = {
 /* One side's samples for one key: pooled, and the medians of its boots. */
 struct side_data {
 	double *v, *boot_med;
-	size_t n, cap, nboot, bcap;
+	size_t n, nboot;
 	size_t warmups, truncated;
 	int64_t *suspect;          /* its boots with samples that are suspect */
 	size_t nsuspect;
@@ -52,15 +53,6 @@ struct side_load {
 	struct suspect_set sus;    /* the side's suspect boots */
 };
 
-static void push(double **a, size_t *n, size_t *cap, double x)
-{
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 16;
-		*a = xrealloc(*a, *cap * sizeof(**a));
-	}
-	(*a)[(*n)++] = x;
-}
-
 /* A loaded case as one side's data: pooled samples, the boot medians and
  * which of the boots that gave samples are suspect. */
 static void side_of_case(const struct sample_case *c, const struct suspect_set *sus, struct side_data *d)
@@ -69,9 +61,9 @@ static void side_of_case(const struct sample_case *c, const struct suspect_set *
 		const struct sample_boot *b = &c->b[k];
 
 		for (size_t i = 0; i < b->n; i++)
-			push(&d->v, &d->n, &d->cap, b->v[i]);
+			dpush(&d->v, &d->n, b->v[i]);
 		if (b->n)
-			push(&d->boot_med, &d->nboot, &d->bcap, b->median);
+			dpush(&d->boot_med, &d->nboot, b->median);
 		if (b->n && suspect_find(sus, b->boot_id)) {
 			d->suspect = xrealloc(d->suspect, (d->nsuspect + 1) * sizeof(*d->suspect));
 			d->suspect[d->nsuspect++] = b->boot_id;

@@ -29,11 +29,11 @@
 #ifndef GUPBENCH_COMPARE_H
 #define GUPBENCH_COMPARE_H
 
-#include "db.h"
-#include "events.h"
-#include "model.h"
-#include "provenance.h"
-#include "stats.h"
+#include "results/db.h"
+#include "results/events.h"
+#include "results/model.h"
+#include "results/provenance.h"
+#include "lib/stats.h"
 
 #include <stdio.h>
 

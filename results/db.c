@@ -1,3 +1,4 @@
+/* long file: split pending: open and migrate, reference sync, row writers, the cpuinfo reader, selectors (docs/architecture.md) */
 /*
  * db: opening the result database and the few row helpers several commands
  * share. A new file gets results/schema.sql (compiled into the binary,
@@ -10,8 +11,8 @@
  * failure. The published reference results are kept in sync with
  * results/references.json on every writable open.
  */
-#include "db.h"
-#include "util.h"
+#include "results/db.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -41,12 +42,12 @@ extern const char db_schema_sql[], db_references_json[];
 
 static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	{ db_schema_sql, 0 },
-	/* 1 -> 2: the guest clock each boot was timed with (issue 18); every
+	/* 1 -> 2: the guest clock each boot was timed with; every
 	 * older boot ran on the host's wall clock. */
 	{ "ALTER TABLE boots ADD COLUMN clock TEXT NOT NULL DEFAULT 'wall'"
 	  " CHECK (clock IN ('wall', 'icount'))", 0 },
-	/* 2 -> 3, "console event kinds" (issue 12): events.kind also takes what
-	 * the wider console classifier finds (harness/console.c); SQLite cannot
+	/* 2 -> 3, "console event kinds": events.kind also takes what
+	 * the wider console classifier finds (harness/guest/console.c); SQLite cannot
 	 * alter a CHECK, so the table is rebuilt with its rows and index. The
 	 * list is results/events.c's event_kinds[] (test_events checks). */
 	{ "CREATE TABLE events_v3 ("
@@ -66,7 +67,7 @@ static const struct migration migrations[DB_SCHEMA_VERSION] = {
 	/* 3 -> 4: the vCPUs QEMU gave each boot (-smp); NULL for older boots
 	 * and imports, where nobody recorded it. */
 	{ "ALTER TABLE boots ADD COLUMN vcpus INTEGER CHECK (vcpus >= 1)", 0 },
-	/* 4 -> 5, "one build, one identity" (issue 26): a kernels row is one
+	/* 4 -> 5, "one build, one identity": a kernels row is one
 	 * build (name and cache key), a name that moves gets a new row and the
 	 * old build's rows stay. Version 4 rewrote a name's one row in place, so
 	 * a boot that started before its row's build was made, or whose guest
@@ -789,23 +790,6 @@ static long long count_of(sqlite3 *db, const char *sql, const char *arg)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
-}
-
-char *db_selector_arches(sqlite3 *db, const struct db_selector *s)
-{
-	char *sql = xasprintf("SELECT group_concat(a, ', ') FROM (SELECT DISTINCT coalesce(k.arch, '?') AS a "
-			      "FROM boots b JOIN kernels k ON k.id = b.kernel_id WHERE b.id IN (%s) ORDER BY a)", s->sql);
-	sqlite3_stmt *st = prepare(db, sql, "read the kernels' arch");
-	char *out = NULL;
-
-	free(sql);
-	if (!st)
-		return NULL;
-	sqlite3_bind_text(st, 1, s->text, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		out = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return out ? out : xstrdup("");
 }
 
 #define NAME_BUILD_SQL "SELECT max(k.id) FROM kernels k WHERE k.name = ?1" \

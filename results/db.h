@@ -33,7 +33,7 @@ int db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);
 
 /* The kernels row of this build under this name (name and the cache key of
- * the kernel cache entry's metadata JSON text, see harness/kcache.h; NULL
+ * the kernel cache entry's metadata JSON text, see harness/kernel/kcache.h; NULL
  * meta allowed for imports), inserted when new; an existing row is never
  * rewritten, so a name that moved gets a second row. Returns row id. */
 int64_t db_kernel_upsert(sqlite3 *db, const char *name, const char *meta_json);
@@ -71,9 +71,6 @@ struct db_selector {
 	int kind;           /* 0 kernel, 1 label, 2 run id */
 };
 int db_resolve_selector(sqlite3 *db, const char *arg, struct db_selector *out);
-/* The distinct arches of the kernels behind a selector's boots ("arm64",
- * "arm64, x86_64"; "?" for a kernel without one), malloc'd; NULL on error. */
-char *db_selector_arches(sqlite3 *db, const struct db_selector *s);
 void db_selector_free(struct db_selector *s);
 
 #endif

@@ -1,11 +1,11 @@
 /*
  * events: the event kinds table and the suspect-boot loader (see events.h).
  * The kinds here, the CHECK in the schema (results/schema.sql and its
- * migrations in db.c) and the console marker table (harness/console.c) name
+ * migrations in db.c) and the console marker table (harness/guest/console.c) name
  * the same kinds; tests/unit/test_events.c holds them together.
  */
-#include "events.h"
-#include "util.h"
+#include "results/events.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,10 +2,10 @@
  * housekeeping: listing, export, merge and checks of a result database
  * (see housekeeping.h). Each merge step and each check is one row of a table.
  */
-#include "housekeeping.h"
-#include "db.h"
-#include "ingest.h"
-#include "util.h"
+#include "results/housekeeping.h"
+#include "results/db.h"
+#include "results/ingest.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* long file: split pending: the stream parser (used by boot and qemu too), then the SQL that stores it (docs/architecture.md) */
 /*
  * ingest: a bench results stream (gupbench-stream-1, bench/PROTOCOL.md) or a
  * bench --json document (gupbench-result-1) into the database. The whole
@@ -11,11 +12,11 @@
  * the same stream ingested twice is stored once. Parsing and storing in one pass
  * keeps memory flat whatever the number of samples.
  */
-#include "ingest.h"
-#include "workload.h"
-#include "db.h"
-#include "options.h"
-#include "util.h"
+#include "results/ingest.h"
+#include "bench/workload.h"
+#include "results/db.h"
+#include "bench/options.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <stdarg.h>

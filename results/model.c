@@ -4,8 +4,8 @@
  * the unit). Log medians throughout, so the threshold and the interval are
  * symmetric on a log scale and a ratio is exp() of a difference.
  */
-#include "model.h"
-#include "stats.h"
+#include "results/model.h"
+#include "lib/stats.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /*
  * nights: nightly stream queries (see nights.h).
  */
-#include "nights.h"
-#include "util.h"
+#include "results/nights.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 

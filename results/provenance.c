@@ -3,8 +3,8 @@
  * The patches' hashes come from the cache metadata kept in kernels.meta
  * (series.patch_sha256); the other fields are the kernels table's columns.
  */
-#include "provenance.h"
-#include "util.h"
+#include "results/provenance.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /*
  * references: the reference_results lookup (see references.h).
  */
-#include "references.h"
-#include "util.h"
+#include "results/references.h"
+#include "lib/util.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /*
  * runs: run lookups for `gupharness run` (see runs.h).
  */
-#include "runs.h"
-#include "util.h"
+#include "results/runs.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>

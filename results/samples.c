@@ -3,10 +3,10 @@
  * query ordered by case key, boot and repeat; rows fold into cases and
  * boots as they arrive.
  */
-#include "samples.h"
-#include "provenance.h"
-#include "stats.h"
-#include "util.h"
+#include "results/samples.h"
+#include "results/provenance.h"
+#include "lib/stats.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,14 +41,6 @@ static char *col_str(sqlite3_stmt *st, int i)
 static long long col_int(sqlite3_stmt *st, int i, long long dflt)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
-}
-
-static void push(double **a, size_t *n, double x)
-{
-	/* capacity: 16, then doubled each time n reaches a power of two */
-	if (*n == 0 || (*n >= 16 && !(*n & (*n - 1))))
-		*a = xrealloc(*a, (*n ? 2 * *n : 16) * sizeof(**a));
-	(*a)[(*n)++] = x;
 }
 
 static struct sample_case *new_case(struct sample_set *s, sqlite3_stmt *st)
@@ -107,11 +99,11 @@ static void add_row(struct sample_set *s, sqlite3_stmt *st)
 	if (sqlite3_column_int(st, COL_WARMUP)) {
 		b->warmups++;
 		if (!truncated)
-			push(&b->w, &b->nw, v);
+			dpush(&b->w, &b->nw, v);
 	} else if (truncated) {
 		b->truncated++;
 	} else {
-		push(&b->v, &b->n, v);
+		dpush(&b->v, &b->n, v);
 	}
 }
 
@@ -200,4 +192,13 @@ void samples_selection_names(sqlite3 *db, const char *boots_sql, const char *bin
 		*accels = col_str(st, 1);
 	}
 	sqlite3_finalize(st);
+}
+
+/* An option setter (lib/opt.h) for a sample metric: get or put. */
+int opt_set_metric(void *dst, const char *v)
+{
+	if (!sample_metric_find(v))
+		return -1;
+	*(const char **)dst = v;
+	return 0;
 }

@@ -65,4 +65,7 @@ void sample_set_free(struct sample_set *s);
  * (for chart titles); malloc'd, NULL when the boots name none. */
 void samples_selection_names(sqlite3 *db, const char *boots_sql, const char *bind, char **kernels, char **accels);
 
+/* The option setter for --metric (lib/opt.h): v must name a sample metric. */
+int opt_set_metric(void *dst, const char *v);
+
 #endif

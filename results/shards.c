@@ -3,8 +3,8 @@
  * shard's database: which case ids its complete runs stored for one source
  * and matrix (see shards.h).
  */
-#include "shards.h"
-#include "util.h"
+#include "results/shards.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 

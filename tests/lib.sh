@@ -1,12 +1,13 @@
 # tests/lib.sh: helpers for the shell tests (fault injection, end-to-end).
-# Each test declares its plan first (`plan N` prints "1..N"), then prints
+# Each test declares its plan first (`plan N` prints the TAP version line
+# and "1..N"), then prints
 # one TAP line per check; tap_done fails the test when a check failed or when
 # the number run differs from the plan. Sourced, never run.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GUPHARNESS=$ROOT/harness/gupharness
 GUPBENCH=$ROOT/bench/gupbench
 # kernel names a test makes go to a namespace of their own over the shared
-# cache (harness/kcache.h), never into the user's 'kernel list': run-all.sh's
+# cache (harness/kernel/kcache.h), never into the user's 'kernel list': run-all.sh's
 # for the whole suite, else one for this test (removed with its scratch
 # directory); a test with a private cache (GUPBENCH_CACHE=$SCRATCH/...)
 # unsets it
@@ -20,6 +21,7 @@ TAPFAIL=0
 TAPPLAN=
 plan() {   # plan N: the number of checks this test will run, printed first
 	TAPPLAN=$1
+	echo "TAP version 13"
 	echo "1..$1"
 }
 ok() {     # ok CONDITION-STATUS DESCRIPTION

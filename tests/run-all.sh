@@ -13,7 +13,7 @@ ROOT=$PWD
 # the suite's kernel names (the prebuilt ones too) live in a namespace of
 # their own, fresh for each suite run: they share the cache's
 # content-addressed entries, so nothing is rebuilt, but never show in the
-# user's 'gupharness kernel list' nor outlive the run (issue 30)
+# user's 'gupharness kernel list' nor outlive the run
 GUPBENCH_NAMES=$(mktemp -d /tmp/gupbench-names.XXXXXX) || exit 1
 export GUPBENCH_NAMES
 trap 'rm -rf "$GUPBENCH_NAMES"' EXIT
@@ -21,6 +21,7 @@ OUT=$ROOT/tests/out
 mkdir -p "$OUT"
 passed=0 failed=0 skipped=0
 failures=()
+runner_notes=()
 
 count() {   # check one test's TAP output; $1 name, $2 file, $3 exit status
 	local p f s first plan
@@ -29,29 +30,37 @@ count() {   # check one test's TAP output; $1 name, $2 file, $3 exit status
 	f=$(grep -acE '^not ok [0-9]+' "$2")
 	first=$(grep -a -m1 -E '^(1\.\.[0-9]+$|(not )?ok )' "$2")
 	plan=${first#1..}
+	# What the runner finds wrong beyond the test's own checks is one more
+	# failure each, written into the log as a TAP comment (after the plan a
+	# test line would be unplanned) and into the summary below.
 	if [ "$plan" = "$first" ]; then
-		echo "not ok - $1 printed no plan line (1..N) before its first check" >>"$2"
+		runner_failed "$1" "$2" "printed no plan line (1..N) before its first check"
 		f=$((f + 1))
 	elif [ $((p + f)) -ne "$plan" ]; then
-		echo "not ok - $1 planned $plan checks but ran $((p + f)): a check vanished or is unplanned" >>"$2"
+		runner_failed "$1" "$2" "planned $plan checks but ran $((p + f)): a check vanished or is unplanned"
 		f=$((f + 1))
 	fi
 	if [ "$3" -eq 124 ] || [ "$3" -eq 137 ]; then
-		echo "not ok - $1 timed out after ${TEST_TIMEOUT} s" >>"$2"
+		runner_failed "$1" "$2" "timed out after ${TEST_TIMEOUT} s"
 		f=$((f + 1))
 	elif [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1   # crashed or exited non-zero without saying why: a failure
-		echo "not ok - $1 exited with status $3" >>"$2"
+		runner_failed "$1" "$2" "exited with status $3"
 	fi
 	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
 		f=1
-		echo "not ok - $1 ran no checks" >>"$2"
+		runner_failed "$1" "$2" "ran no checks"
 	fi
 	passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
 	[ "$f" -gt 0 ] && failures+=("$1 (see $2)")
 	printf '%-40s %3d passed, %d failed' "$1" "$((p - s))" "$f" >&2
 	[ "$s" -gt 0 ] && printf ', %d skipped' "$s" >&2
 	echo >&2
+}
+
+runner_failed() {   # $1 name, $2 log, $3 what the runner found wrong
+	echo "# run-all: FAILED: $1 $3" >>"$2"
+	runner_notes+=("$1 $3")
 }
 
 run_one() {  # $1 name, rest: command; killed after TEST_TIMEOUT seconds
@@ -130,6 +139,9 @@ else
 	echo "== end-to-end tests skipped (GUPBENCH_SKIP_E2E=1)" >&2
 fi
 
+for f in "${runner_notes[@]}"; do
+	echo "run-all: $f" >&2
+done
 for f in "${failures[@]}"; do
 	echo "FAILED: $f" >&2
 done

@@ -4,11 +4,12 @@
  * generated from it), fills in the defaults and hands the rest to
  * bisect_run() (bisect-run.c).
  */
-#include "bisect-report.h"
-#include "bisect-run.h"
-#include "commands.h"
-#include "opt.h"
-#include "util.h"
+#include "harness/lab/bisect-report.h"
+#include "harness/lab/bisect-run.h"
+#include "harness/cmd/commands.h"
+#include "lib/opt.h"
+#include "results/samples.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdio.h>

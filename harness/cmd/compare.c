@@ -6,11 +6,12 @@
  * 2: bad input (EXIT_USAGE), including sides of different clock modes,
  * host classes or architectures unless allowed; 7: database trouble.
  */
-#include "commands.h"
-#include "compare.h"
-#include "db.h"
-#include "opt.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "results/compare.h"
+#include "results/db.h"
+#include "lib/opt.h"
+#include "results/samples.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -92,21 +93,6 @@ static int parse(int argc, char **argv, struct cmp_args *a)
 	return 0;
 }
 
-/* Are both sides one and the same arch? Says why not. */
-static int same_arch(sqlite3 *db, const struct db_selector *base, const struct db_selector *new)
-{
-	char *ab = db_selector_arches(db, base), *an = db_selector_arches(db, new);
-	/* a side with kernels of unknown arch (bare-metal imports) is not refused */
-	int same = ab && an && (!strcmp(ab, an) || !*ab || !*an || strchr(ab, '?') || strchr(an, '?'));
-
-	if (!same)
-		error("%s is %s, %s is %s: comparing across architectures measures the arch; "
-		      "add --cross-arch to do it anyway", base->describe, ab ? ab : "?", new->describe, an ? an : "?");
-	free(ab);
-	free(an);
-	return same;
-}
-
 int cmd_compare(int argc, char **argv)
 {
 	struct cmp_args a = {
@@ -136,17 +122,12 @@ int cmd_compare(int argc, char **argv)
 		db_close(db);
 		return EXIT_USAGE;
 	}
-	if (!a.cross_arch && !same_arch(db, &base, &new)) {
-		db_selector_free(&base);
-		db_selector_free(&new);
-		db_close(db);
-		return EXIT_USAGE;
-	}
-	/* the architecture rule here is same_arch()'s (kernels' arch, --cross-arch);
-	 * compare_run() checks clock modes and host classes */
+	/* compare_run() holds the rules: one clock mode, host class, architecture
+	 * and guest settings on both sides, unless the options allow a mix */
 	o = (struct compare_opts){ .metric = a.metric, .threshold_pct = a.threshold, .alpha = a.alpha, .fdr = a.fdr,
 				   .allow_mixed = (a.mix_clock ? CMP_MIX_CLOCK : 0u) | (a.mix_host ? CMP_MIX_HOST : 0u) |
-						  (a.mix_guest ? CMP_MIX_GUEST : 0u) | CMP_MIX_ARCH,
+						  (a.mix_guest ? CMP_MIX_GUEST : 0u) |
+						  (a.cross_arch ? CMP_MIX_ARCH : 0u),
 				   .base_arg = a.pos[0], .new_arg = a.pos[1] };
 	if ((ret = compare_run(db, &base, &new, &o, &r))) {
 		ret = ret == COMPARE_REFUSED ? EXIT_USAGE : EXIT_DB;

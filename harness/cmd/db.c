@@ -10,13 +10,13 @@
  * results/housekeeping.c; this file parses
  * the options (one opt.c table) and formats the rows results hands it.
  */
-#include "commands.h"
-#include "db.h"
-#include "housekeeping.h"
-#include "ingest.h"
-#include "opt.h"
-#include "runlock.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "results/db.h"
+#include "results/housekeeping.h"
+#include "results/ingest.h"
+#include "lib/opt.h"
+#include "harness/guest/runlock.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <jansson.h>

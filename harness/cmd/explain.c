@@ -6,10 +6,10 @@
  * beneath gup_test_ioctl (the case's measured ioctl loop, tbprof.c) with
  * the build's System.map, and prints the functions whose cost changed most.
  */
-#include "commands.h"
-#include "kcache.h"
-#include "tbprof.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "harness/kernel/kcache.h"
+#include "harness/guest/tbprof.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <stdio.h>

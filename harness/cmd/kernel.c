@@ -5,11 +5,11 @@
  * and kcache.c. Machine-readable results (the built kernel's name and key,
  * meta.json, the list) go to stdout, progress to stderr.
  */
-#include "commands.h"
-#include "kbuild.h"
-#include "kcache.h"
-#include "opt.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "harness/kernel/kbuild.h"
+#include "harness/kernel/kcache.h"
+#include "lib/opt.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <jansson.h>

@@ -4,12 +4,12 @@
  * and prints its cases (id and argv) or, with --json, the guest plan for
  * x86_64 on stdout.
  */
-#include "arch.h"
-#include "commands.h"
-#include "matrix.h"
-#include "opt.h"
-#include "spawn.h"
-#include "util.h"
+#include "harness/kernel/arch.h"
+#include "harness/cmd/commands.h"
+#include "harness/guest/matrix.h"
+#include "lib/opt.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdio.h>

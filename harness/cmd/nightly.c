@@ -3,10 +3,10 @@
  * below (the help is generated from it), checks the combinations (shards,
  * Slurm, date), and hands the options to nightly_run() (nightly.c).
  */
-#include "commands.h"
-#include "nightly.h"
-#include "opt.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "harness/lab/nightly.h"
+#include "lib/opt.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdio.h>

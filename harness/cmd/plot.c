@@ -4,11 +4,11 @@
  * kinds), checks the kind and its number of selectors, and hands the rest
  * to plot_draw() (plot.c), which prints each image's path on stdout.
  */
-#include "commands.h"
-#include "opt.h"
-#include "plot.h"
-#include "spawn.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "lib/opt.h"
+#include "harness/plot/plot.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdlib.h>

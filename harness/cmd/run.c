@@ -3,11 +3,12 @@
  * help is generated from it), checks the combinations, and hands the
  * options to run_matrix() (run.c). The exit statuses are listed in run.h.
  */
-#include "commands.h"
-#include "matrix.h"
-#include "opt.h"
-#include "run.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "harness/guest/matrix.h"
+#include "harness/guest/qemu.h"
+#include "lib/opt.h"
+#include "harness/guest/run.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -133,8 +134,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		return error("give --matrix FILE and at least one --kernel NAME (or --resume RUN)");
 	if (o->resume && (o->guest.cpus || o->guest.mem_mb || o->guest.append || o->guest.nqemu_args))
 		return error("--resume keeps the run's guest settings; drop --cpus, --memory, --append and --qemu-arg");
-	if (!strcmp(o->clock, "icount") && !strcmp(o->accel, "kvm"))
-		return error("--clock icount needs TCG; drop --accel kvm or use --clock wall");
+	/* an accelerator given by name meets the clock rule now, before anything
+	 * is stored; "auto" meets it once the probe has picked one */
+	if (strcmp(o->accel, "auto") && !qemu_pick_clock(o->clock, o->accel))
+		return -1;
 	return 0;
 }
 

@@ -4,11 +4,11 @@
  * every night of every source analysed as nightly does, written as
  * DIR/index.html and the pages under it.
  */
-#include "commands.h"
-#include "nightly.h"
-#include "opt.h"
-#include "site.h"
-#include "util.h"
+#include "harness/cmd/commands.h"
+#include "harness/lab/nightly.h"
+#include "lib/opt.h"
+#include "harness/lab/site.h"
+#include "lib/util.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 #!/bin/bash
-# bisect and kernel names (issue 26): a bisection names each step's kernel
+# bisect and kernel names: a bisection names each step's kernel
 # <tree>-<commit12>. When that name already points at another build (here
 # one built from a tarball; in life, the same commit built with another
 # compiler or default fragments), the bisection stops with status 9 and says

@@ -59,7 +59,7 @@ labels=$(sqlite3 "$DB" "SELECT count(DISTINCT label) FROM runs WHERE label GLOB 
 labelled=$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE label GLOB 'bisect-$id-[0-9a-f]*'")
 all=$(runs "$DB")
 # a step may take more boots than one (two commits with one build, the
-# fixed-again one and the good end here, pool as one build: issue 26)
+# fixed-again one and the good end here, pool as one build)
 [ "$labels" -ge 4 ] && [ "$labelled" -eq "$all" ]
 ok $? "every run is labelled bisect-<id>-<sha12> ($labels labels, $labelled of $all runs)"
 sqlite3 "$DB" "SELECT label FROM runs" | grep -q "bisect-$id-${C3:0:12}"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# clock-mode: the guest clock (issue 18) as the harness takes and stores it.
+# clock-mode: the guest clock as the harness takes and stores it.
 # db import files a stream under the clock it is told (wall by default);
 # run refuses icount under KVM and unknown modes before storing anything.
 # The QEMU side (argv, kernel command line) is covered by test_run.

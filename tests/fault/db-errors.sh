@@ -1,5 +1,5 @@
 #!/bin/bash
-# db-errors: the database's refusals (issue 5). A newer schema is refused
+# db-errors: the database's refusals. A newer schema is refused
 # naming its version; a file that is not a gupbench database is never
 # overwritten; a damaged one fails 'db check'; unknown names list the known
 # ones; a locked database waits, then says so; a bad stream stores nothing.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # db-faults: database faults are told apart and nothing is written into a
-# damaged file (issue 12). 'db import' exits 2 for bad input, 7 for a
+# damaged file. 'db import' exits 2 for bad input, 7 for a
 # damaged database, 8 for a full disk; 'db merge' refuses to merge a file
 # into itself at once; a database on a read-only mount (no -shm can be made)
 # is still readable by list, compare and export; writers that create one

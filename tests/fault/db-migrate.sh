@@ -2,8 +2,7 @@
 # db-migrate: a database written by an older gupharness (schema version 2,
 # tests/fixtures/db-schema-v2.sql: a run with a panic event) is migrated to
 # version 5 on its first read-write open (3: events.kind takes the console
-# kinds, issue 12; 4: boots.vcpus, issue 15; 5: a kernels row per build,
-# issue 26): before that, read-only commands refuse it naming the
+# kinds; 4: boots.vcpus; 5: a kernels row per build): before that, read-only commands refuse it naming the
 # version; after, every old row is there, the new kinds are accepted and
 # unknown ones still refused, the file passes its checks, and its schema is
 # exactly that of a database made new by this gupharness. Kernel 'good' is

@@ -1,21 +1,19 @@
 #!/bin/bash
-# Kernel names (issue 26): a name is an alias for one build. Building other
+# Kernel names: a name is an alias for one build. Building other
 # content (a series, a changed fragment) under a name that points at another
 # build is refused with status 9 and one error line naming both builds, what
 # differs and --replace, and changes nothing; the same content under the same
 # name stays a cache hit; --replace moves the name, and the runs stored under
 # it keep the build they ran (a second kernels row, the first untouched).
 # A namespace of names of its own (GUPBENCH_NAMES, as the test suite sets
-# it, issue 30) shares the entries but not the names, and its 'kernel rm'
+# it) shares the entries but not the names, and its 'kernel rm'
 # leaves the shared entry. On the fake tree of tests/fault/kernel-fakes.bash, runs through the
 # fault-injection fake QEMU.
 . "$(dirname "$0")/../lib.sh"
 plan 18
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
-export GUPBENCH_QEMU=$ROOT/tests/fault/fake-qemu-for-fault-injection.bash GUPBENCH_QUIET=1
-H=$GUPHARNESS
-echo '{ "name": "names", "repeats": 1, "axes": { "cmd": "L" } }' >"$SCRATCH/m.json"
+fake_run_setup names
 target() { readlink "$GUPBENCH_CACHE/names/$1"; }
 
 kbuild --config "$FRAG" --name X

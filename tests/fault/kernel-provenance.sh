@@ -2,7 +2,7 @@
 # Kernel provenance: what the kernel cache records about an entry (source
 # identity, series name and hash, final config hash, compiler, arch) is what
 # the database stores for that kernel and what `db list`, compare's report,
-# Markdown and JSON show (issue 12, item 2). First an
+# Markdown and JSON show. First an
 # entry built here by the real build code (on the fake tree of
 # kernel-fakes.bash, with a series), then a real kernel from the shared cache
 # when `make demo` has built one. Both are registered by `gupharness run`
@@ -11,9 +11,7 @@
 plan 14
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
-export GUPBENCH_QEMU=$ROOT/tests/fault/fake-qemu-for-fault-injection.bash GUPBENCH_QUIET=1
-H=$GUPHARNESS
-echo '{ "name": "prov", "repeats": 1, "axes": { "cmd": "L" } }' >"$SCRATCH/m.json"
+fake_run_setup prov
 
 make_series "$SCRATCH/series/p" $'--- a/mm/gup.c\n+++ b/mm/gup.c\n@@ -1,4 +1,5 @@\n line one\n+patched\n line two\n line three\n line four\n'
 kbuild --config "$FRAG" --series "$SCRATCH/series/p"

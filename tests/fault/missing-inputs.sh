@@ -1,6 +1,6 @@
 #!/bin/bash
 # missing-inputs: a named input file that is not there is bad input, the
-# same status whichever command reads it (issue 12: a missing matrix gave 3
+# same status whichever command reads it (a missing matrix gave 3
 # from `matrix show` but 2 from `run`, a missing --source 3, a missing
 # series 5; a missing --config fragment still gave 3): status 2 and one line
 # naming the file, and a run that cannot read its matrix touches no database.

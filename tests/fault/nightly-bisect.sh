@@ -36,7 +36,7 @@ SLOW=$(g rev-parse HEAD)
 echo "/* a comment */" >>"$REPO/mm/gup.c" && commit "mm/gup: a comment"
 night 2026-01-02
 # two nights are too few for a change point, but the fake guest's samples
-# are exact (the icount clock): tonight against night one decides (issue 26)
+# are exact (the icount clock): tonight against night one decides
 ok $((ST != 1)) "night two exits 1: its icount comparison with night one regressed (got $ST)"
 grep -q "regressed on '-L -m 128 -n 1': bisecting" "$SCRATCH/err"
 ok $? "but its comparison with night one regressed, which starts the bisection"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# nightly: one build, one identity (issue 26). Three nights of one config on
+# nightly: one build, one identity. Three nights of one config on
 # one tarball, then the same config with a patch series added for the fourth
 # and fifth nights; the series makes the case 10% slower (the fault-injection
 # fake QEMU reports the fake_get_us= it finds in the kernel, every sample

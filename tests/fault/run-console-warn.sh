@@ -1,6 +1,6 @@
 #!/bin/bash
-# A guest whose kernel warns and stalls but finishes its cases (issue 12,
-# item 9): the boot is complete and its samples are stored; the console's
+# A guest whose kernel warns and stalls but finishes its cases: the
+# boot is complete and its samples are stored; the console's
 # WARNING and RCU stall are events of kinds warning and rcu_stall with
 # their console lines (the warning's call trace is part of it, not an
 # event of its own); the run exits 0 (the kernel went on); and compare, in

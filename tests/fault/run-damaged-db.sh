@@ -1,5 +1,5 @@
 #!/bin/bash
-# `gupharness run` on a database damaged mid-file (issue 12, item 4): the
+# `gupharness run` on a database damaged mid-file: the
 # integrity check runs before anything boots, so the run exits 7 naming the
 # file and the fix, starts no guest, makes no run directory, does not
 # suggest --resume (which could not work), and leaves every byte as it was.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# `gupharness run --cpus --memory --append --qemu-arg` (issue 15): the
+# `gupharness run --cpus --memory --append --qemu-arg`: the
 # user's settings reach the exact QEMU command (kept as qemu-cmd) over the
 # plan's, are recorded with the run, come back on --resume, and bad ones
 # are refused before anything is stored. The vCPU count: the plan's most

@@ -1,12 +1,12 @@
 /*
  * fuzz_console: libFuzzer target for the kernel console classifier
- * (harness/console.c), which reads what a guest printed: any bytes, NULs
+ * (harness/guest/console.c), which reads what a guest printed: any bytes, NULs
  * cut where the log would be read as a string. Every finding must point
  * into the text at the start of a line, and its excerpt and first line must
  * be readable whole.
  */
-#include "console.h"
-#include "util.h"
+#include "harness/guest/console.h"
+#include "lib/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /*
  * fuzz_matrix: libFuzzer target for the matrix parser and expander
- * (harness/matrix.c). Every accepted matrix must have cases with ids and an
+ * (harness/guest/matrix.c). Every accepted matrix must have cases with ids and an
  * argv; every rejected one must say why.
  */
-#include "matrix.h"
+#include "harness/guest/matrix.h"
 
 #include <stdint.h>
 #include <stdlib.h>

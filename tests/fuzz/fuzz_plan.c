@@ -2,7 +2,7 @@
  * fuzz_plan: libFuzzer target for the guest's plan parser (bench/plan.c),
  * which runs as PID 1 in the guest: a crash there is a kernel panic.
  */
-#include "plan.h"
+#include "bench/plan.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,13 +1,13 @@
 /*
  * fuzz_series: libFuzzer target for the patch-series loader
- * (harness/kpatch.c). The first byte picks the form: even, the rest is an
+ * (harness/kernel/kpatch.c). The first byte picks the form: even, the rest is an
  * mbox file as b4 writes it; odd, a quilt directory whose "series" file is
  * the rest up to the first NUL and whose patches "a" and "b" (names a series
  * may list) hold what follows. kpatch_load reads files, so each input is
  * written to a scratch directory in /dev/shm first.
  */
-#include "kpatch.h"
-#include "util.h"
+#include "harness/kernel/kpatch.h"
+#include "lib/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

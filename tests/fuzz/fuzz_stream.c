@@ -6,8 +6,8 @@
  * input meets the same state. Both modes run: strict (db import) and
  * allow_truncated (a guest that died).
  */
-#include "db.h"
-#include "ingest.h"
+#include "results/db.h"
+#include "results/ingest.h"
 
 #include <stdint.h>
 #include <stdio.h>

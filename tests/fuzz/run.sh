@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/fuzz/run.sh: libFuzzer on the five parsers that read what others
-# wrote: the results stream (results/ingest.c), the matrix (harness/matrix.c),
-# the guest's plan (bench/plan.c), the patch series (harness/kpatch.c) and
-# the guest's kernel console (harness/console.c).
+# wrote: the results stream (results/ingest.c), the matrix (harness/guest/matrix.c),
+# the guest's plan (bench/plan.c), the patch series (harness/kernel/kpatch.c) and
+# the guest's kernel console (harness/guest/console.c).
 # FUZZ_SECONDS per target (make check: 10, make fuzz: 120). Each target
 # starts from its seed corpus in tests/fuzz/corpus/<target>/ plus what earlier
 # runs found (tests/out/fuzz/<target>/corpus, never committed). A crash, leak,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# db-speed: the result database's speed budget (issue 5). Ingests 1,000,000
+# db-speed: the result database's speed budget. Ingests 1,000,000
 # samples (10,000 cases x 100 samples, warm-ups included) with
 # 'gupharness db import' and wants < 5 s; compares two runs of 10,000 cases
 # each and wants < 2 s; reports the database size per million samples.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # stats-sim: the simulation benchmark of compare's statistics on the wall
-# clock (issues 18 and 25; docs/statistics.md has the model and the table).
+# clock (docs/statistics.md has the model and the table).
 # Synthetic boots with two-level lognormal noise (tests/perf/gen-boots.c: a
 # boot-to-boot sd per side, 5% between repeats inside a boot, 10 repeats
 # after 2 warm-ups, 20 cases) go through the real 'gupharness db import'

@@ -14,7 +14,7 @@
 #   ingest     host: `gupharness db import` of the boot's stream, fresh DB
 # Ratios within the run are what to read: the host is shared and noisy.
 # OVERHEAD_KEEP=FILE keeps the stamped stream (host time, tab, record).
-# The check that can fail on a slow host is the target of issue 15:
+# The check that can fail on a slow host is the overhead target:
 # gupbench's time <= 2.5 x the kernel's summed get+put + one boot (host
 # wall under --clock wall; under icount the guest clock, see below).
 #   tests/perf/vmtests-overhead.sh [icount|wall] [KERNEL] [MATRIX]

@@ -1,6 +1,6 @@
 /*
- * tap: the unit tests' tiny TAP producer. tap_plan(N) prints the plan line
- * "1..N" first, as TAP and kselftest want; each check prints "ok N - what" or
+ * tap: the unit tests' tiny TAP producer. tap_plan(N) prints the version
+ * line ("TAP version 13") and the plan line "1..N" first, as TAP and kselftest want; each check prints "ok N - what" or
  * "not ok N - what"; tap_done() fails the program when a check failed or when
  * the number of checks run differs from the plan (a check that vanished, or
  * one added without the plan). tests/run-all.sh verifies the same again from
@@ -19,7 +19,7 @@ static int tap_n, tap_failed, tap_planned = -1;
 static inline void tap_plan(int n)
 {
 	tap_planned = n;
-	printf("1..%d\n", n);
+	printf("TAP version 13\n1..%d\n", n);
 	fflush(stdout);
 }
 

@@ -2,10 +2,10 @@
  * test_bench_alloc: the bench's growing buffers (plan reading, selftest
  * output, samples) grow through xrealloc, which must never hand back
  * NULL: a realloc that fails ends the bench with one line and EXIT_FAIL
- * instead of a NULL dereference later (issue 12). Checked in a child with
+ * instead of a NULL dereference later. Checked in a child with
  * an impossible size; under ASan the allocator returns NULL for it too.
  */
-#include "diag.h"
+#include "lib/diag.h"
 #include "tap.h"
 
 #include <stdint.h>

@@ -6,9 +6,9 @@
  * worker thread ran on (thread_cpus).
  */
 #include "tap.h"
-#include "emit.h"
-#include "initmode.h"
-#include "selftest.h"
+#include "bench/emit.h"
+#include "bench/initmode.h"
+#include "bench/selftest.h"
 
 #include <stdlib.h>
 

@@ -4,7 +4,7 @@
  * must exit 2, plan-case scope and the canonical key.
  */
 #include "tap.h"
-#include "options.h"
+#include "bench/options.h"
 
 static int parse(struct bench_opts *o, enum opts_scope scope, char *err, int argc, char **argv)
 {

@@ -3,7 +3,7 @@
  * syntax errors with line and column, and each validation rule.
  */
 #include "tap.h"
-#include "plan.h"
+#include "bench/plan.h"
 
 static int try(const char *text, char *err)
 {

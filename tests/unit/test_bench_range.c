@@ -6,8 +6,8 @@
  * page flags come from /proc/kpageflags (root).
  */
 #include "tap.h"
-#include "emit.h"
-#include "range.h"
+#include "bench/emit.h"
+#include "bench/range.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,8 +6,8 @@
  * the 144-case matrix without.
  */
 #include "tap.h"
-#include "ktap.h"
-#include "upstream.h"
+#include "bench/ktap.h"
+#include "bench/upstream.h"
 
 #include <stdlib.h>
 

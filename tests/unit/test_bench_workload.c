@@ -7,9 +7,9 @@
  * CONFIG_CROSS_MEMORY_ATTACH has): warm-ups flagged, every sample kept.
  */
 #include "tap.h"
-#include "emit.h"
-#include "nodes.h"
-#include "workload.h"
+#include "bench/emit.h"
+#include "bench/nodes.h"
+#include "bench/workload.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -7,9 +7,9 @@
  * answer without measuring a step twice; a damaged state is refused; a
  * contradicting mark is refused; the decision table from two comparisons.
  */
-#include "bisect.h"
+#include "harness/lab/bisect.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,13 +1,13 @@
 /*
- * test_boothist: the model's history groups boots by build, never by name
- * (issue 26). One name X covered two builds (a moved name: two kernels rows,
+ * test_boothist: the model's history groups boots by build, never by name.
+ * One name X covered two builds (a moved name: two kernels rows,
  * two cache keys), two boots each, plus one run whose build schema 4 lost
  * (a row of build 'unknown'); the case's history must hold three groups:
  * the two builds and the unknown one (the unknown boot alone, as a single),
  * and its within-build sum of squares must not see the step between builds.
  */
-#include "boothist.h"
-#include "db.h"
+#include "results/boothist.h"
+#include "results/db.h"
 #include "tap.h"
 
 #include <math.h>

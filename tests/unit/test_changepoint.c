@@ -5,7 +5,7 @@
  * exact permutation p of a tiny series, the minimum history, per-key seeds
  * and cp_history's per-point values.
  */
-#include "changepoint.h"
+#include "results/changepoint.h"
 #include "tap.h"
 
 #include <stdint.h>

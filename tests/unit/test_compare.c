@@ -9,10 +9,10 @@
  * writes, and no sink shows an interval beyond the threshold beside a
  * verdict other than regressed/improved.
  */
-#include "compare.h"
-#include "ingest.h"
+#include "results/compare.h"
+#include "results/ingest.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <stdlib.h>

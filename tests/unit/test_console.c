@@ -1,5 +1,5 @@
 /*
- * test_console: the kernel console classifier (harness/console.c): each
+ * test_console: the kernel console classifier (harness/guest/console.c): each
  * kind of report is found in the lines real kernels print, once per kind
  * with its first line and count; a specific marker outranks a general one
  * ("watchdog: BUG: soft lockup" is a soft lockup, not a BUG); a call trace
@@ -7,10 +7,10 @@
  * clean console finds nothing; excerpts are capped. Also: every kind the
  * table yields is an event kind the database accepts (results/events.c).
  */
-#include "console.h"
-#include "events.h"
+#include "harness/guest/console.h"
+#include "results/events.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 

@@ -5,10 +5,10 @@
  * a foreign SQLite file and a non-SQLite file are refused (in a child, since
  * db_open exits) and left byte-for-byte as they were.
  */
-#include "db.h"
+#include "results/db.h"
 #include "tap.h"
 #include "testdb.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <sys/wait.h>

@@ -5,11 +5,11 @@
  * suspect-boot loader finds exactly the boots with console events, with
  * their kinds in order, and none of the others.
  */
-#include "db.h"
-#include "events.h"
+#include "results/db.h"
+#include "results/events.h"
 #include "tap.h"
 #include "testdb.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -5,11 +5,11 @@
  * stores nothing; a truncated stream is refused unless the caller allows
  * it, and then keeps only whole case records; the --json document works.
  */
-#include "db.h"
-#include "ingest.h"
+#include "results/db.h"
+#include "results/ingest.h"
 #include "tap.h"
 #include "testdb.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -3,9 +3,9 @@
  * newc reader written here from the format's definition: magic, 13 hex
  * fields, name and data each padded to four bytes, the trailer last.
  */
-#include "initramfs.h"
+#include "harness/guest/initramfs.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -5,8 +5,8 @@
  * no other name uses it, and the request memo maps to live entries only.
  * Works in a scratch GUPBENCH_CACHE under /tmp.
  */
-#include "kcache.h"
-#include "util.h"
+#include "harness/kernel/kcache.h"
+#include "lib/util.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * trap of tinyconfig), including "is not set" requests and numeric values,
  * and the portable fragment's options that a kernel does not have.
  */
-#include "kconfig.h"
+#include "harness/kernel/kconfig.h"
 #include "tap.h"
 
 #include <stdio.h>

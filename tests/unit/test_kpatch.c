@@ -6,9 +6,9 @@
  * a fake git that answers any id, since no mainline clone is at hand).
  * Series and repositories are written to a scratch directory under /tmp.
  */
-#include "kpatch.h"
-#include "spawn.h"
-#include "util.h"
+#include "harness/kernel/kpatch.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
 #include "tap.h"
 
 #include <stdlib.h>

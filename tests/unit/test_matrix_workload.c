@@ -6,9 +6,9 @@
  * copies of its hugetlb range, with 1G pages RAM enough for node 0 to get one; the presets folio-walk.json and
  * stock-kernel.json expand as documented.
  */
-#include "matrix.h"
+#include "harness/guest/matrix.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <jansson.h>
 #include <stdlib.h>

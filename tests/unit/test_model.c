@@ -12,8 +12,8 @@
  * interval beyond the threshold beside anything but regressed/improved)
  * and the boots-needed advice.
  */
-#include "model.h"
-#include "stats.h"
+#include "results/model.h"
+#include "lib/stats.h"
 #include "tap.h"
 
 #include <math.h>

@@ -1,11 +1,11 @@
 /*
- * test_plot: the pure pieces of harness/plot.c. Ratio labels (the words a
+ * test_plot: the pure pieces of harness/plot/plot.c. Ratio labels (the words a
  * reader takes from a chart), time labels, file-name sanitising, and the
  * order-statistic interval of the median against exact binomial ranks.
  */
-#include "plot.h"
-#include "stats.h"
-#include "util.h"
+#include "harness/plot/plot.h"
+#include "lib/stats.h"
+#include "lib/util.h"
 #include "tap.h"
 
 static void ratio(double b, double n, const char *want)

@@ -6,10 +6,10 @@
  * remembered for its own image only; a cleared accel/ directory probes
  * again.
  */
-#include "arch.h"
-#include "qemu.h"
+#include "harness/kernel/arch.h"
+#include "harness/guest/qemu.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,9 +6,9 @@
  * the test as a failure if anything blocks: on a one-CPU host the client
  * never connects, and the server thread must not wait in accept() forever.
  */
-#include "qmp.h"
+#include "harness/guest/qmp.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -2,11 +2,11 @@
  * test_run: the pure parts of `gupharness run`: shard slices, and the QEMU
  * argv and command line built from a plan's needs (accelerator, no -cpu host, 1G pages, fake NUMA).
  */
-#include "qemu.h"
-#include "run.h"
-#include "spawn.h"
+#include "harness/guest/qemu.h"
+#include "harness/guest/run.h"
+#include "lib/spawn.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
 /*
- * test_sha256: known-answer tests for the project's SHA-256 (harness/util.c),
+ * test_sha256: known-answer tests for the project's SHA-256 (lib/util.c),
  * which names every cached kernel and identifies every stored stream. The
  * vectors are FIPS 180-2's (appendix B: "abc", the 448-bit and the
  * one-million-'a' messages), the empty string, the 896-bit message of the
@@ -8,7 +8,7 @@
  * reads in several chunks.
  */
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,9 +1,9 @@
 /*
- * test_site: the dashboard's one escaping printf (harness/site-html.c):
+ * test_site: the dashboard's one escaping printf (harness/lab/site-html.c):
  * text arguments are escaped, markup in the format is not, numbers keep
  * their flags and precision, %u takes a size_t.
  */
-#include "site.h"
+#include "harness/lab/site.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -1,13 +1,13 @@
 /*
- * test_slurm: the pure parts of harness/slurm.c. The batch script is run
+ * test_slurm: the pure parts of harness/lab/slurm.c. The batch script is run
  * by /bin/sh with a task id, so its quoting is proven by what the command
  * receives, not by reading the text; sbatch --parsable output and array
  * specs are parsed and written as Slurm does.
  */
-#include "slurm.h"
-#include "spawn.h"
+#include "harness/lab/slurm.h"
+#include "lib/spawn.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <stdlib.h>
 #include <unistd.h>

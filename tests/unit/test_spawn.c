@@ -5,9 +5,9 @@
  * a child started by a process that is SIGKILLed dies with it (the test is
  * a child subreaper, so the orphan comes back to it and can be waited for).
  */
-#include "spawn.h"
+#include "lib/spawn.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <dirent.h>
 #include <errno.h>

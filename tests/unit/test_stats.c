@@ -4,7 +4,7 @@
  * empty sides, n = 1 and identical samples (the t distribution and Holm are
  * tested with the model, in test_model.c).
  */
-#include "stats.h"
+#include "lib/stats.h"
 #include "tap.h"
 
 static void test_summary(void)

@@ -5,8 +5,8 @@
  * return recognised by its return address.
  */
 #include "tap.h"
-#include "tbprof.h"
-#include "util.h"
+#include "harness/guest/tbprof.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
