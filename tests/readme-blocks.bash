@@ -105,6 +105,15 @@ readme_links() {
 			done
 	done
 }
+# readme_paths: source files README.md and docs/ name (harness/guest/boot.c,
+# tests/fault/install.sh, ...) that are not in the tree: text that drifted
+# from the code (written output under */out/ is left alone)
+readme_paths() {
+	(cd "$ROOT" && grep -rnoE '(lib|bench|results|harness|tests|plots|kernel-patches|docs)/[A-Za-z0-9_./-]+[.](c|h|sh|bash|md|json|gp|config|sql)\b' README.md docs) |
+		grep -v '/out/' | while IFS=: read -r f l p; do
+			[ -e "$ROOT/$p" ] || echo "$f:$l $p"
+		done
+}
 # docs_unindexed: pages under docs/ that no index links to; docs/README.md
 # indexes docs/*.md and each docs/DIR/README.md, which indexes its folder
 docs_unindexed() {
@@ -119,11 +128,11 @@ docs_unindexed() {
 			echo "${f#"$ROOT"/}"
 	done
 }
-# readme_structure: six checks on the whole README (markers, the set-up and
-# CI, inline commands, length, links, the docs index); the plan is
-# 6 + readme_count KIND.
+# readme_structure: seven checks on the whole README (markers, the set-up
+# and CI, inline commands, length, links, source paths named, the docs
+# index); the plan is 7 + readme_count KIND.
 readme_structure() {
-	local all=$SCRATCH/readme-cmds bad ex inl setup lines links unidx
+	local all=$SCRATCH/readme-cmds bad ex inl setup lines links paths unidx
 	readme_extract >"$all"
 	bad=$(awk -F'\t' '$1 == "BAD" { print $3 }' "$all")
 	[ -z "$bad" ]
@@ -143,6 +152,9 @@ readme_structure() {
 	links=$(readme_links | head -5 | tr '\n' ';')
 	[ -z "$links" ] && [ -n "$(grep -o '](docs/' "$README")" ]
 	ok $? "every relative link in README.md and docs/ leads to a file${links:+ (not: $links)}"
+	paths=$(readme_paths | head -5 | tr '\n' ';')
+	[ -z "$paths" ]
+	ok $? "every source file README.md and docs/ name is in the tree${paths:+ (not: $paths)}"
 	unidx=$(docs_unindexed | tr '\n' ' ')
 	[ -z "$unidx" ] && [ -s "$ROOT/docs/README.md" ]
 	ok $? "docs/README.md indexes every page under docs/${unidx:+ (not: $unidx)}"

@@ -13,7 +13,7 @@
 . "$ROOT/tests/readme-blocks.bash"
 scratch
 n=$(readme_count e2e)
-plan $((7 + n))
+plan $((8 + n))
 readme_setup
 export PATH="$WORK/harness:$WORK/bench:$PATH"   # README's PATH line (a fault block)
 readme_structure

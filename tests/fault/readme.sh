@@ -9,14 +9,15 @@
 # check`, the only exempt commands (the suite's own entry points, which a
 # test inside `make check` cannot run), and .ci/run runs `make check`;
 # every command written inline appears in a tested block; README stays
-# about 300 lines; every relative link of README and docs/ resolves, and
+# about 300 lines; every relative link of README and docs/ resolves and
+# every source file they name exists; and
 # docs/README.md indexes every page. Fails when a command exits otherwise
 # than README says (`# exits N`, else 0) or prints nothing.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/readme-blocks.bash"
 scratch
 n=$(readme_count fault)
-plan $((7 + n))
+plan $((8 + n))
 readme_setup
 readme_structure
 [ "$n" -ge 10 ]
