@@ -152,7 +152,7 @@ static void beforeafter_page(struct plot_ctx *x, struct pset *base, struct pset 
 	gnuplot_num(p, "ncases", (double)np);
 	gnuplot_num(p, "has_ref", has_ref);
 	plot_chart(x, "beforeafter", stem, title, data, dlen, p, &pbuf, &plen,
-	     (int)fmax(900, 160 + (double)np * case_slot_px(pairs, np, has_ref)), 700);
+		   (int)fmax(900, 160 + (double)np * case_slot_px(pairs, np, has_ref)), 700);
 	free(data);
 	free(stem);
 	free(title);

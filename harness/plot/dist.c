@@ -154,7 +154,7 @@ static void dist_page(struct plot_ctx *x, struct pset *sets, int nsets, const ch
 	gnuplot_num(p, "ymin", floor(fmin(lo, -5) / 5 - 1) * 5);
 	gnuplot_num(p, "ymax", ceil(fmax(hi, 5) / 5 + 1) * 5);
 	plot_chart(x, "dist", stem, title, data, dlen, p, &pbuf, &plen, (int)fmax(900, 160 + nk * 90 * (nsets + 1)),
-	     650);
+		   650);
 	free(data);
 	free(stem);
 	free(title);

@@ -250,7 +250,7 @@ static void heatmap_facet(struct plot_ctx *x, struct pset *base, struct pset *ne
 	gnuplot_num(p, "ny", (double)ny);
 	gnuplot_num(p, "cbmax", ceil(maxlog));
 	plot_chart(x, "heatmap", stem, title, data, dlen, p, &pbuf, &plen, (int)fmax(800, 250 + nx * 120),
-	     (int)fmax(560, 260 + ny * 70));
+		   (int)fmax(560, 260 + ny * 70));
 	free(data);
 	free(stem);
 	free(title);
