@@ -23,7 +23,7 @@ make -s -j"$(nproc)" all
 STAMP="demo-$(date -u +%Y%m%dT%H%M%SZ)"
 A=$STAMP/linux-6.1 B=$STAMP/linux-6.12 C=$STAMP/linux-6.12+gupbench-no-thp-batch
 # The icount clock (TCG) on every host: the figures count guest instructions,
-# the same on any host whatever its load (README "Clock modes"), so a run may
+# the same on any host whatever its load (docs/guests.md "Clock"), so a run may
 # go beside a build, and no KVM probe is needed. `gupharness run` on a KVM
 # host measures wall-clock time instead.
 RUN=(run --matrix harness/matrices/seed.json --clock icount)

@@ -540,7 +540,7 @@ static void variance_line(FILE *f, const struct compare_result *r, const char *p
 
 	if (r->icount) {
 		fprintf(f, "%sboot variance: icount noise model, boot sd of log median x = sqrt((%.2g us / x)^2 +"
-			" (%.2g%%)^2), %s; a case whose own boots of one build spread wider keeps its own\n", prefix,
+			" (%.2g%%)^2), %s; each case moderated by its own boots of one build, or its own sd where they step far beyond it\n", prefix,
 			m->a_us, 100.0 * m->r, m->icount_fitted ? "fitted by maximum likelihood over the class's"
 			" repeated boots of one build" : "the conservative default (fewer than 20 df of repeated"
 			" boots of one build in the class)");

@@ -14,9 +14,10 @@
  *     relative part r, fitted by maximum likelihood over every group of
  *     boots of one build the class holds, all cases pooled (many degrees of
  *     freedom from a few boots), or a conservative default until the
- *     database holds MODEL_ICOUNT_MIN_DF of them. A case whose own boots of
- *     one build spread wider than the model keeps its own (larger) sd. One
- *     boot per side decides.
+ *     database holds MODEL_ICOUNT_MIN_DF of them. A case's own boots of one
+ *     build moderate its sd (shrunk towards the model, as limma does); a
+ *     case whose boots step by far more than the model explains keeps its
+ *     own sd and df. One boot per side decides.
  *   - wall: three sources, each pooled across the comparison's cases:
  *     tonight's base side, tonight's new side (spread of boots within a
  *     side) and the history (boots of the class outside the comparison,
@@ -95,6 +96,7 @@ struct model_family {
 	double level;              /* two-sided miss rate of each printed interval */
 	int icount_fitted;         /* icount: a, r fitted (else the default) */
 	double a_us, r, fit_df;    /* icount noise model, and the df it was fitted with */
+	double fit_groups;         /* icount: groups of boots of one build the fit read */
 	double df_base, df_new, df_hist;   /* wall: df of each source (pooled over cases) */
 	double sd_base, sd_new, sd_hist;   /* and its pooled sd of log medians */
 	int sides_differ;          /* Welch: each side its own variance */
@@ -109,6 +111,7 @@ struct model_fit {
 	enum model_source source;
 	double d;                  /* mean log median new - base */
 	double s;                  /* boot sd of log medians used (per side, rms when they differ) */
+	int own;                   /* icount: the case steps beyond the model; its own sd and df */
 	double floor;              /* the resolution floor of s */
 	double se, df;             /* of d; df may be INFINITY */
 	double lo, hi;             /* interval of d at the family's level */

@@ -89,3 +89,14 @@ scratch() {
 	SCRATCH=$(mktemp -d /tmp/gupbench-test.XXXXXX)
 	trap 'rm -rf "$SCRATCH" ${OWN_NAMES:+"$OWN_NAMES"}' EXIT
 }
+# stock_kernel NAME: make the suite's stock kernel names (linux-6.1,
+# linux-6.12, from Debian's tarballs under /usr/src) exist in this test's
+# name namespace: a cache hit in seconds once built. Other names are the
+# caller's to provide; returns non-zero when the build fails.
+stock_kernel() {
+	case $1 in
+	linux-6.1 | linux-6.12)
+		"$GUPHARNESS" kernel build --source "/usr/src/linux-source-${1#linux-}.tar.xz" --name "$1" >/dev/null
+		;;
+	esac
+}

@@ -71,6 +71,22 @@ run_one() {  # $1 name, rest: command; killed after TEST_TIMEOUT seconds
 	count "$name" "$log" "$st"
 }
 
+# Every benchmark script in tests/perf/ runs in a short form, so none can rot
+# unseen: stats-sim and db-speed above, icount-verdicts as tests/e2e/verdicts.sh
+# (its short form, a slice of the matrix), the rest here. explain.sh runs by
+# hand (tests/perf/explain.sh says why).
+perf_short() {
+	local t name
+	TEST_TIMEOUT=900
+	for t in tests/perf/*.sh; do
+		name=$(basename "$t" .sh)
+		case $name in
+		stats-sim | db-speed | icount-verdicts | explain) continue ;;
+		esac
+		GUPBENCH_PERF_SHORT=1 run_one "perf/$name" bash "$t"
+	done
+}
+
 run_each() {  # $1 a directory under tests/, $2 the timeout: every *.sh there
 	local t
 	TEST_TIMEOUT=$2
@@ -120,9 +136,10 @@ run_each style 60
 echo "== fault-injection tests" >&2
 run_each fault 300
 
-echo "== the statistics simulation, short form (tests/perf/stats-sim.sh; the full form prints docs/statistics.md's table)" >&2
+echo "== benchmark scripts without kernels, short forms (tests/perf/stats-sim.sh, db-speed.sh; the full forms print docs' figures)" >&2
 TEST_TIMEOUT=900
 STATS_SIM_QUICK=1 run_one "perf/stats-sim" bash tests/perf/stats-sim.sh
+GUPBENCH_PERF_SHORT=1 run_one "perf/db-speed" bash tests/perf/db-speed.sh
 
 echo "== fuzz targets, briefly (make fuzz runs them longer)" >&2
 TEST_TIMEOUT=900
@@ -135,6 +152,8 @@ if [ "${GUPBENCH_SKIP_E2E:-0}" != 1 ]; then
 	echo "== end-to-end tests (real kernels in QEMU; waited $(( $(date +%s) - t0 )) s for the kernel prebuild)" >&2
 	grep -a '^prebuil' "$OUT/prebuild.log" >&2
 	run_each e2e "${GUPBENCH_E2E_TIMEOUT:-10800}"   # kernel builds from scratch included
+	echo "== benchmark scripts with kernels, short forms (GUPBENCH_PERF_SHORT=1)" >&2
+	perf_short
 else
 	echo "== end-to-end tests skipped (GUPBENCH_SKIP_E2E=1)" >&2
 fi

@@ -77,7 +77,7 @@ struct boot_hugetlb {
 struct plan_needs {
 	long mem_mb;            /* guest RAM */
 	int cpus;               /* vCPUs: the most threads of any case (1 when
-	                         * single-threaded: see README "SMP guests") */
+	                         * single-threaded: see docs/guests.md "CPUs") */
 	int numa_nodes;         /* 0: no NUMA topology asked for */
 	struct boot_hugetlb boot_huge[BOOT_HUGETLB_MAX];   /* reserved on the command line */
 	int n_boot_huge;

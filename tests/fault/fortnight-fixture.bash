@@ -1,7 +1,16 @@
 # The simulated fortnight (sourced by tests/fault/nightly-fortnight.sh and
 # tests/fault/site-browser.sh): fourteen nights of results streams under
 # nightly labels, with a step of JUMP_PCT% in STEP_CASE from the ninth night
-# on. Needs H (gupharness), STEP_CASE and QUIET_CASE set by the caller.
+# on. fortnight_setup gives the test its scratch folder, H (gupharness) and
+# the two cases: STEP_CASE, which steps, and QUIET_CASE, which never does.
+
+fortnight_setup() {
+	scratch
+	H=$GUPHARNESS
+	export GUPBENCH_QUIET=1
+	STEP_CASE="-L -m 512 -n 1024 -t"
+	QUIET_CASE="-L -m 128 -n 1024 -T"
+}
 
 # stream NIGHT JUMP_PCT: one boot's results stream on stdout; $RANDOM is
 # seeded by the caller, so the fortnight is the same every time.

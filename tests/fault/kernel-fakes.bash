@@ -12,6 +12,15 @@
 #   FAKE_BUILD_ERROR in the tree's mm/gup.c  the compile fails with an error line
 # Every invocation is logged to $FAKE_MAKE_LOG.
 
+# fake_run_setup NAME: after fake_kernel_setup, for a test that registers
+# kernels through 'gupharness run' without booting a guest: the fault-injection
+# fake QEMU, $H for the harness and a one-case matrix $SCRATCH/m.json named NAME.
+fake_run_setup() {
+	export GUPBENCH_QEMU=$ROOT/tests/fault/fake-qemu-for-fault-injection.bash GUPBENCH_QUIET=1
+	H=$GUPHARNESS
+	echo "{ \"name\": \"$1\", \"repeats\": 1, \"axes\": { \"cmd\": \"L\" } }" >"$SCRATCH/m.json"
+}
+
 fake_kernel_setup() {
 	scratch
 	export GUPBENCH_CACHE=$SCRATCH/cache GUPBENCH_NO_CCACHE=1 GUPBENCH_ROOT=$ROOT

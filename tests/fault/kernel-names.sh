@@ -13,9 +13,7 @@
 plan 18
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
-export GUPBENCH_QEMU=$ROOT/tests/fault/fake-qemu-for-fault-injection.bash GUPBENCH_QUIET=1
-H=$GUPHARNESS
-echo '{ "name": "names", "repeats": 1, "axes": { "cmd": "L" } }' >"$SCRATCH/m.json"
+fake_run_setup names
 target() { readlink "$GUPBENCH_CACHE/names/$1"; }
 
 kbuild --config "$FRAG" --name X

@@ -11,9 +11,7 @@
 plan 14
 . "$(dirname "$0")/kernel-fakes.bash"
 fake_kernel_setup
-export GUPBENCH_QEMU=$ROOT/tests/fault/fake-qemu-for-fault-injection.bash GUPBENCH_QUIET=1
-H=$GUPHARNESS
-echo '{ "name": "prov", "repeats": 1, "axes": { "cmd": "L" } }' >"$SCRATCH/m.json"
+fake_run_setup prov
 
 make_series "$SCRATCH/series/p" $'--- a/mm/gup.c\n+++ b/mm/gup.c\n@@ -1,4 +1,5 @@\n line one\n+patched\n line two\n line three\n line four\n'
 kbuild --config "$FRAG" --series "$SCRATCH/series/p"

@@ -8,14 +8,8 @@
 # names the kernel builds of tonight and the last good night.
 . "$(dirname "$0")/../lib.sh"
 plan 16
-scratch
-H=$GUPHARNESS
-export GUPBENCH_QUIET=1
-
-STEP_CASE="-L -m 512 -n 1024 -t"
-QUIET_CASE="-L -m 128 -n 1024 -T"
-
 . "$(dirname "$0")/fortnight-fixture.bash"
+fortnight_setup
 
 fortnight "$SCRATCH/step" 40
 ok $? "14 nights imported with a +40% step on night 9"

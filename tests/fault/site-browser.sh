@@ -10,12 +10,8 @@
 # The night's page is kept as a screenshot in tests/out/site-night.png.
 . "$(dirname "$0")/../lib.sh"
 plan 19
-scratch
-H=$GUPHARNESS
-export GUPBENCH_QUIET=1
-STEP_CASE="-L -m 512 -n 1024 -t"
-QUIET_CASE="-L -m 128 -n 1024 -T"
 . "$(dirname "$0")/fortnight-fixture.bash"
+fortnight_setup
 
 CHROME=(chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
 	--disable-component-update --disable-sync --disable-quic)

@@ -8,6 +8,9 @@
 # warm-ups included) and the rest, the overhead. Finally the spread of
 # each case's boot medians over the two boots of each mode. Ratios between
 # the modes are what to read: absolute figures move with the host's load.
+# GUPBENCH_PERF_SHORT=1 (the form `make check` runs, so the script cannot
+# rot unseen): the default matrix is one small case (-L -m 16 -n 512 -t, 3
+# repeats).
 #   tests/perf/clock-modes.sh [KERNEL] [MATRIX]
 #   (default linux-6.12, harness/matrices/pin-fast.json)
 . "$(dirname "$0")/../lib.sh"
@@ -16,6 +19,12 @@ scratch
 KERNEL=${1:-linux-6.12}
 MATRIX=${2:-$ROOT/harness/matrices/pin-fast.json}
 DB=$SCRATCH/c.db
+if [ "${GUPBENCH_PERF_SHORT:-0}" = 1 ] && [ -z "${2:-}" ]; then
+	MATRIX=$SCRATCH/short.json
+	echo '{ "name": "clock-modes-short", "repeats": 3, "warmup": 1,
+		"axes": { "cmd": "L", "size_mb": 16, "nr_pages": 512, "thp": "on" } }' >"$MATRIX"
+fi
+stock_kernel "$KERNEL" || { echo "not ok 1 - kernel build '$KERNEL'"; exit 1; }
 
 # rerun QEMU_CMD_FILE RESULTS: prints "boot_s cases_s" from polling the results file
 rerun() {

@@ -1,6 +1,6 @@
 #!/bin/bash
-# icount-verdicts: what one icount boot per kernel decides (issue 25;
-# docs/statistics.md). On real kernels in QEMU under the icount clock:
+# icount-verdicts: what one icount boot per kernel decides
+# (docs/statistics.md). On real kernels in QEMU under the icount clock:
 # linux-6.12 and linux-6.12 + kernel-patches/gupbench-pin-cost (a fixed cost
 # per pinned page of a FOLL_LONGTERM pin; GUP-fast never reaches it), one
 # boot each, compared with nothing else in the database (the noise model's
@@ -60,6 +60,7 @@ aafa=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved")
 aaun=$(jq '[.cases[] | select(.verdict == "unchanged")] | length' "$SCRATCH/aa.json")
 echo "# $(date -u +%F) $(uname -m), $(nproc) cores, $(basename "$MATRIX"): $n cases; 3 icount boots in $secs s"
 echo "# A/A (two boots of linux-6.12): $aafa false alarms, $aaun of $n unchanged"
+jq -r '.cases[] | select(.verdict != "unchanged") | "#   A/A, \(.verdict): \(.key) (\(.ratio)): \(.why)"' "$SCRATCH/aa.json"
 [ "$n" -gt 0 ] && [ "$aafa" -eq 0 ]
 ok $? "A/A: no false alarm ($aafa of $n cases)"
 [ "$n" -gt 0 ] && [ $((aaun * 100)) -ge $((n * 95)) ]
@@ -81,6 +82,7 @@ for v in v0 v1; do
 		$1 ~ /^-[ua] / && $2 != "unchanged" { print "#   GUP-fast, not unchanged: " $1 ": " $2 }
 		$3 <= 1.01 && $3 >= 1 / 1.01 && ($2 == "regressed" || $2 == "improved") { print "#   called " $2 ": " $1 " (" $3 ")" }' \
 		"$SCRATCH/$v.tsv"
+	jq -r '.cases[] | select(.verdict == "inconclusive") | "#   inconclusive: \(.key) (\(.ratio)): \(.why)"' "$SCRATCH/$v.json"
 	[ "$slow" -gt 0 ] && [ $((reg * 100)) -ge $((slow * 95)) ]
 	ok $? "patch, $what: regressed on >= 95% of the cases slowed by > 2% ($reg of $slow)"
 	fastch=$(awk -F'\t' '$1 ~ /^-[ua] / && ($2 == "regressed" || $2 == "improved")' "$SCRATCH/$v.tsv" | wc -l)
