@@ -5,7 +5,8 @@
  * fragment's text (the default ones kernel build adds, the config's and
  * the source's) and the compiler's version line. The final config follows
  * from those. Any of them changing makes a new night id, a new kernel name
- * (never a moved one) and a change the report names.
+ * (never a moved one) and a change the report names. The labels of a
+ * stream's nights are made and read here too.
  */
 #include "harness/lab/nightly.h"
 #include "harness/kernel/arch.h"
@@ -13,6 +14,7 @@
 #include "lib/util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,4 +120,60 @@ char *nightly_identity(const struct nightly_config *cfg, const struct nightly_so
 	sha256_hex(buf, len, hash);
 	free(buf);
 	return bad ? NULL : xasprintf("%.12s-%.8s", src_id, hash);
+}
+
+/* ---- source identity ------------------------------------------------- */
+
+/* The source identity cut to 12 characters (a git commit: the revision built); NULL on failure. */
+char *source_identity(const struct nightly_source *s)
+{
+	const struct source_ops *ops = source_ops_of(s->kind);
+	char *id;
+
+	if (s->kind == SOURCE_GIT) {
+		id = source_git_commit(s->path, s->branch);
+		if (!id)
+			error("branch '%s' vanished from git tree '%s'", s->branch, s->path);
+	} else {
+		id = ops->identity(s->path, NULL);
+		if (!id)
+			error(s->kind == SOURCE_DIR ? "cannot list source directory '%s': %s"
+						    : "cannot read tarball '%s': %s", s->path, strerror(errno));
+	}
+	if (id)
+		id[12] = '\0';
+	return id;
+}
+
+/* ---- labels ---------------------------------------------------------- */
+
+/*
+ * Split "<prefix>YYYY-MM-DD/<id>[/...]" into date and id; 0 when label is a
+ * night of this stream.
+ */
+int parse_label(const char *label, const char *prefix, char date[11], char **id)
+{
+	size_t pl = strlen(prefix), il;
+	const char *p;
+
+	if (strncmp(label, prefix, pl))
+		return -1;
+	p = label + pl;
+	if (strlen(p) < 12 || p[4] != '-' || p[7] != '-' || p[10] != '/')
+		return -1;
+	memcpy(date, p, 10);
+	date[10] = '\0';
+	p += 11;
+	il = strcspn(p, "/");
+	if (!il)
+		return -1;
+	*id = xmalloc(il + 1);
+	memcpy(*id, p, il);
+	(*id)[il] = '\0';
+	return 0;
+}
+
+char *stream_prefix(const struct nightly_config *cfg, const struct nightly_source *s)
+{
+	return xasprintf("%s/%s/", cfg->label_prefix, s->name);
 }

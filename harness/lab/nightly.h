@@ -70,6 +70,18 @@ int nightly_config_load(const char *path, struct nightly_config *cfg);
  * series, every config fragment's text and the compiler
  * (nightly-identity.c), so a night is one build. NULL after an error line. */
 char *nightly_identity(const struct nightly_config *cfg, const struct nightly_source *s, const char *src_id);
+/* The source's identity cut to 12 characters (a git commit: the revision
+ * built); NULL after an error line (nightly-identity.c). */
+char *source_identity(const struct nightly_source *s);
+/* Labels of a stream's nights, "<prefix>YYYY-MM-DD/<id>[/...]", prefix
+ * "<label_prefix>/<name>/": parse_label() is 0 when label is a night of the
+ * stream, and fills date and id (nightly-identity.c). */
+int parse_label(const char *label, const char *prefix, char date[11], char **id);
+char *stream_prefix(const struct nightly_config *cfg, const struct nightly_source *s);
+/* Build and run every source tonight (nightly-measure.c); EXIT_OK,
+ * EXIT_BUILD or EXIT_GUEST. */
+int measure_sources(const struct nightly_config *cfg, const struct nightly_opts *o, const char *db,
+		    const char *today);
 void nightly_config_free(struct nightly_config *cfg);
 
 /* A night of one stream: every run whose label names that date and source id. */
