@@ -3,7 +3,8 @@
  * database. One transaction per boot; the stream's SHA-256 (over the boot's
  * identity, when the caller gives one, and the bytes) makes a second ingest
  * of the same boot a no-op; every line is validated first, and a malformed
- * one rejects the whole stream with its line number.
+ * one rejects the whole stream with its line number. The record parser is
+ * stream.h's.
  */
 #ifndef GUPBENCH_INGEST_H
 #define GUPBENCH_INGEST_H
@@ -52,15 +53,5 @@ struct ingest_result {
 int ingest_stream(sqlite3 *db, const struct ingest_ctx *ctx, const char *buf, size_t len,
 		  int allow_truncated, struct ingest_result *res);
 void ingest_result_free(struct ingest_result *res);
-
-/*
- * The one results-stream record parser, shared by the ingest, run's live
- * watch and the KVM probe: one line (no newline) as a JSON object, or NULL
- * when it is not one (err, if given, says why; a repeated key is refused).
- * Free with json_decref().
- */
-json_t *stream_record_parse(const char *line, size_t len, json_error_t *err);
-/* The record's "type", or NULL. */
-const char *stream_record_type(const json_t *rec);
 
 #endif

@@ -11,6 +11,7 @@
 #include "harness/guest/console.h"
 #include "results/db.h"
 #include "results/ingest.h"
+#include "results/stream.h"
 #include "harness/guest/initramfs.h"
 #include "harness/guest/qemu.h"
 #include "harness/guest/qmp.h"

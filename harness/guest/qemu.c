@@ -24,7 +24,7 @@
  */
 #include "harness/guest/qemu.h"
 #include "harness/kernel/arch.h"
-#include "results/ingest.h"
+#include "results/stream.h"
 #include "harness/guest/qmp.h"
 #include "lib/spawn.h"
 #include "lib/strvec.h"

@@ -1,5 +1,6 @@
 /*
- * source: kernel source kinds and their identities (see source.h).
+ * source: kernel source kinds, their identities, and resolving the source a
+ * build names (see source.h).
  */
 #include "harness/kernel/source.h"
 #include "lib/spawn.h"
@@ -256,4 +257,67 @@ static const struct source_ops source_kinds[] = {
 const struct source_ops *source_ops_of(enum source_kind kind)
 {
 	return &source_kinds[kind];
+}
+
+int source_resolve(const char *source, const char *rev, struct source_ref *s)
+{
+	struct stat st;
+	char *id, *real;
+
+	if (!source)
+		return error("no kernel source: give --source TARBALL|DIR"), EXIT_USAGE;
+	real = realpath(source, NULL);
+	if (!real || stat(real, &st)) {
+		free(real);
+		return error("kernel source '%s' not found: give a tarball, a source directory or a git tree",
+			     source), EXIT_USAGE;
+	}
+	s->path = real;
+	if (S_ISREG(st.st_mode)) {
+		if (rev)
+			return error("--rev needs a git tree, and '%s' is a file", source), EXIT_USAGE;
+		s->ops = source_ops_of(SOURCE_TARBALL);
+		if (!(id = s->ops->identity(real, NULL)))
+			return error("cannot read tarball '%s': %m; check its permissions", real), EXIT_BUILD;
+		s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
+		free(id);
+		return 0;
+	}
+	if (rev) {
+		s->ops = source_ops_of(SOURCE_GIT);
+		if (!(id = s->ops->identity(real, rev)) || !(s->commit = source_git_commit(real, rev))) {
+			free(id);
+			return error("unknown revision '%s' in '%s': check 'git -C %s log %s'", rev, real,
+				     real, rev), EXIT_USAGE;
+		}
+		s->rev = xstrdup(rev);
+		s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
+		free(id);
+		return 0;
+	}
+	{
+		char *mk = xasprintf("%s/Makefile", real), *kb = xasprintf("%s/Kbuild", real);
+		int ok = file_exists(mk) && file_exists(kb);
+
+		free(mk);
+		free(kb);
+		if (!ok)
+			return error("'%s' is not a kernel source tree (no Makefile and Kbuild)", real), EXIT_BUILD;
+	}
+	if (!have_program("rsync"))
+		return error("'rsync' not found: it copies directory sources; apt-get install rsync"), EXIT_ENV;
+	s->ops = source_ops_of(SOURCE_DIR);
+	if (!(id = s->ops->identity(real, NULL)))
+		return error("cannot list kernel source '%s': %m", real), EXIT_BUILD;
+	s->id = xasprintf("%s-%s", s->ops->id_prefix, id);
+	free(id);
+	return 0;
+}
+
+void source_ref_free(struct source_ref *s)
+{
+	free(s->path);
+	free(s->rev);
+	free(s->commit);
+	free(s->id);
 }

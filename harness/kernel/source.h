@@ -9,7 +9,9 @@
  * directory, the SHA-256 of the sorted list of "path size mtime" of every
  * file but .git (cheap, and any edit changes an mtime); a git tree, the
  * tree object of the revision (content, not history). Also the few reads
- * of a git tree that bisect needs (status, first-parent line, ancestry).
+ * of a git tree that bisect needs (status, first-parent line, ancestry),
+ * and the resolution of a build request's --source/--rev into a kind, a
+ * path and an identity.
  */
 #ifndef GUPBENCH_SOURCE_H
 #define GUPBENCH_SOURCE_H
@@ -30,6 +32,24 @@ struct source_ops {
 };
 
 const struct source_ops *source_ops_of(enum source_kind kind);
+
+/* A source as a build request names it, resolved. */
+struct source_ref {
+	const struct source_ops *ops;
+	char *path;      /* absolute */
+	char *rev;       /* git only */
+	char *commit;    /* git only: the commit rev names */
+	char *id;        /* "<id_prefix>-<identity>": goes into the cache key */
+};
+/*
+ * Resolve source (a tarball, a kernel source directory, or with rev a git
+ * tree) into *s, which starts zeroed and is freed with source_ref_free
+ * also on failure. Returns 0, or after one "error:" line EXIT_USAGE (no
+ * such path, unknown revision, --rev on a file), EXIT_BUILD (unreadable,
+ * not a kernel tree) or EXIT_ENV (rsync, which copies directories, missing).
+ */
+int source_resolve(const char *source, const char *rev, struct source_ref *s);
+void source_ref_free(struct source_ref *s);
 
 /* The commit rev names in the git tree path (stderr kept quiet); malloc'd or NULL. */
 char *source_git_commit(const char *path, const char *rev);

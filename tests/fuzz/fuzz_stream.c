@@ -1,6 +1,7 @@
 /*
  * fuzz_stream: libFuzzer target for the results-stream ingest
- * (results/ingest.c), the parser that turns what a guest sent into rows.
+ * (results/stream.c reads and checks it, results/ingest.c stores it), the
+ * parser that turns what a guest sent into rows.
  * Each input is ingested into a database in /dev/shm inside a transaction
  * that is rolled back afterwards, so the database stays small and every
  * input meets the same state. Both modes run: strict (db import) and

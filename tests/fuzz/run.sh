@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/fuzz/run.sh: libFuzzer on the five parsers that read what others
-# wrote: the results stream (results/ingest.c), the matrix (harness/guest/matrix.c),
+# wrote: the results stream (results/stream.c, stored by ingest.c), the matrix (harness/guest/matrix.c),
 # the guest's plan (bench/plan.c), the patch series (harness/kernel/kpatch.c) and
 # the guest's kernel console (harness/guest/console.c).
 # FUZZ_SECONDS per target (make check: 10, make fuzz: 120). Each target
