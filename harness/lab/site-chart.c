@@ -2,30 +2,17 @@
  * site-chart: a case's history chart for the dashboard (site.h). Writes
  * the nightly medians, the spread of the boot medians and the change
  * points of one case into <stem>.dat and <stem>.params.gp beside the page
- * and runs gnuplot on plots/site-history.gp, giving <stem>.svg. The files
- * stay, so the chart can be redrawn by hand.
+ * and runs gnuplot on plots/site-history.gp, giving <stem>.svg, through
+ * the chart library's gnuplot.h (the same quoting, change lists and run
+ * as `plot history`). The files stay, so the chart can be redrawn by hand.
  */
 #include "harness/lab/site.h"
-#include "lib/spawn.h"
+#include "harness/plot/gnuplot.h"
 #include "lib/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-/* A gnuplot single-quoted string: quotes doubled, control characters dropped. */
-static void gp_str(FILE *f, const char *name, const char *val)
-{
-	fprintf(f, "%s = '", name);
-	for (; *val; val++) {
-		if (*val == '\'')
-			fputc('\'', f);
-		if ((unsigned char)*val >= 0x20)
-			fputc(*val, f);
-	}
-	fputs("'\n", f);
-}
 
 /* 1 when night point k lies in a segment that ended in a regression. */
 static int regressed_at(const struct nightly_case *c, size_t k)
@@ -56,24 +43,19 @@ static char *chart_params(const struct nightly_report *r, const struct nightly_s
 	FILE *f = open_memstream(&buf, &len);
 
 	s = xasprintf("%s.dat", stem);
-	gp_str(f, "datafile", s);
+	gnuplot_str(f, "datafile", s);
 	free(s);
 	s = xasprintf("%s.svg", stem);
-	gp_str(f, "outfile", s);
+	gnuplot_str(f, "outfile", s);
 	free(s);
 	s = xasprintf("%s: %s", st->src->name, c->key);
-	gp_str(f, "title", s);
+	gnuplot_str(f, "title", s);
 	free(s);
 	s = xasprintf("%s time per call, us", r->cfg->metric);
-	gp_str(f, "ylabel", s);
+	gnuplot_str(f, "ylabel", s);
 	free(s);
-	fprintf(f, "npoints = %zu\nchanges = '", c->n);
-	for (size_t k = 0; k < c->nchanges; k++)
-		fprintf(f, "%s%zu", k ? " " : "", c->changes[k].index + 1);
-	fputs("'\nchange_labels = '", f);
-	for (size_t k = 0; k < c->nchanges; k++)
-		fprintf(f, "%s%+.1f%%", k ? " " : "", c->changes[k].size_pct);
-	fputs("'\n", f);
+	gnuplot_num(f, "npoints", (double)c->n);
+	gnuplot_changes(f, c->changes, c->nchanges);
 	fclose(f);
 	return buf;
 }
@@ -95,24 +77,28 @@ int site_chart(const struct nightly_report *r, const struct nightly_stream *st, 
 {
 	char *par = xasprintf("%s.params.gp", stem), *tmpl = data_path("plots/site-history.gp");
 	char *svg = xasprintf("%s/%s.svg", dir, stem);
-	char *argv[] = { "gnuplot", par, tmpl, NULL };
-	struct spawn_opts so = { .cwd = dir, .capture = 1, .merge_stderr = 1, .timeout = 120 };
 	struct spawn_result res = { 0 };
-	struct stat sb;
 	int ret = -1;
 
 	*why = NULL;
 	if (put(dir, stem, ".dat", chart_data(st, c), why) < 0 ||
 	    put(dir, stem, ".params.gp", chart_params(r, st, c, stem), why) < 0)
 		;
-	else if (spawn_run(argv, &so, &res) < 0 || res.exec_failed)
-		*why = xstrdup("cannot run 'gnuplot'; install it with 'apt-get install gnuplot-nox'");
-	else if (res.status || res.timed_out)
-		*why = xasprintf("gnuplot failed (status %d): %.200s", res.status, res.out ? res.out : "");
-	else if (stat(svg, &sb) < 0 || !sb.st_size)
-		*why = xasprintf("gnuplot wrote no '%s'", svg);
 	else
-		ret = 0;
+		switch (gnuplot_run(dir, NULL, par, tmpl, svg, &res)) {
+		case GNUPLOT_NOT_RUN:
+			*why = xstrdup("cannot run 'gnuplot'; install it with 'apt-get install gnuplot-nox'");
+			break;
+		case GNUPLOT_FAILED:
+			*why = xasprintf("gnuplot failed (status %d): %.200s", res.status, res.out ? res.out : "");
+			break;
+		case GNUPLOT_NO_IMAGE:
+			*why = xasprintf("gnuplot wrote no '%s'", svg);
+			break;
+		case GNUPLOT_OK:
+			ret = 0;
+			break;
+		}
 	if (ret < 0)
 		warning("no dashboard chart for '%s' in '%s': %s", c->key, st->src->name, *why);
 	spawn_result_free(&res);

@@ -6,7 +6,8 @@
  * a params file of gnuplot variables into the output directory, and runs the
  * kind's template from plots/ on them once per image format. An index.md in
  * the output directory lists what was drawn and how to redraw it by hand.
- * The label functions are the pure pieces, exported for the unit tests.
+ * The label functions (cases.c) are the pure pieces, exported for the unit
+ * tests; chart.h holds what the library's files share.
  */
 #ifndef GUPBENCH_PLOT_H
 #define GUPBENCH_PLOT_H

@@ -1,5 +1,5 @@
 /*
- * test_plot: the pure pieces of harness/plot/plot.c. Ratio labels (the words a
+ * test_plot: the pure pieces of harness/plot/cases.c. Ratio labels (the words a
  * reader takes from a chart), time labels, file-name sanitising, and the
  * order-statistic interval of the median against exact binomial ranks.
  */
