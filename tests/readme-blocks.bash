@@ -24,6 +24,7 @@ readme_extract() {
 	awk '
 	function flush() { if (cmd != "") { print kind "\t" cline "\t" cmd; cmd = "" } }
 	/^```/ {
+		if (skipping) { skipping = 0; next }   # the end of an output block
 		if (inblock) { flush(); inblock = 0; next }
 		info = substr($0, 4); sub(/[ \t].*/, "", info)
 		if (info == "" || info ~ /^(sh|bash|shell|console)$/) {
@@ -40,7 +41,7 @@ readme_extract() {
 		next
 	}
 	{
-		if (skipping) { if ($0 ~ /^```/) skipping = 0; next }
+		if (skipping) next
 		if (!inblock) { if ($0 != "") prev = $0; next }
 		if (kind == "BAD") next
 		line = $0
