@@ -20,19 +20,23 @@ static const char map[] =
 	"ffffffff81000200 T leaf\n"
 	"ffffffff81000300 T other\n";
 
+/* Both logs open alike: caller calls root, root calls leaf once. */
+#define WINDOW_OPENING \
+	"IN: \n0xffffffff81000000:  90                       nop\n" \
+	"0xffffffff81000001:  e8 fa 00 00 00           callq    0xffffffff81000100\n\n" \
+	"Trace 0: 0x1000 [0000000000000000/ffffffff81000000/0040c2b0/ff020200] \n" \
+	"IN: \n0xffffffff81000100:  90                       nop\n" \
+	"0xffffffff81000101:  e8 fa 00 00 00           callq    0xffffffff81000200\n\n" \
+	"Trace 0: 0x2000 [0000000000000000/ffffffff81000100/0040c2b0/ff020200] \n" \
+	"IN: \n0xffffffff81000200:  90                       nop\n" \
+	"0xffffffff81000201:  90                       nop\n" \
+	"0xffffffff81000202:  c3                       retq     \n\n" \
+	"Trace 0: 0x3000 [0000000000000000/ffffffff81000200/0040c2b0/ff020200] \n"
+
 /* caller calls root; root runs 2 insns then calls leaf (3 insns) twice,
  * then returns; other runs outside the window. */
 static const char logtext[] =
-	"IN: \n0xffffffff81000000:  90                       nop\n"
-	"0xffffffff81000001:  e8 fa 00 00 00           callq    0xffffffff81000100\n\n"
-	"Trace 0: 0x1000 [0000000000000000/ffffffff81000000/0040c2b0/ff020200] \n"
-	"IN: \n0xffffffff81000100:  90                       nop\n"
-	"0xffffffff81000101:  e8 fa 00 00 00           callq    0xffffffff81000200\n\n"
-	"Trace 0: 0x2000 [0000000000000000/ffffffff81000100/0040c2b0/ff020200] \n"
-	"IN: \n0xffffffff81000200:  90                       nop\n"
-	"0xffffffff81000201:  90                       nop\n"
-	"0xffffffff81000202:  c3                       retq     \n\n"
-	"Trace 0: 0x3000 [0000000000000000/ffffffff81000200/0040c2b0/ff020200] \n"
+	WINDOW_OPENING
 	"IN: \n0xffffffff81000106:  e8 f5 00 00 00           callq    0xffffffff81000200\n\n"
 	"Trace 0: 0x4000 [0000000000000000/ffffffff81000106/0040c2b0/ff020200] \n"
 	"Trace 0: 0x3000 [0000000000000000/ffffffff81000200/0040c2b0/ff020200] \n"
@@ -47,16 +51,7 @@ static const char logtext[] =
  * stopped before it ran and logged again; its second entry is rewound at
  * its second instruction (the I/O one then runs as a block of its own). */
 static const char fixtext[] =
-	"IN: \n0xffffffff81000000:  90                       nop\n"
-	"0xffffffff81000001:  e8 fa 00 00 00           callq    0xffffffff81000100\n\n"
-	"Trace 0: 0x1000 [0000000000000000/ffffffff81000000/0040c2b0/ff020200] \n"
-	"IN: \n0xffffffff81000100:  90                       nop\n"
-	"0xffffffff81000101:  e8 fa 00 00 00           callq    0xffffffff81000200\n\n"
-	"Trace 0: 0x2000 [0000000000000000/ffffffff81000100/0040c2b0/ff020200] \n"
-	"IN: \n0xffffffff81000200:  90                       nop\n"
-	"0xffffffff81000201:  90                       nop\n"
-	"0xffffffff81000202:  c3                       retq     \n\n"
-	"Trace 0: 0x3000 [0000000000000000/ffffffff81000200/0040c2b0/ff020200] \n"
+	WINDOW_OPENING
 	"Stopped execution of TB chain before 0x3000 [ffffffff81000200] \n"
 	"Trace 0: 0x3000 [0000000000000000/ffffffff81000200/0040c2b0/ff020200] \n"
 	"IN: \n0xffffffff81000106:  e8 f5 00 00 00           callq    0xffffffff81000200\n\n"
